@@ -1,0 +1,47 @@
+# tdkt — one Makefile for the whole workspace.
+#
+#   make run        the whole system in one process with demo data
+#   make test       generated-code check, buf lint, go vet, every module's tests
+#   make generate   regenerate proto/ code and the OpenAPI document
+#   make bench      benchmarks (figures in README.md)
+
+SHELL   := bash
+MODULES := proto platform services/blocs gateway tools
+BIN     := $(CURDIR)/bin
+GOTEST_FLAGS ?= -count=1 -timeout 20m
+
+.PHONY: all run test unit generate check-generated lint vet tools bench clean
+
+all: test
+
+run:
+	go run ./tools/devstack --demo
+
+# Generator binaries, pinned by the tool directives of tools/codegen/go.mod.
+tools: $(BIN)/buf
+$(BIN)/buf: tools/codegen/go.mod tools/codegen/go.sum
+	GOWORK=off go -C tools/codegen build -o $(BIN)/ tool
+	@touch $@
+
+generate: tools
+	PATH="$(BIN):$$PATH" $(BIN)/buf generate
+
+check-generated: tools
+	PATH="$(BIN):$$PATH" tools/scripts/check-generated.sh
+
+lint: tools
+	$(BIN)/buf lint
+
+vet:
+	@set -e; for m in $(MODULES); do echo "go vet ./$$m/..."; (cd $$m && go vet ./...); done
+
+test: check-generated lint vet unit
+
+unit:
+	@set -e; for m in $(MODULES); do echo "== go test ./$$m/..."; (cd $$m && go test $(GOTEST_FLAGS) ./...); done
+
+bench:
+	go run ./tools/loadgen
+
+clean:
+	rm -rf $(BIN) var

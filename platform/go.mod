@@ -1,0 +1,3 @@
+module github.com/tdkt-vn/tdkt/platform
+
+go 1.26

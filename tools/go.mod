@@ -1,0 +1,17 @@
+module github.com/tdkt-vn/tdkt/tools
+
+go 1.26
+
+require (
+	github.com/tdkt-vn/tdkt/gateway v0.0.0
+	github.com/tdkt-vn/tdkt/platform v0.0.0
+	github.com/tdkt-vn/tdkt/proto v0.0.0
+	github.com/tdkt-vn/tdkt/services/blocs v0.0.0
+)
+
+replace (
+	github.com/tdkt-vn/tdkt/gateway => ../gateway
+	github.com/tdkt-vn/tdkt/platform => ../platform
+	github.com/tdkt-vn/tdkt/proto => ../proto
+	github.com/tdkt-vn/tdkt/services/blocs => ../services/blocs
+)
