@@ -1,0 +1,173 @@
+// Package gateway is the REST edge of tdkt: grpc-gateway handlers for every
+// backend service, dialled over real gRPC connections, the merged OpenAPI
+// document, health and readiness probes and the Prometheus endpoint. It
+// holds no business logic.
+//
+// cmd/gateway runs it alone; tools/devstack runs it beside the services.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"google.golang.org/grpc"
+
+	"github.com/tdkt-vn/tdkt/platform/config"
+	"github.com/tdkt-vn/tdkt/platform/grpcclient"
+	"github.com/tdkt-vn/tdkt/platform/telemetry"
+	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+)
+
+// DefaultMaxBodyBytes is the default limit on a request body: 1 MiB.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Config is what the gateway needs to run.
+type Config struct {
+	// BlocsAddr is the host:port of the blocs service's gRPC server.
+	BlocsAddr string
+	// MaxBodyBytes is the largest request body accepted; a larger one is
+	// refused with HTTP 413.
+	MaxBodyBytes int64
+}
+
+// RegisterFlags registers the gateway's flags on fs, with defaults from the
+// TDKT_* environment. prefix ("" or e.g. "gateway.") lets several
+// components share one flag set.
+func (c *Config) RegisterFlags(fs *flag.FlagSet, prefix string) {
+	config.String(fs, &c.BlocsAddr, prefix+"blocs-addr", "TDKT_BLOCS_ADDR", "127.0.0.1:9101",
+		"host:port of the blocs service's gRPC server")
+	registerInt64(fs, &c.MaxBodyBytes, prefix+"http-max-body", "TDKT_HTTP_MAX_BODY", DefaultMaxBodyBytes,
+		"largest request body accepted, in bytes; larger bodies get HTTP 413")
+}
+
+// registerInt64 defines an int64 flag through config.Int, which only knows
+// int. Once an invalid environment value is known, the flag is left as
+// config.Int made it, so that config.Parse reports the value; otherwise its
+// value is wrapped to keep *p in step with it.
+func registerInt64(fs *flag.FlagSet, p *int64, name, env string, def int64, usage string) {
+	n := new(int)
+	config.Int(fs, n, name, env, int(def), usage)
+	*p = int64(*n)
+	if s := os.Getenv(env); s != "" {
+		if _, err := strconv.ParseInt(s, 0, strconv.IntSize); err != nil {
+			return
+		}
+	}
+	f := fs.Lookup(name)
+	f.Value = &int64Value{inner: f.Value, n: n, p: p}
+}
+
+// int64Value copies the int of the flag.Value it wraps into an int64 on
+// every Set.
+type int64Value struct {
+	inner flag.Value
+	n     *int
+	p     *int64
+}
+
+func (v *int64Value) Set(s string) error {
+	if err := v.inner.Set(s); err != nil {
+		return err
+	}
+	*v.p = int64(*v.n)
+	return nil
+}
+
+func (v *int64Value) String() string {
+	if v == nil || v.inner == nil { // flag.PrintDefaults calls String on a zero value
+		return ""
+	}
+	return v.inner.String()
+}
+
+// backend is one gRPC service behind the gateway.
+type backend struct {
+	// name is the short name used in logs and /readyz ("blocs").
+	name string
+	// addr is the host:port to dial.
+	addr string
+	// service is the full gRPC service name whose health /readyz checks.
+	service string
+	// register adds the service's REST routes to the mux.
+	register func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error
+}
+
+// backends lists the services the gateway fronts. Adding a service is one
+// line here and one address in Config.
+func (c Config) backends() []backend {
+	return []backend{
+		{"blocs", c.BlocsAddr, blocsv1.BlocsService_ServiceDesc.ServiceName, blocsv1.RegisterBlocsServiceHandler},
+	}
+}
+
+// Gateway is a running REST edge: its connections and its HTTP handler.
+type Gateway struct {
+	handler  http.Handler
+	backends []dialled
+}
+
+// dialled is a backend with its connection.
+type dialled struct {
+	backend
+	conn *grpc.ClientConn
+}
+
+// New dials every backend and builds the HTTP handler. Dialling does not
+// wait for the backends: /readyz reports whether they answer. Close
+// releases the connections.
+func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Gateway, error) {
+	if tel == nil {
+		return nil, errors.New("gateway: telemetry is required")
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		return nil, fmt.Errorf("gateway: max body size must be positive, got %d", cfg.MaxBodyBytes)
+	}
+	mux := newServeMux()
+	g := &Gateway{}
+	for _, b := range cfg.backends() {
+		if b.addr == "" {
+			return nil, errors.Join(fmt.Errorf("gateway: no address for the %s service", b.name), g.Close())
+		}
+		conn, err := grpcclient.Dial(b.addr, grpcclient.Options{Telemetry: tel})
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("gateway: dial %s at %s: %w", b.name, b.addr, err), g.Close())
+		}
+		g.backends = append(g.backends, dialled{backend: b, conn: conn})
+		if err := b.register(ctx, mux, conn); err != nil {
+			return nil, errors.Join(fmt.Errorf("gateway: register %s: %w", b.name, err), g.Close())
+		}
+	}
+	if err := g.handleExtras(mux, tel); err != nil {
+		return nil, errors.Join(err, g.Close())
+	}
+	g.handler = otelhttp.NewHandler(checkRequest(mux, cfg.MaxBodyBytes), "tdkt-gateway",
+		otelhttp.WithTracerProvider(tel.TracerProvider),
+		otelhttp.WithMeterProvider(tel.MeterProvider),
+		otelhttp.WithPropagators(tel.Propagator),
+	)
+	return g, nil
+}
+
+// Handler is the gateway's HTTP handler, traced and measured by otelhttp.
+// Mount it at the root of a server, not under an http.ServeMux pattern:
+// otelhttp would rename its spans after that pattern.
+func (g *Gateway) Handler() http.Handler { return g.handler }
+
+// Close closes the connections to the backends.
+func (g *Gateway) Close() error {
+	var errs []error
+	for _, b := range g.backends {
+		if err := b.conn.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("gateway: close %s connection: %w", b.name, err))
+		}
+	}
+	g.backends = nil
+	return errors.Join(errs...)
+}

@@ -1,0 +1,365 @@
+package gateway_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	"go.opentelemetry.io/otel/propagation"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	"github.com/tdkt-vn/tdkt/gateway"
+	"github.com/tdkt-vn/tdkt/platform/telemetry"
+	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+)
+
+// fakeBlocs answers GetUnit by name, echoes CreateUnit and ListUnits, and
+// remembers the metadata of the last call.
+type fakeBlocs struct {
+	blocsv1.UnimplementedBlocsServiceServer
+
+	mu   sync.Mutex
+	md   metadata.MD
+	list *blocsv1.ListUnitsRequest
+}
+
+func (f *fakeBlocs) remember(ctx context.Context) {
+	md, _ := metadata.FromIncomingContext(ctx)
+	f.mu.Lock()
+	f.md = md
+	f.mu.Unlock()
+}
+
+func (f *fakeBlocs) lastMD() metadata.MD {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.md
+}
+
+var unitErrors = map[string]error{
+	"units/missing": status.Error(codes.NotFound, "units/missing not found"),
+	"units/stale":   status.Error(codes.Aborted, "the resource changed"),
+	"units/rule":    status.Error(codes.FailedPrecondition, "the unit is dissolved"),
+	"units/exists":  status.Error(codes.AlreadyExists, "units/exists already exists"),
+	"units/bug":     status.Error(codes.Internal, "internal error"),
+}
+
+func (f *fakeBlocs) GetUnit(ctx context.Context, req *blocsv1.GetUnitRequest) (*blocsv1.Unit, error) {
+	f.remember(ctx)
+	if err, ok := unitErrors[req.GetName()]; ok {
+		return nil, err
+	}
+	_ = grpc.SetHeader(ctx, metadata.Pairs("x-internal", "secret", "etag", `"7"`))
+	_ = grpc.SetTrailer(ctx, metadata.Pairs("x-internal-trailer", "secret"))
+	return &blocsv1.Unit{
+		Name:        req.GetName(),
+		DisplayName: "Tỉnh Bắc Kạn",
+		ShortName:   "Bắc Kạn",
+		Kind:        blocsv1.UnitKind_UNIT_KIND_LOCALITY,
+		Level:       blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE,
+		Etag:        `"7"`,
+	}, nil
+}
+
+func (f *fakeBlocs) CreateUnit(ctx context.Context, req *blocsv1.CreateUnitRequest) (*blocsv1.Unit, error) {
+	f.remember(ctx)
+	u := req.GetUnit()
+	u.Name = "units/" + req.GetUnitId()
+	return u, nil
+}
+
+func (f *fakeBlocs) ListUnits(ctx context.Context, req *blocsv1.ListUnitsRequest) (*blocsv1.ListUnitsResponse, error) {
+	f.remember(ctx)
+	f.mu.Lock()
+	f.list = req
+	f.mu.Unlock()
+	return &blocsv1.ListUnitsResponse{}, nil
+}
+
+type env struct {
+	url    string
+	fake   *fakeBlocs
+	health *health.Server
+	spans  *tracetest.SpanRecorder
+}
+
+// start runs the fake behind a real gRPC server and the gateway in front of
+// it.
+func start(t *testing.T, maxBody int64) *env {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := grpc.NewServer()
+	fake := &fakeBlocs{}
+	blocsv1.RegisterBlocsServiceServer(srv, fake)
+	hs := health.NewServer()
+	hs.SetServingStatus(blocsv1.BlocsService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
+	healthpb.RegisterHealthServer(srv, hs)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+
+	spans := tracetest.NewSpanRecorder()
+	tel := &telemetry.Telemetry{
+		TracerProvider: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans)),
+		MeterProvider:  metricnoop.NewMeterProvider(),
+		Propagator:     propagation.TraceContext{},
+		Logger:         slog.New(slog.NewTextHandler(t.Output(), nil)),
+		Registry:       prometheus.NewRegistry(),
+	}
+	gw, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: lis.Addr().String(), MaxBodyBytes: maxBody}, tel)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, gw.Close()) })
+	hts := httptest.NewServer(gw.Handler())
+	t.Cleanup(hts.Close)
+	return &env{url: hts.URL, fake: fake, health: hs, spans: spans}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (e *env) do(t *testing.T, method, path string, body io.Reader, header ...string) response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, e.url+path, body)
+	require.NoError(t, err)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return response{resp.StatusCode, resp.Header, b}
+}
+
+// rpcStatus is the JSON error body.
+type rpcStatus struct {
+	Code    int               `json:"code"`
+	Message string            `json:"message"`
+	Details []json.RawMessage `json:"details"`
+}
+
+func decodeStatus(t *testing.T, r response) rpcStatus {
+	t.Helper()
+	var s rpcStatus
+	require.NoError(t, json.Unmarshal(r.body, &s), "body %s", r.body)
+	return s
+}
+
+func TestGetUnit(t *testing.T) {
+	e := start(t, gateway.DefaultMaxBodyBytes)
+	r := e.do(t, http.MethodGet, "/v1/units/bac-kan", nil,
+		"X-Request-Id", "abc", "If-Match", `"7"`, "Grpc-Metadata-X-Tdkt-Caller", "mallory", "X-Other", "x")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	require.Equal(t, `"7"`, r.header.Get("ETag"))
+	for k := range r.header {
+		require.NotContains(t, strings.ToLower(k), "grpc-", "header %s leaks gRPC metadata", k)
+		require.NotContains(t, strings.ToLower(k), "internal", "header %s leaks gRPC metadata", k)
+	}
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(r.body, &got))
+	require.Equal(t, "Tỉnh Bắc Kạn", got["displayName"], "lowerCamelCase names")
+	require.Equal(t, "UNIT_KIND_LOCALITY", got["kind"], "enums as strings")
+	require.NotContains(t, got, "code", "unpopulated fields are left out")
+
+	md := e.fake.lastMD()
+	require.Equal(t, []string{"abc"}, md.Get("x-request-id"))
+	require.Equal(t, []string{`"7"`}, md.Get("if-match"))
+	require.Empty(t, md.Get("x-tdkt-caller"), "Grpc-Metadata-* is not forwarded")
+	require.Empty(t, md.Get("x-other"))
+}
+
+func TestErrorMapping(t *testing.T) {
+	e := start(t, gateway.DefaultMaxBodyBytes)
+	tests := []struct {
+		path   string
+		status int
+		code   codes.Code
+	}{
+		{"/v1/units/missing", http.StatusNotFound, codes.NotFound},
+		{"/v1/units/stale", http.StatusConflict, codes.Aborted},
+		{"/v1/units/rule", http.StatusBadRequest, codes.FailedPrecondition},
+		{"/v1/units/exists", http.StatusConflict, codes.AlreadyExists},
+		{"/v1/units/bug", http.StatusInternalServerError, codes.Internal},
+		{"/v1/nothing-here", http.StatusNotFound, codes.NotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			r := e.do(t, http.MethodGet, tt.path, nil)
+			require.Equal(t, tt.status, r.status, "%s", r.body)
+			require.Equal(t, "application/json", r.header.Get("Content-Type"))
+			require.Equal(t, int(tt.code), decodeStatus(t, r).Code)
+		})
+	}
+}
+
+func TestBadRequests(t *testing.T) {
+	const limit = 1024
+	e := start(t, limit)
+	big := `{"displayName":"` + strings.Repeat("a", 2*limit) + `"}`
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		body   io.Reader
+		status int
+		field  string // a field violation expected in the details
+	}{
+		{"body over the limit", http.MethodPost, "/v1/units", strings.NewReader(big), http.StatusRequestEntityTooLarge, "body"},
+		{"chunked body over the limit", http.MethodPost, "/v1/units", io.MultiReader(strings.NewReader(big)), http.StatusRequestEntityTooLarge, "body"},
+		{"malformed JSON", http.MethodPost, "/v1/units", strings.NewReader(`{"displayName":`), http.StatusBadRequest, ""},
+		{"data after the JSON value", http.MethodPost, "/v1/units", strings.NewReader(`{"displayName":"x"}}`), http.StatusBadRequest, ""},
+		{"two JSON values", http.MethodPost, "/v1/units", strings.NewReader(`{} {}`), http.StatusBadRequest, ""},
+		{"unknown field", http.MethodPost, "/v1/units", strings.NewReader(`{"displayNam":"x"}`), http.StatusBadRequest, ""},
+		{"unknown enum in body", http.MethodPost, "/v1/units", strings.NewReader(`{"kind":"UNIT_KIND_FOO"}`), http.StatusBadRequest, ""},
+		{"invalid UTF-8 in body", http.MethodPost, "/v1/units", bytes.NewReader([]byte("{\"displayName\":\"\xff\"}")), http.StatusBadRequest, ""},
+		{"unknown enum in query", http.MethodGet, "/v1/units?level=FOO", nil, http.StatusBadRequest, ""},
+		{"invalid UTF-8 in query", http.MethodGet, "/v1/units?query=%FF", nil, http.StatusBadRequest, "query"},
+		{"invalid UTF-8 in path", http.MethodGet, "/v1/units/%FF", nil, http.StatusBadRequest, "path"},
+		{"malformed query escape", http.MethodGet, "/v1/units?query=%zz", nil, http.StatusBadRequest, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(t, tt.method, tt.path, tt.body, "Content-Type", "application/json")
+			require.Equal(t, tt.status, r.status, "%s", r.body)
+			s := decodeStatus(t, r)
+			require.Equal(t, int(codes.InvalidArgument), s.Code, "%s", r.body)
+			if tt.field != "" {
+				require.Contains(t, string(r.body), `"field":"`+tt.field+`"`)
+			}
+			if tt.status == http.StatusRequestEntityTooLarge {
+				require.Equal(t, fmt.Sprintf("request body exceeds %d bytes", limit), s.Message)
+				require.Contains(t, string(r.body), "google.rpc.BadRequest")
+			}
+		})
+	}
+}
+
+func TestQueryParameters(t *testing.T) {
+	e := start(t, gateway.DefaultMaxBodyBytes)
+	r := e.do(t, http.MethodGet, "/v1/units?query=th%C3%A1i+nguy%C3%AAn&level=UNIT_LEVEL_PROVINCE&pageSize=5", nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	e.fake.mu.Lock()
+	defer e.fake.mu.Unlock()
+	require.Equal(t, "thái nguyên", e.fake.list.GetQuery())
+	require.Equal(t, blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE, e.fake.list.GetLevel())
+	require.Equal(t, int32(5), e.fake.list.GetPageSize())
+}
+
+func TestMethodOverrideIsIgnored(t *testing.T) {
+	e := start(t, gateway.DefaultMaxBodyBytes)
+	// With the override, this would be UpdateUnit (unimplemented by the
+	// fake: 501). Without it, it is a POST, which grpc-gateway's path length
+	// fallback serves with the GET handler.
+	r := e.do(t, http.MethodPost, "/v1/units/bac-kan", strings.NewReader(""),
+		"X-HTTP-Method-Override", "PATCH", "Content-Type", "application/x-www-form-urlencoded")
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	require.Contains(t, string(r.body), "Tỉnh Bắc Kạn")
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	e := start(t, gateway.DefaultMaxBodyBytes)
+	r := e.do(t, http.MethodGet, "/healthz", nil)
+	require.Equal(t, http.StatusOK, r.status)
+	require.JSONEq(t, `{"status":"ok"}`, string(r.body))
+
+	r = e.do(t, http.MethodGet, "/readyz", nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+
+	e.health.SetServingStatus(blocsv1.BlocsService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_NOT_SERVING)
+	r = e.do(t, http.MethodGet, "/readyz", nil)
+	require.Equal(t, http.StatusServiceUnavailable, r.status, "%s", r.body)
+	var body struct {
+		Failing  []string          `json:"failing"`
+		Backends map[string]string `json:"backends"`
+	}
+	require.NoError(t, json.Unmarshal(r.body, &body))
+	require.Equal(t, []string{"blocs"}, body.Failing)
+	require.Equal(t, "NOT_SERVING", body.Backends["blocs"])
+}
+
+func TestReadinessWithoutBackend(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := lis.Addr().String()
+	require.NoError(t, lis.Close()) // nothing listens there now
+
+	tel := &telemetry.Telemetry{
+		TracerProvider: tracenoop.NewTracerProvider(),
+		MeterProvider:  metricnoop.NewMeterProvider(),
+		Propagator:     propagation.TraceContext{},
+		Logger:         slog.New(slog.NewTextHandler(t.Output(), nil)),
+	}
+	gw, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: addr, MaxBodyBytes: 1 << 20}, tel)
+	require.NoError(t, err, "dialling does not wait for the backend")
+	t.Cleanup(func() { require.NoError(t, gw.Close()) })
+	hts := httptest.NewServer(gw.Handler())
+	t.Cleanup(hts.Close)
+
+	e := &env{url: hts.URL}
+	require.Equal(t, http.StatusOK, e.do(t, http.MethodGet, "/healthz", nil).status)
+	r := e.do(t, http.MethodGet, "/readyz", nil)
+	require.Equal(t, http.StatusServiceUnavailable, r.status, "%s", r.body)
+	require.Contains(t, string(r.body), `"blocs"`)
+	require.NotContains(t, string(r.body), addr, "the backend's address stays private")
+	require.Equal(t, http.StatusNotFound, e.do(t, http.MethodGet, "/metrics", nil).status, "no registry, no /metrics")
+}
+
+func TestOpenAPIAndMetrics(t *testing.T) {
+	e := start(t, gateway.DefaultMaxBodyBytes)
+	r := e.do(t, http.MethodGet, "/openapi.json", nil)
+	require.Equal(t, http.StatusOK, r.status)
+	var doc struct {
+		Paths map[string]any `json:"paths"`
+	}
+	require.NoError(t, json.Unmarshal(r.body, &doc))
+	require.Contains(t, doc.Paths, "/v1/units")
+
+	r = e.do(t, http.MethodGet, "/metrics", nil)
+	require.Equal(t, http.StatusOK, r.status)
+}
+
+func TestSpanNames(t *testing.T) {
+	e := start(t, gateway.DefaultMaxBodyBytes)
+	e.do(t, http.MethodGet, "/v1/units/bac-kan", nil)
+	e.do(t, http.MethodGet, "/healthz", nil)
+	e.do(t, http.MethodGet, "/v1/nothing-here", nil)
+	// A server span ends just after its response is written.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		var names []string
+		for _, s := range e.spans.Ended() {
+			if s.SpanKind() == trace.SpanKindServer {
+				names = append(names, s.Name())
+			}
+		}
+		assert.Contains(c, names, "GET /v1/{name=units/*}")
+		assert.Contains(c, names, "GET /healthz")
+		assert.Contains(c, names, "GET", "an unmatched request keeps the method alone")
+	}, 5*time.Second, 10*time.Millisecond)
+}

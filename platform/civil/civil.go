@@ -1,0 +1,121 @@
+// Package civil holds civil dates: a day in the calendar with no time of day
+// and no time zone, as legal dates are written (signed on 31/05/2023). It
+// converts to and from google.type.Date and to the ISO text used in storage.
+package civil
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"google.golang.org/genproto/googleapis/type/date"
+)
+
+// Date is a calendar date. The zero Date is "no date".
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// Bounds of the dates tdkt accepts: the Democratic Republic of Vietnam was
+// founded in 1945; nothing legal is dated after 2200.
+const (
+	MinYear = 1945
+	MaxYear = 2200
+)
+
+// ErrInvalid reports a date that is not in the calendar or out of bounds.
+var ErrInvalid = errors.New("invalid date")
+
+// Of returns the date of t in t's location.
+func Of(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// New returns the date, checking it exists and lies in [MinYear, MaxYear].
+func New(year int, month time.Month, day int) (Date, error) {
+	d := Date{year, month, day}
+	if !d.Valid() {
+		return Date{}, fmt.Errorf("%w: %04d-%02d-%02d", ErrInvalid, year, int(month), day)
+	}
+	return d, nil
+}
+
+// Valid reports whether d is a real calendar date within the bounds.
+func (d Date) Valid() bool {
+	if d.Year < MinYear || d.Year > MaxYear || d.Month < 1 || d.Month > 12 || d.Day < 1 {
+		return false
+	}
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	return t.Day() == d.Day && t.Month() == d.Month
+}
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String returns the ISO form, 2023-05-31.
+func (d Date) String() string {
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
+// Parse reads the ISO form written by String.
+func Parse(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%w: %q", ErrInvalid, s)
+	}
+	return New(t.Year(), t.Month(), t.Day())
+}
+
+// Compare returns -1, 0 or +1 as d is before, equal to or after e.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d.Year != e.Year:
+		return cmp(d.Year, e.Year)
+	case d.Month != e.Month:
+		return cmp(int(d.Month), int(e.Month))
+	default:
+		return cmp(d.Day, e.Day)
+	}
+}
+
+// Before reports whether d is before e.
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+
+// After reports whether d is after e.
+func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// AddDays returns the date n days after d (before, for negative n).
+func (d Date) AddDays(n int) Date {
+	return Of(time.Date(d.Year, d.Month, d.Day+n, 0, 0, 0, 0, time.UTC))
+}
+
+// FromProto converts a google.type.Date. A nil or all-zero message is the
+// zero Date; a partial date (year only, month and year) is invalid, since
+// every legal date tdkt records is a full date.
+func FromProto(p *date.Date) (Date, error) {
+	if p == nil || (p.GetYear() == 0 && p.GetMonth() == 0 && p.GetDay() == 0) {
+		return Date{}, nil
+	}
+	return New(int(p.GetYear()), time.Month(p.GetMonth()), int(p.GetDay()))
+}
+
+// Proto converts d to a google.type.Date; the zero Date becomes nil.
+func (d Date) Proto() *date.Date {
+	if d.IsZero() {
+		return nil
+	}
+	return &date.Date{Year: int32(d.Year), Month: int32(d.Month), Day: int32(d.Day)}
+}
+
+func cmp(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

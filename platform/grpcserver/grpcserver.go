@@ -1,0 +1,151 @@
+// Package grpcserver builds the gRPC server every tdkt service runs: OTel
+// stats handler, panic recovery, protovalidate request validation, one place
+// that logs server errors, reflection, health and graceful shutdown.
+//
+// Handlers return rpcerr statuses for expected failures. Anything else (a
+// plain error, or a status with code Internal or Unknown) is logged here once,
+// with the trace id, and the client receives rpcerr.Internal() — so a service
+// returns an unmapped error as it is instead of logging it itself.
+package grpcserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"buf.build/go/protovalidate"
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/reflection"
+
+	"github.com/tdkt-vn/tdkt/platform/telemetry"
+)
+
+// Defaults for Options.
+const (
+	DefaultMaxRecvMsgSize  = 4 << 20
+	DefaultShutdownTimeout = 10 * time.Second
+)
+
+// Options configures New.
+type Options struct {
+	// Telemetry provides the tracer, meter, propagator and logger. Required.
+	Telemetry *telemetry.Telemetry
+	// MaxRecvMsgSize caps incoming messages; 0 means 4 MiB.
+	MaxRecvMsgSize int
+	// ShutdownTimeout bounds the graceful stop; 0 means 10s.
+	ShutdownTimeout time.Duration
+}
+
+// Server is a gRPC server with health and reflection registered. Register
+// services on GRPC before calling Serve.
+type Server struct {
+	GRPC   *grpc.Server
+	Health *health.Server
+
+	shutdownTimeout time.Duration
+}
+
+// New builds a Server.
+func New(o Options) (*Server, error) {
+	if err := check(o.Telemetry); err != nil {
+		return nil, err
+	}
+	if o.MaxRecvMsgSize < 0 || o.ShutdownTimeout < 0 {
+		return nil, errors.New("grpcserver: MaxRecvMsgSize and ShutdownTimeout must not be negative")
+	}
+	if o.MaxRecvMsgSize == 0 {
+		o.MaxRecvMsgSize = DefaultMaxRecvMsgSize
+	}
+	if o.ShutdownTimeout == 0 {
+		o.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	validator, err := protovalidate.New()
+	if err != nil {
+		return nil, fmt.Errorf("grpcserver: protovalidate: %w", err)
+	}
+
+	tel := o.Telemetry
+	ic := interceptors{logger: tel.Logger, validator: validator}
+	g := grpc.NewServer(
+		grpc.StatsHandler(otelgrpc.NewServerHandler(
+			otelgrpc.WithTracerProvider(tel.TracerProvider),
+			otelgrpc.WithMeterProvider(tel.MeterProvider),
+			otelgrpc.WithPropagators(tel.Propagator),
+		)),
+		grpc.MaxRecvMsgSize(o.MaxRecvMsgSize),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
+			MinTime:             10 * time.Second, // grpcclient pings every 30s
+			PermitWithoutStream: true,
+		}),
+		grpc.KeepaliveParams(keepalive.ServerParameters{
+			Time:    time.Minute,
+			Timeout: 20 * time.Second,
+		}),
+		// Outermost first: recovery also catches panics in the others, and
+		// sits outside the error logger so a panic is logged once, with stack.
+		grpc.ChainUnaryInterceptor(ic.recoverUnary, ic.logUnary, ic.validateUnary),
+		grpc.ChainStreamInterceptor(ic.recoverStream, ic.logStream, ic.validateStream),
+	)
+	hs := health.NewServer()
+	healthpb.RegisterHealthServer(g, hs)
+	reflection.Register(g)
+
+	return &Server{GRPC: g, Health: hs, shutdownTimeout: o.ShutdownTimeout}, nil
+}
+
+func check(tel *telemetry.Telemetry) error {
+	switch {
+	case tel == nil:
+		return errors.New("grpcserver: Options.Telemetry is required")
+	case tel.Logger == nil, tel.TracerProvider == nil, tel.MeterProvider == nil, tel.Propagator == nil:
+		return errors.New("grpcserver: Telemetry needs Logger, TracerProvider, MeterProvider and Propagator")
+	}
+	return nil
+}
+
+// Serve marks every registered service SERVING and serves lis until ctx is
+// done. It then marks them NOT_SERVING, stops gracefully within the shutdown
+// timeout and stops hard after it. It returns nil after a shutdown caused by
+// ctx, and the error from grpc.Server.Serve if serving fails.
+func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
+	s.Health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	for name := range s.GRPC.GetServiceInfo() {
+		s.Health.SetServingStatus(name, healthpb.HealthCheckResponse_SERVING)
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- s.GRPC.Serve(lis) }()
+
+	select {
+	case err := <-served:
+		s.Health.Shutdown()
+		s.GRPC.Stop()
+		return fmt.Errorf("grpcserver: serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	s.Health.Shutdown() // NOT_SERVING everywhere; watchers are told
+	stopped := make(chan struct{})
+	go func() {
+		s.GRPC.GracefulStop()
+		close(stopped)
+	}()
+	timer := time.NewTimer(s.shutdownTimeout)
+	defer timer.Stop()
+	select {
+	case <-stopped:
+	case <-timer.C:
+		s.GRPC.Stop()
+		<-stopped
+	}
+	if err := <-served; err != nil {
+		return fmt.Errorf("grpcserver: serve: %w", err)
+	}
+	return nil
+}

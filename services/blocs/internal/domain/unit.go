@@ -1,0 +1,200 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/tdkt-vn/tdkt/platform/civil"
+	"github.com/tdkt-vn/tdkt/platform/vnfold"
+)
+
+// UnitKind is what sort of body a unit is. Values match tdkt.blocs.v1.UnitKind.
+type UnitKind int32
+
+// Unit kinds.
+const (
+	KindUnspecified UnitKind = iota
+	KindAgency
+	KindLocality
+	KindEnterprise
+	KindArmedForces
+	KindOrganization
+	KindOther
+)
+
+// Level is the administrative level of a unit. Values match
+// tdkt.blocs.v1.UnitLevel.
+type Level int32
+
+// Levels.
+const (
+	LevelUnspecified Level = iota
+	LevelCentral
+	LevelMinistry
+	LevelProvince
+	LevelCommune
+	LevelGrassroots
+)
+
+// UnitState says whether a unit still exists. Values match
+// tdkt.blocs.v1.UnitState.
+type UnitState int32
+
+// Unit states.
+const (
+	UnitStateUnspecified UnitState = iota
+	UnitActive
+	UnitDissolved
+)
+
+// Unit is an agency, locality or other body of the public sector.
+type Unit struct {
+	ID          string
+	DisplayName string
+	ShortName   string
+	Kind        UnitKind
+	Level       Level
+	Province    string // id of the province unit; "" for central units
+	Parent      string // id of the parent unit, or ""
+	Code        string
+	State       UnitState
+	Successor   string // id, set when dissolved
+	DissolvedOn civil.Date
+	CreateTime  time.Time
+	UpdateTime  time.Time
+	Version     int64
+
+	// Filled by reads, not stored.
+	Predecessors []string // ids of units dissolved directly into this one
+	Current      string   // id of the active unit at the end of the successor chain
+}
+
+// UnitFields are the fields a client sets on create and update.
+type UnitFields struct {
+	DisplayName string
+	ShortName   string
+	Kind        UnitKind
+	Level       Level
+	Province    string
+	Parent      string
+	Code        string
+}
+
+// Name is units/{id}.
+func (u *Unit) Name() string { return UnitName(u.ID) }
+
+// Etag is the unit's etag.
+func (u *Unit) Etag() string { return Etag(u.Version) }
+
+// Normalize puts the text fields in NFC with tidy spaces.
+func (f *UnitFields) Normalize() {
+	f.DisplayName = vnfold.Normalize(f.DisplayName)
+	f.ShortName = vnfold.Normalize(f.ShortName)
+	f.Code = vnfold.Normalize(f.Code)
+}
+
+// Validate checks the fields alone; prefix is the JSON path of the unit in
+// the request ("unit"). References (province, parent) are checked against
+// the store by CheckRefs.
+func (f *UnitFields) Validate(prefix string) error {
+	var errs FieldErrors
+	if f.DisplayName == "" {
+		errs.add(prefix+".displayName", "is required")
+	}
+	if f.Kind == KindUnspecified {
+		errs.add(prefix+".kind", "is required")
+	}
+	if f.Level == LevelUnspecified {
+		errs.add(prefix+".level", "is required")
+	}
+	if (f.Level == LevelCentral || f.Level == LevelMinistry) && f.Province != "" {
+		errs.add(prefix+".province", "must be empty for a central or ministry-level unit")
+	}
+	return errs.Err()
+}
+
+// CheckRefs checks the province and parent of a unit with id self against
+// the units they name (nil when not found). A province-level locality may
+// name itself as its province.
+func (f *UnitFields) CheckRefs(prefix, self string, province, parent *Unit) error {
+	var errs FieldErrors
+	if f.Province != "" {
+		switch {
+		case f.Province == self:
+			if f.Level != LevelProvince || f.Kind != KindLocality {
+				errs.add(prefix+".province", "%s is not a province: only a province-level locality can be its own province", UnitName(f.Province))
+			}
+		case province == nil:
+			errs.add(prefix+".province", "unit %s does not exist", UnitName(f.Province))
+		case province.Level != LevelProvince || province.Kind != KindLocality:
+			errs.add(prefix+".province", "%s is not a province", UnitName(f.Province))
+		}
+	}
+	if f.Parent != "" {
+		switch {
+		case f.Parent == self:
+			errs.add(prefix+".parent", "a unit cannot be its own parent")
+		case parent == nil:
+			errs.add(prefix+".parent", "unit %s does not exist", UnitName(f.Parent))
+		}
+	}
+	return errs.Err()
+}
+
+// NewUnit builds an active unit from validated fields. A province-level
+// locality with no province is its own province.
+func NewUnit(id string, f UnitFields, now time.Time) *Unit {
+	if f.Province == "" && f.Level == LevelProvince && f.Kind == KindLocality {
+		f.Province = id
+	}
+	u := &Unit{ID: id, State: UnitActive, CreateTime: now, UpdateTime: now, Version: 1}
+	u.set(f)
+	return u
+}
+
+func (u *Unit) set(f UnitFields) {
+	u.DisplayName, u.ShortName, u.Kind, u.Level = f.DisplayName, f.ShortName, f.Kind, f.Level
+	u.Province, u.Parent, u.Code = f.Province, f.Parent, f.Code
+}
+
+// Fields returns the client-settable fields of u.
+func (u *Unit) Fields() UnitFields {
+	return UnitFields{u.DisplayName, u.ShortName, u.Kind, u.Level, u.Province, u.Parent, u.Code}
+}
+
+// Update replaces u's fields with f after checking that u may change.
+func (u *Unit) Update(f UnitFields, etag string, now time.Time) error {
+	if err := CheckEtag(etag, u.Version); err != nil {
+		return err
+	}
+	if u.State == UnitDissolved {
+		return rule("UNIT_DISSOLVED", u.Name(), "a dissolved unit cannot be changed")
+	}
+	u.set(f)
+	u.UpdateTime, u.Version = now, u.Version+1
+	return nil
+}
+
+// Dissolve marks u dissolved into successor from the date on. The
+// successor must be another active unit.
+func (u *Unit) Dissolve(successor *Unit, on civil.Date, etag string, now time.Time) error {
+	if err := CheckEtag(etag, u.Version); err != nil {
+		return err
+	}
+	if u.State == UnitDissolved {
+		return rule("UNIT_DISSOLVED", u.Name(), "the unit is already dissolved")
+	}
+	if successor.ID == u.ID {
+		return FieldErrors{{Field: "successor", Description: "a unit cannot succeed itself"}}
+	}
+	if successor.State != UnitActive {
+		return rule("SUCCESSOR_DISSOLVED", successor.Name(), "the successor must be an active unit")
+	}
+	u.State, u.Successor, u.DissolvedOn = UnitDissolved, successor.ID, on
+	u.UpdateTime, u.Version = now, u.Version+1
+	return nil
+}
+
+// SearchText is what accent-insensitive queries match a unit against.
+func (u *Unit) SearchText() string {
+	return vnfold.Fold(u.DisplayName + " " + u.ShortName + " " + u.Code)
+}

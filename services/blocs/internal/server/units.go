@@ -1,0 +1,253 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/fieldmask"
+	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	"github.com/tdkt-vn/tdkt/services/blocs/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/blocs/internal/store"
+)
+
+func unitKey(id string) string { return "unit:" + id }
+
+// updatableUnitFields are the paths UpdateUnit accepts in its mask.
+var updatableUnitFields = []string{"display_name", "short_name", "kind", "level", "province", "parent", "code"}
+
+// CreateUnit creates a unit.
+func (s *Server) CreateUnit(ctx context.Context, req *blocsv1.CreateUnitRequest) (*blocsv1.Unit, error) {
+	f, err := unitFields("unit", req.GetUnit())
+	if err == nil {
+		err = f.Validate("unit")
+	}
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	id := req.GetUnitId()
+	if id == "" {
+		id = domain.NewID()
+	}
+	resp := new(blocsv1.Unit)
+	err = s.mutate(ctx, "CreateUnit", req, resp, func(tx *store.Tx) (proto.Message, error) {
+		if err := s.checkUnitRefs(ctx, tx, id, &f); err != nil {
+			return nil, err
+		}
+		u := domain.NewUnit(id, f, tx.Now())
+		if err := tx.InsertUnit(ctx, u); err != nil {
+			return nil, err
+		}
+		return unitToProto(u), nil
+	})
+	return resp, err
+}
+
+func (s *Server) checkUnitRefs(ctx context.Context, tx *store.Tx, id string, f *domain.UnitFields) error {
+	province, err := tx.FindUnit(ctx, f.Province)
+	if err != nil {
+		return err
+	}
+	parent, err := tx.FindUnit(ctx, f.Parent)
+	if err != nil {
+		return err
+	}
+	return f.CheckRefs("unit", id, province, parent)
+}
+
+// GetUnit returns a unit, from the cache when it can.
+func (s *Server) GetUnit(ctx context.Context, req *blocsv1.GetUnitRequest) (*blocsv1.Unit, error) {
+	id, ok := domain.ParseUnitName(req.GetName())
+	if !ok {
+		return nil, s.status(ctx, badField("name", "must be units/{unit}"))
+	}
+	u, err := cache.GetOrLoad(ctx, s.cache, unitKey(id), unitTTL, func() *blocsv1.Unit { return new(blocsv1.Unit) },
+		func(ctx context.Context) (*blocsv1.Unit, error) {
+			u, err := s.store.GetUnit(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return unitToProto(u), nil
+		})
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return u, nil
+}
+
+// ListUnits lists units.
+func (s *Server) ListUnits(ctx context.Context, req *blocsv1.ListUnitsRequest) (*blocsv1.ListUnitsResponse, error) {
+	size, err := pageSize(req.GetPageSize())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	var errs domain.FieldErrors
+	f := store.UnitFilter{
+		Query:    req.GetQuery(),
+		Level:    domain.Level(req.GetLevel()),
+		Kind:     domain.UnitKind(req.GetKind()),
+		Province: unitID(&errs, "province", req.GetProvince()),
+		Parent:   unitID(&errs, "parent", req.GetParent()),
+		State:    domain.UnitState(req.GetState()),
+	}
+	if err := errs.Err(); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	scope := pagetoken.Scope("ListUnits", f.Query, strconv.Itoa(int(f.Level)), strconv.Itoa(int(f.Kind)),
+		f.Province, f.Parent, strconv.Itoa(int(f.State)))
+	after, err := decodePage[store.UnitCursor](s, req.GetPageToken(), scope)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	units, next, total, err := s.store.ListUnits(ctx, f, after, size)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	resp := &blocsv1.ListUnitsResponse{TotalSize: int32(total)}
+	for _, u := range units {
+		resp.Units = append(resp.Units, unitToProto(u))
+	}
+	if resp.NextPageToken, err = encodePage(s, next, scope); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return resp, nil
+}
+
+// UpdateUnit changes the fields of a unit named by its update mask.
+func (s *Server) UpdateUnit(ctx context.Context, req *blocsv1.UpdateUnitRequest) (*blocsv1.Unit, error) {
+	id, ok := domain.ParseUnitName(req.GetUnit().GetName())
+	if !ok {
+		return nil, s.status(ctx, badField("unit.name", "must be units/{unit}"))
+	}
+	resp := new(blocsv1.Unit)
+	err := s.mutate(ctx, "UpdateUnit", req, resp, func(tx *store.Tx) (proto.Message, error) {
+		u, err := tx.GetUnit(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		merged := unitToProto(u)
+		if err := fieldmask.Apply(merged, req.GetUnit(), req.GetUpdateMask(), updatableUnitFields); err != nil {
+			return nil, maskError(err)
+		}
+		f, err := unitFields("unit", merged)
+		if err != nil {
+			return nil, err
+		}
+		if err := f.Validate("unit"); err != nil {
+			return nil, err
+		}
+		if err := s.checkUnitRefs(ctx, tx, id, &f); err != nil {
+			return nil, err
+		}
+		if err := u.Update(f, req.GetUnit().GetEtag(), tx.Now()); err != nil {
+			return nil, err
+		}
+		if err := tx.UpdateUnit(ctx, u); err != nil {
+			return nil, err
+		}
+		return unitToProto(u), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.invalidate(ctx, unitKey(id))
+	return resp, nil
+}
+
+// DissolveUnit dissolves a unit into its successor and ends its
+// memberships the day before the dissolution takes effect.
+func (s *Server) DissolveUnit(ctx context.Context, req *blocsv1.DissolveUnitRequest) (*blocsv1.Unit, error) {
+	var errs domain.FieldErrors
+	id := unitID(&errs, "name", req.GetName())
+	succ := unitID(&errs, "successor", req.GetSuccessor())
+	on := requiredDate(&errs, "effectiveOn", req.GetEffectiveOn())
+	if err := errs.Err(); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	resp := new(blocsv1.Unit)
+	var affected []string
+	err := s.mutate(ctx, "DissolveUnit", req, resp, func(tx *store.Tx) (proto.Message, error) {
+		u, err := tx.GetUnit(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		successor, err := tx.FindUnit(ctx, succ)
+		if err != nil {
+			return nil, err
+		}
+		if successor == nil {
+			return nil, badField("successor", "unit "+req.GetSuccessor()+" does not exist")
+		}
+		if err := u.Dissolve(successor, on, req.GetEtag(), tx.Now()); err != nil {
+			return nil, err
+		}
+		if err := tx.UpdateUnit(ctx, u); err != nil {
+			return nil, err
+		}
+		open, err := tx.OpenMembershipsOf(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range open {
+			if err := m.End(maxDate(m.JoinedOn, on.AddDays(-1))); err != nil {
+				return nil, err
+			}
+			if err := tx.SetMembershipEnd(ctx, m); err != nil {
+				return nil, err
+			}
+			affected = append(affected, rankingKeysFor(m)...)
+		}
+		// Every unit whose chain passes through u now ends elsewhere.
+		ancestors, err := tx.Ancestors(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range append(ancestors, id, succ) {
+			affected = append(affected, unitKey(a))
+		}
+		u, err = tx.GetUnit(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return unitToProto(u), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.invalidate(ctx, affected...)
+	return resp, nil
+}
+
+// BatchGetUnits returns many units in one call.
+func (s *Server) BatchGetUnits(ctx context.Context, req *blocsv1.BatchGetUnitsRequest) (*blocsv1.BatchGetUnitsResponse, error) {
+	var errs domain.FieldErrors
+	ids := make([]string, len(req.GetNames()))
+	for i, n := range req.GetNames() {
+		ids[i] = unitID(&errs, "names["+strconv.Itoa(i)+"]", n)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	units, err := s.store.BatchGetUnits(ctx, ids)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	resp := &blocsv1.BatchGetUnitsResponse{Units: make([]*blocsv1.Unit, len(units))}
+	for i, u := range units {
+		resp.Units[i] = unitToProto(u)
+	}
+	return resp, nil
+}
+
+// maskError turns a bad update mask path into a field violation.
+func maskError(err error) error {
+	var fe *fieldmask.Error
+	if errors.As(err, &fe) {
+		return badField("updateMask", fe.Error())
+	}
+	return err
+}

@@ -1,0 +1,382 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/tdkt-vn/tdkt/platform/civil"
+	"github.com/tdkt-vn/tdkt/platform/sqlstore"
+	"github.com/tdkt-vn/tdkt/platform/vnfold"
+	"github.com/tdkt-vn/tdkt/services/blocs/internal/domain"
+)
+
+const unitColumns = `id, display_name, short_name, kind, level, province, parent, code, state,
+	successor, dissolved_on, create_time, update_time, version`
+
+func scanUnit(row interface{ Scan(...any) error }) (*domain.Unit, error) {
+	var (
+		u              domain.Unit
+		dissolved      string
+		created, updat int64
+	)
+	err := row.Scan(&u.ID, &u.DisplayName, &u.ShortName, &u.Kind, &u.Level, &u.Province, &u.Parent,
+		&u.Code, &u.State, &u.Successor, &dissolved, &created, &updat, &u.Version)
+	if err != nil {
+		return nil, err
+	}
+	if dissolved != "" {
+		if u.DissolvedOn, err = civil.Parse(dissolved); err != nil {
+			return nil, fmt.Errorf("unit %s: %w", u.ID, err)
+		}
+	}
+	u.CreateTime, u.UpdateTime = fromMicros(created), fromMicros(updat)
+	return &u, nil
+}
+
+// GetUnit returns a unit with its lineage.
+func (r reader) GetUnit(ctx context.Context, id string) (*domain.Unit, error) {
+	u, err := r.getUnit(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.fillLineage(ctx, []*domain.Unit{u}); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// getUnit returns a unit without its lineage.
+func (r reader) getUnit(ctx context.Context, id string) (*domain.Unit, error) {
+	row := r.q.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1`, id)
+	u, err := scanUnit(row)
+	if err != nil {
+		return nil, notFound(err, domain.UnitName(id))
+	}
+	return u, nil
+}
+
+// FindUnit returns the unit, or nil when it does not exist.
+func (r reader) FindUnit(ctx context.Context, id string) (*domain.Unit, error) {
+	if id == "" {
+		return nil, nil
+	}
+	u, err := r.getUnit(ctx, id)
+	if nf := (*domain.NotFoundError)(nil); errors.As(err, &nf) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// BatchGetUnits returns the units in the order of ids; an unknown id is a
+// NotFoundError.
+func (r reader) BatchGetUnits(ctx context.Context, ids []string) ([]*domain.Unit, error) {
+	byID, err := r.unitsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*domain.Unit, len(ids))
+	for i, id := range ids {
+		u, ok := byID[id]
+		if !ok {
+			return nil, &domain.NotFoundError{Name: domain.UnitName(id)}
+		}
+		out[i] = u
+	}
+	if err := r.fillLineage(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (r reader) unitsByID(ctx context.Context, ids []string) (map[string]*domain.Unit, error) {
+	byID := make(map[string]*domain.Unit, len(ids))
+	if len(ids) == 0 {
+		return byID, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id IN (`+placeholders(1, len(ids))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("units by id: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[u.ID] = u
+	}
+	return byID, rows.Err()
+}
+
+// maxLineageDepth bounds the walk along successors; real chains are a
+// handful of mergers long.
+const maxLineageDepth = 64
+
+// fillLineage sets Predecessors and Current of each unit.
+func (r reader) fillLineage(ctx context.Context, units []*domain.Unit) error {
+	if len(units) == 0 {
+		return nil
+	}
+	ids := make([]any, len(units))
+	index := make(map[string][]*domain.Unit, len(units))
+	for i, u := range units {
+		ids[i] = u.ID
+		index[u.ID] = append(index[u.ID], u)
+		u.Predecessors = nil
+	}
+	rows, err := r.q.QueryContext(ctx,
+		`SELECT successor, id FROM units WHERE successor IN (`+placeholders(1, len(ids))+`) ORDER BY id`, ids...)
+	if err != nil {
+		return fmt.Errorf("predecessors: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var succ, id string
+		if err := rows.Scan(&succ, &id); err != nil {
+			return err
+		}
+		for _, u := range index[succ] {
+			u.Predecessors = append(u.Predecessors, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+
+	// Walk successors level by level until every chain reaches an active
+	// unit.
+	current := make(map[string]string) // unit id -> its successor, while dissolved
+	pending := make(map[string]bool)
+	for _, u := range units {
+		if u.State == domain.UnitDissolved && u.Successor != "" {
+			current[u.ID] = u.Successor
+			pending[u.Successor] = true
+		}
+	}
+	resolved := make(map[string]string) // id -> active end of its chain
+	for depth := 0; len(pending) > 0; depth++ {
+		if depth == maxLineageDepth {
+			return fmt.Errorf("lineage deeper than %d", maxLineageDepth)
+		}
+		ids := make([]string, 0, len(pending))
+		for id := range pending {
+			ids = append(ids, id)
+		}
+		byID, err := r.unitsByID(ctx, ids)
+		if err != nil {
+			return err
+		}
+		pending = make(map[string]bool)
+		for _, id := range ids {
+			u, ok := byID[id]
+			switch {
+			case !ok || u.State != domain.UnitDissolved || u.Successor == "":
+				resolved[id] = id
+			default:
+				current[id] = u.Successor
+				if _, done := resolved[u.Successor]; !done {
+					pending[u.Successor] = true
+				}
+			}
+		}
+	}
+	for _, u := range units {
+		id := u.ID
+		for i := 0; i <= maxLineageDepth; i++ {
+			next, dissolved := current[id]
+			if !dissolved {
+				break
+			}
+			id = next
+		}
+		u.Current = id
+	}
+	return nil
+}
+
+// UnitFilter selects units in ListUnits.
+type UnitFilter struct {
+	Query    string
+	Level    domain.Level
+	Kind     domain.UnitKind
+	Province string
+	Parent   string
+	State    domain.UnitState
+}
+
+// UnitCursor is the position after the last unit of a page.
+type UnitCursor struct {
+	SortKey []byte `json:"k"`
+	ID      string `json:"i"`
+}
+
+// ListUnits returns up to size units after cursor (nil: from the start) in
+// Vietnamese collation order of display name, then id; the cursor of the
+// next page (nil on the last page) and the number of matching units.
+func (r reader) ListUnits(ctx context.Context, f UnitFilter, after *UnitCursor, size int) ([]*domain.Unit, *UnitCursor, int, error) {
+	var w where
+	w.words("search", f.Query)
+	if f.Level != domain.LevelUnspecified {
+		w.add("level = ?", f.Level)
+	}
+	if f.Kind != domain.KindUnspecified {
+		w.add("kind = ?", f.Kind)
+	}
+	if f.Province != "" {
+		w.add("province = ?", f.Province)
+	}
+	if f.Parent != "" {
+		w.add("parent = ?", f.Parent)
+	}
+	if f.State != domain.UnitStateUnspecified {
+		w.add("state = ?", f.State)
+	}
+	total, err := r.count(ctx, `SELECT COUNT(*) FROM units`+w.sql(), w.args...)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if after != nil {
+		k, i := w.next(after.SortKey), w.next(after.ID)
+		w.conds = append(w.conds, fmt.Sprintf("(sort_key > %s OR (sort_key = %s AND id > %s))", k, k, i))
+	}
+	query := `SELECT ` + unitColumns + `, sort_key FROM units` + w.sql() +
+		fmt.Sprintf(` ORDER BY sort_key, id LIMIT %d`, size+1)
+	rows, err := r.q.QueryContext(ctx, query, w.args...)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("list units: %w", err)
+	}
+	defer rows.Close()
+	var (
+		units []*domain.Unit
+		keys  [][]byte
+	)
+	for rows.Next() {
+		var key []byte
+		u, err := scanUnit(scanWith(rows, &key))
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		units, keys = append(units, u), append(keys, key)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, 0, err
+	}
+	var next *UnitCursor
+	if len(units) > size {
+		units = units[:size]
+		next = &UnitCursor{SortKey: keys[size-1], ID: units[size-1].ID}
+	}
+	if err := r.fillLineage(ctx, units); err != nil {
+		return nil, nil, 0, err
+	}
+	return units, next, total, nil
+}
+
+// scanWith scans the columns of a row into the targets a scan function
+// asks for, followed by extra.
+func scanWith(rows *sql.Rows, extra ...any) interface{ Scan(...any) error } {
+	return extraScanner{rows, extra}
+}
+
+type extraScanner struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (s extraScanner) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra...)...) }
+
+// InsertUnit stores a new unit; an existing id is an ExistsError.
+func (tx *Tx) InsertUnit(ctx context.Context, u *domain.Unit) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO units (`+unitColumns+`, sort_key, search)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+		u.ID, u.DisplayName, u.ShortName, u.Kind, u.Level, u.Province, u.Parent, u.Code, u.State,
+		u.Successor, dateText(u.DissolvedOn), micros(u.CreateTime), micros(u.UpdateTime), u.Version,
+		vnfold.SortKey(u.DisplayName), u.SearchText())
+	if sqlstore.IsUniqueViolation(err) {
+		return &domain.ExistsError{Name: u.Name()}
+	}
+	return err
+}
+
+// UpdateUnit writes u, which was read at version u.Version-1.
+func (tx *Tx) UpdateUnit(ctx context.Context, u *domain.Unit) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE units SET display_name=$2, short_name=$3, kind=$4, level=$5,
+		province=$6, parent=$7, code=$8, state=$9, successor=$10, dissolved_on=$11, update_time=$12,
+		version=$13, sort_key=$14, search=$15 WHERE id=$1 AND version=$16`,
+		u.ID, u.DisplayName, u.ShortName, u.Kind, u.Level, u.Province, u.Parent, u.Code, u.State,
+		u.Successor, dateText(u.DissolvedOn), micros(u.UpdateTime), u.Version,
+		vnfold.SortKey(u.DisplayName), u.SearchText(), u.Version-1)
+	return checkUpdated(res, err)
+}
+
+// checkUpdated turns "no row changed" into ErrStaleEtag: someone else
+// changed the row since it was read.
+func checkUpdated(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return domain.ErrStaleEtag
+	}
+	return nil
+}
+
+func dateText(d civil.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+func parseDate(s string) (civil.Date, error) {
+	if s == "" {
+		return civil.Date{}, nil
+	}
+	return civil.Parse(s)
+}
+
+// Ancestors returns the ids of every unit whose successor chain passes
+// through id: the units dissolved into it, those dissolved into them, and
+// so on.
+func (r reader) Ancestors(ctx context.Context, id string) ([]string, error) {
+	var out []string
+	frontier := []string{id}
+	for depth := 0; len(frontier) > 0; depth++ {
+		if depth == maxLineageDepth {
+			return nil, fmt.Errorf("lineage deeper than %d", maxLineageDepth)
+		}
+		args := make([]any, len(frontier))
+		for i, f := range frontier {
+			args[i] = f
+		}
+		rows, err := r.q.QueryContext(ctx, `SELECT id FROM units WHERE successor IN (`+placeholders(1, len(args))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("ancestors: %w", err)
+		}
+		frontier = frontier[:0:0]
+		for rows.Next() {
+			var a string
+			if err := rows.Scan(&a); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			frontier = append(frontier, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		out = append(out, frontier...)
+	}
+	return out, nil
+}

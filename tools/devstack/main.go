@@ -1,0 +1,92 @@
+// Command devstack runs the whole of tdkt in one process — every service on
+// its own loopback gRPC port and the REST gateway dialling them — with
+// SQLite databases under -data and, with -demo, demo data.
+//
+//	go run ./tools/devstack --demo
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tdkt-vn/tdkt/platform/grpcclient"
+	"github.com/tdkt-vn/tdkt/platform/telemetry"
+	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	"github.com/tdkt-vn/tdkt/tools/devstack/demo"
+	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
+)
+
+type options struct {
+	stack    stack.Options
+	demo     bool
+	logLevel string
+}
+
+func main() {
+	var o options
+	fs := flag.NewFlagSet("devstack", flag.ContinueOnError)
+	fs.StringVar(&o.stack.DataDir, "data", "var", "directory for the SQLite databases (created if missing)")
+	fs.StringVar(&o.stack.HTTPAddr, "http", stack.DefaultHTTPAddr, "host:port of the REST gateway")
+	fs.StringVar(&o.stack.BlocsGRPCAddr, "blocs-grpc", stack.DefaultBlocsGRPCAddr, "host:port of the blocs service's gRPC server")
+	fs.BoolVar(&o.demo, "demo", false, "load the demo data (provinces, a cluster and two blocs) once the servers are up; loading twice changes nothing")
+	fs.StringVar(&o.logLevel, "log-level", "info", "minimum log level: debug, info, warn or error")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		os.Exit(2)
+	}
+	if err := o.stack.LogLevel.UnmarshalText([]byte(o.logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "devstack: invalid -log-level %q: use debug, info, warn or error\n", o.logLevel)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o, os.Stdout); err != nil {
+		fmt.Fprintf(os.Stderr, "devstack: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run starts the stack, prints its addresses to out, loads the demo data
+// when asked, and runs until ctx is done or a component fails.
+func run(ctx context.Context, o options, out io.Writer) error {
+	s, err := stack.Start(ctx, o.stack)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "REST   http://%s\n", s.HTTPAddr)
+	for _, e := range s.Services {
+		fmt.Fprintf(out, "gRPC   %-8s %s\n", e.Name, e.Addr)
+	}
+	if o.demo {
+		sum, err := loadDemo(ctx, s, o.stack.LogLevel)
+		if err != nil {
+			return errors.Join(fmt.Errorf("%w (the servers are up; fix the data in tools/devstack/demo or start with a fresh -data directory)", err), s.Stop())
+		}
+		fmt.Fprintln(out, sum)
+	}
+	return s.Wait()
+}
+
+// loadDemo loads the demo data over gRPC, as any client would.
+func loadDemo(ctx context.Context, s *stack.Stack, level slog.Level) (demo.Summary, error) {
+	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: "tdkt-devstack-demo", LogFormat: "text", LogLevel: level})
+	if err != nil {
+		return demo.Summary{}, err
+	}
+	defer func() { _ = tel.Shutdown(context.WithoutCancel(ctx)) }()
+	conn, err := grpcclient.Dial(s.GRPCAddr("blocs"), grpcclient.Options{Telemetry: tel})
+	if err != nil {
+		return demo.Summary{}, fmt.Errorf("dial blocs: %w", err)
+	}
+	defer conn.Close()
+	return demo.Load(ctx, blocsv1.NewBlocsServiceClient(conn))
+}

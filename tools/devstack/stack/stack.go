@@ -1,0 +1,334 @@
+// Package stack runs the whole of tdkt in one process: every service on its
+// own loopback gRPC listener with its own telemetry and SQLite database, and
+// the gateway dialling them over real gRPC exactly as in production.
+//
+// Components start in order and stop in reverse; the first one to fail
+// stops them all. tools/devstack is the command; stacktest starts a stack
+// for a test.
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/tdkt-vn/tdkt/gateway"
+	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/telemetry"
+	"github.com/tdkt-vn/tdkt/services/blocs"
+)
+
+// Default addresses, those of the services run alone.
+const (
+	DefaultHTTPAddr      = "127.0.0.1:8080"
+	DefaultBlocsGRPCAddr = "127.0.0.1:9101"
+)
+
+// Options configure Start.
+type Options struct {
+	// DataDir holds the SQLite databases (DataDir/blocs.db); it is created
+	// when missing. Required.
+	DataDir string
+	// HTTPAddr is where the gateway listens; "127.0.0.1:0" picks a free
+	// port. Default DefaultHTTPAddr.
+	HTTPAddr string
+	// BlocsGRPCAddr is where the blocs service listens. Default
+	// DefaultBlocsGRPCAddr.
+	BlocsGRPCAddr string
+	// MaxBodyBytes limits request bodies at the gateway. Default
+	// gateway.DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// LogOutput receives every component's text logs. Default os.Stderr.
+	LogOutput io.Writer
+	// LogLevel is the minimum level logged.
+	LogLevel slog.Level
+}
+
+// Endpoint is a service's name and the address it listens on.
+type Endpoint struct {
+	Name string // "blocs"
+	Addr string // "127.0.0.1:9101"
+}
+
+// Stack is a running system.
+type Stack struct {
+	// HTTPAddr is the gateway's address.
+	HTTPAddr string
+	// Services are the gRPC services in start order, with their addresses.
+	Services []Endpoint
+	// Registry holds every component's metrics, labelled service=<name>;
+	// the gateway serves it at /metrics.
+	Registry *prometheus.Registry
+
+	opts     Options
+	cancel   context.CancelFunc
+	group    *errgroup.Group
+	mu       sync.Mutex
+	run      []*running // started components, in start order
+	stopping bool       // stopAll has begun: start nothing more
+	once     sync.Once
+	err      error
+}
+
+// GRPCAddr returns the address of the named service, or "" when it is not
+// running.
+func (s *Stack) GRPCAddr(name string) string {
+	for _, e := range s.Services {
+		if e.Name == name {
+			return e.Addr
+		}
+	}
+	return ""
+}
+
+// component is a part of the stack. start builds it and binds its
+// listener; the returned running serves until its context is done.
+type component struct {
+	name  string
+	start func(ctx context.Context, s *Stack) (*running, error)
+}
+
+// running is a started component.
+type running struct {
+	name string
+	// serve blocks until ctx is done or the component fails.
+	serve func(ctx context.Context) error
+	// close releases what start acquired, after serve returned.
+	close func() error
+	// log is the component's logger.
+	log *slog.Logger
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// components is every part of the system in start order: the services,
+// then the gateway that dials them. Starting a subset would filter this
+// list by name.
+func components() []component {
+	return []component{
+		{"blocs", startBlocs},
+		{"gateway", startGateway},
+	}
+}
+
+// Start starts every component. The stack runs until ctx is done, Stop is
+// called or a component fails; Wait says why it ended.
+func Start(ctx context.Context, o Options) (*Stack, error) {
+	if o.DataDir == "" {
+		return nil, errors.New("devstack: a data directory is required")
+	}
+	if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("devstack: create data directory: %w", err)
+	}
+	if o.HTTPAddr == "" {
+		o.HTTPAddr = DefaultHTTPAddr
+	}
+	if o.BlocsGRPCAddr == "" {
+		o.BlocsGRPCAddr = DefaultBlocsGRPCAddr
+	}
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = gateway.DefaultMaxBodyBytes
+	}
+	if o.LogOutput == nil {
+		o.LogOutput = os.Stderr
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	ctx, cancel := context.WithCancel(ctx)
+	g, gctx := errgroup.WithContext(ctx)
+	s := &Stack{Registry: reg, opts: o, cancel: cancel, group: g}
+
+	// Stop everything, in reverse order, once anything fails or the stack
+	// is stopped.
+	g.Go(func() error {
+		<-gctx.Done()
+		return s.stopAll()
+	})
+	for _, c := range components() {
+		r, err := c.start(gctx, s)
+		if err != nil {
+			cancel()
+			return nil, errors.Join(fmt.Errorf("devstack: start %s: %w", c.name, err), s.Wait())
+		}
+		r.name = c.name
+		var rctx context.Context
+		rctx, r.cancel = context.WithCancel(context.WithoutCancel(gctx))
+		r.done = make(chan struct{})
+		s.mu.Lock()
+		if s.stopping { // an earlier component failed meanwhile
+			s.mu.Unlock()
+			cancel()
+			return nil, errors.Join(fmt.Errorf("devstack: stopped while starting %s", c.name), r.close(), s.Wait())
+		}
+		s.run = append(s.run, r)
+		s.mu.Unlock()
+		g.Go(func() error {
+			defer close(r.done)
+			err := r.serve(rctx)
+			if err == nil && rctx.Err() == nil {
+				err = errors.New("stopped unexpectedly")
+			}
+			if err != nil {
+				return fmt.Errorf("devstack: %s: %w", r.name, err)
+			}
+			return nil
+		})
+	}
+	return s, nil
+}
+
+// stopAll stops the started components, last first: each one's serve ends
+// before the next is stopped, and its resources are released.
+func (s *Stack) stopAll() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopping = true
+	var errs []error
+	for i := len(s.run) - 1; i >= 0; i-- {
+		r := s.run[i]
+		r.cancel()
+		<-r.done
+		r.log.Info("stopped")
+		if err := r.close(); err != nil {
+			errs = append(errs, fmt.Errorf("devstack: close %s: %w", r.name, err))
+		}
+	}
+	s.run = nil
+	return errors.Join(errs...)
+}
+
+// Wait blocks until the stack has stopped and returns the first failure,
+// if any, with errors met while closing.
+func (s *Stack) Wait() error {
+	s.once.Do(func() { s.err = s.group.Wait() })
+	return s.err
+}
+
+// Stop stops the stack and waits for it.
+func (s *Stack) Stop() error {
+	s.cancel()
+	return s.Wait()
+}
+
+// telemetry sets up the telemetry of one component: its own providers and
+// logger, its metrics in the shared registry under service=name.
+func (s *Stack) telemetry(ctx context.Context, name string) (*telemetry.Telemetry, error) {
+	return telemetry.Setup(ctx, telemetry.Config{
+		ServiceName: "tdkt-" + name,
+		Registerer:  prometheus.WrapRegistererWith(prometheus.Labels{"service": name}, s.Registry),
+		LogFormat:   "text",
+		LogLevel:    s.opts.LogLevel,
+		LogOutput:   s.opts.LogOutput,
+	})
+}
+
+// shutdownTelemetry flushes a component's telemetry.
+func shutdownTelemetry(tel *telemetry.Telemetry) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return tel.Shutdown(ctx)
+}
+
+// startBlocs starts the blocs service on its gRPC listener.
+func startBlocs(ctx context.Context, s *Stack) (*running, error) {
+	const name = "blocs"
+	tel, err := s.telemetry(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := blocs.New(ctx, blocs.Config{
+		DatabaseURL: "sqlite:" + filepath.Join(s.opts.DataDir, "blocs.db"),
+	}, tel)
+	if err != nil {
+		return nil, errors.Join(err, shutdownTelemetry(tel))
+	}
+	release := func() error { return errors.Join(svc.Close(), shutdownTelemetry(tel)) }
+	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel})
+	if err != nil {
+		return nil, errors.Join(err, release())
+	}
+	svc.Register(srv.GRPC)
+	lis, err := net.Listen("tcp", s.opts.BlocsGRPCAddr)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("listen on %s: %w (is blocs already running? choose another address with --blocs-grpc)", s.opts.BlocsGRPCAddr, err), release())
+	}
+	s.Services = append(s.Services, Endpoint{Name: name, Addr: lis.Addr().String()})
+	return &running{
+		log: tel.Logger,
+		serve: func(ctx context.Context) error {
+			tel.Logger.InfoContext(ctx, "serving gRPC", "addr", lis.Addr().String(), "database", "sqlite:"+filepath.Join(s.opts.DataDir, "blocs.db"))
+			return srv.Serve(ctx, lis)
+		},
+		close: release,
+	}, nil
+}
+
+// startGateway starts the REST edge, dialling the services started before
+// it.
+func startGateway(ctx context.Context, s *Stack) (*running, error) {
+	const name = "gateway"
+	tel, err := s.telemetry(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	gw, err := gateway.New(ctx, gateway.Config{
+		BlocsAddr:    s.GRPCAddr("blocs"),
+		MaxBodyBytes: s.opts.MaxBodyBytes,
+	}, tel)
+	if err != nil {
+		return nil, errors.Join(err, shutdownTelemetry(tel))
+	}
+	release := func() error { return errors.Join(gw.Close(), shutdownTelemetry(tel)) }
+	lis, err := net.Listen("tcp", s.opts.HTTPAddr)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("listen on %s: %w (is something else serving there? choose another address with --http)", s.opts.HTTPAddr, err), release())
+	}
+	s.HTTPAddr = lis.Addr().String()
+	metrics := telemetry.MetricsHandler(s.Registry)
+	api := gw.Handler()
+	srv := &http.Server{
+		// The shared registry is served beside the gateway's routes; a plain
+		// switch rather than http.ServeMux keeps the request's Pattern free
+		// for the gateway's route names.
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/metrics" && r.Method == http.MethodGet {
+				metrics.ServeHTTP(w, r)
+				return
+			}
+			api.ServeHTTP(w, r)
+		}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(tel.Logger.Handler(), slog.LevelWarn),
+	}
+	return &running{
+		log: tel.Logger,
+		serve: func(ctx context.Context) error {
+			tel.Logger.InfoContext(ctx, "serving HTTP", "addr", lis.Addr().String())
+			served := make(chan error, 1)
+			go func() { served <- srv.Serve(lis) }()
+			select {
+			case err := <-served:
+				return err
+			case <-ctx.Done():
+			}
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			return srv.Shutdown(sctx)
+		},
+		close: release,
+	}, nil
+}

@@ -1,0 +1,346 @@
+// Command loadgen is the benchmark behind `make bench`. It measures how fast
+// the REST edge serves a cached read, GET /v1/units/{unit} (blocs GetUnit),
+// against the fastest thing the same stack of libraries can do: a bare
+// grpc-gateway mux in front of a bare gRPC server whose Echo method only
+// answers. The target from the issue is GetUnit at 50% or more of the
+// echo's throughput.
+//
+// Everything runs in this one process on loopback: the real system (the blocs
+// service over real gRPC, the gateway's real handler on a real HTTP listener,
+// SQLite in a temporary directory, the in-process cache or Redis with -redis),
+// the baseline, and a closed-loop load generator. Its -c workers share one
+// keep-alive HTTP client. Each round measures both targets, one after the
+// other, each after a warm-up; the order alternates between rounds so that
+// the machine's noise falls on both. Speed is reported, not asserted: the
+// exit status is non-zero only when requests failed.
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	benchmarkv1 "github.com/tdkt-vn/tdkt/proto/tdkt/benchmark/v1"
+	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
+)
+
+// The unit GetUnit reads.
+const unitID = "bench-unit"
+
+// options are the command's flags.
+type options struct {
+	workers    int
+	duration   time.Duration
+	warmup     time.Duration
+	rounds     int
+	max        int64
+	redis      string
+	cpuprofile string
+}
+
+func main() {
+	if err := mainErr(); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+func mainErr() error {
+	var o options
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.IntVar(&o.workers, "c", 16, "concurrent workers (closed loop: each sends its next request when the previous one is answered)")
+	fs.DurationVar(&o.duration, "d", 10*time.Second, "measured duration per target and round")
+	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured warm-up before each measured phase")
+	fs.IntVar(&o.rounds, "rounds", 3, "rounds; each measures both targets, in alternating order")
+	fs.Int64Var(&o.max, "max", 10_000_000, "at most this many requests per phase (0: no limit)")
+	fs.StringVar(&o.redis, "redis", "", "Redis host:port for the blocs cache; empty means the in-process cache")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the first measured GetUnit phase to this file")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		return err
+	}
+	if o.workers < 1 || o.rounds < 1 || o.duration <= 0 || o.warmup < 0 {
+		return errors.New("-c and -rounds must be at least 1, -d positive and -warmup not negative")
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	client := &http.Client{
+		Timeout: 10 * time.Second, // a stuck request fails rather than hangs the run
+		Transport: &http.Transport{
+			// One kept-alive connection per worker and target, never more.
+			MaxIdleConns:        0, // no limit on the total
+			MaxIdleConnsPerHost: o.workers,
+			MaxConnsPerHost:     o.workers,
+			IdleConnTimeout:     time.Minute,
+			DisableCompression:  true,
+			DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+		},
+	}
+	defer client.CloseIdleConnections()
+
+	unitURL, stopSystem, err := startSystem(ctx, o, client)
+	if err != nil {
+		return err
+	}
+	defer stopSystem()
+	echoURL, stopBaseline, err := startBaseline(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopBaseline()
+
+	return measure(ctx, o, client, []target{
+		{name: "echo", what: "bare grpc-gateway + gRPC", url: echoURL},
+		{name: "GetUnit", what: "tdkt gateway + blocs, cached", url: unitURL},
+	})
+}
+
+// target is one URL under load and what was measured on it.
+type target struct {
+	name, what, url string
+	total           result
+}
+
+// measure runs the rounds and prints the report.
+func measure(ctx context.Context, o options, client *http.Client, targets []target) error {
+	cache := "in-process"
+	if o.redis != "" {
+		cache = "Redis at " + o.redis
+	}
+	fmt.Printf("go: %s %s/%s, GOMAXPROCS=%d, CPU: %s (%d logical)\n",
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), cpuModel(), runtime.NumCPU())
+	traces := "not exported (OTEL_TRACES_EXPORTER unset)"
+	if e := os.Getenv("OTEL_TRACES_EXPORTER"); e != "" {
+		traces = "OTEL_TRACES_EXPORTER=" + e
+	}
+	fmt.Printf("system: cache %s, SQLite, traces %s, logs at warn\n", cache, traces)
+	fmt.Printf("load: %d workers, closed loop, keep-alive; %d rounds of %s per target after %s warm-up, alternating\n\n",
+		o.workers, o.rounds, o.duration, o.warmup)
+
+	profiled := o.cpuprofile == ""
+	for round := range o.rounds {
+		fmt.Printf("round %d/%d:", round+1, o.rounds)
+		for k := range targets {
+			// Round 1 goes in order, round 2 backwards, and so on.
+			t := &targets[k]
+			if round%2 == 1 {
+				t = &targets[len(targets)-1-k]
+			}
+			runtime.GC() // the previous phase's garbage is not this one's cost
+			if o.warmup > 0 {
+				if _, err := run(ctx, client, t.url, o.workers, o.warmup, o.max); err != nil {
+					return err
+				}
+			}
+			stopProfile := func() error { return nil }
+			if !profiled && t.name == "GetUnit" {
+				profiled = true
+				var err error
+				if stopProfile, err = startProfile(o.cpuprofile); err != nil {
+					return err
+				}
+			}
+			r, err := run(ctx, client, t.url, o.workers, o.duration, o.max)
+			if err := errors.Join(err, stopProfile()); err != nil {
+				return err
+			}
+			t.total.add(r)
+			fmt.Printf("  %s %.0f req/s", t.name, r.rps())
+		}
+		fmt.Println()
+	}
+	fmt.Println()
+
+	const row = "%-8s %-30s %9v %6v %8v %8v %8v\n"
+	fmt.Printf(row, "target", "", "requests", "errors", "req/s", "p50", "p99")
+	var failed []string
+	for _, t := range targets {
+		r := &t.total
+		fmt.Printf(row, t.name, t.what, r.requests, r.errors, fmt.Sprintf("%.0f", r.rps()),
+			round(r.hist.quantile(0.50)), round(r.hist.quantile(0.99)))
+		if r.errors > 0 {
+			failed = append(failed, fmt.Sprintf("%s: %d of %d requests failed, first: %s", t.name, r.errors, r.requests, r.firstErr))
+		}
+	}
+	echo, unit := &targets[0].total, &targets[1].total
+	fmt.Printf("\nratio: GetUnit/echo = %.1f%% (target >= 50%%)\n", 100*unit.rps()/echo.rps())
+	if failed != nil {
+		return fmt.Errorf("invalid run: failed requests:\n  %s", strings.Join(failed, "\n  "))
+	}
+	return nil
+}
+
+// round shortens a latency to three significant digits or so.
+func round(d time.Duration) time.Duration {
+	switch {
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond)
+	case d >= time.Microsecond:
+		return d.Round(time.Microsecond)
+	}
+	return d
+}
+
+// startProfile starts a CPU profile written to path; the function it returns
+// stops it.
+func startProfile(path string) (func() error, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
+}
+
+// cpuModel is the processor's model name from /proc/cpuinfo, when there is one.
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if k, v, ok := strings.Cut(s.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+			return cmp.Or(strings.TrimSpace(v), "unknown")
+		}
+	}
+	return "unknown"
+}
+
+// startSystem starts the real system with its data in a new temporary
+// directory, creates the unit GetUnit reads and reads it once, so that it is
+// in the cache. It returns the URL to GET and a function that stops the
+// system and removes the directory.
+func startSystem(ctx context.Context, o options, client *http.Client) (string, func(), error) {
+	dir, err := os.MkdirTemp("", "tdkt-loadgen-")
+	if err != nil {
+		return "", nil, fmt.Errorf("system: %w", err)
+	}
+	s, err := stack.Start(ctx, stack.Options{
+		DataDir:       dir,
+		HTTPAddr:      "127.0.0.1:0",
+		BlocsGRPCAddr: "127.0.0.1:0",
+		LogLevel:      slog.LevelWarn, // a log line per request would be measured too
+	})
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("system: %w", err)
+	}
+	stop := func() {
+		if err := s.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen: stop the system:", err)
+		}
+		os.RemoveAll(dir)
+	}
+	base := "http://" + s.HTTPAddr
+	unit := `{"displayName": "Ban Thi đua – Khen thưởng Trung ương", "kind": "UNIT_KIND_AGENCY", "level": "UNIT_LEVEL_CENTRAL"}`
+	if err := call(ctx, client, http.MethodPost, base+"/v1/units?unitId="+unitID, unit); err != nil {
+		stop()
+		return "", nil, fmt.Errorf("system: create the unit: %w", err)
+	}
+	url := base + "/v1/units/" + unitID
+	if err := call(ctx, client, http.MethodGet, url, ""); err != nil {
+		stop()
+		return "", nil, fmt.Errorf("system: read the unit: %w", err)
+	}
+	return url, stop, nil
+}
+
+// call sends one request with a JSON body (none when body is empty) and
+// wants 200 OK.
+func call(ctx context.Context, client *http.Client, method, url, body string) error {
+	req, err := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, url, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, b)
+	}
+	return nil
+}
+
+// startBaseline starts the bare echo: a gRPC server with no options and no
+// interceptors, and a default grpc-gateway mux that calls it over a loopback
+// connection, served by net/http. It returns the URL to GET.
+func startBaseline(ctx context.Context) (string, func(), error) {
+	glis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("baseline: %w", err)
+	}
+	g := grpc.NewServer()
+	benchmarkv1.RegisterEchoServiceServer(g, echoServer{})
+	go g.Serve(glis) //nolint:errcheck // returns when g stops
+
+	conn, err := grpc.NewClient(glis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		g.Stop()
+		return "", nil, fmt.Errorf("baseline: %w", err)
+	}
+	mux := gwruntime.NewServeMux()
+	if err := benchmarkv1.RegisterEchoServiceHandler(ctx, mux, conn); err != nil {
+		conn.Close()
+		g.Stop()
+		return "", nil, fmt.Errorf("baseline: %w", err)
+	}
+	hlis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		conn.Close()
+		g.Stop()
+		return "", nil, fmt.Errorf("baseline: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(hlis) //nolint:errcheck // returns when srv closes
+
+	stop := func() {
+		srv.Close()
+		conn.Close()
+		g.Stop()
+	}
+	return "http://" + hlis.Addr().String() + "/v1/echo/hello", stop, nil
+}
+
+// echoServer answers Echo with its request's message and does nothing else.
+type echoServer struct {
+	benchmarkv1.UnimplementedEchoServiceServer
+}
+
+func (echoServer) Echo(_ context.Context, req *benchmarkv1.EchoRequest) (*benchmarkv1.EchoResponse, error) {
+	return &benchmarkv1.EchoResponse{Message: req.GetMessage()}, nil
+}
