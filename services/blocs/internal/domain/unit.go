@@ -146,7 +146,7 @@ func NewUnit(id string, f UnitFields, now time.Time) *Unit {
 	if f.Province == "" && f.Level == LevelProvince && f.Kind == KindLocality {
 		f.Province = id
 	}
-	u := &Unit{ID: id, State: UnitActive, CreateTime: now, UpdateTime: now, Version: 1}
+	u := &Unit{ID: id, State: UnitActive, Current: id, CreateTime: now, UpdateTime: now, Version: 1}
 	u.set(f)
 	return u
 }

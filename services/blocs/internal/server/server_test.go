@@ -105,6 +105,7 @@ func TestUnitsAndLineage(t *testing.T) {
 		ctx := t.Context()
 		bk := province(t, c, "bac-kan", "Bắc Kạn")
 		require.Equal(t, "units/bac-kan", bk.GetProvince(), "a province is its own province")
+		require.Equal(t, "units/bac-kan", bk.GetCurrent(), "an active unit is its own current unit")
 		tn := province(t, c, "thai-nguyen", "Thái Nguyên")
 
 		got, err := c.GetUnit(ctx, &blocsv1.GetUnitRequest{Name: "units/bac-kan"})
