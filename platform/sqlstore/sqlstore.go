@@ -17,6 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -128,6 +130,14 @@ func open(url string, tp trace.TracerProvider) (*DB, error) {
 			return nil, errors.New("sqlstore: empty SQLite path")
 		}
 		memory := path == ":memory:"
+		if !memory {
+			// A file under a directory that does not exist yet (./var on a
+			// fresh checkout): create the directory.
+			dir := filepath.Dir(strings.SplitN(path, "?", 2)[0])
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("sqlstore: create %s: %w", dir, err)
+			}
+		}
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -437,4 +438,12 @@ func TestOpenTraces(t *testing.T) {
 		}
 	}
 	require.True(t, sawExec, "no exec span among %v", names)
+}
+
+func TestOpenSQLiteCreatesDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "var", "nested", "svc.db")
+	db := open(t, "sqlite:"+path)
+	require.Equal(t, 0, count(t, db, `SELECT COUNT(*) FROM items`))
+	_, err := os.Stat(path)
+	require.NoError(t, err, "the database file is where the URL says")
 }

@@ -1,0 +1,147 @@
+// Package command holds what every tdkt command does around its own work:
+// flags with TDKT_* defaults and -print-config, logging and telemetry, a
+// context cancelled by SIGINT and SIGTERM, serving gRPC, HTTP and /metrics
+// until then, and messages that say how to fix a bad start.
+package command
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
+
+	"github.com/tdkt-vn/tdkt/platform/config"
+	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/telemetry"
+)
+
+// Options are the settings every command shares.
+type Options struct {
+	LogFormat       string
+	LogLevel        string
+	ShutdownTimeout time.Duration
+	PrintConfig     bool
+}
+
+func (o *Options) registerFlags(fs *flag.FlagSet) {
+	config.String(fs, &o.LogFormat, "log-format", "TDKT_LOG_FORMAT", "json", "log format: json or text")
+	config.String(fs, &o.LogLevel, "log-level", "TDKT_LOG_LEVEL", "info", "minimum log level: debug, info, warn or error")
+	config.Duration(fs, &o.ShutdownTimeout, "shutdown-timeout", "TDKT_SHUTDOWN_TIMEOUT", 10*time.Second,
+		"how long work in flight may take to finish on SIGTERM")
+	fs.BoolVar(&o.PrintConfig, "print-config", false, "print the effective configuration and exit")
+}
+
+// Main runs the command name (e.g. "blocs"), whose spans and logs carry
+// serviceName (e.g. "tdkt-blocs"). registerFlags adds the command's own
+// flags; run does the work until ctx is cancelled by SIGINT or SIGTERM.
+// Main exits the process: 2 for bad flags or environment, 1 when run fails.
+func Main(name, serviceName string, registerFlags func(fs *flag.FlagSet), run func(ctx context.Context, tel *telemetry.Telemetry, opts Options) error) {
+	var opts Options
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	registerFlags(fs)
+	opts.registerFlags(fs)
+	if err := config.Parse(fs, os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintf(os.Stderr, "%s: %v\nFix the flag or environment variable named above; %s -h lists them all.\n", name, err, name)
+		os.Exit(2)
+	}
+	if opts.PrintConfig {
+		config.Dump(fs, os.Stdout)
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := withTelemetry(ctx, serviceName, opts, run)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
+}
+
+func withTelemetry(ctx context.Context, serviceName string, opts Options, run func(context.Context, *telemetry.Telemetry, Options) error) (err error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(opts.LogLevel)); err != nil {
+		return fmt.Errorf("invalid -log-level %q: use debug, info, warn or error (flag -log-level or TDKT_LOG_LEVEL)", opts.LogLevel)
+	}
+	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: serviceName, LogFormat: opts.LogFormat, LogLevel: level})
+	if err != nil {
+		return fmt.Errorf("%w (check -log-format and the OTEL_* environment variables)", err)
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		err = errors.Join(err, tel.Shutdown(sctx))
+	}()
+	return run(ctx, tel, opts)
+}
+
+// Listen listens on addr, with an error that says which flag and variable
+// choose another address.
+func Listen(addr, flagName, envName string) (net.Listener, error) {
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w (is another process using the port? choose another with -%s or %s)", addr, err, flagName, envName)
+	}
+	return lis, nil
+}
+
+// ServeGRPC serves the handlers that register adds on lis, and /metrics on
+// metrics when it is not nil, until ctx is done; then calls in flight get
+// opts.ShutdownTimeout to finish.
+func ServeGRPC(ctx context.Context, tel *telemetry.Telemetry, opts Options, lis, metrics net.Listener, register func(*grpc.Server)) error {
+	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, ShutdownTimeout: opts.ShutdownTimeout})
+	if err != nil {
+		return err
+	}
+	register(srv.GRPC)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		tel.Logger.InfoContext(gctx, "serving gRPC", "addr", lis.Addr().String())
+		return srv.Serve(gctx, lis)
+	})
+	if metrics != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", telemetry.MetricsHandler(tel.Registry))
+		g.Go(func() error {
+			tel.Logger.InfoContext(gctx, "serving metrics", "addr", metrics.Addr().String())
+			return ServeHTTP(gctx, tel.Logger, metrics, mux, 5*time.Second)
+		})
+	}
+	return g.Wait()
+}
+
+// ServeHTTP serves h on lis until ctx is done, then lets requests in flight
+// finish within timeout.
+func ServeHTTP(ctx context.Context, log *slog.Logger, lis net.Listener, h http.Handler, timeout time.Duration) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(lis) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve HTTP on %s: %w", lis.Addr(), err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shut down HTTP server: %w", err)
+	}
+	return nil
+}
