@@ -1,0 +1,3 @@
+-- Each service owns its database.
+CREATE DATABASE blocs OWNER tdkt;
+CREATE DATABASE honours OWNER tdkt;
