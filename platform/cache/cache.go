@@ -5,7 +5,8 @@
 // serves what the loader (the database) returns, and the failure is counted
 // (tdkt.cache.errors) and logged. Callers delete keys after the transaction
 // that changed the data commits, and never share a key across authorisation
-// scopes.
+// scopes. A delete that fails is not lost: Redis deletes those keys before it
+// serves a read again (see Redis).
 package cache
 
 import (

@@ -259,3 +259,56 @@ func TestOpenMemory(t *testing.T) {
 	require.NoError(t, c2.Set(t.Context(), "k", []byte("v"), 0))
 	require.NoError(t, close2())
 }
+
+// TestRedisFailedDeleteIsRetried deletes a key while Redis is down. Redis
+// comes back with the old entry (it persists its data); neither this cache
+// nor another process's cache on the same Redis may serve it.
+func TestRedisFailedDeleteIsRetried(t *testing.T) {
+	srv := redistest.StartServer(t)
+	c := openRedis(t, srv.Addr(), "retry:", nil)
+	replica := openRedis(t, srv.Addr(), "retry:", nil) // saw no failure
+	ctx := t.Context()
+	require.NoError(t, c.Set(ctx, "units/1", []byte("old"), time.Hour))
+
+	srv.Stop()
+	require.Error(t, c.Delete(ctx, "units/1"))
+	_, _, err := c.Get(ctx, "units/1")
+	require.Error(t, err, "a read while the delete is pending misses")
+
+	srv.Start()
+	// The entry is still in Redis, but this cache deletes it before reading.
+	require.EventuallyWithT(t, func(collect *assert.CollectT) {
+		v, ok, err := c.Get(ctx, "units/1")
+		assert.NotEqual(t, "old", string(v), "this cache served the entry whose deletion failed")
+		require.NoError(collect, err)
+		require.False(collect, ok)
+	}, 10*time.Second, 20*time.Millisecond)
+	v, ok, err := replica.Get(ctx, "units/1")
+	require.NoError(t, err)
+	require.False(t, ok, "deleted for every process: got %q", v)
+}
+
+// TestRedisFailedDeleteIsRetriedInBackground checks that the retry does not
+// wait for this process to read: other processes stop seeing the stale entry
+// soon after Redis returns.
+func TestRedisFailedDeleteIsRetriedInBackground(t *testing.T) {
+	srv := redistest.StartServer(t)
+	c := openRedis(t, srv.Addr(), "retry:", nil)
+	replica := openRedis(t, srv.Addr(), "retry:", nil)
+	ctx := t.Context()
+	require.NoError(t, c.Set(ctx, "units/1", []byte("old"), time.Hour))
+	require.NoError(t, c.Set(ctx, "units/2", []byte("kept"), time.Hour))
+
+	srv.Stop()
+	require.Error(t, c.Delete(ctx, "units/1"))
+	srv.Start()
+	require.EventuallyWithT(t, func(collect *assert.CollectT) {
+		_, ok, err := replica.Get(ctx, "units/1")
+		require.NoError(collect, err)
+		require.False(collect, ok)
+	}, 10*time.Second, 20*time.Millisecond)
+	v, ok, err := replica.Get(ctx, "units/2")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, "kept", string(v), "only the failed delete is replayed")
+}

@@ -1,6 +1,7 @@
 // Package grpcserver builds the gRPC server every tdkt service runs: OTel
-// stats handler, panic recovery, protovalidate request validation, one place
-// that logs server errors, reflection, health and graceful shutdown.
+// stats handler, panic recovery, protovalidate request validation (with
+// undecodable requests answered InvalidArgument), one place that logs server
+// errors, reflection, health and graceful shutdown.
 //
 // Handlers return rpcerr statuses for expected failures. Anything else (a
 // plain error, or a status with code Internal or Unknown) is logged here once,
@@ -70,6 +71,11 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("grpcserver: protovalidate: %w", err)
 	}
 
+	codec, err := newRequestCodec()
+	if err != nil {
+		return nil, err
+	}
+
 	tel := o.Telemetry
 	ic := interceptors{logger: tel.Logger, validator: validator}
 	g := grpc.NewServer(
@@ -78,6 +84,8 @@ func New(o Options) (*Server, error) {
 			otelgrpc.WithMeterProvider(tel.MeterProvider),
 			otelgrpc.WithPropagators(tel.Propagator),
 		)),
+		// Undecodable requests become InvalidArgument, not Internal.
+		grpc.ForceServerCodecV2(codec),
 		grpc.MaxRecvMsgSize(o.MaxRecvMsgSize),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
 			MinTime:             10 * time.Second, // grpcclient pings every 30s

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -389,11 +391,51 @@ func TestNewRejectsIncompleteOptions(t *testing.T) {
 
 func TestMaxRecvMsgSize(t *testing.T) {
 	t.Parallel()
-	h := start(t, grpcserver.Options{MaxRecvMsgSize: 1024}, func(s *grpc.Server) {
-		testgrpc.RegisterTestServiceServer(s, &testService{})
-	})
-	_, err := h.test().UnaryCall(t.Context(), &testgrpc.SimpleRequest{Payload: &testgrpc.Payload{Body: make([]byte, 2048)}})
-	require.Equal(t, codes.ResourceExhausted, status.Code(err))
-	_, err = h.test().UnaryCall(t.Context(), &testgrpc.SimpleRequest{Payload: &testgrpc.Payload{Body: make([]byte, 512)}})
-	require.NoError(t, err)
+	tests := []struct {
+		name   string
+		limit  int // Options.MaxRecvMsgSize
+		tooBig int // a payload size over the limit
+		fits   int // a payload size within it
+	}{
+		{name: "configured limit", limit: 1024, tooBig: 2048, fits: 512},
+		{name: "default limit, 10 MB request", tooBig: 10 << 20, fits: 3 << 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var received atomic.Int32
+			h := start(t, grpcserver.Options{MaxRecvMsgSize: tt.limit}, func(s *grpc.Server) {
+				testgrpc.RegisterTestServiceServer(s, &testService{
+					streamInput: func(stream grpc.ClientStreamingServer[testgrpc.StreamingInputCallRequest, testgrpc.StreamingInputCallResponse]) error {
+						for {
+							if _, err := stream.Recv(); err != nil {
+								if errors.Is(err, io.EOF) {
+									return stream.SendAndClose(&testgrpc.StreamingInputCallResponse{})
+								}
+								return err
+							}
+							received.Add(1)
+						}
+					},
+				})
+			})
+			payload := func(n int) *testgrpc.Payload { return &testgrpc.Payload{Body: make([]byte, n)} }
+
+			_, err := h.test().UnaryCall(t.Context(), &testgrpc.SimpleRequest{Payload: payload(tt.tooBig)})
+			require.Equal(t, codes.ResourceExhausted, status.Code(err), "unary: %v", err)
+			_, err = h.test().UnaryCall(t.Context(), &testgrpc.SimpleRequest{Payload: payload(tt.fits)})
+			require.NoError(t, err)
+
+			stream, err := h.test().StreamingInputCall(t.Context())
+			require.NoError(t, err)
+			// SendMsg errors are reported by CloseAndRecv, which gives the status.
+			_ = stream.Send(&testgrpc.StreamingInputCallRequest{Payload: payload(tt.fits)})
+			_ = stream.Send(&testgrpc.StreamingInputCallRequest{Payload: payload(tt.tooBig)})
+			_, err = stream.CloseAndRecv()
+			require.Equal(t, codes.ResourceExhausted, status.Code(err), "client stream: %v", err)
+			require.Equal(t, int32(1), received.Load())
+
+			require.Empty(t, h.logs.records(t, "gRPC call failed"), "an oversized request is not a server error")
+		})
+	}
 }

@@ -120,12 +120,16 @@ func (s validatingStream) RecvMsg(m any) error {
 	return s.ic.validate(m)
 }
 
-// validate returns an InvalidArgument status for rule violations and a plain
-// error (logged and answered as Internal) when rules cannot be evaluated.
+// validate returns an InvalidArgument status for a message the codec could
+// not decode (see requestCodec) and for rule violations, and a plain error
+// (logged and answered as Internal) when rules cannot be evaluated.
 func (ic interceptors) validate(m any) error {
 	msg, ok := m.(proto.Message)
 	if !ok {
 		return nil
+	}
+	if v, ok := decodeError(msg); ok {
+		return rpcerr.InvalidArgument(v)
 	}
 	err := ic.validator.Validate(msg)
 	if err == nil {

@@ -193,3 +193,26 @@ func KeyOrRandom(secret string) ([]byte, error) {
 	}
 	return key, nil
 }
+
+// DecodeCursor reads the cursor of a page token issued for the same list
+// request (scope): "" is the first page and gives a nil cursor; any other
+// token Decode refuses is an error wrapping ErrInvalidToken.
+func DecodeCursor[C any](s *Signer, token, scope string) (*C, error) {
+	if token == "" {
+		return nil, nil
+	}
+	var c C
+	if err := s.Decode(token, scope, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// EncodeCursor returns the token of the page after cursor, or "" when
+// cursor is nil (the last page).
+func EncodeCursor[C any](s *Signer, cursor *C, scope string) (string, error) {
+	if cursor == nil {
+		return "", nil
+	}
+	return s.Encode(scope, cursor)
+}

@@ -212,3 +212,23 @@ func TestKeyOrRandom(t *testing.T) {
 		t.Fatalf("secret: %q, %v", k, err)
 	}
 }
+
+func TestCursorHelpers(t *testing.T) {
+	s := newSigner(t, key1)
+	got, err := pagetoken.DecodeCursor[cursor](s, "", "scope")
+	require.NoError(t, err)
+	require.Nil(t, got, "an empty token is the first page")
+
+	token, err := pagetoken.EncodeCursor[cursor](s, nil, "scope")
+	require.NoError(t, err)
+	require.Empty(t, token, "no cursor: the last page")
+
+	token, err = pagetoken.EncodeCursor(s, &cursor{LastKey: []byte{1}, LastName: "units/a"}, "scope")
+	require.NoError(t, err)
+	got, err = pagetoken.DecodeCursor[cursor](s, token, "scope")
+	require.NoError(t, err)
+	require.Equal(t, &cursor{LastKey: []byte{1}, LastName: "units/a"}, got)
+
+	_, err = pagetoken.DecodeCursor[cursor](s, token, "other scope")
+	require.ErrorIs(t, err, pagetoken.ErrInvalidToken)
+}

@@ -143,6 +143,14 @@ func Aborted(reason, message string) error {
 	return newError(codes.Aborted, message, errorInfo(reason, nil))
 }
 
+// Unavailable returns a codes.Unavailable error with ErrorInfo reason, e.g.
+// Unavailable("DEPENDENCY_UNAVAILABLE", "the blocs service is unavailable;
+// retry later"): the call may succeed if retried, and the message names no
+// internal detail.
+func Unavailable(reason, message string) error {
+	return newError(codes.Unavailable, message, errorInfo(reason, nil))
+}
+
 // Internal returns a codes.Internal error with the fixed message "internal
 // error" and ErrorInfo reason INTERNAL, and nothing else: log the cause
 // where it is handled instead.

@@ -161,6 +161,13 @@ func TestAborted(t *testing.T) {
 	require.Equal(t, "ETAG_MISMATCH", d.info.GetReason())
 }
 
+func TestUnavailable(t *testing.T) {
+	d := decode(t, rpcerr.Unavailable("DEPENDENCY_UNAVAILABLE", "the blocs service is unavailable"))
+	require.Equal(t, codes.Unavailable, d.code)
+	require.Equal(t, "the blocs service is unavailable", d.message)
+	require.Equal(t, "DEPENDENCY_UNAVAILABLE", d.info.GetReason())
+}
+
 func TestInternal(t *testing.T) {
 	d := decode(t, rpcerr.Internal())
 	require.Equal(t, codes.Internal, d.code)

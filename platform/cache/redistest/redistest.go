@@ -84,7 +84,9 @@ func Prefix(t testing.TB, addr string) string {
 }
 
 // Server is a redis-server started for one test, on a loopback port that stays
-// the same across Stop and Start. It keeps no data across a restart.
+// the same across Stop and Start. Like a Redis with persistence, it keeps its
+// data across Stop and Start (Stop saves a snapshot, Start loads it), so a
+// test can see what an outage leaves behind.
 type Server struct {
 	t    testing.TB
 	bin  string
@@ -153,10 +155,14 @@ func (s *Server) Start() {
 	}
 }
 
-// Stop stops the server and waits for it to exit. A no-op when stopped.
+// Stop saves the data, stops the server and waits for it to exit. A no-op
+// when stopped.
 func (s *Server) Stop() {
 	if s.cmd == nil {
 		return
+	}
+	if err := command(s.Addr(), "SAVE", "+OK", 10*time.Second); err != nil {
+		s.t.Logf("redistest: SAVE before stopping %s: %v", s.Addr(), err)
 	}
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
@@ -169,21 +175,25 @@ func (s *Server) Stop() {
 }
 
 // ping sends PING over a new connection and expects +PONG.
-func ping(addr string) error {
+func ping(addr string) error { return command(addr, "PING", "+PONG", time.Second) }
+
+// command sends cmd (an inline command) over a new connection and expects a
+// reply line starting with want within timeout.
+func command(addr, cmd, want string, timeout time.Duration) error {
 	conn, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(time.Second))
-	if _, err := conn.Write([]byte("PING\r\n")); err != nil {
+	_ = conn.SetDeadline(time.Now().Add(timeout))
+	if _, err := conn.Write([]byte(cmd + "\r\n")); err != nil {
 		return err
 	}
 	line, err := bufio.NewReader(conn).ReadString('\n')
 	if err != nil {
 		return err
 	}
-	if !strings.HasPrefix(line, "+PONG") {
+	if !strings.HasPrefix(line, want) {
 		return &net.AddrError{Err: "unexpected reply " + strconv.Quote(line), Addr: addr}
 	}
 	return nil

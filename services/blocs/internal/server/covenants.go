@@ -163,7 +163,7 @@ func (s *Server) ListScores(ctx context.Context, req *blocsv1.ListScoresRequest)
 	if !ok {
 		return nil, s.status(ctx, badField("parent", "must be groups/{group}/covenants/{year}"))
 	}
-	size, err := pageSize(req.GetPageSize())
+	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
@@ -171,7 +171,7 @@ func (s *Server) ListScores(ctx context.Context, req *blocsv1.ListScoresRequest)
 		return nil, s.status(ctx, err)
 	}
 	scope := pagetoken.Scope("ListScores", gid, strconv.Itoa(year))
-	after, err := decodePage[store.ScoreCursor](s, req.GetPageToken(), scope)
+	after, err := pagetoken.DecodeCursor[store.ScoreCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
@@ -183,7 +183,7 @@ func (s *Server) ListScores(ctx context.Context, req *blocsv1.ListScoresRequest)
 	for _, sc := range scores {
 		resp.Scores = append(resp.Scores, scoreToProto(sc))
 	}
-	if resp.NextPageToken, err = encodePage(s, next, scope); err != nil {
+	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
 		return nil, s.status(ctx, err)
 	}
 	return resp, nil

@@ -7,6 +7,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	"github.com/tdkt-vn/tdkt/platform/rpcerr"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/domain"
@@ -42,6 +43,10 @@ func (s *Server) status(_ context.Context, err error) error {
 		return rpcerr.AlreadyExists("ALREADY_EXISTS", exists.Name, exists.Name+" already exists")
 	case errors.Is(err, domain.ErrStaleEtag):
 		return rpcerr.Aborted("ETAG_MISMATCH", "the resource changed since it was read; get it again and retry with its new etag")
+	case errors.Is(err, pagetoken.ErrNegativeSize):
+		return rpcerr.BadField("pageSize", "must not be negative")
+	case errors.Is(err, pagetoken.ErrInvalidToken):
+		return rpcerr.BadField("pageToken", "is not a token this list issued for these filters")
 	case errors.Is(err, sqlstore.ErrRequestReused):
 		return rpcerr.AlreadyExists("REQUEST_ID_REUSED", "", "request_id was already used for a different request")
 	case errors.Is(err, context.Canceled):

@@ -67,7 +67,7 @@ func (s *Server) GetGroup(ctx context.Context, req *blocsv1.GetGroupRequest) (*b
 
 // ListGroups lists blocs and clusters.
 func (s *Server) ListGroups(ctx context.Context, req *blocsv1.ListGroupsRequest) (*blocsv1.ListGroupsResponse, error) {
-	size, err := pageSize(req.GetPageSize())
+	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
@@ -85,7 +85,7 @@ func (s *Server) ListGroups(ctx context.Context, req *blocsv1.ListGroupsRequest)
 	}
 	scope := pagetoken.Scope("ListGroups", strconv.Itoa(int(f.Kind)), f.Organizer, f.Query,
 		strconv.Itoa(f.Year), f.Member, strconv.Itoa(int(f.State)))
-	after, err := decodePage[store.GroupCursor](s, req.GetPageToken(), scope)
+	after, err := pagetoken.DecodeCursor[store.GroupCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
@@ -97,7 +97,7 @@ func (s *Server) ListGroups(ctx context.Context, req *blocsv1.ListGroupsRequest)
 	for _, g := range groups {
 		resp.Groups = append(resp.Groups, groupToProto(g))
 	}
-	if resp.NextPageToken, err = encodePage(s, next, scope); err != nil {
+	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
 		return nil, s.status(ctx, err)
 	}
 	return resp, nil

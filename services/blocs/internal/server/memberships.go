@@ -77,7 +77,7 @@ func (s *Server) ListMemberships(ctx context.Context, req *blocsv1.ListMembershi
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
-	size, err := pageSize(req.GetPageSize())
+	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
@@ -86,7 +86,7 @@ func (s *Server) ListMemberships(ctx context.Context, req *blocsv1.ListMembershi
 	}
 	year := int(req.GetYear())
 	scope := pagetoken.Scope("ListMemberships", gid, strconv.Itoa(year))
-	after, err := decodePage[store.MembershipCursor](s, req.GetPageToken(), scope)
+	after, err := pagetoken.DecodeCursor[store.MembershipCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
@@ -98,7 +98,7 @@ func (s *Server) ListMemberships(ctx context.Context, req *blocsv1.ListMembershi
 	for _, m := range ms {
 		resp.Memberships = append(resp.Memberships, membershipToProto(m))
 	}
-	if resp.NextPageToken, err = encodePage(s, next, scope); err != nil {
+	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
 		return nil, s.status(ctx, err)
 	}
 	return resp, nil
@@ -203,7 +203,7 @@ func (s *Server) ListTerms(ctx context.Context, req *blocsv1.ListTermsRequest) (
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
-	size, err := pageSize(req.GetPageSize())
+	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
@@ -211,7 +211,7 @@ func (s *Server) ListTerms(ctx context.Context, req *blocsv1.ListTermsRequest) (
 		return nil, s.status(ctx, err)
 	}
 	scope := pagetoken.Scope("ListTerms", gid)
-	after, err := decodePage[store.TermCursor](s, req.GetPageToken(), scope)
+	after, err := pagetoken.DecodeCursor[store.TermCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
@@ -223,7 +223,7 @@ func (s *Server) ListTerms(ctx context.Context, req *blocsv1.ListTermsRequest) (
 	for _, t := range terms {
 		resp.Terms = append(resp.Terms, termToProto(t))
 	}
-	if resp.NextPageToken, err = encodePage(s, next, scope); err != nil {
+	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
 		return nil, s.status(ctx, err)
 	}
 	return resp, nil

@@ -81,7 +81,7 @@ func (s *Server) GetUnit(ctx context.Context, req *blocsv1.GetUnitRequest) (*blo
 
 // ListUnits lists units.
 func (s *Server) ListUnits(ctx context.Context, req *blocsv1.ListUnitsRequest) (*blocsv1.ListUnitsResponse, error) {
-	size, err := pageSize(req.GetPageSize())
+	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
@@ -99,7 +99,7 @@ func (s *Server) ListUnits(ctx context.Context, req *blocsv1.ListUnitsRequest) (
 	}
 	scope := pagetoken.Scope("ListUnits", f.Query, strconv.Itoa(int(f.Level)), strconv.Itoa(int(f.Kind)),
 		f.Province, f.Parent, strconv.Itoa(int(f.State)))
-	after, err := decodePage[store.UnitCursor](s, req.GetPageToken(), scope)
+	after, err := pagetoken.DecodeCursor[store.UnitCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
@@ -111,7 +111,7 @@ func (s *Server) ListUnits(ctx context.Context, req *blocsv1.ListUnitsRequest) (
 	for _, u := range units {
 		resp.Units = append(resp.Units, unitToProto(u))
 	}
-	if resp.NextPageToken, err = encodePage(s, next, scope); err != nil {
+	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
 		return nil, s.status(ctx, err)
 	}
 	return resp, nil

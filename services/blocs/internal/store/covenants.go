@@ -127,21 +127,21 @@ type ScoreCursor struct {
 // ListScores pages through a covenant's scores by unit id; size < 0 means
 // all of them.
 func (r reader) ListScores(ctx context.Context, group string, year int, after *ScoreCursor, size int) ([]*domain.Score, *ScoreCursor, int, error) {
-	var w where
-	w.add("group_id = ?", group)
-	w.add("year = ?", year)
-	total, err := r.count(ctx, `SELECT COUNT(*) FROM scores`+w.sql(), w.args...)
+	var w sqlstore.Where
+	w.Add("group_id = ?", group)
+	w.Add("year = ?", year)
+	total, err := r.count(ctx, `SELECT COUNT(*) FROM scores`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	if after != nil {
-		w.add("unit_id > ?", after.Unit)
+		w.Add("unit_id > ?", after.Unit)
 	}
 	limit := ""
 	if size >= 0 {
 		limit = fmt.Sprintf(" LIMIT %d", size+1)
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+scoreColumns+` FROM scores`+w.sql()+` ORDER BY unit_id`+limit, w.args...)
+	rows, err := r.q.QueryContext(ctx, `SELECT `+scoreColumns+` FROM scores`+w.SQL()+` ORDER BY unit_id`+limit, w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list scores: %w", err)
 	}

@@ -54,16 +54,16 @@ type GroupCursor struct {
 // ListGroups returns groups in Vietnamese collation order of display name,
 // then id.
 func (r reader) ListGroups(ctx context.Context, f GroupFilter, after *GroupCursor, size int) ([]*domain.Group, *GroupCursor, int, error) {
-	var w where
-	w.words("search", f.Query)
+	var w sqlstore.Where
+	w.Words("search", f.Query)
 	if f.Kind != domain.GroupKindUnspecified {
-		w.add("kind = ?", f.Kind)
+		w.Add("kind = ?", f.Kind)
 	}
 	if f.Organizer != "" {
-		w.add("organizer = ?", f.Organizer)
+		w.Add("organizer = ?", f.Organizer)
 	}
 	if f.State != domain.GroupStateUnspecified {
-		w.add("state = ?", f.State)
+		w.Add("state = ?", f.State)
 	}
 	if f.Member != "" || f.Year != 0 {
 		cond := "EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = emulation_groups.id"
@@ -76,18 +76,18 @@ func (r reader) ListGroups(ctx context.Context, f GroupFilter, after *GroupCurso
 			cond += " AND m.joined_on <= ? AND (m.left_on = '' OR m.left_on >= ?)"
 			args = append(args, strconv.Itoa(f.Year)+"-12-31", strconv.Itoa(f.Year)+"-01-01")
 		}
-		w.add(cond+")", args...)
+		w.Add(cond+")", args...)
 	}
-	total, err := r.count(ctx, `SELECT COUNT(*) FROM emulation_groups`+w.sql(), w.args...)
+	total, err := r.count(ctx, `SELECT COUNT(*) FROM emulation_groups`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	if after != nil {
-		k, i := w.next(after.SortKey), w.next(after.ID)
-		w.conds = append(w.conds, fmt.Sprintf("(sort_key > %s OR (sort_key = %s AND id > %s))", k, k, i))
+		k, i := w.Next(after.SortKey), w.Next(after.ID)
+		w.Conds = append(w.Conds, fmt.Sprintf("(sort_key > %s OR (sort_key = %s AND id > %s))", k, k, i))
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+groupColumns+`, sort_key FROM emulation_groups`+w.sql()+
-		fmt.Sprintf(` ORDER BY sort_key, id LIMIT %d`, size+1), w.args...)
+	rows, err := r.q.QueryContext(ctx, `SELECT `+groupColumns+`, sort_key FROM emulation_groups`+w.SQL()+
+		fmt.Sprintf(` ORDER BY sort_key, id LIMIT %d`, size+1), w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list groups: %w", err)
 	}

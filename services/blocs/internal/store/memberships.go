@@ -46,13 +46,13 @@ func (r reader) GetMembership(ctx context.Context, group, id string) (*domain.Me
 // Memberships returns every membership of a group, or only those of unit
 // when unit is not empty, by joined_on.
 func (r reader) Memberships(ctx context.Context, group, unit string) ([]*domain.Membership, error) {
-	var w where
-	w.add("m.group_id = ?", group)
+	var w sqlstore.Where
+	w.Add("m.group_id = ?", group)
 	if unit != "" {
-		w.add("m.unit_id = ?", unit)
+		w.Add("m.unit_id = ?", unit)
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+membershipColumns+membershipFrom+w.sql()+
-		` ORDER BY m.joined_on, m.id`, w.args...)
+	rows, err := r.q.QueryContext(ctx, `SELECT `+membershipColumns+membershipFrom+w.SQL()+
+		` ORDER BY m.joined_on, m.id`, w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("memberships: %w", err)
 	}
@@ -77,22 +77,22 @@ type MembershipCursor struct {
 // ListMemberships pages through a group's memberships by joined_on, then
 // id; year (0: any) keeps those overlapping that year.
 func (r reader) ListMemberships(ctx context.Context, group string, year int, after *MembershipCursor, size int) ([]*domain.Membership, *MembershipCursor, int, error) {
-	var w where
-	w.add("m.group_id = ?", group)
+	var w sqlstore.Where
+	w.Add("m.group_id = ?", group)
 	if year != 0 {
-		w.add("m.joined_on <= ? AND (m.left_on = '' OR m.left_on >= ?)",
+		w.Add("m.joined_on <= ? AND (m.left_on = '' OR m.left_on >= ?)",
 			fmt.Sprintf("%04d-12-31", year), fmt.Sprintf("%04d-01-01", year))
 	}
-	total, err := r.count(ctx, `SELECT COUNT(*) FROM memberships m`+w.sql(), w.args...)
+	total, err := r.count(ctx, `SELECT COUNT(*) FROM memberships m`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	if after != nil {
-		j, i := w.next(after.JoinedOn), w.next(after.ID)
-		w.conds = append(w.conds, fmt.Sprintf("(m.joined_on > %s OR (m.joined_on = %s AND m.id > %s))", j, j, i))
+		j, i := w.Next(after.JoinedOn), w.Next(after.ID)
+		w.Conds = append(w.Conds, fmt.Sprintf("(m.joined_on > %s OR (m.joined_on = %s AND m.id > %s))", j, j, i))
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+membershipColumns+membershipFrom+w.sql()+
-		fmt.Sprintf(` ORDER BY m.joined_on, m.id LIMIT %d`, size+1), w.args...)
+	rows, err := r.q.QueryContext(ctx, `SELECT `+membershipColumns+membershipFrom+w.SQL()+
+		fmt.Sprintf(` ORDER BY m.joined_on, m.id LIMIT %d`, size+1), w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list memberships: %w", err)
 	}
@@ -175,17 +175,17 @@ type TermCursor struct {
 
 // ListTerms pages through a group's terms, newest year first.
 func (r reader) ListTerms(ctx context.Context, group string, after *TermCursor, size int) ([]*domain.Term, *TermCursor, int, error) {
-	var w where
-	w.add("group_id = ?", group)
-	total, err := r.count(ctx, `SELECT COUNT(*) FROM terms`+w.sql(), w.args...)
+	var w sqlstore.Where
+	w.Add("group_id = ?", group)
+	total, err := r.count(ctx, `SELECT COUNT(*) FROM terms`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	if after != nil {
-		w.add("year < ?", after.Year)
+		w.Add("year < ?", after.Year)
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT year, head, deputy, create_time FROM terms`+w.sql()+
-		fmt.Sprintf(` ORDER BY year DESC LIMIT %d`, size+1), w.args...)
+	rows, err := r.q.QueryContext(ctx, `SELECT year, head, deputy, create_time FROM terms`+w.SQL()+
+		fmt.Sprintf(` ORDER BY year DESC LIMIT %d`, size+1), w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list terms: %w", err)
 	}

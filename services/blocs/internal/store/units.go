@@ -99,7 +99,7 @@ func (r reader) unitsByID(ctx context.Context, ids []string) (map[string]*domain
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id IN (`+placeholders(1, len(ids))+`)`, args...)
+	rows, err := r.q.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id IN (`+sqlstore.Placeholders(1, len(ids))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("units by id: %w", err)
 	}
@@ -131,7 +131,7 @@ func (r reader) fillLineage(ctx context.Context, units []*domain.Unit) error {
 		u.Predecessors = nil
 	}
 	rows, err := r.q.QueryContext(ctx,
-		`SELECT successor, id FROM units WHERE successor IN (`+placeholders(1, len(ids))+`) ORDER BY id`, ids...)
+		`SELECT successor, id FROM units WHERE successor IN (`+sqlstore.Placeholders(1, len(ids))+`) ORDER BY id`, ids...)
 	if err != nil {
 		return fmt.Errorf("predecessors: %w", err)
 	}
@@ -220,34 +220,34 @@ type UnitCursor struct {
 // Vietnamese collation order of display name, then id; the cursor of the
 // next page (nil on the last page) and the number of matching units.
 func (r reader) ListUnits(ctx context.Context, f UnitFilter, after *UnitCursor, size int) ([]*domain.Unit, *UnitCursor, int, error) {
-	var w where
-	w.words("search", f.Query)
+	var w sqlstore.Where
+	w.Words("search", f.Query)
 	if f.Level != domain.LevelUnspecified {
-		w.add("level = ?", f.Level)
+		w.Add("level = ?", f.Level)
 	}
 	if f.Kind != domain.KindUnspecified {
-		w.add("kind = ?", f.Kind)
+		w.Add("kind = ?", f.Kind)
 	}
 	if f.Province != "" {
-		w.add("province = ?", f.Province)
+		w.Add("province = ?", f.Province)
 	}
 	if f.Parent != "" {
-		w.add("parent = ?", f.Parent)
+		w.Add("parent = ?", f.Parent)
 	}
 	if f.State != domain.UnitStateUnspecified {
-		w.add("state = ?", f.State)
+		w.Add("state = ?", f.State)
 	}
-	total, err := r.count(ctx, `SELECT COUNT(*) FROM units`+w.sql(), w.args...)
+	total, err := r.count(ctx, `SELECT COUNT(*) FROM units`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	if after != nil {
-		k, i := w.next(after.SortKey), w.next(after.ID)
-		w.conds = append(w.conds, fmt.Sprintf("(sort_key > %s OR (sort_key = %s AND id > %s))", k, k, i))
+		k, i := w.Next(after.SortKey), w.Next(after.ID)
+		w.Conds = append(w.Conds, fmt.Sprintf("(sort_key > %s OR (sort_key = %s AND id > %s))", k, k, i))
 	}
-	query := `SELECT ` + unitColumns + `, sort_key FROM units` + w.sql() +
+	query := `SELECT ` + unitColumns + `, sort_key FROM units` + w.SQL() +
 		fmt.Sprintf(` ORDER BY sort_key, id LIMIT %d`, size+1)
-	rows, err := r.q.QueryContext(ctx, query, w.args...)
+	rows, err := r.q.QueryContext(ctx, query, w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list units: %w", err)
 	}
@@ -359,7 +359,7 @@ func (r reader) Ancestors(ctx context.Context, id string) ([]string, error) {
 		for i, f := range frontier {
 			args[i] = f
 		}
-		rows, err := r.q.QueryContext(ctx, `SELECT id FROM units WHERE successor IN (`+placeholders(1, len(args))+`)`, args...)
+		rows, err := r.q.QueryContext(ctx, `SELECT id FROM units WHERE successor IN (`+sqlstore.Placeholders(1, len(args))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("ancestors: %w", err)
 		}

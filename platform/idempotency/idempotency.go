@@ -1,0 +1,75 @@
+// Package idempotency makes state-changing RPCs safe to retry (api.md,
+// "Retries"): Fingerprint derives a request's request_id and a hash of the
+// rest of it, and Run executes a mutation through a store's idempotent
+// transaction (sqlstore.DB.Do), so that a retry with the same request_id
+// gets the first response and changes nothing, and the same id with
+// another request is sqlstore.ErrRequestReused.
+package idempotency
+
+import (
+	"context"
+	"crypto/sha256"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/tdkt-vn/tdkt/platform/sqlstore"
+)
+
+// Fingerprint returns the value of req's request_id field ("" when it has
+// none) and a SHA-256 of req without it, over the deterministic encoding
+// and the message's full name: two requests share a fingerprint only when
+// they ask for the same thing.
+func Fingerprint(req proto.Message) (requestID string, sum []byte, err error) {
+	m := proto.Clone(req).ProtoReflect()
+	if fd := m.Descriptor().Fields().ByName("request_id"); fd != nil && fd.Kind() == protoreflect.StringKind {
+		requestID = m.Get(fd).String()
+		m.Clear(fd)
+	}
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m.Interface())
+	if err != nil {
+		return "", nil, err
+	}
+	h := sha256.Sum256(append([]byte(string(m.Descriptor().FullName())+"\x00"), b...))
+	return requestID, h[:], nil
+}
+
+// Do is a store's transaction runner: sqlstore.DB.Do with the store's own
+// transaction type, which sets Op.At to the transaction's time when it is
+// zero.
+type Do[Tx any] func(ctx context.Context, op sqlstore.Op, fn func(tx Tx) (resource string, response []byte, err error)) ([]byte, error)
+
+// Run runs fn as one transaction of do, keyed by req's request_id, and
+// decodes the response into resp. fn returns the response message; its
+// name field, when it has one, is the resource of the audit entry. On a
+// retry fn does not run and resp is the first response. Errors are fn's,
+// do's and sqlstore.ErrRequestReused, unmapped: the caller turns them into
+// statuses.
+func Run[Tx any](ctx context.Context, do Do[Tx], method, caller string, req, resp proto.Message, fn func(tx Tx) (proto.Message, error)) error {
+	requestID, fp, err := Fingerprint(req)
+	if err != nil {
+		return err
+	}
+	op := sqlstore.Op{Method: method, RequestID: requestID, Fingerprint: fp, Caller: caller}
+	out, err := do(ctx, op, func(tx Tx) (string, []byte, error) {
+		m, err := fn(tx)
+		if err != nil {
+			return "", nil, err
+		}
+		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+		return ResourceName(m), b, err
+	})
+	if err != nil {
+		return err
+	}
+	return proto.Unmarshal(out, resp)
+}
+
+// ResourceName returns the name field of a resource message, or "".
+func ResourceName(m proto.Message) string {
+	r := m.ProtoReflect()
+	if fd := r.Descriptor().Fields().ByName("name"); fd != nil && fd.Kind() == protoreflect.StringKind && fd.Cardinality() != protoreflect.Repeated {
+		return r.Get(fd).String()
+	}
+	return ""
+}

@@ -1,0 +1,91 @@
+package idempotency_test
+
+import (
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
+	"google.golang.org/protobuf/types/dynamicpb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/tdkt-vn/tdkt/platform/idempotency"
+	"github.com/tdkt-vn/tdkt/platform/sqlstore"
+)
+
+// request is a message type { string name = 1; string request_id = 2; }.
+func requestType(t *testing.T) protoreflect.MessageDescriptor {
+	t.Helper()
+	str := descriptorpb.FieldDescriptorProto_TYPE_STRING.Enum()
+	opt := descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum()
+	fd, err := protodesc.NewFile(&descriptorpb.FileDescriptorProto{
+		Name:    proto.String("test.proto"),
+		Package: proto.String("test"),
+		Syntax:  proto.String("proto3"),
+		MessageType: []*descriptorpb.DescriptorProto{{
+			Name: proto.String("Request"),
+			Field: []*descriptorpb.FieldDescriptorProto{
+				{Name: proto.String("name"), Number: proto.Int32(1), Type: str, Label: opt, JsonName: proto.String("name")},
+				{Name: proto.String("request_id"), Number: proto.Int32(2), Type: str, Label: opt, JsonName: proto.String("requestId")},
+			},
+		}},
+	}, nil)
+	require.NoError(t, err)
+	return fd.Messages().Get(0)
+}
+
+func newRequest(md protoreflect.MessageDescriptor, name, requestID string) proto.Message {
+	m := dynamicpb.NewMessage(md)
+	m.Set(md.Fields().ByName("name"), protoreflect.ValueOfString(name))
+	m.Set(md.Fields().ByName("request_id"), protoreflect.ValueOfString(requestID))
+	return m
+}
+
+func TestFingerprint(t *testing.T) {
+	md := requestType(t)
+	id, a, err := idempotency.Fingerprint(newRequest(md, "x", "r1"))
+	require.NoError(t, err)
+	require.Equal(t, "r1", id)
+	_, b, err := idempotency.Fingerprint(newRequest(md, "x", "r2"))
+	require.NoError(t, err)
+	require.Equal(t, a, b, "the request id is not part of the fingerprint")
+	_, c, err := idempotency.Fingerprint(newRequest(md, "y", "r1"))
+	require.NoError(t, err)
+	require.NotEqual(t, a, c)
+
+	id, _, err = idempotency.Fingerprint(wrapperspb.String("no request id"))
+	require.NoError(t, err)
+	require.Empty(t, id)
+}
+
+func TestRun(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"), nil, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	md := requestType(t)
+	runs := 0
+	mutation := func(*sql.Tx) (proto.Message, error) {
+		runs++
+		return wrapperspb.Int64(int64(runs)), nil
+	}
+	for range 2 {
+		resp := new(wrapperspb.Int64Value)
+		require.NoError(t, idempotency.Run(ctx, db.Do, "Create", "tester", newRequest(md, "x", "r1"), resp, mutation))
+		require.EqualValues(t, 1, resp.GetValue(), "a retry gets the first response")
+	}
+	require.Equal(t, 1, runs)
+	err = idempotency.Run(ctx, db.Do, "Create", "tester", newRequest(md, "other", "r1"), new(wrapperspb.Int64Value), mutation)
+	require.ErrorIs(t, err, sqlstore.ErrRequestReused)
+
+	resp := new(wrapperspb.Int64Value)
+	require.NoError(t, idempotency.Run(ctx, db.Do, "Create", "tester", newRequest(md, "x", ""), resp, mutation))
+	require.EqualValues(t, 2, resp.GetValue(), "no request id: the mutation runs")
+
+	require.Equal(t, "units/a", idempotency.ResourceName(newRequest(md, "units/a", "")))
+	require.Empty(t, idempotency.ResourceName(wrapperspb.String("x")))
+}
