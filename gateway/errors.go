@@ -72,7 +72,9 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 // pass on to the backends and turn into a 500: a body announced larger than
 // maxBody (413) and a path or query string that is not valid UTF-8 once
 // unescaped (the gRPC client refuses to marshal such strings, which the
-// gateway reports as Internal). It also bounds the body that is read.
+// gateway reports as Internal). It also bounds the body that is read and
+// keeps the path of a custom method's request for the name of a file
+// response (withPath).
 func checkRequest(mux *runtime.ServeMux, maxBody int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fail := func(err error) {
@@ -90,7 +92,7 @@ func checkRequest(mux *runtime.ServeMux, maxBody int64) http.Handler {
 			fail(err)
 			return
 		}
-		mux.ServeHTTP(w, r)
+		mux.ServeHTTP(w, withPath(r))
 	})
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/grpcclient"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 )
 
 // DefaultMaxBodyBytes is the default limit on a request body: 1 MiB.
@@ -32,6 +33,8 @@ const DefaultMaxBodyBytes = 1 << 20
 type Config struct {
 	// BlocsAddr is the host:port of the blocs service's gRPC server.
 	BlocsAddr string
+	// HonoursAddr is the host:port of the honours service's gRPC server.
+	HonoursAddr string
 	// MaxBodyBytes is the largest request body accepted; a larger one is
 	// refused with HTTP 413.
 	MaxBodyBytes int64
@@ -43,6 +46,8 @@ type Config struct {
 func (c *Config) RegisterFlags(fs *flag.FlagSet, prefix string) {
 	config.String(fs, &c.BlocsAddr, prefix+"blocs-addr", "TDKT_BLOCS_ADDR", "127.0.0.1:9101",
 		"host:port of the blocs service's gRPC server")
+	config.String(fs, &c.HonoursAddr, prefix+"honours-addr", "TDKT_HONOURS_ADDR", "127.0.0.1:9104",
+		"host:port of the honours service's gRPC server")
 	registerInt64(fs, &c.MaxBodyBytes, prefix+"http-max-body", "TDKT_HTTP_MAX_BODY", DefaultMaxBodyBytes,
 		"largest request body accepted, in bytes; larger bodies get HTTP 413")
 }
@@ -104,6 +109,7 @@ type backend struct {
 func (c Config) backends() []backend {
 	return []backend{
 		{"blocs", c.BlocsAddr, blocsv1.BlocsService_ServiceDesc.ServiceName, blocsv1.RegisterBlocsServiceHandler},
+		{"honours", c.HonoursAddr, honoursv1.HonoursService_ServiceDesc.ServiceName, honoursv1.RegisterHonoursServiceHandler},
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
+	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/health"
@@ -34,6 +35,7 @@ import (
 	"github.com/tdkt-vn/tdkt/gateway"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 )
 
 // fakeBlocs answers GetUnit by name, echoes CreateUnit and ListUnits, and
@@ -100,14 +102,15 @@ func (f *fakeBlocs) ListUnits(ctx context.Context, req *blocsv1.ListUnitsRequest
 }
 
 type env struct {
-	url    string
-	fake   *fakeBlocs
-	health *health.Server
-	spans  *tracetest.SpanRecorder
+	url     string
+	fake    *fakeBlocs
+	honours *fakeHonours
+	health  *health.Server
+	spans   *tracetest.SpanRecorder
 }
 
-// start runs the fake behind a real gRPC server and the gateway in front of
-// it.
+// start runs the fakes behind a real gRPC server and the gateway in front of
+// it; both backends are served by the one server.
 func start(t *testing.T, maxBody int64) *env {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
@@ -115,8 +118,11 @@ func start(t *testing.T, maxBody int64) *env {
 	srv := grpc.NewServer()
 	fake := &fakeBlocs{}
 	blocsv1.RegisterBlocsServiceServer(srv, fake)
+	honours := &fakeHonours{}
+	honoursv1.RegisterHonoursServiceServer(srv, honours)
 	hs := health.NewServer()
 	hs.SetServingStatus(blocsv1.BlocsService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
+	hs.SetServingStatus(honoursv1.HonoursService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 	healthpb.RegisterHealthServer(srv, hs)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
@@ -129,12 +135,13 @@ func start(t *testing.T, maxBody int64) *env {
 		Logger:         slog.New(slog.NewTextHandler(t.Output(), nil)),
 		Registry:       prometheus.NewRegistry(),
 	}
-	gw, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: lis.Addr().String(), MaxBodyBytes: maxBody}, tel)
+	addr := lis.Addr().String()
+	gw, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MaxBodyBytes: maxBody}, tel)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, gw.Close()) })
 	hts := httptest.NewServer(gw.Handler())
 	t.Cleanup(hts.Close)
-	return &env{url: hts.URL, fake: fake, health: hs, spans: spans}
+	return &env{url: hts.URL, fake: fake, honours: honours, health: hs, spans: spans}
 }
 
 type response struct {
@@ -292,16 +299,26 @@ func TestHealthAndReadiness(t *testing.T) {
 	r = e.do(t, http.MethodGet, "/readyz", nil)
 	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 
-	e.health.SetServingStatus(blocsv1.BlocsService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_NOT_SERVING)
-	r = e.do(t, http.MethodGet, "/readyz", nil)
-	require.Equal(t, http.StatusServiceUnavailable, r.status, "%s", r.body)
 	var body struct {
 		Failing  []string          `json:"failing"`
 		Backends map[string]string `json:"backends"`
 	}
 	require.NoError(t, json.Unmarshal(r.body, &body))
-	require.Equal(t, []string{"blocs"}, body.Failing)
-	require.Equal(t, "NOT_SERVING", body.Backends["blocs"])
+	require.Equal(t, map[string]string{"blocs": "SERVING", "honours": "SERVING"}, body.Backends)
+
+	for _, svc := range []struct{ name, service string }{
+		{"honours", honoursv1.HonoursService_ServiceDesc.ServiceName},
+		{"blocs", blocsv1.BlocsService_ServiceDesc.ServiceName},
+	} {
+		e.health.SetServingStatus(svc.service, healthpb.HealthCheckResponse_NOT_SERVING)
+		r = e.do(t, http.MethodGet, "/readyz", nil)
+		require.Equal(t, http.StatusServiceUnavailable, r.status, "%s", r.body)
+		body.Failing, body.Backends = nil, nil
+		require.NoError(t, json.Unmarshal(r.body, &body))
+		require.Contains(t, body.Failing, svc.name)
+		require.Equal(t, "NOT_SERVING", body.Backends[svc.name])
+	}
+	require.Equal(t, []string{"blocs", "honours"}, body.Failing, "in backend order")
 }
 
 func TestReadinessWithoutBackend(t *testing.T) {
@@ -316,7 +333,7 @@ func TestReadinessWithoutBackend(t *testing.T) {
 		Propagator:     propagation.TraceContext{},
 		Logger:         slog.New(slog.NewTextHandler(t.Output(), nil)),
 	}
-	gw, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: addr, MaxBodyBytes: 1 << 20}, tel)
+	gw, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MaxBodyBytes: 1 << 20}, tel)
 	require.NoError(t, err, "dialling does not wait for the backend")
 	t.Cleanup(func() { require.NoError(t, gw.Close()) })
 	hts := httptest.NewServer(gw.Handler())
@@ -327,6 +344,7 @@ func TestReadinessWithoutBackend(t *testing.T) {
 	r := e.do(t, http.MethodGet, "/readyz", nil)
 	require.Equal(t, http.StatusServiceUnavailable, r.status, "%s", r.body)
 	require.Contains(t, string(r.body), `"blocs"`)
+	require.Contains(t, string(r.body), `"honours"`)
 	require.NotContains(t, string(r.body), addr, "the backend's address stays private")
 	require.Equal(t, http.StatusNotFound, e.do(t, http.MethodGet, "/metrics", nil).status, "no registry, no /metrics")
 }
@@ -340,6 +358,8 @@ func TestOpenAPIAndMetrics(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(r.body, &doc))
 	require.Contains(t, doc.Paths, "/v1/units")
+	require.Contains(t, doc.Paths, "/v1/decisions")
+	require.Contains(t, doc.Paths, "/v1/honours:statistics")
 
 	r = e.do(t, http.MethodGet, "/metrics", nil)
 	require.Equal(t, http.StatusOK, r.status)
@@ -362,4 +382,150 @@ func TestSpanNames(t *testing.T) {
 		assert.Contains(c, names, "GET /healthz")
 		assert.Contains(c, names, "GET", "an unmatched request keeps the method alone")
 	}, 5*time.Second, 10*time.Millisecond)
+}
+
+// fakeHonours answers the file methods and GetStatistics, and remembers the
+// last statistics request.
+type fakeHonours struct {
+	honoursv1.UnimplementedHonoursServiceServer
+
+	mu    sync.Mutex
+	stats *honoursv1.GetStatisticsRequest
+}
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// pdfData is a PDF-looking payload with bytes that are not valid UTF-8 and
+// would not survive a JSON round trip.
+var pdfData = []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+
+func (f *fakeHonours) RenderDecision(ctx context.Context, req *honoursv1.RenderDecisionRequest) (*httpbody.HttpBody, error) {
+	if req.GetName() == "decisions/missing" {
+		return nil, status.Error(codes.NotFound, "decisions/missing not found")
+	}
+	_ = grpc.SetHeader(ctx, metadata.Pairs("content-disposition",
+		`attachment; filename="946-QD-UBND.pdf"; filename*=UTF-8''946-Q%C4%90-UBND.pdf`))
+	return &httpbody.HttpBody{ContentType: "application/pdf", Data: pdfData}, nil
+}
+
+func (f *fakeHonours) RenderCertificate(_ context.Context, req *honoursv1.RenderCertificateRequest) (*httpbody.HttpBody, error) {
+	// No content-disposition: the gateway names the file.
+	return &httpbody.HttpBody{ContentType: "application/pdf", Data: pdfData}, nil
+}
+
+func (f *fakeHonours) ExportHonours(ctx context.Context, req *honoursv1.ExportHonoursRequest) (*httpbody.HttpBody, error) {
+	_ = grpc.SetHeader(ctx, metadata.Pairs("content-disposition", `attachment; filename="honours-2023.xlsx"`))
+	return &httpbody.HttpBody{ContentType: xlsxType, Data: []byte("PK\x03\x04\x14\x00\x06\x00")}, nil
+}
+
+func (f *fakeHonours) GetHonour(_ context.Context, req *honoursv1.GetHonourRequest) (*honoursv1.Honour, error) {
+	return &honoursv1.Honour{Name: req.GetName(), AwardType: "awardTypes/BK_TINH", RewardVnd: 1_490_000}, nil
+}
+
+func (f *fakeHonours) GetStatistics(_ context.Context, req *honoursv1.GetStatisticsRequest) (*honoursv1.Statistics, error) {
+	f.mu.Lock()
+	f.stats = req
+	f.mu.Unlock()
+	return &honoursv1.Statistics{
+		Rows:           []*honoursv1.StatisticsRow{{AwardType: "awardTypes/BK_TINH", Year: 2023, Count: 106, RewardVnd: 190_720_000}},
+		TotalCount:     106,
+		TotalRewardVnd: 190_720_000,
+	}, nil
+}
+
+func (f *fakeHonours) lastStats() *honoursv1.GetStatisticsRequest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.stats
+}
+
+func TestFileResponses(t *testing.T) {
+	e := start(t, gateway.DefaultMaxBodyBytes)
+	tests := []struct {
+		name        string
+		path        string
+		contentType string
+		disposition string
+		data        []byte
+	}{
+		{
+			name:        "decision named by the service",
+			path:        "/v1/decisions/946-qd-ubnd:render",
+			contentType: "application/pdf",
+			disposition: `attachment; filename="946-QD-UBND.pdf"; filename*=UTF-8''946-Q%C4%90-UBND.pdf`,
+			data:        pdfData,
+		},
+		{
+			name:        "certificate named by the gateway",
+			path:        "/v1/honours/h-0001:certificate",
+			contentType: "application/pdf",
+			disposition: `attachment; filename="honours-h-0001-certificate.pdf"`,
+			data:        pdfData,
+		},
+		{
+			name:        "export with filters",
+			path:        "/v1/honours:export?awardType=awardTypes/BK_TINH&yearFrom=2023&province=units/thai-nguyen",
+			contentType: xlsxType,
+			disposition: `attachment; filename="honours-2023.xlsx"`,
+			data:        []byte("PK\x03\x04\x14\x00\x06\x00"),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.do(t, http.MethodGet, tt.path, nil)
+			require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+			require.Equal(t, tt.contentType, r.header.Get("Content-Type"))
+			require.Equal(t, []string{tt.disposition}, r.header.Values("Content-Disposition"))
+			require.Equal(t, "nosniff", r.header.Get("X-Content-Type-Options"))
+			require.Equal(t, tt.data, r.body, "the bytes as the service sent them, not JSON")
+			for k := range r.header {
+				require.NotContains(t, strings.ToLower(k), "grpc-", "header %s leaks gRPC metadata", k)
+			}
+		})
+	}
+
+	t.Run("an error is JSON", func(t *testing.T) {
+		r := e.do(t, http.MethodGet, "/v1/decisions/missing:render", nil)
+		require.Equal(t, http.StatusNotFound, r.status, "%s", r.body)
+		require.Equal(t, "application/json", r.header.Get("Content-Type"))
+		require.Empty(t, r.header.Get("Content-Disposition"))
+		require.Equal(t, int(codes.NotFound), decodeStatus(t, r).Code)
+	})
+
+	t.Run("a plain GET of the honour is JSON", func(t *testing.T) {
+		r := e.do(t, http.MethodGet, "/v1/honours/h-0001", nil)
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		require.Equal(t, "application/json", r.header.Get("Content-Type"))
+		require.Empty(t, r.header.Get("Content-Disposition"))
+		require.JSONEq(t, `{"name":"honours/h-0001","awardType":"awardTypes/BK_TINH","rewardVnd":"1490000"}`, string(r.body))
+	})
+}
+
+func TestStatisticsGroupBy(t *testing.T) {
+	e := start(t, gateway.DefaultMaxBodyBytes)
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		// group_by is repeated: the comma-separated form reaches the service
+		// as one value, which the service splits.
+		{"group_by=award_type,year", []string{"award_type,year"}},
+		{"group_by=award_type%2Cyear", []string{"award_type,year"}},
+		{"group_by=award_type&group_by=year", []string{"award_type", "year"}},
+		{"groupBy=province", []string{"province"}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			r := e.do(t, http.MethodGet, "/v1/honours:statistics?"+tt.query+"&yearFrom=2020&authority=units/bac-kan", nil)
+			require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+			require.Equal(t, "application/json", r.header.Get("Content-Type"))
+			require.JSONEq(t, `{"rows":[{"awardType":"awardTypes/BK_TINH","year":2023,"count":"106","rewardVnd":"190720000"}],
+				"totalCount":"106","totalRewardVnd":"190720000"}`, string(r.body))
+			got := e.honours.lastStats()
+			require.Equal(t, tt.want, got.GetGroupBy())
+			require.Equal(t, int32(2020), got.GetYearFrom())
+			require.Equal(t, "units/bac-kan", got.GetAuthority())
+		})
+	}
 }

@@ -41,6 +41,7 @@ func newServeMux() *runtime.ServeMux {
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithForwardResponseOption(setETag),
+		runtime.WithForwardResponseOption(setFileHeaders),
 		runtime.WithMetadata(nameSpan),
 		runtime.WithDisableHTTPMethodOverride(),
 	)
@@ -85,6 +86,9 @@ func incomingHeader(key string) (string, bool) {
 
 // outgoingHeader passes the allowed response metadata on as HTTP headers;
 // the rest, which grpc-gateway would send as Grpc-Metadata-*, is dropped.
+// A backend names a file response with the "content-disposition" header
+// metadata (ASCII, as gRPC metadata must be: RFC 6266 with filename* for a
+// UTF-8 name).
 func outgoingHeader(key string) (string, bool) {
 	switch strings.ToLower(key) {
 	case "etag":

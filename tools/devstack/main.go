@@ -16,9 +16,11 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/grpcclient"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/demo"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
 )
@@ -35,7 +37,9 @@ func main() {
 	fs.StringVar(&o.stack.DataDir, "data", "var", "directory for the SQLite databases (created if missing)")
 	fs.StringVar(&o.stack.HTTPAddr, "http", stack.DefaultHTTPAddr, "host:port of the REST gateway")
 	fs.StringVar(&o.stack.BlocsGRPCAddr, "blocs-grpc", stack.DefaultBlocsGRPCAddr, "host:port of the blocs service's gRPC server")
-	fs.BoolVar(&o.demo, "demo", false, "load the demo data (provinces, a cluster and two blocs) once the servers are up; loading twice changes nothing")
+	fs.StringVar(&o.stack.HonoursGRPCAddr, "honours-grpc", stack.DefaultHonoursGRPCAddr, "host:port of the honours service's gRPC server")
+	config.String(fs, &o.stack.RedisAddr, "redis", "TDKT_REDIS_ADDR", "", "host:port of a Redis the services cache in; empty means in-process caches")
+	fs.BoolVar(&o.demo, "demo", false, "load the demo data (provinces, a cluster and two blocs, three decisions of honours) once the servers are up; loading twice changes nothing")
 	fs.StringVar(&o.logLevel, "log-level", "info", "minimum log level: debug, info, warn or error")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -83,10 +87,18 @@ func loadDemo(ctx context.Context, s *stack.Stack, level slog.Level) (demo.Summa
 		return demo.Summary{}, err
 	}
 	defer func() { _ = tel.Shutdown(context.WithoutCancel(ctx)) }()
-	conn, err := grpcclient.Dial(s.GRPCAddr("blocs"), grpcclient.Options{Telemetry: tel})
+	blocsConn, err := grpcclient.Dial(s.GRPCAddr("blocs"), grpcclient.Options{Telemetry: tel})
 	if err != nil {
 		return demo.Summary{}, fmt.Errorf("dial blocs: %w", err)
 	}
-	defer conn.Close()
-	return demo.Load(ctx, blocsv1.NewBlocsServiceClient(conn))
+	defer blocsConn.Close()
+	honoursConn, err := grpcclient.Dial(s.GRPCAddr("honours"), grpcclient.Options{Telemetry: tel})
+	if err != nil {
+		return demo.Summary{}, fmt.Errorf("dial honours: %w", err)
+	}
+	defer honoursConn.Close()
+	return demo.Load(ctx, demo.Clients{
+		Blocs:   blocsv1.NewBlocsServiceClient(blocsConn),
+		Honours: honoursv1.NewHonoursServiceClient(honoursConn),
+	})
 }

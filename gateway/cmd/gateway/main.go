@@ -28,7 +28,7 @@ func main() {
 	}, func(ctx context.Context, tel *telemetry.Telemetry, opts command.Options) (err error) {
 		gw, err := gateway.New(ctx, cfg, tel)
 		if err != nil {
-			return fmt.Errorf("%w (check the backend addresses, e.g. -blocs-addr / TDKT_BLOCS_ADDR, and -http-max-body / TDKT_HTTP_MAX_BODY)", err)
+			return fmt.Errorf("%w (check the backend addresses, e.g. -blocs-addr / TDKT_BLOCS_ADDR, -honours-addr / TDKT_HONOURS_ADDR, and -http-max-body / TDKT_HTTP_MAX_BODY)", err)
 		}
 		defer func() { err = errors.Join(err, gw.Close()) }()
 		lis, err := command.Listen(httpAddr, "http-addr", "TDKT_HTTP_ADDR")

@@ -1,6 +1,7 @@
 // Package demo loads the devstack's demo data — the provinces before and
 // after the 2025 mergers, a central emulation cluster and two blocs of Tỉnh
-// Thái Nguyên — through the blocs gRPC API.
+// Thái Nguyên through the blocs gRPC API, then three decisions conferring
+// Bằng khen through the honours gRPC API.
 //
 // The data are the embedded files beside this one (see README.md); this
 // package only turns them into API calls. Every call carries a request id
@@ -26,9 +27,10 @@ import (
 	"google.golang.org/grpc/status"
 
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 )
 
-//go:embed provinces-2025.csv demo.json
+//go:embed provinces-2025.csv demo.json honours.json
 var files embed.FS
 
 // Caller is the caller the demo's calls are recorded under in the audit
@@ -41,12 +43,14 @@ type Summary struct {
 	// cities in force, Dissolved those merged into them.
 	Units, Provinces, Dissolved                   int
 	Groups, Memberships, Terms, Covenants, Scores int
+	// Decisions counts the issued decisions, Honours their entries.
+	Decisions, Honours int
 }
 
 func (s Summary) String() string {
 	return fmt.Sprintf("demo data: units %d (%d provinces and cities in force, %d dissolved into them), groups %d, "+
-		"memberships %d, terms %d, covenants %d, scores %d",
-		s.Units, s.Provinces, s.Dissolved, s.Groups, s.Memberships, s.Terms, s.Covenants, s.Scores)
+		"memberships %d, terms %d, covenants %d, scores %d, decisions %d (honours %d)",
+		s.Units, s.Provinces, s.Dissolved, s.Groups, s.Memberships, s.Terms, s.Covenants, s.Scores, s.Decisions, s.Honours)
 }
 
 // Plan is the demo data as API requests, in the order they are sent.
@@ -58,6 +62,9 @@ type Plan struct {
 	Covenants    []*blocsv1.CreateCovenantRequest
 	Scores       []*blocsv1.SubmitScoreRequest
 	Dissolutions []*blocsv1.DissolveUnitRequest
+	// Decisions are sent to the honours service once the blocs data are
+	// loaded.
+	Decisions []*DecisionPlan
 }
 
 // Summary counts what p holds.
@@ -68,7 +75,13 @@ func (p *Plan) Summary() Summary {
 			provinces++
 		}
 	}
+	var honours int
+	for _, d := range p.Decisions {
+		honours += len(d.Entries())
+	}
 	return Summary{
+		Decisions:   len(p.Decisions),
+		Honours:     honours,
 		Units:       len(p.Units),
 		Provinces:   provinces - len(p.Dissolutions),
 		Dissolved:   len(p.Dissolutions),
@@ -80,16 +93,27 @@ func (p *Plan) Summary() Summary {
 	}
 }
 
-// Load sends the demo data to c: units, groups, memberships, terms,
-// covenants and scores first, then the dissolutions of 2025-07-01, which end
-// the memberships of the dissolved provinces. A create that meets an
-// existing resource under another request id (loaded by hand, or by an
-// older version of the data) counts as already loaded.
-func Load(ctx context.Context, c blocsv1.BlocsServiceClient) (Summary, error) {
+// Clients are the services the demo data go to.
+type Clients struct {
+	Blocs   blocsv1.BlocsServiceClient
+	Honours honoursv1.HonoursServiceClient
+}
+
+// Load sends the demo data to the services: to blocs the units, groups,
+// memberships, terms, covenants and scores first, then the dissolutions of
+// 2025-07-01, which end the memberships of the dissolved provinces; then to
+// honours the decisions, each created as a draft, filled and issued. A
+// create that meets an existing resource under another request id (loaded
+// by hand, or by an older version of the data) counts as already loaded.
+func Load(ctx context.Context, clients Clients) (Summary, error) {
+	if clients.Blocs == nil || clients.Honours == nil {
+		return Summary{}, errors.New("demo: clients of blocs and honours are required")
+	}
 	p, err := NewPlan()
 	if err != nil {
 		return Summary{}, err
 	}
+	c := clients.Blocs
 	ctx = metadata.AppendToOutgoingContext(ctx, "x-tdkt-caller", Caller)
 	for _, r := range p.Units {
 		if err := send(ctx, c.CreateUnit, r, "unit "+r.GetUnitId()); err != nil {
@@ -123,6 +147,11 @@ func Load(ctx context.Context, c blocsv1.BlocsServiceClient) (Summary, error) {
 	}
 	for _, r := range p.Dissolutions {
 		if err := dissolve(ctx, c, r); err != nil {
+			return Summary{}, err
+		}
+	}
+	for _, d := range p.Decisions {
+		if err := loadDecision(ctx, clients.Honours, d); err != nil {
 			return Summary{}, err
 		}
 	}
@@ -169,6 +198,13 @@ func NewPlan() (*Plan, error) {
 	}
 	if err := p.addJSON(b); err != nil {
 		return nil, fmt.Errorf("demo: demo.json: %w", err)
+	}
+	b, err = files.ReadFile("honours.json")
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if err := p.addHonoursJSON(b); err != nil {
+		return nil, fmt.Errorf("demo: honours.json: %w", err)
 	}
 	seen := make(map[string]bool, len(p.Units))
 	for _, u := range p.Units {

@@ -22,24 +22,29 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
 
 	"github.com/tdkt-vn/tdkt/gateway"
+	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	"github.com/tdkt-vn/tdkt/services/blocs"
+	"github.com/tdkt-vn/tdkt/services/honours"
 )
 
 // Default addresses, those of the services run alone.
 const (
-	DefaultHTTPAddr      = "127.0.0.1:8080"
-	DefaultBlocsGRPCAddr = "127.0.0.1:9101"
+	DefaultHTTPAddr        = "127.0.0.1:8080"
+	DefaultBlocsGRPCAddr   = "127.0.0.1:9101"
+	DefaultHonoursGRPCAddr = "127.0.0.1:9104"
 )
 
 // Options configure Start.
 type Options struct {
-	// DataDir holds the SQLite databases (DataDir/blocs.db); it is created
-	// when missing. Required.
+	// DataDir holds the SQLite databases (DataDir/blocs.db,
+	// DataDir/honours.db); it is created when missing. Required.
 	DataDir string
 	// HTTPAddr is where the gateway listens; "127.0.0.1:0" picks a free
 	// port. Default DefaultHTTPAddr.
@@ -47,9 +52,19 @@ type Options struct {
 	// BlocsGRPCAddr is where the blocs service listens. Default
 	// DefaultBlocsGRPCAddr.
 	BlocsGRPCAddr string
+	// HonoursGRPCAddr is where the honours service listens. Default
+	// DefaultHonoursGRPCAddr.
+	HonoursGRPCAddr string
 	// MaxBodyBytes limits request bodies at the gateway. Default
 	// gateway.DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// RedisAddr is the host:port of a Redis the services cache in; empty
+	// means each service's in-process cache.
+	RedisAddr string
+	// SpanProcessor, when set, also receives every component's spans, for
+	// tests (tracetest.SpanRecorder); its Shutdown is called once per
+	// component.
+	SpanProcessor sdktrace.SpanProcessor
 	// LogOutput receives every component's text logs. Default os.Stderr.
 	LogOutput io.Writer
 	// LogLevel is the minimum level logged.
@@ -115,11 +130,12 @@ type running struct {
 }
 
 // components is every part of the system in start order: the services,
-// then the gateway that dials them. Starting a subset would filter this
-// list by name.
+// each after those it calls (honours calls blocs), then the gateway that
+// dials them. Starting a subset would filter this list by name.
 func components() []component {
 	return []component{
 		{"blocs", startBlocs},
+		{"honours", startHonours},
 		{"gateway", startGateway},
 	}
 }
@@ -138,6 +154,9 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	}
 	if o.BlocsGRPCAddr == "" {
 		o.BlocsGRPCAddr = DefaultBlocsGRPCAddr
+	}
+	if o.HonoursGRPCAddr == "" {
+		o.HonoursGRPCAddr = DefaultHonoursGRPCAddr
 	}
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = gateway.DefaultMaxBodyBytes
@@ -227,13 +246,22 @@ func (s *Stack) Stop() error {
 // telemetry sets up the telemetry of one component: its own providers and
 // logger, its metrics in the shared registry under service=name.
 func (s *Stack) telemetry(ctx context.Context, name string) (*telemetry.Telemetry, error) {
-	return telemetry.Setup(ctx, telemetry.Config{
+	tel, err := telemetry.Setup(ctx, telemetry.Config{
 		ServiceName: "tdkt-" + name,
 		Registerer:  prometheus.WrapRegistererWith(prometheus.Labels{"service": name}, s.Registry),
 		LogFormat:   "text",
 		LogLevel:    s.opts.LogLevel,
 		LogOutput:   s.opts.LogOutput,
 	})
+	if err != nil || s.opts.SpanProcessor == nil {
+		return tel, err
+	}
+	tp, ok := tel.TracerProvider.(*sdktrace.TracerProvider)
+	if !ok {
+		return nil, errors.Join(fmt.Errorf("cannot add a span processor to a %T", tel.TracerProvider), shutdownTelemetry(tel))
+	}
+	tp.RegisterSpanProcessor(s.opts.SpanProcessor)
+	return tel, nil
 }
 
 // shutdownTelemetry flushes a component's telemetry.
@@ -243,16 +271,45 @@ func shutdownTelemetry(tel *telemetry.Telemetry) error {
 	return tel.Shutdown(ctx)
 }
 
+// service is what the stack needs of a service: the seam every
+// services/<name> package exports.
+type service interface {
+	Register(*grpc.Server)
+	Close() error
+}
+
 // startBlocs starts the blocs service on its gRPC listener.
 func startBlocs(ctx context.Context, s *Stack) (*running, error) {
-	const name = "blocs"
+	return s.startService(ctx, "blocs", s.opts.BlocsGRPCAddr, "--blocs-grpc",
+		func(tel *telemetry.Telemetry, dbURL string) (service, error) {
+			return blocs.New(ctx, blocs.Config{DatabaseURL: dbURL, Cache: cache.Config{RedisAddr: s.opts.RedisAddr}}, tel)
+		})
+}
+
+// startHonours starts the honours service on its gRPC listener. It calls
+// blocs, started before it, for units and their lineage.
+func startHonours(ctx context.Context, s *Stack) (*running, error) {
+	return s.startService(ctx, "honours", s.opts.HonoursGRPCAddr, "--honours-grpc",
+		func(tel *telemetry.Telemetry, dbURL string) (service, error) {
+			return honours.New(ctx, honours.Config{
+				DatabaseURL: dbURL, BlocsAddr: s.GRPCAddr("blocs"),
+				Cache: cache.Config{RedisAddr: s.opts.RedisAddr},
+			}, tel)
+		})
+}
+
+// startService builds the service name with its own telemetry and its
+// SQLite database DataDir/name.db, and binds its gRPC listener on addr;
+// flagName is the devstack flag that chooses another address.
+func (s *Stack) startService(ctx context.Context, name, addr, flagName string,
+	build func(tel *telemetry.Telemetry, dbURL string) (service, error),
+) (*running, error) {
 	tel, err := s.telemetry(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	svc, err := blocs.New(ctx, blocs.Config{
-		DatabaseURL: "sqlite:" + filepath.Join(s.opts.DataDir, "blocs.db"),
-	}, tel)
+	dbURL := "sqlite:" + filepath.Join(s.opts.DataDir, name+".db")
+	svc, err := build(tel, dbURL)
 	if err != nil {
 		return nil, errors.Join(err, shutdownTelemetry(tel))
 	}
@@ -262,15 +319,15 @@ func startBlocs(ctx context.Context, s *Stack) (*running, error) {
 		return nil, errors.Join(err, release())
 	}
 	svc.Register(srv.GRPC)
-	lis, err := net.Listen("tcp", s.opts.BlocsGRPCAddr)
+	lis, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("listen on %s: %w (is blocs already running? choose another address with --blocs-grpc)", s.opts.BlocsGRPCAddr, err), release())
+		return nil, errors.Join(fmt.Errorf("listen on %s: %w (is %s already running? choose another address with %s)", addr, err, name, flagName), release())
 	}
 	s.Services = append(s.Services, Endpoint{Name: name, Addr: lis.Addr().String()})
 	return &running{
 		log: tel.Logger,
 		serve: func(ctx context.Context) error {
-			tel.Logger.InfoContext(ctx, "serving gRPC", "addr", lis.Addr().String(), "database", "sqlite:"+filepath.Join(s.opts.DataDir, "blocs.db"))
+			tel.Logger.InfoContext(ctx, "serving gRPC", "addr", lis.Addr().String(), "database", dbURL)
 			return srv.Serve(ctx, lis)
 		},
 		close: release,
@@ -287,6 +344,7 @@ func startGateway(ctx context.Context, s *Stack) (*running, error) {
 	}
 	gw, err := gateway.New(ctx, gateway.Config{
 		BlocsAddr:    s.GRPCAddr("blocs"),
+		HonoursAddr:  s.GRPCAddr("honours"),
 		MaxBodyBytes: s.opts.MaxBodyBytes,
 	}, tel)
 	if err != nil {

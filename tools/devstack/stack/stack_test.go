@@ -14,8 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
+	"google.golang.org/protobuf/proto"
 
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/demo"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack/stacktest"
 )
@@ -76,9 +78,18 @@ func TestStack(t *testing.T) {
 	ctx := t.Context()
 
 	// Demo data, loaded twice: the second load changes nothing.
-	first, err := demo.Load(ctx, s.Blocs)
+	clients := demo.Clients{Blocs: s.Blocs, Honours: s.Honours}
+	first, err := demo.Load(ctx, clients)
 	require.NoError(t, err)
 	require.Equal(t, 34, first.Provinces)
+	require.Equal(t, 3, first.Decisions)
+	require.Equal(t, 182, first.Honours)
+	listHonours := &honoursv1.ListHonoursRequest{PageSize: 1}
+	honoursBefore, err := s.Honours.ListHonours(ctx, listHonours)
+	require.NoError(t, err)
+	require.EqualValues(t, first.Honours, honoursBefore.GetTotalSize())
+	decisionBefore, err := s.Honours.GetDecision(ctx, &honoursv1.GetDecisionRequest{Name: "decisions/bac-kan-946-qd-ubnd-2023"})
+	require.NoError(t, err)
 	listAll := &blocsv1.ListUnitsRequest{PageSize: 1}
 	before, err := s.Blocs.ListUnits(ctx, listAll)
 	require.NoError(t, err)
@@ -86,7 +97,7 @@ func TestStack(t *testing.T) {
 	bacKan, err := s.Blocs.GetUnit(ctx, &blocsv1.GetUnitRequest{Name: "units/bac-kan"})
 	require.NoError(t, err)
 
-	second, err := demo.Load(ctx, s.Blocs)
+	second, err := demo.Load(ctx, clients)
 	require.NoError(t, err)
 	require.Equal(t, first, second)
 	after, err := s.Blocs.ListUnits(ctx, listAll)
@@ -96,6 +107,12 @@ func TestStack(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, bacKan.GetEtag(), bacKanAgain.GetEtag())
 	require.True(t, bacKan.GetUpdateTime().AsTime().Equal(bacKanAgain.GetUpdateTime().AsTime()))
+	honoursAfter, err := s.Honours.ListHonours(ctx, listHonours)
+	require.NoError(t, err)
+	require.Equal(t, honoursBefore.GetTotalSize(), honoursAfter.GetTotalSize())
+	decisionAfter, err := s.Honours.GetDecision(ctx, &honoursv1.GetDecisionRequest{Name: "decisions/bac-kan-946-qd-ubnd-2023"})
+	require.NoError(t, err)
+	require.True(t, proto.Equal(decisionBefore, decisionAfter), "the second load changes no decision")
 
 	active, err := s.Blocs.ListUnits(ctx, &blocsv1.ListUnitsRequest{
 		Level: blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE,
@@ -179,10 +196,15 @@ func TestStack(t *testing.T) {
 		}
 		require.NoError(t, json.Unmarshal(r.body, &doc))
 		require.Contains(t, doc.Paths, "/v1/units")
+		require.Contains(t, doc.Paths, "/v1/decisions")
+
+		r = call(t, http.MethodGet, api+"/readyz", nil)
+		require.JSONEq(t, `{"status":"ok","backends":{"blocs":"SERVING","honours":"SERVING"}}`, string(r.body))
 
 		r = call(t, http.MethodGet, api+"/metrics", nil)
 		require.Equal(t, http.StatusOK, r.status)
 		require.Contains(t, string(r.body), `service="blocs"`)
+		require.Contains(t, string(r.body), `service="honours"`)
 		require.Contains(t, string(r.body), `service="gateway"`)
 	})
 
@@ -281,14 +303,14 @@ func TestStack(t *testing.T) {
 func TestRestartKeepsData(t *testing.T) {
 	dir := t.TempDir()
 	first := stacktest.Start(t, stacktest.WithDataDir(dir))
-	_, err := demo.Load(t.Context(), first.Blocs)
+	_, err := demo.Load(t.Context(), demo.Clients{Blocs: first.Blocs, Honours: first.Honours})
 	require.NoError(t, err)
 	u1, err := first.Blocs.GetUnit(t.Context(), &blocsv1.GetUnitRequest{Name: "units/thai-nguyen-cu"})
 	require.NoError(t, err)
 	require.NoError(t, first.Stop())
 
 	second := stacktest.Start(t, stacktest.WithDataDir(dir))
-	_, err = demo.Load(t.Context(), second.Blocs)
+	_, err = demo.Load(t.Context(), demo.Clients{Blocs: second.Blocs, Honours: second.Honours})
 	require.NoError(t, err)
 	u2, err := second.Blocs.GetUnit(t.Context(), &blocsv1.GetUnitRequest{Name: "units/thai-nguyen-cu"})
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/grpcclient"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
 )
 
@@ -26,6 +27,10 @@ type Stack struct {
 	BlocsConn *grpc.ClientConn
 	// Blocs is a client of the blocs service.
 	Blocs blocsv1.BlocsServiceClient
+	// HonoursConn is a gRPC connection to the honours service.
+	HonoursConn *grpc.ClientConn
+	// Honours is a client of the honours service.
+	Honours honoursv1.HonoursServiceClient
 }
 
 // Option changes the options Start uses.
@@ -42,11 +47,12 @@ func WithDataDir(dir string) Option { return func(o *stack.Options) { o.DataDir 
 func Start(t testing.TB, opts ...Option) *Stack {
 	t.Helper()
 	o := stack.Options{
-		DataDir:       t.TempDir(),
-		HTTPAddr:      "127.0.0.1:0",
-		BlocsGRPCAddr: "127.0.0.1:0",
-		LogOutput:     t.Output(),
-		LogLevel:      slog.LevelWarn,
+		DataDir:         t.TempDir(),
+		HTTPAddr:        "127.0.0.1:0",
+		BlocsGRPCAddr:   "127.0.0.1:0",
+		HonoursGRPCAddr: "127.0.0.1:0",
+		LogOutput:       t.Output(),
+		LogLevel:        slog.LevelWarn,
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -63,13 +69,19 @@ func Start(t testing.TB, opts ...Option) *Stack {
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
-	conn, err := grpcclient.Dial(s.GRPCAddr("blocs"), grpcclient.Options{Telemetry: tel})
-	require.NoError(t, err, "dial blocs")
-	t.Cleanup(func() { _ = conn.Close() })
+	dial := func(name string) *grpc.ClientConn {
+		conn, err := grpcclient.Dial(s.GRPCAddr(name), grpcclient.Options{Telemetry: tel})
+		require.NoError(t, err, "dial %s", name)
+		t.Cleanup(func() { _ = conn.Close() })
+		return conn
+	}
+	blocsConn, honoursConn := dial("blocs"), dial("honours")
 	return &Stack{
-		Stack:     s,
-		BaseURL:   "http://" + s.HTTPAddr,
-		BlocsConn: conn,
-		Blocs:     blocsv1.NewBlocsServiceClient(conn),
+		Stack:       s,
+		BaseURL:     "http://" + s.HTTPAddr,
+		BlocsConn:   blocsConn,
+		Blocs:       blocsv1.NewBlocsServiceClient(blocsConn),
+		HonoursConn: honoursConn,
+		Honours:     honoursv1.NewHonoursServiceClient(honoursConn),
 	}
 }

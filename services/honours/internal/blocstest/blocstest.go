@@ -1,0 +1,98 @@
+// Package blocstest runs the real blocs service in the test process, on a
+// loopback listener with a SQLite database of its own, for the tests of
+// honours code that calls blocs.
+package blocstest
+
+import (
+	"context"
+	"io"
+	"net"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/telemetry"
+	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	"github.com/tdkt-vn/tdkt/services/blocs"
+)
+
+// Blocs is a running blocs service.
+type Blocs struct {
+	Addr   string
+	Client blocsv1.BlocsServiceClient
+	t      testing.TB
+	stop   func()
+}
+
+// Start starts blocs; it stops when t ends (or on Stop).
+func Start(t testing.TB) *Blocs {
+	t.Helper()
+	tel, err := telemetry.Setup(context.Background(), telemetry.Config{ServiceName: "tdkt-blocs-test", LogOutput: io.Discard})
+	require.NoError(t, err)
+	svc, err := blocs.New(context.Background(), blocs.Config{
+		DatabaseURL:  "sqlite:" + filepath.Join(t.TempDir(), "blocs.db"),
+		PageTokenKey: "blocs-test-page-token-key",
+	}, tel)
+	require.NoError(t, err)
+	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, ShutdownTimeout: time.Second})
+	require.NoError(t, err)
+	svc.Register(srv.GRPC)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, lis) }()
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	stopped := false
+	b := &Blocs{Addr: lis.Addr().String(), Client: blocsv1.NewBlocsServiceClient(conn), t: t}
+	b.stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		<-done
+		conn.Close()
+		svc.Close()
+		_ = tel.Shutdown(context.Background())
+	}
+	t.Cleanup(b.stop)
+	return b
+}
+
+// Stop stops the service now: calls to it fail with Unavailable.
+func (b *Blocs) Stop() { b.stop() }
+
+// Unit creates a unit; province is an id or "".
+func (b *Blocs) Unit(id, name, short string, kind blocsv1.UnitKind, level blocsv1.UnitLevel, province string) *blocsv1.Unit {
+	b.t.Helper()
+	u := &blocsv1.Unit{DisplayName: name, ShortName: short, Kind: kind, Level: level}
+	if province != "" {
+		u.Province = "units/" + province
+	}
+	got, err := b.Client.CreateUnit(context.Background(), &blocsv1.CreateUnitRequest{UnitId: id, Unit: u})
+	require.NoError(b.t, err)
+	return got
+}
+
+// Province creates a province (a province-level locality, its own province).
+func (b *Blocs) Province(id, short string) *blocsv1.Unit {
+	b.t.Helper()
+	return b.Unit(id, "Ủy ban nhân dân tỉnh "+short, short, blocsv1.UnitKind_UNIT_KIND_LOCALITY, blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE, "")
+}
+
+// Dissolve dissolves unit id into successor on the given day.
+func (b *Blocs) Dissolve(id, successor string, y, m, d int32) {
+	b.t.Helper()
+	_, err := b.Client.DissolveUnit(context.Background(), &blocsv1.DissolveUnitRequest{
+		Name: "units/" + id, Successor: "units/" + successor, EffectiveOn: &date.Date{Year: y, Month: m, Day: d},
+	})
+	require.NoError(b.t, err)
+}

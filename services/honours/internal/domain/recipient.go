@@ -1,0 +1,134 @@
+package domain
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+
+	"github.com/tdkt-vn/tdkt/platform/vnfold"
+)
+
+// Recipient is who is honoured (api.md, tdkt.type.v1.Recipient). Unit and
+// Commune are unit names, units/{unit}.
+type Recipient struct {
+	Kind RecipientKind
+	// Individual.
+	FullName  string
+	BirthYear int // 0 when unknown
+	Unit      string
+	CitizenID string // 12 digits; personal data (decree 13/2023)
+	// Household.
+	HeadName string
+	Address  string
+	Commune  string
+}
+
+// Validate checks that r says enough to identify the recipient; prefix is
+// its JSON path ("entries[0].recipient"). Formats (unit names, birth year
+// range) are protovalidate's job; this is the per-kind rule.
+func (r Recipient) Validate(prefix string) error {
+	var errs FieldErrors
+	switch r.Kind {
+	case RecipientIndividual:
+		if vnfold.Normalize(r.FullName) == "" {
+			errs.add(prefix+".fullName", "is required for an individual")
+		}
+		if r.CitizenID != "" && !isCitizenID(r.CitizenID) {
+			errs.add(prefix+".citizenId", "must be 12 digits")
+		}
+	case RecipientCollective:
+		if unitID(r.Unit) == "" {
+			errs.add(prefix+".unit", "is required for a collective")
+		}
+	case RecipientHousehold:
+		if vnfold.Normalize(r.HeadName) == "" {
+			errs.add(prefix+".headName", "is required for a household")
+		}
+		if unitID(r.Commune) == "" {
+			errs.add(prefix+".commune", "is required for a household")
+		}
+	default:
+		errs.add(prefix+".kind", "is required")
+	}
+	return errs.Err()
+}
+
+// RecipientKey returns the stable key that finds the same recipient across
+// decisions (api.md Shared types), and whether it is weak (derived from a
+// name, which is not unique):
+//
+//	individual with a citizen id   "cid:" + hex(SHA-256("cccd:" + id))[:32]        strong
+//	collective                     "unit:" + unit id                               strong
+//	household                      "hh:"  + hex(SHA-256(folded head name, commune))[:32]   weak
+//	other individual               "ind:" + hex(SHA-256(folded name, birth year, unit))[:32] weak
+//
+// Names are folded with vnfold.Fold, so "Nguyễn Văn  An" and "NGUYEN VAN AN"
+// give the same key. The key never contains a citizen id, but the hash is
+// unkeyed: it is a pseudonymous key, not an anonymous one — anyone holding
+// a candidate id can compute its key, and the space of 12-digit ids is small
+// enough to enumerate. Treat keys of individuals as personal data in logs;
+// a keyed HMAC would resist enumeration but needs a secret shared by every
+// service and kept for ever, since keys must not change.
+//
+// A weak key changes when the person changes unit or the name is
+// misspelled, and two namesakes born the same year in the same unit share
+// one. A recipient that says too little (see Validate) gets "" and false.
+func RecipientKey(r Recipient) (key string, weak bool) {
+	switch r.Kind {
+	case RecipientIndividual:
+		if id := strings.TrimSpace(r.CitizenID); id != "" {
+			return "cid:" + digest("cccd:"+id), false
+		}
+		name := vnfold.Fold(r.FullName)
+		if name == "" {
+			return "", false
+		}
+		return "ind:" + digest("ind", name, strconv.Itoa(r.BirthYear), unitID(r.Unit)), true
+	case RecipientCollective:
+		if id := unitID(r.Unit); id != "" {
+			return "unit:" + id, false
+		}
+	case RecipientHousehold:
+		name, commune := vnfold.Fold(r.HeadName), unitID(r.Commune)
+		if name != "" && commune != "" {
+			return "hh:" + digest("hh", name, commune), true
+		}
+	}
+	return "", false
+}
+
+// digest hashes parts joined by NUL (which no part contains) and keeps 128
+// bits in hex.
+func digest(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:16])
+}
+
+// unitID returns the id of a unit name ("units/bac-kan" → "bac-kan"); a
+// bare id is returned as it is.
+func unitID(name string) string {
+	return strings.TrimPrefix(strings.TrimSpace(name), "units/")
+}
+
+func isCitizenID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// MaskCitizenID shows the first three and last two characters of a citizen
+// id and stars the rest: "001234567889" → "001*******89". An id too short to
+// keep anything hidden is all stars; "" stays "".
+func MaskCitizenID(id string) string {
+	if len(id) < 8 {
+		return strings.Repeat("*", len(id))
+	}
+	return id[:3] + strings.Repeat("*", len(id)-5) + id[len(id)-2:]
+}

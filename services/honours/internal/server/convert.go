@@ -1,0 +1,234 @@
+package server
+
+import (
+	"strconv"
+	"time"
+
+	gdate "google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/tdkt-vn/tdkt/platform/civil"
+	"github.com/tdkt-vn/tdkt/platform/vnfold"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
+)
+
+// Conversions between the API's messages and the store's types. Enum values
+// are the same numbers on both sides.
+
+// recipientIn reads a recipient of a request; prefix is its JSON path. It
+// returns the recipient as stored, without its citizen id, and the citizen
+// id in clear, which the caller seals (personal data: never logged, never
+// stored in clear).
+func recipientIn(errs *fieldErrors, prefix string, p *typev1.Recipient) (store.Recipient, string) {
+	r := store.Recipient{
+		Kind:      domain.RecipientKind(p.GetKind()),
+		FullName:  vnfold.Normalize(p.GetFullName()),
+		Gender:    int32(p.GetGender()),
+		BirthYear: int(p.GetBirthYear()),
+		Position:  vnfold.Normalize(p.GetPosition()),
+		Unit:      unitIDOf(errs, prefix+".unit", p.GetUnit()),
+		HeadName:  vnfold.Normalize(p.GetHeadName()),
+		Address:   vnfold.Normalize(p.GetAddress()),
+		Commune:   unitIDOf(errs, prefix+".commune", p.GetCommune()),
+	}
+	cid := p.GetCitizenId()
+	dr := domain.Recipient{
+		Kind: r.Kind, FullName: r.FullName, BirthYear: r.BirthYear, Unit: r.Unit, CitizenID: cid,
+		HeadName: r.HeadName, Address: r.Address, Commune: r.Commune,
+	}
+	if err := errs.merge(dr.Validate(prefix)); err != nil {
+		errs.add(prefix, "%v", err)
+	}
+	r.Key, r.Weak = domain.RecipientKey(dr)
+	if cid != "" {
+		r.CitizenIDMasked = domain.MaskCitizenID(cid)
+	}
+	return r, cid
+}
+
+// recipientOut is the recipient as the API shows it: the citizen id masked.
+func recipientOut(r store.Recipient) *typev1.Recipient {
+	return &typev1.Recipient{
+		Kind:         typev1.RecipientKind(r.Kind),
+		FullName:     r.FullName,
+		Gender:       typev1.Gender(r.Gender),
+		BirthYear:    int32(r.BirthYear),
+		Position:     r.Position,
+		Unit:         unitRef(r.Unit),
+		CitizenId:    r.CitizenIDMasked,
+		HeadName:     r.HeadName,
+		Address:      r.Address,
+		Commune:      unitRef(r.Commune),
+		RecipientKey: r.Key,
+		Weak:         r.Weak,
+	}
+}
+
+// documentIn reads a DocumentRef; prefix is its JSON path. The signing date
+// is required.
+func documentIn(errs *fieldErrors, prefix string, p *typev1.DocumentRef) domain.Document {
+	if p == nil {
+		errs.add(prefix, "is required")
+		return domain.Document{}
+	}
+	d := domain.Document{
+		Number:      vnfold.Normalize(p.GetNumber()),
+		SignedOn:    requiredDate(errs, prefix+".signedOn", p.GetSignedOn()),
+		SignerName:  vnfold.Normalize(p.GetSignerName()),
+		SignerTitle: vnfold.Normalize(p.GetSignerTitle()),
+		Issuer:      unitIDOf(errs, prefix+".issuer", p.GetIssuer()),
+	}
+	if d.Number == "" {
+		errs.add(prefix+".number", "is required")
+	}
+	return d
+}
+
+func documentOut(d domain.Document) *typev1.DocumentRef {
+	return &typev1.DocumentRef{
+		Number:      d.Number,
+		SignedOn:    d.SignedOn.Proto(),
+		SignerName:  d.SignerName,
+		SignerTitle: d.SignerTitle,
+		Issuer:      unitRef(d.Issuer),
+	}
+}
+
+// requiredDate reads a full date that must be present.
+func requiredDate(errs *fieldErrors, field string, p *gdate.Date) civil.Date {
+	d, err := civil.FromProto(p)
+	switch {
+	case err != nil:
+		errs.add(field, "is not a valid full date between %d and %d", civil.MinYear, civil.MaxYear)
+	case d.IsZero():
+		errs.add(field, "is required")
+	}
+	return d
+}
+
+func revocationOut(r *store.Revoked) *honoursv1.Revocation {
+	if r == nil {
+		return nil
+	}
+	return &honoursv1.Revocation{Reason: r.Reason, Document: documentOut(r.Document), RevokeTime: timestamppb.New(r.Time)}
+}
+
+// optionalTime is t, or nil for the zero time.
+func optionalTime(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
+}
+
+// decisionOut is a decision as the API shows it, with entries when given.
+func decisionOut(d *store.Decision, entries []store.Entry) *honoursv1.Decision {
+	p := &honoursv1.Decision{
+		Name:           d.Name(),
+		Document:       documentOut(d.Document),
+		Title:          d.Title,
+		Authority:      unitRef(d.Authority),
+		EntryCount:     int32(d.EntryCount),
+		State:          honoursv1.DecisionState(d.State),
+		Movement:       d.Movement,
+		RewardTotalVnd: d.RewardTotal,
+		Revocation:     revocationOut(d.Revoked),
+		CreateTime:     timestamppb.New(d.CreateTime),
+		IssueTime:      optionalTime(d.IssueTime),
+		Etag:           etag(d.Version),
+	}
+	for _, e := range entries {
+		p.Entries = append(p.Entries, entryOut(e))
+	}
+	return p
+}
+
+func entryOut(e store.Entry) *honoursv1.DecisionEntry {
+	p := &honoursv1.DecisionEntry{
+		Ordinal:      int32(e.Ordinal),
+		Recipient:    recipientOut(e.Recipient),
+		AwardType:    domain.AwardTypeName(e.AwardCode),
+		Period:       periodOut(e.Period),
+		Achievements: e.Achievements,
+		Nomination:   e.Nomination,
+		RewardVnd:    e.RewardVND,
+	}
+	if e.HonourID != "" {
+		p.Honour = honoursPrefix + e.HonourID
+	}
+	return p
+}
+
+func periodOut(p domain.Period) *typev1.Period {
+	return &typev1.Period{StartYear: int32(p.StartYear), EndYear: int32(p.EndYear)}
+}
+
+func honourOut(h *store.Honour) *honoursv1.Honour {
+	return &honoursv1.Honour{
+		Name:              h.Name(),
+		Decision:          decisionsPrefix + h.DecisionID,
+		DecisionNumber:    h.DecisionNumber,
+		Authority:         unitRef(h.Authority),
+		AwardType:         domain.AwardTypeName(h.AwardCode),
+		Recipient:         recipientOut(h.Recipient),
+		Period:            periodOut(h.Period),
+		Achievements:      h.Achievements,
+		ConferredOn:       h.ConferredOn.Proto(),
+		RewardVnd:         h.RewardVND,
+		RewardNote:        h.RewardNote,
+		CertificateNumber: h.CertificateNumber,
+		Nomination:        h.Nomination,
+		Movement:          h.Movement,
+		Province:          unitRef(h.Province),
+		State:             honoursv1.HonourState(h.State),
+		Revocation:        revocationOut(h.Revoked),
+		CreateTime:        timestamppb.New(h.CreateTime),
+	}
+}
+
+// awardTypeOut is a catalogue row as the API shows it.
+func awardTypeOut(t domain.AwardType) *honoursv1.AwardType {
+	p := &honoursv1.AwardType{
+		Name:        t.Name(),
+		Code:        t.Code,
+		DisplayName: t.DisplayName,
+		EnglishName: t.EnglishName,
+		Category:    honoursv1.AwardCategory(t.Category),
+		ConferredBy: t.ConferredBy(),
+		LegalBasis:  t.LegalBasis,
+		ValidFrom:   t.ValidFrom.Proto(),
+		ValidTo:     t.ValidTo.Proto(),
+		Check:       t.Check,
+		CheckNote:   t.CheckNote,
+	}
+	for _, k := range t.RecipientKinds {
+		p.RecipientKinds = append(p.RecipientKinds, typev1.RecipientKind(k))
+		if c, ok := t.Coefficient(k); ok {
+			p.Coefficients = append(p.Coefficients, &honoursv1.Coefficient{
+				RecipientKind: typev1.RecipientKind(k), Coefficient: c.Float64(),
+			})
+		}
+	}
+	for _, l := range t.ConferringLevels() {
+		p.ConferringLevels = append(p.ConferringLevels, "UNIT_LEVEL_"+l.String())
+	}
+	return p
+}
+
+func baseSalaryOut(b domain.BaseSalary) *honoursv1.BaseSalary {
+	return &honoursv1.BaseSalary{
+		EffectiveFrom: b.EffectiveFrom.Proto(),
+		AmountVnd:     b.AmountVND,
+		LegalBasis:    b.LegalBasis,
+		Check:         b.Check,
+		CheckNote:     b.CheckNote,
+	}
+}
+
+// entryField is the JSON path of field of the i-th entry of a request.
+func entryField(i int, field string) string {
+	return "entries[" + strconv.Itoa(i) + "]" + field
+}

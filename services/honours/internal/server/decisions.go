@@ -1,0 +1,283 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/vnfold"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
+)
+
+// CreateDecision creates a draft decision.
+func (s *Server) CreateDecision(ctx context.Context, req *honoursv1.CreateDecisionRequest) (*honoursv1.Decision, error) {
+	d, err := s.decisionIn(ctx, "decision", req.GetDecision(), req.GetDecisionId())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	resp := new(honoursv1.Decision)
+	err = s.mutate(ctx, "CreateDecision", req, resp, func(tx *store.Tx) (proto.Message, error) {
+		d.CreateTime, d.UpdateTime = tx.Now(), tx.Now()
+		if err := tx.InsertDecision(ctx, d); err != nil {
+			return nil, err
+		}
+		return decisionOut(d, nil), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// decisionIn reads the settable fields of a new decision (prefix is its
+// JSON path) and checks that its authority and issuer exist in blocs. id
+// is the client's id, "" for one assigned here.
+func (s *Server) decisionIn(ctx context.Context, prefix string, p *honoursv1.Decision, id string) (*store.Decision, error) {
+	var errs fieldErrors
+	if p == nil {
+		errs.add(prefix, "is required")
+		return nil, errs.err()
+	}
+	d := &store.Decision{
+		ID:        id,
+		Document:  documentIn(&errs, prefix+".document", p.GetDocument()),
+		Title:     vnfold.Normalize(p.GetTitle()),
+		Authority: unitIDOf(&errs, prefix+".authority", p.GetAuthority()),
+		Movement:  vnfold.Normalize(p.GetMovement()),
+		State:     domain.DecisionDraft,
+		Version:   1,
+	}
+	if p.GetAuthority() == "" {
+		errs.add(prefix+".authority", "is required")
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	units, err := s.units.Units(ctx, []string{d.Authority, d.Document.Issuer})
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := units[d.Authority]; !ok {
+		errs.add(prefix+".authority", "%s does not exist", unitRef(d.Authority))
+	}
+	if _, ok := units[d.Document.Issuer]; !ok && d.Document.Issuer != "" {
+		errs.add(prefix+".document.issuer", "%s does not exist", unitRef(d.Document.Issuer))
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	if d.ID == "" {
+		d.ID = newID()
+	}
+	return d, nil
+}
+
+// GetDecision returns a decision with its entries.
+func (s *Server) GetDecision(ctx context.Context, req *honoursv1.GetDecisionRequest) (*honoursv1.Decision, error) {
+	id, err := decisionID("name", req.GetName())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	d, err := s.store.GetDecision(ctx, id)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	entries, err := s.store.Entries(ctx, id)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return decisionOut(d, entries), nil
+}
+
+// ListDecisions lists decisions without their entries. The authority
+// filter includes the units dissolved into the authority.
+func (s *Server) ListDecisions(ctx context.Context, req *honoursv1.ListDecisionsRequest) (*honoursv1.ListDecisionsResponse, error) {
+	size, err := pagetoken.Size(req.GetPageSize())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	var errs fieldErrors
+	authority := unitIDOf(&errs, "authority", req.GetAuthority())
+	if err := errs.err(); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	f := store.DecisionFilter{Year: int(req.GetYear()), Query: req.GetQuery(), State: domain.DecisionState(req.GetState())}
+	scope := pagetoken.Scope("ListDecisions", authority, strconv.Itoa(f.Year), f.Query, strconv.Itoa(int(f.State)))
+	after, err := pagetoken.DecodeCursor[store.DecisionCursor](s.tokens, req.GetPageToken(), scope)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	if authority != "" {
+		if f.Authorities, err = s.lineageOf(ctx, authority); err != nil {
+			return nil, s.status(ctx, err)
+		}
+	}
+	ds, next, total, err := s.store.ListDecisions(ctx, f, after, size)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	resp := &honoursv1.ListDecisionsResponse{TotalSize: int32(total)}
+	for _, d := range ds {
+		resp.Decisions = append(resp.Decisions, decisionOut(d, nil))
+	}
+	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return resp, nil
+}
+
+// AddDecisionEntries adds entries to a draft decision. The response is the
+// decision with the entries this call added (their ordinals assigned);
+// GetDecision returns all of them.
+func (s *Server) AddDecisionEntries(ctx context.Context, req *honoursv1.AddDecisionEntriesRequest) (*honoursv1.Decision, error) {
+	id, err := decisionID("name", req.GetName())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	entries, err := s.entriesIn(ctx, id, "entries", req.GetEntries())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	resp := new(honoursv1.Decision)
+	err = s.mutate(ctx, "AddDecisionEntries", req, resp, func(tx *store.Tx) (proto.Message, error) {
+		d, err := tx.LockDecision(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.addEntries(ctx, tx, d, "entries", entries); err != nil {
+			return nil, err
+		}
+		return decisionOut(d, entries), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// addEntries appends entries to draft d in tx, numbering them after its
+// last one; base is their JSON path in the request.
+func (s *Server) addEntries(ctx context.Context, tx *store.Tx, d *store.Decision, base string, entries []store.Entry) error {
+	if err := d.State.CheckDraft(d.Name()); err != nil {
+		return err
+	}
+	if d.EntryCount+len(entries) > maxEntries {
+		return ruleError("DECISION_TOO_LARGE", d.Name(), "the decision has %d entries; %d more would pass the limit of %d",
+			d.EntryCount, len(entries), maxEntries)
+	}
+	if err := checkDuplicates(ctx, tx, d.ID, base, entries); err != nil {
+		return err
+	}
+	for i := range entries {
+		entries[i].Ordinal = d.EntryCount + i + 1
+	}
+	if err := tx.InsertEntries(ctx, d.ID, entries); err != nil {
+		return err
+	}
+	d.EntryCount += len(entries)
+	d.UpdateTime = tx.Now()
+	d.Version++
+	return tx.UpdateDecision(ctx, d)
+}
+
+// checkDuplicates refuses an entry that confers an award on a recipient for
+// a period for which the decision (or the request) already does (domain.md
+// §5 G2). A draft cannot lose entries, so this is caught when they come in.
+func checkDuplicates(ctx context.Context, tx *store.Tx, id, base string, entries []store.Entry) error {
+	type award struct {
+		key, code string
+		period    domain.Period
+	}
+	keys := make([]string, 0, len(entries))
+	for _, e := range entries {
+		keys = append(keys, e.Recipient.Key)
+	}
+	existing, err := tx.EntryAwards(ctx, id, keys)
+	if err != nil {
+		return err
+	}
+	seen := make(map[award]string, len(existing)+len(entries))
+	for _, a := range existing {
+		seen[award{a.RecipientKey, a.AwardCode, a.Period}] = fmt.Sprintf("entry %d of the decision", a.Ordinal)
+	}
+	for i, e := range entries {
+		k := award{e.Recipient.Key, e.AwardCode, e.Period}
+		if where, dup := seen[k]; dup {
+			return ruleError("DUPLICATE_AWARD", fmt.Sprintf("%s[%d]", base, i),
+				"%s already confers %s for %s on the same recipient", where, e.AwardCode, e.Period)
+		}
+		seen[k] = fmt.Sprintf("%s[%d]", base, i)
+	}
+	return nil
+}
+
+// entriesIn reads the entries of a request for decision id (base is their
+// JSON path): recipients and their keys, award types known to the
+// catalogue and fit for the recipient, periods, and units that exist in
+// blocs. Citizen ids are sealed (or dropped, without a sealer) here.
+func (s *Server) entriesIn(ctx context.Context, id, base string, ps []*honoursv1.DecisionEntry) ([]store.Entry, error) {
+	var errs fieldErrors
+	entries := make([]store.Entry, len(ps))
+	type unitRefAt struct{ field, id string }
+	var refs []unitRefAt
+	for i, p := range ps {
+		prefix := fmt.Sprintf("%s[%d]", base, i)
+		if p.GetRecipient() == nil {
+			errs.add(prefix+".recipient", "is required")
+			continue
+		}
+		r, cid := recipientIn(&errs, prefix+".recipient", p.GetRecipient())
+		if cid != "" && s.sealer != nil {
+			r.CitizenIDSealed = s.sealer.Seal(cid, sealRecord(id, r.Key))
+		}
+		period := domain.Period{StartYear: int(p.GetPeriod().GetStartYear()), EndYear: int(p.GetPeriod().GetEndYear())}
+		code, ok := awardCode(p.GetAwardType())
+		if !ok {
+			errs.add(prefix+".awardType", "must be awardTypes/{code}")
+		} else if err := errs.merge(s.catalogue.CheckEntry(domain.Entry{
+			RecipientKey: r.Key, RecipientKind: r.Kind, AwardCode: code, Period: period,
+		}, prefix)); err != nil {
+			return nil, err
+		}
+		entries[i] = store.Entry{
+			Recipient:    r,
+			AwardCode:    code,
+			Period:       period,
+			Achievements: vnfold.Normalize(p.GetAchievements()),
+			Nomination:   vnfold.Normalize(p.GetNomination()),
+		}
+		if r.Unit != "" {
+			refs = append(refs, unitRefAt{prefix + ".recipient.unit", r.Unit})
+		}
+		if r.Commune != "" {
+			refs = append(refs, unitRefAt{prefix + ".recipient.commune", r.Commune})
+		}
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(refs))
+	for i, ref := range refs {
+		ids[i] = ref.id
+	}
+	units, err := s.units.Units(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, ref := range refs {
+		if _, ok := units[ref.id]; !ok {
+			errs.add(ref.field, "%s does not exist", unitRef(ref.id))
+		}
+	}
+	return entries, errs.err()
+}
+
+// sealRecord binds a sealed citizen id to its decision and recipient.
+func sealRecord(decisionID, recipientKey string) string {
+	return decisionsPrefix + decisionID + "/recipients/" + recipientKey
+}

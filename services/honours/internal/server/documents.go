@@ -1,0 +1,387 @@
+package server
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"google.golang.org/genproto/googleapis/api/httpbody"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
+
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/document"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/lineage"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
+)
+
+// Media types of the documents.
+const (
+	pdfType  = "application/pdf"
+	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// RenderDecision renders a decision with its annex as a PDF.
+func (s *Server) RenderDecision(ctx context.Context, req *honoursv1.RenderDecisionRequest) (*httpbody.HttpBody, error) {
+	id, err := decisionID("name", req.GetName())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	b, err := s.renderDecision(ctx, id)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return s.file(ctx, pdfType, "quyet-dinh-"+id+".pdf", b), nil
+}
+
+func (s *Server) renderDecision(ctx context.Context, id string) ([]byte, error) {
+	d, err := s.store.GetDecision(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.store.Entries(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{d.Authority, d.Document.Issuer}
+	for _, e := range entries {
+		ids = append(ids, e.Recipient.Unit, e.Recipient.Commune)
+	}
+	units, err := s.unitsWithProvinces(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	doc := document.Decision{
+		Number:      d.Document.Number,
+		SignedOn:    d.Document.SignedOn,
+		Place:       place(units, d.Authority),
+		IssuerName:  strings.ToUpper(unitName(units, cmp.Or(d.Document.Issuer, d.Authority))),
+		SignerTitle: strings.ToUpper(d.Document.SignerTitle),
+		SignerName:  d.Document.SignerName,
+		Title:       d.Title,
+	}
+	var bases []string
+	for _, e := range entries {
+		t, err := s.catalogue.Get(e.AwardCode)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(bases, t.LegalBasis) {
+			bases = append(bases, t.LegalBasis)
+		}
+		name, description := recipientText(e.Recipient, units)
+		doc.Entries = append(doc.Entries, document.Entry{
+			Ordinal:              e.Ordinal,
+			RecipientName:        name,
+			RecipientDescription: description,
+			Collective:           e.Recipient.Kind == domain.RecipientCollective,
+			AwardName:            t.DisplayName,
+			Achievement:          e.Achievements,
+			RewardVND:            e.RewardVND,
+		})
+	}
+	for _, b := range bases {
+		doc.Preamble = append(doc.Preamble, "Căn cứ "+b+";")
+	}
+	b, err := document.RenderDecision(doc)
+	return b, documentError(d.Name(), err)
+}
+
+// RenderCertificate renders an honour's certificate as a PDF.
+func (s *Server) RenderCertificate(ctx context.Context, req *honoursv1.RenderCertificateRequest) (*httpbody.HttpBody, error) {
+	id, err := honourIDOf("name", req.GetName())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	b, err := s.renderCertificate(ctx, id)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return s.file(ctx, pdfType, "bang-"+id+".pdf", b), nil
+}
+
+func (s *Server) renderCertificate(ctx context.Context, id string) ([]byte, error) {
+	h, err := s.store.GetHonour(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.store.GetDecision(ctx, h.DecisionID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.catalogue.Get(h.AwardCode)
+	if err != nil {
+		return nil, err
+	}
+	units, err := s.unitsWithProvinces(ctx, []string{d.Authority, d.Document.Issuer, h.Recipient.Unit, h.Recipient.Commune})
+	if err != nil {
+		return nil, err
+	}
+	name, description := recipientText(h.Recipient, units)
+	signer := strings.ToUpper(d.Document.SignerTitle)
+	issuerTitle := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(firstLine(signer), "KT."), "Q.") + " " +
+		strings.ToUpper(unitName(units, cmp.Or(d.Document.Issuer, d.Authority))))
+	c := document.Certificate{
+		AwardHeading:         awardHeading(t),
+		IssuerTitle:          issuerTitle,
+		AwardName:            t.DisplayName,
+		RecipientName:        name,
+		RecipientDescription: description,
+		Achievement:          h.Achievements,
+		DecisionNumber:       h.DecisionNumber,
+		DecisionDate:         h.ConferredOn,
+		Place:                place(units, d.Authority),
+		SignerTitle:          signer,
+		SignerName:           d.Document.SignerName,
+		GoldenBookNumber:     h.CertificateNumber,
+	}
+	b, err := document.RenderCertificate(c)
+	return b, documentError(h.Name(), err)
+}
+
+// awardHeading is the large line of a certificate: "TẶNG BẰNG KHEN" for a
+// commendation, "TẶNG DANH HIỆU" above a title's name, "TẶNG" and the name
+// of an order.
+func awardHeading(t domain.AwardType) string {
+	switch {
+	case t.Category == domain.CategoryEmulationTitle || t.Category == domain.CategoryStateHonoraryTitle:
+		return "TẶNG DANH HIỆU"
+	case strings.HasPrefix(t.DisplayName, "Bằng khen"):
+		return "TẶNG BẰNG KHEN"
+	case strings.HasPrefix(t.DisplayName, "Giấy khen"):
+		return "TẶNG GIẤY KHEN"
+	}
+	return "TẶNG " + strings.ToUpper(t.DisplayName)
+}
+
+// ExportHonours exports what ListHonours returns for the same filters as an
+// XLSX workbook, at most maxExportRows rows (beyond: FailedPrecondition).
+func (s *Server) ExportHonours(ctx context.Context, req *honoursv1.ExportHonoursRequest) (*httpbody.HttpBody, error) {
+	f, _, err := s.honourFilter(ctx, "ExportHonours", req)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	n, err := s.store.CountHonours(ctx, f)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	if n > s.exportLimit {
+		return nil, s.status(ctx, s.tooManyRows(n))
+	}
+	var buf bytes.Buffer
+	info := document.ExportInfo{Filter: s.filterText(ctx, req), ExportedAt: time.Now()}
+	if err := document.WriteHonours(&buf, s.exportRows(ctx, f), info); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return s.file(ctx, xlsxType, "khen-thuong.xlsx", buf.Bytes()), nil
+}
+
+func (s *Server) tooManyRows(n int) error {
+	return ruleError("EXPORT_TOO_LARGE", "filters", "the filters match %d honours; an export holds at most %d: narrow them (e.g. by year or province)", n, s.exportLimit)
+}
+
+// exportRows yields the rows of an export, reading honours from the store
+// and naming their units through blocs a thousand at a time.
+func (s *Server) exportRows(ctx context.Context, f store.HonourFilter) iter.Seq2[document.Row, error] {
+	return func(yield func(document.Row, error) bool) {
+		var chunk []*store.Honour
+		n := 0
+		flush := func() bool {
+			ids := make([]string, 0, 3*len(chunk))
+			for _, h := range chunk {
+				ids = append(ids, h.Recipient.Unit, h.Recipient.Commune, h.Province)
+			}
+			units, err := s.units.Units(ctx, ids)
+			if err != nil {
+				return yield(document.Row{}, err)
+			}
+			for _, h := range chunk {
+				if !yield(s.exportRow(h, units), nil) {
+					return false
+				}
+			}
+			chunk = chunk[:0]
+			return true
+		}
+		for h, err := range s.store.AllHonours(ctx, f) {
+			if err != nil {
+				yield(document.Row{}, err)
+				return
+			}
+			if n++; n > s.exportLimit {
+				yield(document.Row{}, s.tooManyRows(n))
+				return
+			}
+			if chunk = append(chunk, h); len(chunk) == 1000 && !flush() {
+				return
+			}
+		}
+		if len(chunk) > 0 {
+			flush()
+		}
+	}
+}
+
+func (s *Server) exportRow(h *store.Honour, units map[string]lineage.Unit) document.Row {
+	award := h.AwardCode
+	if t, err := s.catalogue.Get(h.AwardCode); err == nil {
+		award = t.DisplayName
+	}
+	unit := h.Recipient.Unit
+	if h.Recipient.Kind == domain.RecipientHousehold {
+		unit = h.Recipient.Commune
+	}
+	province := h.Province
+	if p, ok := units[h.Province]; ok {
+		province = cmp.Or(p.ShortName, p.DisplayName)
+	}
+	state := "Có hiệu lực"
+	if h.State == domain.HonourRevoked {
+		state = "Đã thu hồi"
+	}
+	return document.Row{
+		DecisionNumber:    h.DecisionNumber,
+		DecisionDate:      h.ConferredOn,
+		AwardName:         award,
+		RecipientName:     h.RecipientName,
+		RecipientKind:     kindLabel(h.Recipient.Kind),
+		Unit:              unitName(units, unit),
+		Province:          province,
+		PeriodStartYear:   h.Period.StartYear,
+		PeriodEndYear:     h.Period.EndYear,
+		RewardVND:         h.RewardVND,
+		CertificateNumber: h.CertificateNumber,
+		State:             state,
+	}
+}
+
+// filterText says in Vietnamese what an export holds.
+func (s *Server) filterText(ctx context.Context, req *honoursv1.ExportHonoursRequest) string {
+	var parts []string
+	var ids []string
+	for _, n := range []string{req.GetProvince(), req.GetAuthority()} {
+		if id, ok := parseID(n, unitsPrefix); ok {
+			ids = append(ids, id)
+		}
+	}
+	units, _ := s.units.Units(ctx, ids) // names only; the ids do when blocs is away
+	name := func(n string) string {
+		id, _ := parseID(n, unitsPrefix)
+		return unitName(units, id)
+	}
+	if req.GetProvince() != "" {
+		parts = append(parts, "Tỉnh, thành phố: "+name(req.GetProvince()))
+	}
+	if req.GetAuthority() != "" {
+		parts = append(parts, "Cấp quyết định: "+name(req.GetAuthority()))
+	}
+	if code, ok := awardCode(req.GetAwardType()); ok {
+		if t, err := s.catalogue.Get(code); err == nil {
+			parts = append(parts, t.DisplayName)
+		}
+	}
+	switch from, to := req.GetYearFrom(), req.GetYearTo(); {
+	case from != 0 && to != 0:
+		parts = append(parts, fmt.Sprintf("năm %d–%d", from, to))
+	case from != 0:
+		parts = append(parts, fmt.Sprintf("từ năm %d", from))
+	case to != 0:
+		parts = append(parts, fmt.Sprintf("đến năm %d", to))
+	}
+	if req.GetMovement() != "" {
+		parts = append(parts, "phong trào "+req.GetMovement())
+	}
+	if req.GetQuery() != "" {
+		parts = append(parts, "tìm “"+req.GetQuery()+"”")
+	}
+	switch domain.HonourState(req.GetState()) {
+	case domain.HonourActive:
+		parts = append(parts, "có hiệu lực")
+	case domain.HonourRevoked:
+		parts = append(parts, "đã thu hồi")
+	}
+	if len(parts) == 0 {
+		return "Toàn bộ sổ khen thưởng"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// file is an HttpBody, with a Content-Disposition header the gateway
+// passes on.
+func (s *Server) file(ctx context.Context, contentType, filename string, b []byte) *httpbody.HttpBody {
+	if err := grpc.SetHeader(ctx, metadata.Pairs("content-disposition", `attachment; filename="`+filename+`"`)); err != nil {
+		s.log.DebugContext(ctx, "no content-disposition header", "error", err)
+	}
+	return &httpbody.HttpBody{ContentType: contentType, Data: b}
+}
+
+// documentError turns a document the package cannot make from what is
+// stored (no signer name, say) into FailedPrecondition about subject.
+func documentError(subject string, err error) error {
+	if errors.Is(err, document.ErrInvalidInput) {
+		return ruleError("DOCUMENT_INCOMPLETE", subject, "%v", err)
+	}
+	return err
+}
+
+// recipientText is how a document names a recipient, and the line under
+// the name: position and unit, or the address of a household.
+func recipientText(r store.Recipient, units map[string]lineage.Unit) (name, description string) {
+	switch r.Kind {
+	case domain.RecipientCollective:
+		return unitName(units, r.Unit), ""
+	case domain.RecipientHousehold:
+		return "Hộ gia đình " + r.HeadName, r.Address
+	}
+	name = r.FullName
+	switch r.Gender {
+	case 1:
+		name = "Ông " + name
+	case 2:
+		name = "Bà " + name
+	}
+	return name, strings.TrimSpace(strings.TrimSpace(r.Position) + " " + unitName(units, r.Unit))
+}
+
+func kindLabel(k domain.RecipientKind) string {
+	switch k {
+	case domain.RecipientIndividual:
+		return "Cá nhân"
+	case domain.RecipientCollective:
+		return "Tập thể"
+	case domain.RecipientHousehold:
+		return "Hộ gia đình"
+	}
+	return ""
+}
+
+// unitName is a unit's display name, its id when blocs does not know it,
+// "" for no unit.
+func unitName(units map[string]lineage.Unit, id string) string {
+	if u, ok := units[id]; ok && u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return id
+}
+
+// place is where a decision is signed: the short name of its authority's
+// province ("Bắc Kạn"), else of the authority.
+func place(units map[string]lineage.Unit, authority string) string {
+	a := units[authority]
+	if p, ok := units[a.Province]; ok {
+		return cmp.Or(p.ShortName, p.DisplayName)
+	}
+	return cmp.Or(a.ShortName, a.DisplayName)
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return strings.TrimSpace(line)
+}

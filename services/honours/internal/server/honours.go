@@ -1,0 +1,364 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
+)
+
+// GetHonour returns an honour.
+func (s *Server) GetHonour(ctx context.Context, req *honoursv1.GetHonourRequest) (*honoursv1.Honour, error) {
+	id, err := honourIDOf("name", req.GetName())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	h, err := s.store.GetHonour(ctx, id)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	if err := s.provincesNow(ctx, []*store.Honour{h}); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return honourOut(h), nil
+}
+
+// provincesNow sets the Province of each honour to the province it counts
+// under now: the end of the successor chain of the province stored when it
+// was issued.
+func (s *Server) provincesNow(ctx context.Context, hs []*store.Honour) error {
+	ids := make([]string, 0, len(hs))
+	for _, h := range hs {
+		ids = append(ids, h.Province)
+	}
+	units, err := s.units.Units(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, h := range hs {
+		if u, ok := units[h.Province]; ok {
+			h.Province = u.Current
+		}
+	}
+	return nil
+}
+
+// honourFilterRequest is what ListHonours and ExportHonours filter by.
+type honourFilterRequest interface {
+	GetRecipientKey() string
+	GetQuery() string
+	GetAwardType() string
+	GetAuthority() string
+	GetProvince() string
+	GetMovement() string
+	GetYearFrom() int32
+	GetYearTo() int32
+	GetState() honoursv1.HonourState
+}
+
+// honourFilter reads the filters of req and the page token scope they
+// make. authority= and province= take in the units dissolved into the unit
+// asked for, and a collective's recipient_key the keys of those units.
+func (s *Server) honourFilter(ctx context.Context, method string, req honourFilterRequest) (store.HonourFilter, string, error) {
+	var errs fieldErrors
+	f := store.HonourFilter{
+		Query:    req.GetQuery(),
+		Movement: req.GetMovement(),
+		YearFrom: int(req.GetYearFrom()),
+		YearTo:   int(req.GetYearTo()),
+		State:    domain.HonourState(req.GetState()),
+	}
+	if req.GetAwardType() != "" {
+		code, ok := awardCode(req.GetAwardType())
+		if !ok {
+			errs.add("awardType", "must be awardTypes/{code}")
+		}
+		f.AwardCode = code
+	}
+	authority := unitIDOf(&errs, "authority", req.GetAuthority())
+	province := unitIDOf(&errs, "province", req.GetProvince())
+	if f.YearFrom != 0 && f.YearTo != 0 && f.YearTo < f.YearFrom {
+		errs.add("yearTo", "must not be before yearFrom")
+	}
+	if err := errs.err(); err != nil {
+		return f, "", err
+	}
+	scope := pagetoken.Scope(method, req.GetRecipientKey(), f.Query, f.AwardCode, authority, province, f.Movement,
+		strconv.Itoa(f.YearFrom), strconv.Itoa(f.YearTo), strconv.Itoa(int(f.State)))
+	var err error
+	if authority != "" {
+		if f.Authorities, err = s.lineageOf(ctx, authority); err != nil {
+			return f, "", err
+		}
+	}
+	if province != "" {
+		if f.Provinces, err = s.lineageOf(ctx, province); err != nil {
+			return f, "", err
+		}
+	}
+	if key := req.GetRecipientKey(); key != "" {
+		keys, err := s.recipientKeys(ctx, []string{key})
+		if err != nil {
+			return f, "", err
+		}
+		f.RecipientKeys = keys[key]
+	}
+	return f, scope, nil
+}
+
+// collectivePrefix starts the recipient key of a collective: "unit:" + its
+// unit id (domain.RecipientKey).
+const collectivePrefix = "unit:"
+
+// recipientKeys returns, for each key, the keys whose honours are that
+// recipient's: the key itself and, for a collective, the keys of the units
+// dissolved into it.
+func (s *Server) recipientKeys(ctx context.Context, keys []string) (map[string][]string, error) {
+	var units []string
+	for _, k := range keys {
+		if id, ok := strings.CutPrefix(k, collectivePrefix); ok {
+			units = append(units, id)
+		}
+	}
+	ancestors, err := s.units.Ancestors(ctx, units)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]string, len(keys))
+	for _, k := range keys {
+		out[k] = []string{k}
+		if id, ok := strings.CutPrefix(k, collectivePrefix); ok {
+			for _, a := range ancestors[id] {
+				out[k] = append(out[k], collectivePrefix+a)
+			}
+		}
+	}
+	return out, nil
+}
+
+// ListHonours lists the register.
+func (s *Server) ListHonours(ctx context.Context, req *honoursv1.ListHonoursRequest) (*honoursv1.ListHonoursResponse, error) {
+	size, err := pagetoken.Size(req.GetPageSize())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	f, scope, err := s.honourFilter(ctx, "ListHonours", req)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	after, err := pagetoken.DecodeCursor[store.HonourCursor](s.tokens, req.GetPageToken(), scope)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	hs, next, total, err := s.store.ListHonours(ctx, f, after, size)
+	if err == nil {
+		err = s.provincesNow(ctx, hs)
+	}
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	resp := &honoursv1.ListHonoursResponse{TotalSize: int32(total)}
+	for _, h := range hs {
+		resp.Honours = append(resp.Honours, honourOut(h))
+	}
+	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return resp, nil
+}
+
+// BatchGetRecipientHistory returns the honours of many recipients with one
+// query: a collective's history includes the honours of the units dissolved
+// into it.
+func (s *Server) BatchGetRecipientHistory(ctx context.Context, req *honoursv1.BatchGetRecipientHistoryRequest) (*honoursv1.BatchGetRecipientHistoryResponse, error) {
+	asked := req.GetRecipientKeys()
+	expanded, err := s.recipientKeys(ctx, asked)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	owners := make(map[string][]int) // key in the register -> positions asked
+	var all []string
+	for i, k := range asked {
+		for _, e := range expanded[k] {
+			if _, seen := owners[e]; !seen {
+				all = append(all, e)
+			}
+			owners[e] = append(owners[e], i)
+		}
+	}
+	hs, err := s.store.HonoursOf(ctx, all, req.GetIncludeRevoked())
+	if err == nil {
+		err = s.provincesNow(ctx, hs)
+	}
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	resp := &honoursv1.BatchGetRecipientHistoryResponse{Histories: make([]*honoursv1.RecipientHistory, len(asked))}
+	for i, k := range asked {
+		resp.Histories[i] = &honoursv1.RecipientHistory{RecipientKey: k}
+	}
+	for _, h := range hs {
+		p := honourOut(h)
+		for _, i := range owners[h.Recipient.Key] {
+			resp.Histories[i].Honours = append(resp.Histories[i].Honours, p)
+		}
+	}
+	return resp, nil
+}
+
+// revocationIn reads the reason and revoking document of a revocation of
+// something conferred by authority, and checks "whoever conferred it
+// cancels it" (domain.md §8) through lineage: the issuer of the revoking
+// document must be the authority, or the unit it was merged into.
+func (s *Server) revocationIn(ctx context.Context, reason string, doc *typev1.DocumentRef, authority, subject string) (domain.Revocation, *domain.RuleError, error) {
+	var errs fieldErrors
+	d := documentIn(&errs, "revokingDocument", doc)
+	if err := errs.err(); err != nil {
+		return domain.Revocation{}, nil, err
+	}
+	units, err := s.units.Units(ctx, []string{authority, d.Issuer})
+	if err != nil {
+		return domain.Revocation{}, nil, err
+	}
+	issuer, ok := units[d.Issuer]
+	if !ok && d.Issuer != "" {
+		return domain.Revocation{}, nil, badField("revokingDocument.issuer", "%s does not exist", unitRef(d.Issuer))
+	}
+	current := authority
+	if a, ok := units[authority]; ok {
+		current = a.Current
+	}
+	var rule *domain.RuleError
+	if d.Issuer != "" {
+		if err := domain.CheckRevoker(unitRef(issuer.Current), unitRef(current), subject); err != nil {
+			rule, _ = err.(*domain.RuleError)
+			if rule == nil {
+				return domain.Revocation{}, nil, err
+			}
+		}
+	}
+	return domain.Revocation{Reason: reason, Document: d}, rule, nil
+}
+
+// RevokeHonour revokes one honour (domain.md §8): it stays in the register
+// as REVOKED with the reason and the revoking document.
+func (s *Server) RevokeHonour(ctx context.Context, req *honoursv1.RevokeHonourRequest) (*honoursv1.Honour, error) {
+	id, err := honourIDOf("name", req.GetName())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	h, err := s.store.GetHonour(ctx, id)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	var (
+		rev  domain.Revocation
+		rule *domain.RuleError
+	)
+	// Revoked already: a retry gets its first answer, anything else is
+	// refused in the transaction; neither needs blocs.
+	if h.State != domain.HonourRevoked {
+		rev, rule, err = s.revocationIn(ctx, req.GetReason(), req.GetRevokingDocument(), h.Authority, h.Name())
+		if err == nil {
+			err = s.provincesNow(ctx, []*store.Honour{h})
+		}
+		if err != nil {
+			return nil, s.status(ctx, err)
+		}
+	}
+	provinceNow := h.Province
+	resp := new(honoursv1.Honour)
+	err = s.mutate(ctx, "RevokeHonour", req, resp, func(tx *store.Tx) (proto.Message, error) {
+		h, err := tx.LockHonour(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		next, err := h.State.Revoke(h.Name())
+		if err != nil {
+			return nil, err
+		}
+		if rule != nil {
+			return nil, rule
+		}
+		r, err := domain.NewRevocation(rev.Reason, rev.Document, h.ConferredOn)
+		if err != nil {
+			return nil, err
+		}
+		h.State, h.Revoked = next, &store.Revoked{Revocation: r, Time: tx.Now()}
+		h.UpdateTime = tx.Now()
+		h.Version++
+		if err := tx.RevokeHonour(ctx, h); err != nil {
+			return nil, err
+		}
+		h.Province = provinceNow
+		return honourOut(h), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.registerChanged(ctx)
+	return resp, nil
+}
+
+// RevokeDecision revokes an issued decision and, in the same transaction,
+// every honour of it still active.
+func (s *Server) RevokeDecision(ctx context.Context, req *honoursv1.RevokeDecisionRequest) (*honoursv1.Decision, error) {
+	id, err := decisionID("name", req.GetName())
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	d, err := s.store.GetDecision(ctx, id)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	var (
+		rev  domain.Revocation
+		rule *domain.RuleError
+	)
+	if d.State != domain.DecisionRevoked { // see RevokeHonour
+		if rev, rule, err = s.revocationIn(ctx, req.GetReason(), req.GetRevokingDocument(), d.Authority, d.Name()); err != nil {
+			return nil, s.status(ctx, err)
+		}
+	}
+	resp := new(honoursv1.Decision)
+	err = s.mutate(ctx, "RevokeDecision", req, resp, func(tx *store.Tx) (proto.Message, error) {
+		d, err := tx.LockDecision(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		next, err := d.State.Revoke(d.Name())
+		if err != nil {
+			return nil, err
+		}
+		if rule != nil {
+			return nil, rule
+		}
+		r, err := domain.NewRevocation(rev.Reason, rev.Document, d.Document.SignedOn)
+		if err != nil {
+			return nil, err
+		}
+		revoked := &store.Revoked{Revocation: r, Time: tx.Now()}
+		if _, err := tx.RevokeHonoursOf(ctx, id, revoked); err != nil {
+			return nil, err
+		}
+		d.State, d.Revoked = next, revoked
+		d.UpdateTime = tx.Now()
+		d.Version++
+		if err := tx.UpdateDecision(ctx, d); err != nil {
+			return nil, err
+		}
+		return decisionOut(d, nil), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.registerChanged(ctx)
+	return resp, nil
+}

@@ -1,0 +1,142 @@
+// Package server holds the honours service's gRPC handlers: it turns
+// requests into domain calls and store transactions, and results and errors
+// into API messages and statuses. Request shape is checked by protovalidate
+// before a handler runs; business rules live in the domain package; units
+// and their lineage come from the blocs service through Units.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/idempotency"
+	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/lineage"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
+)
+
+// Units is what the handlers need of the blocs service: units with their
+// level, province and names, and their lineage. lineage.Client implements
+// it over gRPC, with a cache.
+type Units interface {
+	// Units returns the units with ids; unknown ids are absent.
+	Units(ctx context.Context, ids []string) (map[string]lineage.Unit, error)
+	// Ancestors returns, for each id, the units dissolved into it,
+	// transitively.
+	Ancestors(ctx context.Context, ids []string) (map[string][]string, error)
+}
+
+// Limits.
+const (
+	// maxEntries bounds a decision: its issue is one transaction, and
+	// GetDecision returns every entry in one message.
+	maxEntries = 20_000
+	// maxExportRows bounds ExportHonours (the proto's promise).
+	maxExportRows = 200_000
+	// statsTTL bounds how long statistics are served from the cache; every
+	// issue and revocation also starts a new generation of them. It also
+	// bounds how late a merger recorded in blocs shows in them.
+	statsTTL = 5 * time.Minute
+)
+
+// Server implements honoursv1.HonoursServiceServer.
+type Server struct {
+	honoursv1.UnimplementedHonoursServiceServer
+	store     *store.Store
+	units     Units
+	cache     cache.Cache
+	tokens    *pagetoken.Signer
+	sealer    *personaldata.Sealer // nil: full citizen ids are not kept
+	catalogue *domain.Catalogue
+	salaries  *domain.SalaryTable
+	log       *slog.Logger
+	// exportLimit is maxExportRows; tests lower it.
+	exportLimit int
+}
+
+// Options are what New needs.
+type Options struct {
+	Store  *store.Store
+	Units  Units
+	Cache  cache.Cache
+	Tokens *pagetoken.Signer
+	// Sealer encrypts citizen ids for storage. Without one, only their
+	// masked form (and the recipient key derived from them) is kept.
+	Sealer *personaldata.Sealer
+	Log    *slog.Logger
+}
+
+// New returns the handlers. It fails when the embedded award catalogue or
+// base salary table is broken.
+func New(o Options) (*Server, error) {
+	cat, err := domain.LoadCatalogue()
+	if err != nil {
+		return nil, fmt.Errorf("award catalogue: %w", err)
+	}
+	salaries, err := domain.LoadSalaryTable()
+	if err != nil {
+		return nil, fmt.Errorf("base salary table: %w", err)
+	}
+	return &Server{
+		store: o.Store, units: o.Units, cache: o.Cache, tokens: o.Tokens, sealer: o.Sealer,
+		catalogue: cat, salaries: salaries, log: o.Log, exportLimit: maxExportRows,
+	}, nil
+}
+
+// mutate runs fn as one store transaction made safe to retry by the
+// request's request_id (platform/idempotency), and decodes the response
+// into resp. On a retry with the same request_id, fn does not run and resp
+// is the first answer.
+func (s *Server) mutate(ctx context.Context, method string, req proto.Message, resp proto.Message,
+	fn func(tx *store.Tx) (proto.Message, error),
+) error {
+	return s.status(ctx, idempotency.Run(ctx, s.store.Do, method, grpcserver.Caller(ctx), req, resp, fn))
+}
+
+// statsGenerationKey holds the current generation of cached statistics.
+const statsGenerationKey = "stats:generation"
+
+// statsGeneration returns the generation statistics are cached under,
+// starting a new one when there is none.
+func (s *Server) statsGeneration(ctx context.Context) string {
+	b, ok, err := s.cache.Get(ctx, statsGenerationKey)
+	if err == nil && ok && len(b) > 0 {
+		return string(b)
+	}
+	gen := newID()
+	if err == nil {
+		_ = s.cache.Set(ctx, statsGenerationKey, []byte(gen), 0) // a failure is logged by the cache
+	}
+	return gen
+}
+
+// registerChanged ends the generation of cached statistics after a commit
+// that changed the register: the next read starts a new one, and entries of
+// the old one are never read again. Deleting the key rather than writing a
+// new value means that a statistic loaded before the commit and stored after
+// it lands in the dead generation, and that a failed delete is retried by
+// the cache before it serves a read again (platform/cache.Redis).
+func (s *Server) registerChanged(ctx context.Context) {
+	if err := s.cache.Delete(ctx, statsGenerationKey); err != nil {
+		s.log.WarnContext(ctx, "cache invalidation failed", "key", statsGenerationKey, "error", err)
+	}
+}
+
+// lineageOf returns id and the units dissolved into it, transitively: the
+// units whose records count under id now.
+func (s *Server) lineageOf(ctx context.Context, id string) ([]string, error) {
+	a, err := s.units.Ancestors(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{id}, a[id]...), nil
+}

@@ -1,0 +1,170 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
+)
+
+// dimensions are the names GetStatistics groups by, and their columns.
+var dimensions = map[string]store.Dimension{
+	"award_type":     store.ByAwardType,
+	"year":           store.ByYear,
+	"province":       store.ByProvince,
+	"authority":      store.ByAuthority,
+	"recipient_kind": store.ByRecipientKind,
+}
+
+// GetStatistics counts the ACTIVE honours and sums their rewards, grouped
+// by the dimensions asked, in SQL. Grouped by province, honours count under
+// the province that exists now (lineage); the province and authority
+// filters take in the units dissolved into the unit asked for. Results are
+// cached per filters and generation of the register (see registerChanged).
+func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatisticsRequest) (*honoursv1.Statistics, error) {
+	var errs fieldErrors
+	var dims []store.Dimension
+	var names []string
+	for _, item := range req.GetGroupBy() {
+		for name := range strings.SplitSeq(item, ",") {
+			name = strings.TrimSpace(name)
+			d, ok := dimensions[name]
+			switch {
+			case name == "":
+				// "year," or an empty item: nothing to group by.
+			case !ok:
+				errs.add("groupBy", "unknown dimension %q: use award_type, year, province, authority or recipient_kind", name)
+			case !slices.Contains(dims, d):
+				dims, names = append(dims, d), append(names, name)
+			}
+		}
+	}
+	f := store.HonourFilter{YearFrom: int(req.GetYearFrom()), YearTo: int(req.GetYearTo())}
+	if req.GetAwardType() != "" {
+		code, ok := awardCode(req.GetAwardType())
+		if !ok {
+			errs.add("awardType", "must be awardTypes/{code}")
+		}
+		f.AwardCode = code
+	}
+	authority := unitIDOf(&errs, "authority", req.GetAuthority())
+	province := unitIDOf(&errs, "province", req.GetProvince())
+	if f.YearFrom != 0 && f.YearTo != 0 && f.YearTo < f.YearFrom {
+		errs.add("yearTo", "must not be before yearFrom")
+	}
+	if err := errs.err(); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	key := "stats:" + s.statsGeneration(ctx) + ":" + pagetoken.Scope(strings.Join(names, ","), f.AwardCode,
+		authority, province, strconv.Itoa(f.YearFrom), strconv.Itoa(f.YearTo))
+	st, err := cache.GetOrLoad(ctx, s.cache, key, statsTTL, func() *honoursv1.Statistics { return new(honoursv1.Statistics) },
+		func(ctx context.Context) (*honoursv1.Statistics, error) {
+			var err error
+			if authority != "" {
+				if f.Authorities, err = s.lineageOf(ctx, authority); err != nil {
+					return nil, err
+				}
+			}
+			if province != "" {
+				if f.Provinces, err = s.lineageOf(ctx, province); err != nil {
+					return nil, err
+				}
+			}
+			return s.statistics(ctx, f, dims)
+		})
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return st, nil
+}
+
+// statistics computes what GetStatistics returns, from the store.
+func (s *Server) statistics(ctx context.Context, f store.HonourFilter, dims []store.Dimension) (*honoursv1.Statistics, error) {
+	rows, err := s.store.Statistics(ctx, f, dims)
+	if err != nil {
+		return nil, err
+	}
+	st := &honoursv1.Statistics{}
+	for _, r := range rows {
+		st.TotalCount += r.Count
+		st.TotalRewardVnd += r.RewardVND
+	}
+	if len(dims) == 0 {
+		return st, nil
+	}
+	if slices.Contains(dims, store.ByProvince) {
+		// An honour counts under the province that exists now.
+		provinces := make([]string, len(rows))
+		for i, r := range rows {
+			provinces[i] = r.Province
+		}
+		units, err := s.units.Units(ctx, provinces)
+		if err != nil {
+			return nil, err
+		}
+		merged := make(map[store.StatsRow]int) // row without its sums -> index in out
+		var out []store.StatsRow
+		for _, r := range rows {
+			if u, ok := units[r.Province]; ok {
+				r.Province = u.Current
+			}
+			k := r
+			k.Count, k.RewardVND = 0, 0
+			if i, ok := merged[k]; ok {
+				out[i].Count += r.Count
+				out[i].RewardVND += r.RewardVND
+				continue
+			}
+			merged[k] = len(out)
+			out = append(out, r)
+		}
+		rows = out
+	}
+	position := make(map[string]int)
+	for i, t := range s.catalogue.All() {
+		position[t.Code] = i
+	}
+	slices.SortFunc(rows, func(a, b store.StatsRow) int {
+		for _, d := range dims {
+			var c int
+			switch d {
+			case store.ByAwardType:
+				c = cmp.Or(cmp.Compare(position[a.AwardCode], position[b.AwardCode]), strings.Compare(a.AwardCode, b.AwardCode))
+			case store.ByYear:
+				c = cmp.Compare(a.Year, b.Year)
+			case store.ByProvince:
+				c = strings.Compare(a.Province, b.Province)
+			case store.ByAuthority:
+				c = strings.Compare(a.Authority, b.Authority)
+			case store.ByRecipientKind:
+				c = cmp.Compare(a.RecipientKind, b.RecipientKind)
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	for _, r := range rows {
+		row := &honoursv1.StatisticsRow{
+			Year:          int32(r.Year),
+			Province:      unitRef(r.Province),
+			Authority:     unitRef(r.Authority),
+			RecipientKind: typev1.RecipientKind(r.RecipientKind),
+			Count:         r.Count,
+			RewardVnd:     r.RewardVND,
+		}
+		if r.AwardCode != "" {
+			row.AwardType = awardTypesPrefix + r.AwardCode
+		}
+		st.Rows = append(st.Rows, row)
+	}
+	return st, nil
+}

@@ -1,0 +1,425 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tdkt-vn/tdkt/platform/civil"
+	"github.com/tdkt-vn/tdkt/platform/sqlstore"
+	"github.com/tdkt-vn/tdkt/platform/vnfold"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
+)
+
+// Honour is an honour of the register as stored. Unit references are unit
+// ids. Province is the province the honour counted under when it was
+// issued, resolved through lineage then; ProvinceOriginal is the province
+// of RecipientUnit (or of the authority) before that resolution.
+type Honour struct {
+	ID                string
+	DecisionID        string
+	Ordinal           int
+	DecisionNumber    string
+	Authority         string
+	AwardCode         string
+	Recipient         Recipient
+	RecipientName     string // what the register sorts and searches by
+	Period            domain.Period
+	Achievements      string
+	ConferredOn       civil.Date
+	RewardVND         int64
+	RewardNote        string
+	CertificateNumber string
+	Nomination        string
+	Movement          string
+	Province          string
+	ProvinceOriginal  string
+	RecipientUnit     string
+	State             domain.HonourState
+	Revoked           *Revoked
+	CreateTime        time.Time
+	UpdateTime        time.Time
+	Version           int64
+}
+
+// Name is honours/{id}.
+func (h *Honour) Name() string { return "honours/" + h.ID }
+
+const honourColumns = `id, decision_id, ordinal, decision_number, authority, award_code, kind, full_name, gender,
+	birth_year, job_title, unit, citizen_id_masked, head_name, address, commune, recipient_key, weak,
+	recipient_name, period_start, period_end, achievements, conferred_on, reward_vnd, reward_note,
+	certificate_number, nomination, movement, province, province_original, recipient_unit, state,
+	revoke_reason, revoke_number, revoke_signed_on, revoke_signer_name, revoke_signer_title, revoke_issuer,
+	revoke_time, create_time, update_time, version`
+
+// honourWidth is the number of columns InsertHonours writes per row:
+// honourColumns, sort_key, search and year.
+const honourWidth = 45
+
+// honourBatch rows go in one INSERT (45 × 500 values: within the limits of
+// both engines).
+const honourBatch = 500
+
+func scanHonour(row interface{ Scan(...any) error }, extra ...any) (*Honour, error) {
+	var (
+		h                                        Honour
+		weak                                     int
+		conferred, rSigned                       string
+		rReason, rNumber, rName, rTitle, rIssuer string
+		rTime, created, updated                  int64
+	)
+	rc := &h.Recipient
+	dest := []any{&h.ID, &h.DecisionID, &h.Ordinal, &h.DecisionNumber, &h.Authority, &h.AwardCode, &rc.Kind,
+		&rc.FullName, &rc.Gender, &rc.BirthYear, &rc.Position, &rc.Unit, &rc.CitizenIDMasked, &rc.HeadName,
+		&rc.Address, &rc.Commune, &rc.Key, &weak, &h.RecipientName, &h.Period.StartYear, &h.Period.EndYear,
+		&h.Achievements, &conferred, &h.RewardVND, &h.RewardNote, &h.CertificateNumber, &h.Nomination,
+		&h.Movement, &h.Province, &h.ProvinceOriginal, &h.RecipientUnit, &h.State, &rReason, &rNumber,
+		&rSigned, &rName, &rTitle, &rIssuer, &rTime, &created, &updated, &h.Version}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	rc.Weak = weak != 0
+	var err error
+	if h.ConferredOn, err = parseDate(conferred); err != nil {
+		return nil, fmt.Errorf("honour %s: %w", h.ID, err)
+	}
+	if h.Revoked, err = revoked(rReason, rNumber, rSigned, rName, rTitle, rIssuer, rTime); err != nil {
+		return nil, fmt.Errorf("honour %s: %w", h.ID, err)
+	}
+	h.CreateTime, h.UpdateTime = fromMicros(created), fromMicros(updated)
+	return &h, nil
+}
+
+// InsertHonours adds honours to the register in multi-row INSERTs. An honour
+// for a (decision, ordinal) that already has one violates the table's
+// unique key: the transaction fails rather than duplicate it.
+func (tx *Tx) InsertHonours(ctx context.Context, hs []*Honour) error {
+	rows := make([][]any, len(hs))
+	for i, h := range hs {
+		rc := h.Recipient
+		row := []any{h.ID, h.DecisionID, h.Ordinal, h.DecisionNumber, h.Authority, h.AwardCode, rc.Kind,
+			rc.FullName, rc.Gender, rc.BirthYear, rc.Position, rc.Unit, rc.CitizenIDMasked, rc.HeadName,
+			rc.Address, rc.Commune, rc.Key, boolInt(rc.Weak), h.RecipientName, h.Period.StartYear,
+			h.Period.EndYear, h.Achievements, dateText(h.ConferredOn), h.RewardVND, h.RewardNote,
+			h.CertificateNumber, h.Nomination, h.Movement, h.Province, h.ProvinceOriginal, h.RecipientUnit, h.State}
+		row = append(row, revokedColumns(h.Revoked)...)
+		row = append(row, micros(h.CreateTime), micros(h.UpdateTime), h.Version,
+			vnfold.SortKey(h.RecipientName), vnfold.Fold(h.RecipientName), h.ConferredOn.Year)
+		rows[i] = row
+	}
+	return tx.insertRows(ctx, "honours", honourColumns+", sort_key, search, year", honourWidth, honourBatch, rows)
+}
+
+// GetHonour returns an honour.
+func (r reader) GetHonour(ctx context.Context, id string) (*Honour, error) {
+	return r.getHonour(ctx, id, "")
+}
+
+// LockHonour reads an honour for a change in this transaction.
+func (tx *Tx) LockHonour(ctx context.Context, id string) (*Honour, error) {
+	return tx.getHonour(ctx, id, tx.forUpdate())
+}
+
+func (r reader) getHonour(ctx context.Context, id, lock string) (*Honour, error) {
+	h, err := scanHonour(r.q.QueryRowContext(ctx, `SELECT `+honourColumns+` FROM honours WHERE id = $1`+lock, id))
+	if err != nil {
+		return nil, notFound(err, "honours/"+id)
+	}
+	return h, nil
+}
+
+// RevokeHonour writes h's state and revocation; h was read at version
+// h.Version-1.
+func (tx *Tx) RevokeHonour(ctx context.Context, h *Honour) error {
+	args := append([]any{h.ID, h.State, micros(h.UpdateTime), h.Version}, revokedColumns(h.Revoked)...)
+	args = append(args, h.Version-1)
+	res, err := tx.tx.ExecContext(ctx, `UPDATE honours SET state=$2, update_time=$3, version=$4,
+		revoke_reason=$5, revoke_number=$6, revoke_signed_on=$7, revoke_signer_name=$8, revoke_signer_title=$9,
+		revoke_issuer=$10, revoke_time=$11 WHERE id=$1 AND version=$12`, args...)
+	return checkUpdated(res, err)
+}
+
+// RevokeHonoursOf revokes every ACTIVE honour of decision id with r and
+// returns how many there were.
+func (tx *Tx) RevokeHonoursOf(ctx context.Context, id string, r *Revoked) (int, error) {
+	args := append([]any{id, domain.HonourRevoked, micros(r.Time), domain.HonourActive}, revokedColumns(r)...)
+	res, err := tx.tx.ExecContext(ctx, `UPDATE honours SET state=$2, update_time=$3, version=version+1,
+		revoke_reason=$5, revoke_number=$6, revoke_signed_on=$7, revoke_signer_name=$8, revoke_signer_title=$9,
+		revoke_issuer=$10, revoke_time=$11 WHERE decision_id=$1 AND state=$4`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("revoke honours of %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// HeldAwards returns the ACTIVE honours of the recipients with keys, as the
+// money rule takes them (domain.Held).
+func (r reader) HeldAwards(ctx context.Context, keys []string) ([]domain.Held, error) {
+	var out []domain.Held
+	err := inChunks(keys, func(chunk []string) error {
+		var w sqlstore.Where
+		w.In("recipient_key", chunk...)
+		w.Add("state = ?", domain.HonourActive)
+		rows, err := r.q.QueryContext(ctx, `SELECT recipient_key, award_code, period_start, period_end, reward_vnd
+			FROM honours`+w.SQL(), w.Args...)
+		if err != nil {
+			return fmt.Errorf("held awards: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h domain.Held
+			if err := rows.Scan(&h.RecipientKey, &h.AwardCode, &h.Period.StartYear, &h.Period.EndYear, &h.AmountVND); err != nil {
+				return err
+			}
+			out = append(out, h)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// HonourFilter selects honours; the filters combine with AND. A nil slice
+// does not filter; an empty one matches nothing. Provinces matches the
+// province stored at issue and the original province of the recipient's
+// unit.
+type HonourFilter struct {
+	RecipientKeys []string
+	Query         string
+	AwardCode     string
+	Authorities   []string
+	Provinces     []string
+	Movement      string
+	YearFrom      int
+	YearTo        int
+	State         domain.HonourState
+}
+
+func (f HonourFilter) where() sqlstore.Where {
+	var w sqlstore.Where
+	if f.RecipientKeys != nil {
+		w.In("recipient_key", f.RecipientKeys...)
+	}
+	w.Words("search", f.Query)
+	if f.AwardCode != "" {
+		w.Add("award_code = ?", f.AwardCode)
+	}
+	if f.Authorities != nil {
+		w.In("authority", f.Authorities...)
+	}
+	if f.Provinces != nil {
+		// The province the honour counted under when issued, or the one
+		// its unit was in: an honour imported after its province merged
+		// is found under the old province too.
+		if len(f.Provinces) == 0 {
+			w.Add("1 = 0")
+		} else {
+			ph := make([]string, len(f.Provinces))
+			for i, p := range f.Provinces {
+				ph[i] = w.Next(p)
+			}
+			list := strings.Join(ph, ",")
+			w.Add("(province IN (" + list + ") OR province_original IN (" + list + "))")
+		}
+	}
+	if f.Movement != "" {
+		w.Add("movement = ?", f.Movement)
+	}
+	if f.YearFrom != 0 {
+		w.Add("year >= ?", f.YearFrom)
+	}
+	if f.YearTo != 0 {
+		w.Add("year <= ?", f.YearTo)
+	}
+	if f.State != domain.HonourStateUnspecified {
+		w.Add("state = ?", f.State)
+	}
+	return w
+}
+
+// HonourCursor is the position after the last honour of a page.
+type HonourCursor struct {
+	ConferredOn string `json:"c"`
+	SortKey     []byte `json:"k"`
+	ID          string `json:"i"`
+}
+
+// honourOrder is the register's order: newest conferral first, then the
+// recipient's name in Vietnamese collation, then id.
+const honourOrder = ` ORDER BY conferred_on DESC, sort_key, id`
+
+// CountHonours returns the number of honours f matches.
+func (r reader) CountHonours(ctx context.Context, f HonourFilter) (int, error) {
+	w := f.where()
+	return r.count(ctx, `SELECT COUNT(*) FROM honours`+w.SQL(), w.Args...)
+}
+
+// ListHonours returns up to size honours after cursor (nil: from the start)
+// in the register's order, the cursor of the next page (nil on the last)
+// and the number of matching honours.
+func (r reader) ListHonours(ctx context.Context, f HonourFilter, after *HonourCursor, size int) ([]*Honour, *HonourCursor, int, error) {
+	total, err := r.CountHonours(ctx, f)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	w := f.where()
+	if after != nil {
+		c, k, i := w.Next(after.ConferredOn), w.Next(after.SortKey), w.Next(after.ID)
+		w.Conds = append(w.Conds, fmt.Sprintf(
+			"(conferred_on < %s OR (conferred_on = %s AND (sort_key > %s OR (sort_key = %s AND id > %s))))", c, c, k, k, i))
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT `+honourColumns+`, sort_key FROM honours`+w.SQL()+honourOrder+
+		` LIMIT `+strconv.Itoa(size+1), w.Args...)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("list honours: %w", err)
+	}
+	defer rows.Close()
+	var (
+		out  []*Honour
+		keys [][]byte
+	)
+	for rows.Next() {
+		var key []byte
+		h, err := scanHonour(rows, &key)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		out, keys = append(out, h), append(keys, key)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, 0, err
+	}
+	var next *HonourCursor
+	if len(out) > size {
+		out = out[:size]
+		last := out[size-1]
+		next = &HonourCursor{ConferredOn: dateText(last.ConferredOn), SortKey: keys[size-1], ID: last.ID}
+	}
+	return out, next, total, nil
+}
+
+// AllHonours yields every honour f matches in the register's order, reading
+// them as it goes. Stop early by breaking out of the loop.
+func (r reader) AllHonours(ctx context.Context, f HonourFilter) iter.Seq2[*Honour, error] {
+	return func(yield func(*Honour, error) bool) {
+		w := f.where()
+		rows, err := r.q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL()+honourOrder, w.Args...)
+		if err != nil {
+			yield(nil, fmt.Errorf("all honours: %w", err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			h, err := scanHonour(rows)
+			if !yield(h, err) || err != nil {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(nil, err)
+		}
+	}
+}
+
+// HonoursOf returns the honours of the recipients with keys (one query),
+// oldest first, then in decision and entry order; revoked ones too when
+// includeRevoked.
+func (r reader) HonoursOf(ctx context.Context, keys []string, includeRevoked bool) ([]*Honour, error) {
+	var w sqlstore.Where
+	w.In("recipient_key", keys...)
+	if !includeRevoked {
+		w.Add("state = ?", domain.HonourActive)
+	}
+	rows, err := r.q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL()+
+		` ORDER BY conferred_on, decision_id, ordinal`, w.Args...)
+	if err != nil {
+		return nil, fmt.Errorf("honours of recipients: %w", err)
+	}
+	defer rows.Close()
+	var out []*Honour
+	for rows.Next() {
+		h, err := scanHonour(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// Dimension is a column statistics group by.
+type Dimension string
+
+// The dimensions of GetStatistics.
+const (
+	ByAwardType     Dimension = "award_code"
+	ByYear          Dimension = "year"
+	ByProvince      Dimension = "province"
+	ByAuthority     Dimension = "authority"
+	ByRecipientKind Dimension = "kind"
+)
+
+// StatsRow is one group: the values of the dimensions asked (the others
+// are zero), the number of honours and the sum of their rewards.
+type StatsRow struct {
+	AwardCode     string
+	Year          int
+	Province      string
+	Authority     string
+	RecipientKind domain.RecipientKind
+	Count         int64
+	RewardVND     int64
+}
+
+// Statistics counts the ACTIVE honours f matches (its State is ignored)
+// and sums their rewards, grouped by dims, in SQL.
+func (r reader) Statistics(ctx context.Context, f HonourFilter, dims []Dimension) ([]StatsRow, error) {
+	f.State = domain.HonourActive
+	w := f.where()
+	cols := make([]string, len(dims))
+	for i, d := range dims {
+		switch d {
+		case ByAwardType, ByYear, ByProvince, ByAuthority, ByRecipientKind:
+			cols[i] = string(d)
+		default:
+			return nil, fmt.Errorf("statistics: unknown dimension %q", d)
+		}
+	}
+	selectCols := strings.Join(append(cols, "COUNT(*)", "CAST(COALESCE(SUM(reward_vnd), 0) AS BIGINT)"), ", ")
+	query := `SELECT ` + selectCols + ` FROM honours` + w.SQL()
+	if len(cols) > 0 {
+		query += ` GROUP BY ` + strings.Join(cols, ", ")
+	}
+	rows, err := r.q.QueryContext(ctx, query, w.Args...)
+	if err != nil {
+		return nil, fmt.Errorf("statistics: %w", err)
+	}
+	defer rows.Close()
+	var out []StatsRow
+	for rows.Next() {
+		var row StatsRow
+		dest := make([]any, 0, len(dims)+2)
+		for _, d := range dims {
+			switch d {
+			case ByAwardType:
+				dest = append(dest, &row.AwardCode)
+			case ByYear:
+				dest = append(dest, &row.Year)
+			case ByProvince:
+				dest = append(dest, &row.Province)
+			case ByAuthority:
+				dest = append(dest, &row.Authority)
+			case ByRecipientKind:
+				dest = append(dest, &row.RecipientKind)
+			}
+		}
+		if err := rows.Scan(append(dest, &row.Count, &row.RewardVND)...); err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}

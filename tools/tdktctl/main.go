@@ -1,0 +1,214 @@
+// Command tdktctl is the operator's command line for tdkt.
+//
+//	go run ./tools/tdktctl import [-addr host:port] [-timeout 10m] FILE
+//
+// import loads decisions with their entries from a CSV or XLSX file into
+// the honours service (ImportDecisions). Run tdktctl help import for the
+// columns.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tdkt-vn/tdkt/platform/config"
+	"github.com/tdkt-vn/tdkt/platform/grpcclient"
+	"github.com/tdkt-vn/tdkt/platform/telemetry"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFailed = 1 // bad input, a failed import or an item that failed
+	exitUsage  = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, isTerminal(os.Stderr))
+	stop()
+	os.Exit(code)
+}
+
+const usage = `usage: tdktctl COMMAND [flags] [args]
+
+commands:
+  import FILE   load decisions and their entries from a CSV or XLSX file
+                into the honours service
+  help [COMMAND]
+
+Run tdktctl help import for the file's columns.
+`
+
+// run runs the command line args and returns the exit code. stderrTTY says
+// whether stderr is a terminal (progress is then redrawn in place).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTTY bool) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "import":
+		return runImport(ctx, args[1:], stdout, stderr, stderrTTY)
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[1] == "import" {
+			fmt.Fprint(stdout, importUsage())
+			importFlags(new(importOptions), stdout).PrintDefaults()
+			return exitOK
+		}
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "tdktctl: unknown command %q\n%s", args[0], usage)
+		return exitUsage
+	}
+}
+
+// importOptions are the flags of tdktctl import.
+type importOptions struct {
+	addr     string
+	timeout  time.Duration
+	sheet    string
+	interval time.Duration
+}
+
+func importFlags(o *importOptions, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("tdktctl import", flag.ContinueOnError)
+	fs.SetOutput(out)
+	config.String(fs, &o.addr, "addr", "TDKT_HONOURS_ADDR", "127.0.0.1:9104", "host:port of the honours service's gRPC server")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up when the whole import takes longer")
+	fs.StringVar(&o.sheet, "sheet", "", "XLSX: the sheet to read (default the first)")
+	fs.DurationVar(&o.interval, "progress-every", 5*time.Second, "when stderr is not a terminal, print progress this often")
+	return fs
+}
+
+func importUsage() string {
+	var b strings.Builder
+	b.WriteString(`usage: tdktctl import [flags] FILE
+
+Loads decisions (quyết định) with their entries into the honours service.
+FILE is CSV (UTF-8 without BOM, comma-separated, a header line) or XLSX (the
+first sheet unless -sheet, a header row), chosen by its extension. Each row
+after the header is one entry; rows with the same decision_id form one
+decision, contiguous or not, and become decisions/{decision_id}, issued with
+one honour per entry. The decision's columns (number, signed_on, authority,
+signer_name, signer_title, title) may be repeated on every row of a decision
+or given once; they must not differ.
+
+Columns (any order; * required in the header):
+`)
+	for c := range numColumns {
+		mark := " "
+		if columns[c].required {
+			mark = "*"
+		}
+		fmt.Fprintf(&b, "  %s %-15s %s\n", mark, columns[c].name, columns[c].help)
+	}
+	b.WriteString(`
+The whole file is checked before anything is sent: a bad value stops the
+import with the line and column named. Each decision carries a request id
+derived from its decision_id and its content, so importing the same file
+again changes nothing; a decision edited after it was imported is refused
+and reported (an import never changes an imported decision).
+
+Progress goes to stderr; failures and a summary to stdout. The exit code is
+0 when every decision was imported (or already was), 1 otherwise, 2 for a
+usage error.
+
+Flags:
+`)
+	return b.String()
+}
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTTY bool) int {
+	var o importOptions
+	fs := importFlags(&o, stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, importUsage())
+		fs.PrintDefaults()
+	}
+	// Flags may come before or after FILE.
+	var files []string
+	for {
+		if err := config.Parse(fs, args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			fmt.Fprintf(stderr, "tdktctl import: %v\n", err)
+			return exitUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(files) != 1 {
+		fmt.Fprintf(stderr, "tdktctl import: want one FILE, got %d (tdktctl help import)\n", len(files))
+		return exitUsage
+	}
+	if o.timeout <= 0 || o.interval <= 0 {
+		fmt.Fprintln(stderr, "tdktctl import: -timeout and -progress-every must be positive")
+		return exitUsage
+	}
+
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "tdktctl import: %v\n", err)
+		return exitFailed
+	}
+	t, err := readTable(files[0], data, o.sheet)
+	if err != nil {
+		fmt.Fprintf(stderr, "tdktctl import: %v\n", err)
+		return exitFailed
+	}
+	p, err := buildPlan(t)
+	if err != nil {
+		fmt.Fprintf(stderr, "tdktctl import: %v\nNothing was sent.\n", err)
+		return exitFailed
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	tel, err := telemetry.Setup(ctx, telemetry.Config{
+		ServiceName: "tdktctl", LogFormat: "text", LogLevel: slog.LevelWarn, LogOutput: stderr,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "tdktctl import: %v\n", err)
+		return exitFailed
+	}
+	defer func() { _ = tel.Shutdown(context.WithoutCancel(ctx)) }()
+	conn, err := grpcclient.Dial(o.addr, grpcclient.Options{Telemetry: tel, Timeout: o.timeout})
+	if err != nil {
+		fmt.Fprintf(stderr, "tdktctl import: dial %s: %v (check -addr or TDKT_HONOURS_ADDR)\n", o.addr, err)
+		return exitFailed
+	}
+	defer conn.Close()
+
+	prog := &progress{w: stderr, terminal: stderrTTY, interval: o.interval, now: time.Now}
+	out, err := send(ctx, honoursv1.NewHonoursServiceClient(conn), p, prog, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "tdktctl import: %v (is the honours service at %s? -addr or TDKT_HONOURS_ADDR)\n", err, o.addr)
+		return exitFailed
+	}
+	if out.failed > 0 || out.unconfirmed > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// isTerminal reports whether f is a character device, as a terminal is.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
