@@ -77,7 +77,7 @@ func (c *Covenant) Criterion(id string) (Criterion, bool) {
 func (f *CovenantFields) validate(year int, members map[string]bool) error {
 	var errs FieldErrors
 	if len(f.Criteria) == 0 {
-		errs.add("covenant.criteria", "at least one criterion is required")
+		errs.Add("covenant.criteria", "at least one criterion is required")
 	}
 	seen := make(map[string]bool, len(f.Criteria))
 	for i := range f.Criteria {
@@ -85,22 +85,22 @@ func (f *CovenantFields) validate(year int, members map[string]bool) error {
 		cr.Title = vnfold.Normalize(cr.Title)
 		path := fmt.Sprintf("covenant.criteria[%d]", i)
 		if seen[cr.ID] {
-			errs.add(path+".id", "duplicate criterion id %q", cr.ID)
+			errs.Add(path+".id", "duplicate criterion id %q", cr.ID)
 		}
 		seen[cr.ID] = true
 		if cr.Title == "" {
-			errs.add(path+".title", "is required")
+			errs.Add(path+".title", "is required")
 		}
 		if !(cr.MaxPoints > 0) || math.IsInf(cr.MaxPoints, 0) {
-			errs.add(path+".maxPoints", "must be greater than 0")
+			errs.Add(path+".maxPoints", "must be greater than 0")
 		}
 	}
 	if !f.SignedOn.IsZero() && f.SignedOn.Year != year {
-		errs.add("covenant.signedOn", "must be in %d", year)
+		errs.Add("covenant.signedOn", "must be in %d", year)
 	}
 	for i, s := range f.Signatories {
 		if !members[s] {
-			errs.add(fmt.Sprintf("covenant.signatories[%d]", i), "%s is not a member in %d", UnitName(s), year)
+			errs.Add(fmt.Sprintf("covenant.signatories[%d]", i), "%s is not a member in %d", UnitName(s), year)
 		}
 	}
 	return errs.Err()

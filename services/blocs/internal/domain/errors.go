@@ -4,71 +4,27 @@
 // server maps the errors returned here to gRPC statuses.
 package domain
 
-import (
-	"errors"
-	"fmt"
-	"strings"
+import "github.com/tdkt-vn/tdkt/platform/domainerr"
+
+// The errors of this package are those every service's domain shares.
+type (
+	// FieldError is a client's mistake in one field (JSON path, e.g.
+	// "unit.displayName").
+	FieldError = domainerr.FieldError
+	// FieldErrors is one or more FieldError.
+	FieldErrors = domainerr.FieldErrors
+	// RuleError is a broken business rule: a dissolved unit updated, a head
+	// who is not a member.
+	RuleError = domainerr.RuleError
+	// NotFoundError says a named resource does not exist.
+	NotFoundError = domainerr.NotFoundError
+	// ExistsError says a resource with that name already exists.
+	ExistsError = domainerr.ExistsError
 )
 
-// FieldError is a client's mistake in one field of a request. Field is the
-// JSON path of the field, e.g. "unit.displayName".
-type FieldError struct {
-	Field       string
-	Description string
-}
-
-func (e FieldError) Error() string { return e.Field + ": " + e.Description }
-
-// FieldErrors is one or more FieldError; the request is invalid.
-type FieldErrors []FieldError
-
-func (es FieldErrors) Error() string {
-	parts := make([]string, len(es))
-	for i, e := range es {
-		parts[i] = e.Error()
-	}
-	return "invalid argument: " + strings.Join(parts, "; ")
-}
-
-// Err returns es as an error, or nil when it is empty.
-func (es FieldErrors) Err() error {
-	if len(es) == 0 {
-		return nil
-	}
-	return es
-}
-
-// add appends a violation.
-func (es *FieldErrors) add(field, format string, args ...any) {
-	*es = append(*es, FieldError{Field: field, Description: fmt.Sprintf(format, args...)})
-}
-
-// RuleError is a business rule the request would break: a dissolved unit
-// updated, a head who is not a member. Reason is a stable UPPER_SNAKE code,
-// Subject the resource or field it concerns.
-type RuleError struct {
-	Reason      string
-	Subject     string
-	Description string
-}
-
-func (e *RuleError) Error() string {
-	return fmt.Sprintf("%s: %s: %s", e.Reason, e.Subject, e.Description)
-}
+// ErrStaleEtag reports an update against an outdated etag.
+var ErrStaleEtag = domainerr.ErrStaleEtag
 
 func rule(reason, subject, format string, args ...any) *RuleError {
-	return &RuleError{Reason: reason, Subject: subject, Description: fmt.Sprintf(format, args...)}
+	return domainerr.Rule(reason, subject, format, args...)
 }
-
-// NotFoundError says a named resource does not exist.
-type NotFoundError struct{ Name string }
-
-func (e *NotFoundError) Error() string { return e.Name + " not found" }
-
-// ExistsError says a resource with that name already exists.
-type ExistsError struct{ Name string }
-
-func (e *ExistsError) Error() string { return e.Name + " already exists" }
-
-// ErrStaleEtag reports an update against an outdated etag.
-var ErrStaleEtag = errors.New("etag does not match the current state")

@@ -74,16 +74,16 @@ func (f *GroupFields) Normalize() {
 func (f *GroupFields) Validate(prefix string, organizer *Unit) error {
 	var errs FieldErrors
 	if f.Kind == GroupKindUnspecified {
-		errs.add(prefix+".kind", "is required")
+		errs.Add(prefix+".kind", "is required")
 	}
 	if f.DisplayName == "" {
-		errs.add(prefix+".displayName", "is required")
+		errs.Add(prefix+".displayName", "is required")
 	}
 	switch {
 	case f.Organizer == "":
-		errs.add(prefix+".organizer", "is required")
+		errs.Add(prefix+".organizer", "is required")
 	case organizer == nil:
-		errs.add(prefix+".organizer", "unit %s does not exist", UnitName(f.Organizer))
+		errs.Add(prefix+".organizer", "unit %s does not exist", UnitName(f.Organizer))
 	}
 	return errs.Err()
 }

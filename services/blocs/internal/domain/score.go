@@ -55,17 +55,17 @@ func NewScore(g *Group, c *Covenant, unit string, points map[string]float64, wom
 		cr, ok := c.Criterion(id)
 		switch {
 		case !ok:
-			errs.add(field, "no criterion %q in %s", id, c.Name())
+			errs.Add(field, "no criterion %q in %s", id, c.Name())
 		case math.IsNaN(p) || p < 0:
-			errs.add(field, "must be at least 0")
+			errs.Add(field, "must be at least 0")
 		case p > cr.MaxPoints:
-			errs.add(field, "%g is above the criterion's maximum of %g", p, cr.MaxPoints)
+			errs.Add(field, "%g is above the criterion's maximum of %g", p, cr.MaxPoints)
 		default:
 			total += p
 		}
 	}
 	if math.IsNaN(womenShare) || womenShare < 0 || womenShare > 1 {
-		errs.add("score.womenShare", "must be between 0 and 1")
+		errs.Add("score.womenShare", "must be between 0 and 1")
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err

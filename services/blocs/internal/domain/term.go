@@ -26,10 +26,10 @@ func NewTerm(g *Group, year int, head, deputy string, memberships []*Membership,
 	}
 	var errs FieldErrors
 	if head == "" {
-		errs.add("term.head", "is required")
+		errs.Add("term.head", "is required")
 	}
 	if deputy == "" {
-		errs.add("term.deputy", "is required")
+		errs.Add("term.deputy", "is required")
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err

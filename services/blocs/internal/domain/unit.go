@@ -98,16 +98,16 @@ func (f *UnitFields) Normalize() {
 func (f *UnitFields) Validate(prefix string) error {
 	var errs FieldErrors
 	if f.DisplayName == "" {
-		errs.add(prefix+".displayName", "is required")
+		errs.Add(prefix+".displayName", "is required")
 	}
 	if f.Kind == KindUnspecified {
-		errs.add(prefix+".kind", "is required")
+		errs.Add(prefix+".kind", "is required")
 	}
 	if f.Level == LevelUnspecified {
-		errs.add(prefix+".level", "is required")
+		errs.Add(prefix+".level", "is required")
 	}
 	if (f.Level == LevelCentral || f.Level == LevelMinistry) && f.Province != "" {
-		errs.add(prefix+".province", "must be empty for a central or ministry-level unit")
+		errs.Add(prefix+".province", "must be empty for a central or ministry-level unit")
 	}
 	return errs.Err()
 }
@@ -121,20 +121,20 @@ func (f *UnitFields) CheckRefs(prefix, self string, province, parent *Unit) erro
 		switch {
 		case f.Province == self:
 			if f.Level != LevelProvince || f.Kind != KindLocality {
-				errs.add(prefix+".province", "%s is not a province: only a province-level locality can be its own province", UnitName(f.Province))
+				errs.Add(prefix+".province", "%s is not a province: only a province-level locality can be its own province", UnitName(f.Province))
 			}
 		case province == nil:
-			errs.add(prefix+".province", "unit %s does not exist", UnitName(f.Province))
+			errs.Add(prefix+".province", "unit %s does not exist", UnitName(f.Province))
 		case province.Level != LevelProvince || province.Kind != KindLocality:
-			errs.add(prefix+".province", "%s is not a province", UnitName(f.Province))
+			errs.Add(prefix+".province", "%s is not a province", UnitName(f.Province))
 		}
 	}
 	if f.Parent != "" {
 		switch {
 		case f.Parent == self:
-			errs.add(prefix+".parent", "a unit cannot be its own parent")
+			errs.Add(prefix+".parent", "a unit cannot be its own parent")
 		case parent == nil:
-			errs.add(prefix+".parent", "unit %s does not exist", UnitName(f.Parent))
+			errs.Add(prefix+".parent", "unit %s does not exist", UnitName(f.Parent))
 		}
 	}
 	return errs.Err()

@@ -2,14 +2,8 @@ package server
 
 import (
 	"context"
-	"errors"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
-	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	"github.com/tdkt-vn/tdkt/platform/rpcerr"
-	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/domain"
 )
 
@@ -17,42 +11,8 @@ import (
 // not know is returned as it is: the server's interceptor logs its cause,
 // once, with the trace id, and answers Internal with a fixed message.
 func (s *Server) status(_ context.Context, err error) error {
-	var (
-		fields   domain.FieldErrors
-		field    domain.FieldError
-		rule     *domain.RuleError
-		notFound *domain.NotFoundError
-		exists   *domain.ExistsError
-	)
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &fields):
-		vs := make([]rpcerr.FieldViolation, len(fields))
-		for i, f := range fields {
-			vs[i] = rpcerr.FieldViolation{Field: f.Field, Description: f.Description}
-		}
-		return rpcerr.InvalidArgument(vs...)
-	case errors.As(err, &field):
-		return rpcerr.BadField(field.Field, field.Description)
-	case errors.As(err, &rule):
-		return rpcerr.FailedPrecondition(rule.Reason, rule.Subject, rule.Description)
-	case errors.As(err, &notFound):
-		return rpcerr.NotFound(notFound.Name)
-	case errors.As(err, &exists):
-		return rpcerr.AlreadyExists("ALREADY_EXISTS", exists.Name, exists.Name+" already exists")
-	case errors.Is(err, domain.ErrStaleEtag):
-		return rpcerr.Aborted("ETAG_MISMATCH", "the resource changed since it was read; get it again and retry with its new etag")
-	case errors.Is(err, pagetoken.ErrNegativeSize):
-		return rpcerr.BadField("pageSize", "must not be negative")
-	case errors.Is(err, pagetoken.ErrInvalidToken):
-		return rpcerr.BadField("pageToken", "is not a token this list issued for these filters")
-	case errors.Is(err, sqlstore.ErrRequestReused):
-		return rpcerr.AlreadyExists("REQUEST_ID_REUSED", "", "request_id was already used for a different request")
-	case errors.Is(err, context.Canceled):
-		return status.Error(codes.Canceled, "request canceled")
-	case errors.Is(err, context.DeadlineExceeded):
-		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
+	if st, ok := rpcerr.FromDomain(err); ok {
+		return st
 	}
 	return err
 }

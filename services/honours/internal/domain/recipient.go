@@ -32,24 +32,24 @@ func (r Recipient) Validate(prefix string) error {
 	switch r.Kind {
 	case RecipientIndividual:
 		if vnfold.Normalize(r.FullName) == "" {
-			errs.add(prefix+".fullName", "is required for an individual")
+			errs.Add(prefix+".fullName", "is required for an individual")
 		}
 		if r.CitizenID != "" && !isCitizenID(r.CitizenID) {
-			errs.add(prefix+".citizenId", "must be 12 digits")
+			errs.Add(prefix+".citizenId", "must be 12 digits")
 		}
 	case RecipientCollective:
 		if unitID(r.Unit) == "" {
-			errs.add(prefix+".unit", "is required for a collective")
+			errs.Add(prefix+".unit", "is required for a collective")
 		}
 	case RecipientHousehold:
 		if vnfold.Normalize(r.HeadName) == "" {
-			errs.add(prefix+".headName", "is required for a household")
+			errs.Add(prefix+".headName", "is required for a household")
 		}
 		if unitID(r.Commune) == "" {
-			errs.add(prefix+".commune", "is required for a household")
+			errs.Add(prefix+".commune", "is required for a household")
 		}
 	default:
-		errs.add(prefix+".kind", "is required")
+		errs.Add(prefix+".kind", "is required")
 	}
 	return errs.Err()
 }

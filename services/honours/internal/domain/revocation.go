@@ -121,18 +121,18 @@ func NewRevocation(reason string, doc Document, conferredOn civil.Date) (Revocat
 	r.Document.SignerTitle = vnfold.Normalize(doc.SignerTitle)
 	var errs FieldErrors
 	if r.Reason == "" {
-		errs.add("reason", "is required")
+		errs.Add("reason", "is required")
 	}
 	if r.Document.Number == "" {
-		errs.add("revokingDocument.number", "is required")
+		errs.Add("revokingDocument.number", "is required")
 	}
 	switch {
 	case doc.SignedOn.IsZero():
-		errs.add("revokingDocument.signedOn", "is required")
+		errs.Add("revokingDocument.signedOn", "is required")
 	case !doc.SignedOn.Valid():
-		errs.add("revokingDocument.signedOn", "%s is not a valid date", doc.SignedOn)
+		errs.Add("revokingDocument.signedOn", "%s is not a valid date", doc.SignedOn)
 	case doc.SignedOn.Before(conferredOn):
-		errs.add("revokingDocument.signedOn", "%s is before the decision it revokes, signed on %s", doc.SignedOn, conferredOn)
+		errs.Add("revokingDocument.signedOn", "%s is before the decision it revokes, signed on %s", doc.SignedOn, conferredOn)
 	}
 	if err := errs.Err(); err != nil {
 		return Revocation{}, err

@@ -34,13 +34,13 @@ type Period struct {
 func (p Period) Validate(prefix string) error {
 	var errs FieldErrors
 	if p.StartYear < civil.MinYear || p.StartYear > civil.MaxYear {
-		errs.add(prefix+".startYear", "must be between %d and %d", civil.MinYear, civil.MaxYear)
+		errs.Add(prefix+".startYear", "must be between %d and %d", civil.MinYear, civil.MaxYear)
 	}
 	if p.EndYear < civil.MinYear || p.EndYear > civil.MaxYear {
-		errs.add(prefix+".endYear", "must be between %d and %d", civil.MinYear, civil.MaxYear)
+		errs.Add(prefix+".endYear", "must be between %d and %d", civil.MinYear, civil.MaxYear)
 	}
 	if len(errs) == 0 && p.EndYear < p.StartYear {
-		errs.add(prefix+".endYear", "must not be before startYear %d", p.StartYear)
+		errs.Add(prefix+".endYear", "must not be before startYear %d", p.StartYear)
 	}
 	return errs.Err()
 }
@@ -101,15 +101,15 @@ func (r *Reward) note(check bool, format string, args ...any) {
 func (c *Catalogue) CheckEntry(e Entry, prefix string) error {
 	var errs FieldErrors
 	if e.RecipientKey == "" {
-		errs.add(prefix+".recipient", "identifies no recipient (no key could be derived)")
+		errs.Add(prefix+".recipient", "identifies no recipient (no key could be derived)")
 	}
 	t, err := c.Get(e.AwardCode)
 	if err != nil {
-		errs.add(prefix+".awardType", "%s is not in the catalogue", AwardTypeName(e.AwardCode))
+		errs.Add(prefix+".awardType", "%s is not in the catalogue", AwardTypeName(e.AwardCode))
 	} else if e.RecipientKind == RecipientUnspecified {
-		errs.add(prefix+".recipient.kind", "is required")
+		errs.Add(prefix+".recipient.kind", "is required")
 	} else if !t.Accepts(e.RecipientKind) {
-		errs.add(prefix+".recipient.kind", "%s is not conferred on %s recipients", e.AwardCode, e.RecipientKind)
+		errs.Add(prefix+".recipient.kind", "%s is not conferred on %s recipients", e.AwardCode, e.RecipientKind)
 	}
 	var pe FieldErrors
 	if errors.As(e.Period.Validate(prefix+".period"), &pe) {

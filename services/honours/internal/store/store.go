@@ -11,6 +11,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"io/fs"
 	"strings"
 	"time"
@@ -90,13 +91,11 @@ func (s *Store) Do(ctx context.Context, op sqlstore.Op, fn func(tx *Tx) (resourc
 }
 
 // ExistsError says a resource with that name already exists.
-type ExistsError struct{ Name string }
-
-func (e *ExistsError) Error() string { return e.Name + " already exists" }
+type ExistsError = domainerr.ExistsError
 
 // ErrStaleEtag reports a change against an outdated etag, or a row changed
 // by someone else since it was read.
-var ErrStaleEtag = errors.New("etag does not match the current state")
+var ErrStaleEtag = domainerr.ErrStaleEtag
 
 // Recipient is who an entry or an honour names, as stored. Unit and Commune
 // are unit ids. The full citizen id is never here in clear: CitizenIDSealed
