@@ -30,7 +30,9 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -71,7 +73,7 @@ func mainErr() error {
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds; each measures both targets, in alternating order")
 	fs.Int64Var(&o.max, "max", 10_000_000, "at most this many requests per phase (0: no limit)")
 	fs.StringVar(&o.redis, "redis", "", "Redis host:port for the blocs cache; empty means the in-process cache")
-	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the first measured GetUnit phase to this file")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write CPU profiles of the first round to PREFIX.echo.pprof and PREFIX.GetUnit.pprof")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return err
 	}
@@ -135,15 +137,17 @@ func measure(ctx context.Context, o options, client *http.Client, targets []targ
 	fmt.Printf("load: %d workers, closed loop, keep-alive; %d rounds of %s per target after %s warm-up, alternating\n\n",
 		o.workers, o.rounds, o.duration, o.warmup)
 
-	profiled := o.cpuprofile == ""
+	var ratios []float64 // GetUnit/echo of each round
 	for round := range o.rounds {
 		fmt.Printf("round %d/%d:", round+1, o.rounds)
-		for k := range targets {
+		rps := make([]float64, len(targets))
+		for i := range targets {
 			// Round 1 goes in order, round 2 backwards, and so on.
-			t := &targets[k]
+			k := i
 			if round%2 == 1 {
-				t = &targets[len(targets)-1-k]
+				k = len(targets) - 1 - i
 			}
+			t := &targets[k]
 			runtime.GC() // the previous phase's garbage is not this one's cost
 			if o.warmup > 0 {
 				if _, err := run(ctx, client, t.url, o.workers, o.warmup, o.max); err != nil {
@@ -151,21 +155,26 @@ func measure(ctx context.Context, o options, client *http.Client, targets []targ
 				}
 			}
 			stopProfile := func() error { return nil }
-			if !profiled && t.name == "GetUnit" {
-				profiled = true
+			if o.cpuprofile != "" && round == 0 {
 				var err error
-				if stopProfile, err = startProfile(o.cpuprofile); err != nil {
+				if stopProfile, err = startProfile(o.cpuprofile + "." + t.name + ".pprof"); err != nil {
 					return err
 				}
 			}
+			cpu0 := cpuTime()
 			r, err := run(ctx, client, t.url, o.workers, o.duration, o.max)
 			if err := errors.Join(err, stopProfile()); err != nil {
 				return err
 			}
+			// CPUs this process kept busy: the load, the system and the
+			// baseline all share them.
+			cores := (cpuTime() - cpu0).Seconds() / r.elapsed.Seconds()
 			t.total.add(r)
-			fmt.Printf("  %s %.0f req/s", t.name, r.rps())
+			rps[k] = r.rps()
+			fmt.Printf("  %s %.0f req/s (%.2f CPUs),", t.name, rps[k], cores)
 		}
-		fmt.Println()
+		ratios = append(ratios, 100*rps[1]/rps[0])
+		fmt.Printf("  ratio %.1f%%\n", ratios[round])
 	}
 	fmt.Println()
 
@@ -175,21 +184,29 @@ func measure(ctx context.Context, o options, client *http.Client, targets []targ
 	for _, t := range targets {
 		r := &t.total
 		fmt.Printf(row, t.name, t.what, r.requests, r.errors, fmt.Sprintf("%.0f", r.rps()),
-			round(r.hist.quantile(0.50)), round(r.hist.quantile(0.99)))
+			shorten(r.hist.quantile(0.50)), shorten(r.hist.quantile(0.99)))
 		if r.errors > 0 {
 			failed = append(failed, fmt.Sprintf("%s: %d of %d requests failed, first: %s", t.name, r.errors, r.requests, r.firstErr))
 		}
 	}
 	echo, unit := &targets[0].total, &targets[1].total
 	fmt.Printf("\nratio: GetUnit/echo = %.1f%% (target >= 50%%)\n", 100*unit.rps()/echo.rps())
+	if len(ratios) > 1 {
+		// A round much below the others means something else took the CPU
+		// during it; the median ignores such a round.
+		slices.Sort(ratios)
+		n := len(ratios)
+		median := (ratios[(n-1)/2] + ratios[n/2]) / 2
+		fmt.Printf("rounds: median %.1f%%, min %.1f%%, max %.1f%%\n", median, ratios[0], ratios[n-1])
+	}
 	if failed != nil {
 		return fmt.Errorf("invalid run: failed requests:\n  %s", strings.Join(failed, "\n  "))
 	}
 	return nil
 }
 
-// round shortens a latency to three significant digits or so.
-func round(d time.Duration) time.Duration {
+// shorten rounds a latency to three significant digits or so.
+func shorten(d time.Duration) time.Duration {
 	switch {
 	case d >= time.Millisecond:
 		return d.Round(10 * time.Microsecond)
@@ -214,6 +231,15 @@ func startProfile(path string) (func() error, error) {
 		pprof.StopCPUProfile()
 		return f.Close()
 	}, nil
+}
+
+// cpuTime is the CPU time, user and system, this process has used so far.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // cpuModel is the processor's model name from /proc/cpuinfo, when there is one.
@@ -242,10 +268,12 @@ func startSystem(ctx context.Context, o options, client *http.Client) (string, f
 		return "", nil, fmt.Errorf("system: %w", err)
 	}
 	s, err := stack.Start(ctx, stack.Options{
-		DataDir:       dir,
-		HTTPAddr:      "127.0.0.1:0",
-		BlocsGRPCAddr: "127.0.0.1:0",
-		LogLevel:      slog.LevelWarn, // a log line per request would be measured too
+		DataDir:         dir,
+		HTTPAddr:        "127.0.0.1:0",
+		BlocsGRPCAddr:   "127.0.0.1:0",
+		HonoursGRPCAddr: "127.0.0.1:0",
+		RedisAddr:       o.redis,
+		LogLevel:        slog.LevelWarn, // a log line per request would be measured too
 	})
 	if err != nil {
 		os.RemoveAll(dir)
@@ -259,41 +287,45 @@ func startSystem(ctx context.Context, o options, client *http.Client) (string, f
 	}
 	base := "http://" + s.HTTPAddr
 	unit := `{"displayName": "Ban Thi đua – Khen thưởng Trung ương", "kind": "UNIT_KIND_AGENCY", "level": "UNIT_LEVEL_CENTRAL"}`
-	if err := call(ctx, client, http.MethodPost, base+"/v1/units?unitId="+unitID, unit); err != nil {
+	if _, err := call(ctx, client, http.MethodPost, base+"/v1/units?unitId="+unitID, unit); err != nil {
 		stop()
 		return "", nil, fmt.Errorf("system: create the unit: %w", err)
 	}
 	url := base + "/v1/units/" + unitID
-	if err := call(ctx, client, http.MethodGet, url, ""); err != nil {
+	got, err := call(ctx, client, http.MethodGet, url, "")
+	if err == nil && !strings.Contains(got, `"units/`+unitID+`"`) {
+		err = fmt.Errorf("GET %s: not the unit: %s", url, got)
+	}
+	if err != nil {
 		stop()
 		return "", nil, fmt.Errorf("system: read the unit: %w", err)
 	}
 	return url, stop, nil
 }
 
-// call sends one request with a JSON body (none when body is empty) and
-// wants 200 OK.
-func call(ctx context.Context, client *http.Client, method, url, body string) error {
+// call sends one request with a JSON body (none when body is empty), wants
+// 200 OK and returns the response body.
+func call(ctx context.Context, client *http.Client, method, url, body string) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
 	if err != nil {
-		return err
+		return "", err
 	}
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return err
+		return "", err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, url, err)
+		return "", fmt.Errorf("%s %s: %w", method, url, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, b)
+		return "", fmt.Errorf("%s %s: %s: %s", method, url, resp.Status, b)
 	}
-	return nil
+	return string(b), nil
 }
 
 // startBaseline starts the bare echo: a gRPC server with no options and no
