@@ -10,7 +10,7 @@ MODULES := proto platform services/blocs services/honours gateway tools
 BIN     := $(CURDIR)/bin
 GOTEST_FLAGS ?= -count=1 -timeout 20m
 
-.PHONY: all run test unit generate check-generated lint vet tools bench clean
+.PHONY: all run test unit generate check-generated lint vet tools bench bench-honours clean
 
 all: test
 
@@ -42,6 +42,11 @@ unit:
 
 bench:
 	go run ./tools/loadgen
+
+# The honours register in PostgreSQL (TDKT_TEST_POSTGRES_URL, an admin URL):
+# import next to a bare COPY, reads. BENCH_HONOURS_FLAGS=-n 20000 for a quick run.
+bench-honours:
+	go run ./tools/honoursbench $(BENCH_HONOURS_FLAGS)
 
 clean:
 	rm -rf $(BIN) var
