@@ -145,3 +145,41 @@ func ServeHTTP(ctx context.Context, log *slog.Logger, lis net.Listener, h http.H
 	}
 	return nil
 }
+
+// Service is what a service's seam gives its command.
+type Service interface {
+	Register(*grpc.Server)
+	Close() error
+}
+
+// ServiceMain runs a gRPC service command: its own flags (registerFlags),
+// plus -grpc-addr (TDKT_GRPC_ADDR, default grpcAddr) and -metrics-addr
+// (TDKT_METRICS_ADDR, off by default). start builds the service; hint says
+// which settings to check when it fails.
+func ServiceMain(name, grpcAddr string, registerFlags func(fs *flag.FlagSet), start func(ctx context.Context, tel *telemetry.Telemetry) (Service, error), hint string) {
+	var metricsAddr string
+	Main(name, "tdkt-"+name, func(fs *flag.FlagSet) {
+		registerFlags(fs)
+		config.String(fs, &grpcAddr, "grpc-addr", "TDKT_GRPC_ADDR", grpcAddr, "host:port to serve gRPC on")
+		config.String(fs, &metricsAddr, "metrics-addr", "TDKT_METRICS_ADDR", "",
+			"host:port to serve Prometheus /metrics on; empty means no metrics endpoint")
+	}, func(ctx context.Context, tel *telemetry.Telemetry, opts Options) (err error) {
+		svc, err := start(ctx, tel)
+		if err != nil {
+			return fmt.Errorf("%w (%s)", err, hint)
+		}
+		defer func() { err = errors.Join(err, svc.Close()) }()
+		lis, err := Listen(grpcAddr, "grpc-addr", "TDKT_GRPC_ADDR")
+		if err != nil {
+			return err
+		}
+		var metrics net.Listener
+		if metricsAddr != "" {
+			if metrics, err = Listen(metricsAddr, "metrics-addr", "TDKT_METRICS_ADDR"); err != nil {
+				lis.Close()
+				return err
+			}
+		}
+		return ServeGRPC(ctx, tel, opts, lis, metrics, svc.Register)
+	})
+}
