@@ -121,10 +121,29 @@ func (c *Client) Units(ctx context.Context, ids []string) (map[string]Unit, erro
 		}
 		// else: known to be unknown (forget).
 	}
-	for chunk := range slices.Chunk(missing, batchSize) {
+	if err := c.load(ctx, missing, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Fresh is Units without the cache: it asks blocs and refreshes the cache
+// with the answers. Issuing a decision checks its authority this way, since
+// a legal act must see the authority as it is now, not as cached.
+func (c *Client) Fresh(ctx context.Context, ids []string) (map[string]Unit, error) {
+	out := make(map[string]Unit, len(ids))
+	if err := c.load(ctx, distinct(ids), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// load asks blocs for ids, caches the answers and adds them to out.
+func (c *Client) load(ctx context.Context, ids []string, out map[string]Unit) error {
+	for chunk := range slices.Chunk(ids, batchSize) {
 		units, err := c.fetch(ctx, chunk)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for _, u := range units {
 			slim := slimUnit(u)
@@ -134,7 +153,7 @@ func (c *Client) Units(ctx context.Context, ids []string) (map[string]Unit, erro
 			out[idOf(u.GetName())] = fromProto(slim)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // fetch calls BatchGetUnits for ids. blocs refuses a batch with an unknown

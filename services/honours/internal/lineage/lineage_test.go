@@ -99,3 +99,32 @@ func TestManyUnknownUnits(t *testing.T) {
 	require.NoError(t, err, "unknown units are remembered for a while too")
 	require.Len(t, units, 1)
 }
+
+func TestFreshBypassesTheCache(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	b := blocstest.Start(t)
+	b.Province("bac-kan", "Bắc Kạn")
+	b.Province("thai-nguyen", "Thái Nguyên")
+	c := client(t, b.Addr, cache.NewMemory(100), time.Hour)
+
+	units, err := c.Units(ctx, []string{"bac-kan"})
+	require.NoError(t, err)
+	require.False(t, units["bac-kan"].Dissolved)
+
+	b.Dissolve("bac-kan", "thai-nguyen", 2025, 7, 1)
+	units, err = c.Units(ctx, []string{"bac-kan"})
+	require.NoError(t, err)
+	require.False(t, units["bac-kan"].Dissolved, "Units serves the cached unit within its TTL")
+
+	units, err = c.Fresh(ctx, []string{"bac-kan"})
+	require.NoError(t, err)
+	require.True(t, units["bac-kan"].Dissolved, "Fresh asks blocs")
+	units, err = c.Units(ctx, []string{"bac-kan"})
+	require.NoError(t, err)
+	require.True(t, units["bac-kan"].Dissolved, "and refreshes the cache")
+
+	b.Stop()
+	_, err = c.Fresh(ctx, []string{"bac-kan"})
+	require.ErrorIs(t, err, lineage.ErrUnavailable)
+}

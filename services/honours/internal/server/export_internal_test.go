@@ -33,6 +33,10 @@ func (provinces) Units(_ context.Context, ids []string) (map[string]lineage.Unit
 	return out, nil
 }
 
+func (p provinces) Fresh(ctx context.Context, ids []string) (map[string]lineage.Unit, error) {
+	return p.Units(ctx, ids)
+}
+
 func (provinces) Ancestors(_ context.Context, ids []string) (map[string][]string, error) {
 	return make(map[string][]string), nil
 }

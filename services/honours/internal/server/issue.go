@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"maps"
 	"strconv"
 
 	"google.golang.org/protobuf/proto"
@@ -39,9 +40,16 @@ func (s *Server) IssueDecision(ctx context.Context, req *honoursv1.IssueDecision
 		if err != nil {
 			return nil, s.status(ctx, err)
 		}
-		if units, err = s.unitsWithProvinces(ctx, append(ids, d.Authority)); err != nil {
+		if units, err = s.unitsWithProvinces(ctx, ids); err != nil {
 			return nil, s.status(ctx, err)
 		}
+		// The authority as it is now: it may have been dissolved since the
+		// draft was made.
+		authority, err := s.units.Fresh(ctx, []string{d.Authority})
+		if err != nil {
+			return nil, s.status(ctx, err)
+		}
+		maps.Copy(units, authority)
 	}
 	resp := new(honoursv1.Decision)
 	err = s.mutate(ctx, "IssueDecision", req, resp, func(tx *store.Tx) (proto.Message, error) {

@@ -30,6 +30,8 @@ import (
 type Units interface {
 	// Units returns the units with ids; unknown ids are absent.
 	Units(ctx context.Context, ids []string) (map[string]lineage.Unit, error)
+	// Fresh is Units as blocs has them now, not as cached.
+	Fresh(ctx context.Context, ids []string) (map[string]lineage.Unit, error)
 	// Ancestors returns, for each id, the units dissolved into it,
 	// transitively.
 	Ancestors(ctx context.Context, ids []string) (map[string][]string, error)
