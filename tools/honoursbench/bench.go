@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -24,12 +25,54 @@ import (
 // report collects the figures.
 type report struct {
 	rows                   int
-	copyRate, importRate   float64
-	copyTime, importTime   time.Duration
+	copy1, copyN, imp      rate
+	copyConns, streams     int
+	impStart               rate // the first startRows rows of the import
+	impSteady              rate // the rest
 	list                   []time.Duration
 	statsCold, statsCached map[string][]time.Duration
 	batch                  []time.Duration
 	batchKeys, batchHonour int
+}
+
+// rate is rows in a time.
+type rate struct {
+	rows int64
+	took time.Duration
+}
+
+func (r rate) perSec() float64 {
+	if r.took <= 0 {
+		return 0
+	}
+	return float64(r.rows) / r.took.Seconds()
+}
+
+func (r rate) String() string {
+	return fmt.Sprintf("%.0f (%d in %s)", r.perSec(), r.rows, r.took.Round(time.Millisecond))
+}
+
+// startRows is the size of the slow start the import is measured on apart.
+const startRows = 100_000
+
+// startMark records the first time a running count reaches startRows.
+type startMark struct {
+	once sync.Once
+	at   rate
+}
+
+func (m *startMark) observe(total int64, start time.Time) {
+	if total >= startRows {
+		m.once.Do(func() { m.at = rate{total, time.Since(start)} })
+	}
+}
+
+// split returns the rate up to the mark and after it, out of all.
+func (m *startMark) split(all rate) (first, rest rate) {
+	if m.at.rows == 0 {
+		return all, rate{}
+	}
+	return m.at, rate{all.rows - m.at.rows, all.took - m.at.took}
 }
 
 // copyColumns are the columns of the honours table the COPY fills (the
@@ -46,69 +89,124 @@ var coefficients = map[string][2]float64{ // individual, collective
 	"BK_TINH": {1, 2}, "CSTD_TINH": {3, 0}, "TTLDXS": {0, 1.5}, "CO_TINH": {0, 8},
 }
 
-// copyBaseline COPYs the rows of the register into bench_copy_honours, a
-// table LIKE honours with all its indexes and constraints (not its
-// foreign keys), then drops it.
-func copyBaseline(ctx context.Context, db *pgx.Conn, g *generator, decisions int, r *report) error {
-	if _, err := db.Exec(ctx, "CREATE TABLE bench_copy_honours (LIKE honours INCLUDING ALL)"); err != nil {
-		return err
-	}
+// register is the generated register, built before any timer starts: the
+// import requests and, per decision, the COPY rows with their computed
+// columns (recipient key, sort key, search text).
+type register struct {
+	items []*honoursv1.ImportDecisionsRequest
+	rows  [][][]any
+}
+
+// generate builds the decisions of the register on all CPUs.
+func generate(g *generator, decisions int) (*register, error) {
 	successor := map[string]string{}
 	for o, d := range dissolved {
 		successor[oldProvinceID(o)] = provinceID(d.successor)
 	}
 	now := time.Now().UnixMicro()
-	var rows [][]any
-	var done atomic.Int64
-	stopProgress := progress("COPY", &done)
-	start := time.Now()
+	reg := &register{items: make([]*honoursv1.ImportDecisionsRequest, decisions), rows: make([][][]any, decisions)}
+	var eg errgroup.Group
+	eg.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range decisions {
-		item := g.decision(i)
-		doc := item.GetDecision().GetDocument()
-		auth := strings.TrimPrefix(item.GetDecision().GetAuthority(), "units/")
-		prov := auth
-		if s, ok := successor[auth]; ok {
-			prov = s
-		}
-		on := doc.GetSignedOn()
-		conferred := fmt.Sprintf("%04d-%02d-%02d", on.GetYear(), on.GetMonth(), on.GetDay())
-		rows = rows[:0]
-		for k, e := range item.GetEntries() {
-			rc := e.GetRecipient()
-			code := strings.TrimPrefix(e.GetAwardType(), "awardTypes/")
-			name, key, kind, coef := rc.GetFullName(), "", int32(rc.GetKind()), coefficients[code][0]
-			if rc.GetKind() == typev1.RecipientKind_RECIPIENT_KIND_COLLECTIVE {
-				name, key, coef = rc.GetUnit(), "unit:"+strings.TrimPrefix(rc.GetUnit(), "units/"), coefficients[code][1]
-			} else {
-				key = "cid:" + digest("cccd:"+rc.GetCitizenId())
-			}
-			cid := rc.GetCitizenId()
-			masked := ""
-			if cid != "" {
-				masked = strings.Repeat("*", len(cid)-4) + cid[len(cid)-4:]
-			}
-			rows = append(rows, []any{
-				fmt.Sprintf("%s-%d", item.GetDecisionId(), k+1), item.GetDecisionId(), k + 1, doc.GetNumber(), auth, code, kind,
-				rc.GetFullName(), int32(rc.GetGender()), rc.GetBirthYear(), rc.GetPosition(), strings.TrimPrefix(rc.GetUnit(), "units/"),
-				masked, "", "", "", key, 0, name, vnfold.SortKey(name), vnfold.Fold(name + " " + doc.GetNumber()),
-				e.GetPeriod().GetStartYear(), e.GetPeriod().GetEndYear(), e.GetAchievements(), conferred, on.GetYear(),
-				int64(coef * 1_490_000), "", fmt.Sprintf("%s/%d", doc.GetNumber(), k+1), "", item.GetDecision().GetMovement(),
-				prov, auth, strings.TrimPrefix(rc.GetUnit(), "units/"), 1, now, now, 1,
-			})
-		}
-		if _, err := db.CopyFrom(ctx, pgx.Identifier{"bench_copy_honours"}, copyColumns, pgx.CopyFromRows(rows)); err != nil {
-			stopProgress()
-			return err
-		}
-		done.Add(int64(len(rows)))
+		eg.Go(func() error {
+			reg.items[i] = g.decision(i)
+			reg.rows[i] = copyRows(reg.items[i], successor, now)
+			return nil
+		})
 	}
-	r.copyTime = time.Since(start)
+	return reg, eg.Wait()
+}
+
+// copyRows returns the honours rows of one decision as the service would
+// write them.
+func copyRows(item *honoursv1.ImportDecisionsRequest, successor map[string]string, now int64) [][]any {
+	doc := item.GetDecision().GetDocument()
+	auth := strings.TrimPrefix(item.GetDecision().GetAuthority(), "units/")
+	prov := auth
+	if s, ok := successor[auth]; ok {
+		prov = s
+	}
+	on := doc.GetSignedOn()
+	conferred := fmt.Sprintf("%04d-%02d-%02d", on.GetYear(), on.GetMonth(), on.GetDay())
+	rows := make([][]any, 0, len(item.GetEntries()))
+	for k, e := range item.GetEntries() {
+		rc := e.GetRecipient()
+		code := strings.TrimPrefix(e.GetAwardType(), "awardTypes/")
+		name, key, kind, coef := rc.GetFullName(), "", int32(rc.GetKind()), coefficients[code][0]
+		if rc.GetKind() == typev1.RecipientKind_RECIPIENT_KIND_COLLECTIVE {
+			name, key, coef = rc.GetUnit(), "unit:"+strings.TrimPrefix(rc.GetUnit(), "units/"), coefficients[code][1]
+		} else {
+			key = "cid:" + digest("cccd:"+rc.GetCitizenId())
+		}
+		cid := rc.GetCitizenId()
+		masked := ""
+		if cid != "" {
+			masked = strings.Repeat("*", len(cid)-4) + cid[len(cid)-4:]
+		}
+		rows = append(rows, []any{
+			fmt.Sprintf("%s-%d", item.GetDecisionId(), k+1), item.GetDecisionId(), k + 1, doc.GetNumber(), auth, code, kind,
+			rc.GetFullName(), int32(rc.GetGender()), rc.GetBirthYear(), rc.GetPosition(), strings.TrimPrefix(rc.GetUnit(), "units/"),
+			masked, "", "", "", key, 0, name, vnfold.SortKey(name), vnfold.Fold(name + " " + doc.GetNumber()),
+			e.GetPeriod().GetStartYear(), e.GetPeriod().GetEndYear(), e.GetAchievements(), conferred, on.GetYear(),
+			int64(coef * 1_490_000), "", fmt.Sprintf("%s/%d", doc.GetNumber(), k+1), "", item.GetDecision().GetMovement(),
+			prov, auth, strings.TrimPrefix(rc.GetUnit(), "units/"), 1, now, now, 1,
+		})
+	}
+	return rows
+}
+
+// copyBaseline COPYs the pre-built rows of the register, one COPY per
+// decision, on conns connections into bench_copy_honours, a table LIKE
+// honours with all its indexes and constraints (not its foreign keys),
+// then drops it. Only the COPYs are timed.
+func copyBaseline(ctx context.Context, dbURL string, reg *register, conns int) (rate, error) {
+	dbs := make([]*pgx.Conn, conns)
+	defer func() {
+		for _, db := range dbs {
+			if db != nil {
+				db.Close(context.Background())
+			}
+		}
+	}()
+	for i := range dbs {
+		db, err := pgx.Connect(ctx, dbURL)
+		if err != nil {
+			return rate{}, err
+		}
+		dbs[i] = db
+	}
+	if _, err := dbs[0].Exec(ctx, "CREATE TABLE bench_copy_honours (LIKE honours INCLUDING ALL)"); err != nil {
+		return rate{}, err
+	}
+	what := fmt.Sprintf("COPY x%d", conns)
+	var done, next atomic.Int64
+	stopProgress := progress(what, &done)
+	start := time.Now()
+	eg, ectx := errgroup.WithContext(ctx)
+	for _, db := range dbs {
+		eg.Go(func() error {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(reg.rows) {
+					return nil
+				}
+				n, err := db.CopyFrom(ectx, pgx.Identifier{"bench_copy_honours"}, copyColumns, pgx.CopyFromRows(reg.rows[i]))
+				if err != nil {
+					return err
+				}
+				done.Add(n)
+			}
+		})
+	}
+	err := eg.Wait()
+	r := rate{done.Load(), time.Since(start)}
 	stopProgress()
-	r.rows = int(done.Load())
-	r.copyRate = float64(r.rows) / r.copyTime.Seconds()
-	fmt.Fprintf(os.Stderr, "COPY: %d rows in %s: %.0f rows/s\n", r.rows, r.copyTime.Round(time.Millisecond), r.copyRate)
-	_, err := db.Exec(ctx, "DROP TABLE bench_copy_honours")
-	return err
+	if err != nil {
+		return r, err
+	}
+	fmt.Fprintf(os.Stderr, "%s: %d rows in %s: %.0f rows/s\n", what, r.rows, r.took.Round(time.Millisecond), r.perSec())
+	_, err = dbs[0].Exec(ctx, "DROP TABLE bench_copy_honours")
+	return r, err
 }
 
 // progress prints the count every 10 s until the returned func is called.
@@ -132,11 +230,12 @@ func progress(what string, n *atomic.Int64) func() {
 	return func() { close(stop); wg.Wait() }
 }
 
-// importAll streams the decisions through ImportDecisions on o.streams
-// concurrent streams, o.batch decisions per stream.
-func importAll(ctx context.Context, c honoursv1.HonoursServiceClient, g *generator, decisions int, o options, r *report) error {
-	var done atomic.Int64
-	var next atomic.Int64
+// importAll streams the pre-built decisions through ImportDecisions on
+// o.streams concurrent streams, o.batch decisions per stream.
+func importAll(ctx context.Context, c honoursv1.HonoursServiceClient, reg *register, o options, r *report) error {
+	decisions := len(reg.items)
+	var done, next atomic.Int64
+	var mark startMark
 	stopProgress := progress("import", &done)
 	defer stopProgress()
 	start := time.Now()
@@ -153,7 +252,7 @@ func importAll(ctx context.Context, c honoursv1.HonoursServiceClient, g *generat
 					return err
 				}
 				for i := first; i < min(first+o.batch, decisions); i++ {
-					if err := stream.Send(g.decision(i)); err != nil {
+					if err := stream.Send(reg.items[i]); err != nil {
 						return err
 					}
 				}
@@ -165,7 +264,7 @@ func importAll(ctx context.Context, c honoursv1.HonoursServiceClient, g *generat
 					if res.GetStatus().GetCode() != int32(codes.OK) {
 						return fmt.Errorf("decision %s: %s", res.GetDecisionId(), res.GetStatus().GetMessage())
 					}
-					done.Add(int64(res.GetHonourCount()))
+					mark.observe(done.Add(int64(res.GetHonourCount())), start)
 				}
 			}
 		})
@@ -173,9 +272,10 @@ func importAll(ctx context.Context, c honoursv1.HonoursServiceClient, g *generat
 	if err := eg.Wait(); err != nil {
 		return err
 	}
-	r.importTime = time.Since(start)
-	r.importRate = float64(done.Load()) / r.importTime.Seconds()
-	fmt.Fprintf(os.Stderr, "import: %d honours in %s: %.0f rows/s\n", done.Load(), r.importTime.Round(time.Millisecond), r.importRate)
+	r.imp = rate{done.Load(), time.Since(start)}
+	r.impStart, r.impSteady = mark.split(r.imp)
+	fmt.Fprintf(os.Stderr, "import x%d streams: %d honours in %s: %.0f rows/s (first %d: %.0f rows/s, rest: %.0f rows/s)\n",
+		o.streams, r.imp.rows, r.imp.took.Round(time.Millisecond), r.imp.perSec(), r.impStart.rows, r.impStart.perSec(), r.impSteady.perSec())
 	return nil
 }
 
@@ -285,9 +385,17 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "\nhonours register: %d honours in PostgreSQL\n\n", r.rows)
 	fmt.Fprintf(w, "%-52s %-28s %s\n", "measure", "figure", "target")
 	line := func(m, f, t string) { fmt.Fprintf(w, "%-52s %-28s %s\n", m, f, t) }
-	line("bare COPY into honours-like table (rows/s)", fmt.Sprintf("%.0f (%s)", r.copyRate, r.copyTime.Round(time.Millisecond)), "")
-	line("ImportDecisions end to end (rows/s)", fmt.Sprintf("%.0f (%s)", r.importRate, r.importTime.Round(time.Millisecond)), "")
-	line("import / COPY", fmt.Sprintf("%.1f%%", 100*r.importRate/r.copyRate), ">= 30%")
+	line("bare COPY, 1 connection (rows/s)", r.copy1.String(), "")
+	line(fmt.Sprintf("bare COPY, %d connections (rows/s)", r.copyConns), r.copyN.String(), "")
+	best, bestLabel := r.copy1, "1 connection"
+	if r.copyN.perSec() > best.perSec() {
+		best, bestLabel = r.copyN, fmt.Sprintf("%d connections", r.copyConns)
+	}
+	line(fmt.Sprintf("ImportDecisions, %d streams, end to end (rows/s)", r.streams), r.imp.String(), "")
+	line(fmt.Sprintf("  first %d rows (slow start)", r.impStart.rows), r.impStart.String(), "")
+	line("  steady state (the rest)", r.impSteady.String(), "")
+	line(fmt.Sprintf("import / faster COPY (%s)", bestLabel), fmt.Sprintf("%.1f%%", 100*r.imp.perSec()/best.perSec()), ">= 30%")
+	line("import / COPY on 1 connection", fmt.Sprintf("%.1f%%", 100*r.imp.perSec()/r.copy1.perSec()), "")
 	line(fmt.Sprintf("ListHonours by recipient_key p50/p99 (%d keys)", len(r.list)), ms(pct(r.list, .5))+" / "+ms(pct(r.list, .99)), "")
 	for _, label := range []string{"award_type,year", "province"} {
 		cold := r.statsCold[label]

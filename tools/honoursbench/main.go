@@ -102,23 +102,32 @@ func run(ctx context.Context, o options) (err error) {
 	}
 	defer conn.Close()
 	client := honoursv1.NewHonoursServiceClient(conn)
+	g := &generator{seed: o.seed, perDec: o.perDec, recipients: o.recipients}
+	decisions := (o.n + o.perDec - 1) / o.perDec
+	fmt.Printf("honoursbench: %d honours = %d decisions × %d entries, %d distinct individuals, seed %d, %d import streams\n",
+		decisions*o.perDec, decisions, o.perDec, o.recipients, o.seed, o.streams)
+	t := time.Now()
+	reg, err := generate(g, decisions)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "generated %d decisions (requests and COPY rows) in %s, before any timer\n", decisions, time.Since(t).Round(time.Millisecond))
+	r := &report{streams: o.streams, copyConns: o.streams}
+	if r.copy1, err = copyBaseline(ctx, dbURL, reg, 1); err != nil {
+		return fmt.Errorf("COPY baseline: %w", err)
+	}
+	if r.copyN, err = copyBaseline(ctx, dbURL, reg, o.streams); err != nil {
+		return fmt.Errorf("COPY baseline x%d: %w", o.streams, err)
+	}
+	r.rows = int(r.copy1.rows)
+	if err := importAll(ctx, client, reg, o, r); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
 	db, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close(context.Background())
-
-	g := &generator{seed: o.seed, perDec: o.perDec, recipients: o.recipients}
-	decisions := (o.n + o.perDec - 1) / o.perDec
-	fmt.Printf("honoursbench: %d honours = %d decisions × %d entries, %d distinct individuals, seed %d, %d streams\n",
-		decisions*o.perDec, decisions, o.perDec, o.recipients, o.seed, o.streams)
-	r := &report{}
-	if err := copyBaseline(ctx, db, g, decisions, r); err != nil {
-		return fmt.Errorf("COPY baseline: %w", err)
-	}
-	if err := importAll(ctx, client, g, decisions, o, r); err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
 	if _, err := db.Exec(ctx, "ANALYZE"); err != nil {
 		return err
 	}
