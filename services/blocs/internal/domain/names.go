@@ -1,27 +1,18 @@
 package domain
 
 import (
-	"crypto/rand"
-	"encoding/base32"
-	"regexp"
 	"strconv"
 	"strings"
-)
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	"github.com/tdkt-vn/tdkt/platform/resid"
+)
 
 // ValidID reports whether id is a valid client-chosen id: 1–63 lowercase
 // letters, digits and '-', not starting or ending with '-'.
-func ValidID(id string) bool { return idPattern.MatchString(id) }
-
-var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+func ValidID(id string) bool { return resid.Valid(id) }
 
 // NewID returns a random server-assigned id (16 lowercase characters).
-func NewID() string {
-	var b [10]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return idEncoding.EncodeToString(b[:])
-}
+func NewID() string { return resid.New() }
 
 // Name prefixes.
 const (
@@ -76,13 +67,8 @@ func ParseYear(s string) (int, bool) {
 }
 
 // Etag renders a version as an etag.
-func Etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+func Etag(version int64) string { return resid.Etag(version) }
 
 // CheckEtag returns ErrStaleEtag when etag is given and is not the etag of
 // version. An empty etag always passes (AIP-154).
-func CheckEtag(etag string, version int64) error {
-	if etag != "" && etag != Etag(version) {
-		return ErrStaleEtag
-	}
-	return nil
-}
+func CheckEtag(etag string, version int64) error { return resid.CheckEtag(etag, version) }

@@ -1,14 +1,11 @@
 package server
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base32"
 	"regexp"
 	"strconv"
 	"strings"
 
-	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
+	"github.com/tdkt-vn/tdkt/platform/resid"
 )
 
 // Resource names of the service and the units of blocs they refer to.
@@ -19,32 +16,22 @@ const (
 	awardTypesPrefix = "awardTypes/"
 )
 
-var (
-	idPattern   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	codePattern = regexp.MustCompile(`^[A-Z0-9_]{1,32}$`)
-)
+var codePattern = regexp.MustCompile(`^[A-Z0-9_]{1,32}$`)
 
-var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
-
-// newID returns a random server-assigned id (16 lowercase characters).
-func newID() string {
-	var b [10]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return idEncoding.EncodeToString(b[:])
-}
+// newID returns a random server-assigned id.
+func newID() string { return resid.New() }
 
 // honourID is the id of the honour entry ordinal of decision id becomes: a
 // function of the two, so that an issue retried after a crash names the
 // same honours.
 func honourID(decisionID string, ordinal int) string {
-	sum := sha256.Sum256([]byte(decisionID + "\x00" + strconv.Itoa(ordinal)))
-	return idEncoding.EncodeToString(sum[:10])
+	return resid.Derived(decisionID, strconv.Itoa(ordinal))
 }
 
 // parseID returns the id of prefix+id, checking the id rule of api.md.
 func parseID(name, prefix string) (string, bool) {
 	id, ok := strings.CutPrefix(name, prefix)
-	return id, ok && idPattern.MatchString(id)
+	return id, ok && resid.Valid(id)
 }
 
 // decisionID reads decisions/{id} from field.
@@ -94,13 +81,8 @@ func unitIDOf(errs *fieldErrors, field, name string) string {
 }
 
 // etag renders a version as an etag.
-func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+func etag(version int64) string { return resid.Etag(version) }
 
 // checkEtag is ErrStaleEtag when etag is given and is not version's. An
 // empty etag always passes (AIP-154).
-func checkEtag(tag string, version int64) error {
-	if tag != "" && tag != etag(version) {
-		return store.ErrStaleEtag
-	}
-	return nil
-}
+func checkEtag(tag string, version int64) error { return resid.CheckEtag(tag, version) }
