@@ -57,7 +57,16 @@ func (d Date) IsZero() bool { return d == Date{} }
 
 // String returns the ISO form, 2023-05-31.
 func (d Date) String() string {
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	if d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 99 || d.Day < 0 || d.Day > 99 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) // not a date of the range New allows
+	}
+	// The register formats a date per row: no fmt.
+	b := []byte("0000-00-00")
+	y, m := d.Year, int(d.Month)
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[5], b[6] = byte('0'+m/10), byte('0'+m%10)
+	b[8], b[9] = byte('0'+d.Day/10), byte('0'+d.Day%10)
+	return string(b)
 }
 
 // Parse reads the ISO form written by String.

@@ -1,6 +1,7 @@
 package civil
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -57,4 +58,19 @@ func TestParseCompareAddDays(t *testing.T) {
 	require.Error(t, err)
 	_, err = Parse("hôm qua")
 	require.Error(t, err)
+}
+
+func TestStringIsISO(t *testing.T) {
+	// Every day New accepts, and values outside it, print as %04d-%02d-%02d.
+	for d := (Date{Year: MinYear, Month: 1, Day: 1}); d.Year <= MaxYear; d = d.AddDays(1) {
+		if got, want := d.String(), fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day); got != want {
+			t.Fatalf("String() = %q, want %q", got, want)
+		}
+		if p, err := Parse(d.String()); err != nil || p != d {
+			t.Fatalf("Parse(%q) = %v, %v", d.String(), p, err)
+		}
+	}
+	for _, d := range []Date{{}, {Year: 7, Month: 3, Day: 9}, {Year: -1, Month: 1, Day: 1}, {Year: 12345, Month: 1, Day: 1}, {Year: 2020, Month: 13, Day: 100}} {
+		require.Equal(t, fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day), d.String())
+	}
 }

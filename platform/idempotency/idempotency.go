@@ -21,11 +21,24 @@ import (
 // and the message's full name: two requests share a fingerprint only when
 // they ask for the same thing.
 func Fingerprint(req proto.Message) (requestID string, sum []byte, err error) {
-	m := proto.Clone(req).ProtoReflect()
-	if fd := m.Descriptor().Fields().ByName("request_id"); fd != nil && fd.Kind() == protoreflect.StringKind {
-		requestID = m.Get(fd).String()
-		m.Clear(fd)
+	// A shallow copy without the request id: its fields share the request's
+	// values, which are only read (a deep copy of an import of thousands of
+	// entries costs more than hashing it).
+	src := req.ProtoReflect()
+	m := src.Type().New()
+	id := src.Descriptor().Fields().ByName("request_id")
+	if id != nil && id.Kind() != protoreflect.StringKind {
+		id = nil
 	}
+	src.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd == id {
+			requestID = v.String()
+		} else {
+			m.Set(fd, v)
+		}
+		return true
+	})
+	m.SetUnknown(src.GetUnknown())
 	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m.Interface())
 	if err != nil {
 		return "", nil, err

@@ -1,7 +1,7 @@
 package idempotency_test
 
 import (
-	"database/sql"
+	"crypto/sha256"
 	"path/filepath"
 	"testing"
 
@@ -17,7 +17,8 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 )
 
-// request is a message type { string name = 1; string request_id = 2; }.
+// request is a message type { string name = 1; string request_id = 2;
+// repeated string tags = 3; Request parent = 4; }.
 func requestType(t *testing.T) protoreflect.MessageDescriptor {
 	t.Helper()
 	str := descriptorpb.FieldDescriptorProto_TYPE_STRING.Enum()
@@ -31,6 +32,10 @@ func requestType(t *testing.T) protoreflect.MessageDescriptor {
 			Field: []*descriptorpb.FieldDescriptorProto{
 				{Name: proto.String("name"), Number: proto.Int32(1), Type: str, Label: opt, JsonName: proto.String("name")},
 				{Name: proto.String("request_id"), Number: proto.Int32(2), Type: str, Label: opt, JsonName: proto.String("requestId")},
+				{Name: proto.String("tags"), Number: proto.Int32(3), Type: str, Label: descriptorpb.FieldDescriptorProto_LABEL_REPEATED.Enum(),
+					JsonName: proto.String("tags")},
+				{Name: proto.String("parent"), Number: proto.Int32(4), Type: descriptorpb.FieldDescriptorProto_TYPE_MESSAGE.Enum(),
+					TypeName: proto.String(".test.Request"), Label: opt, JsonName: proto.String("parent")},
 			},
 		}},
 	}, nil)
@@ -60,6 +65,25 @@ func TestFingerprint(t *testing.T) {
 	id, _, err = idempotency.Fingerprint(wrapperspb.String("no request id"))
 	require.NoError(t, err)
 	require.Empty(t, id)
+
+	// The fingerprint is the SHA-256 of the message's full name, a NUL and
+	// the deterministic encoding of the request without its request id: the
+	// definition request ids already saved were fingerprinted with.
+	req := newRequest(md, "x", "r1")
+	list := req.ProtoReflect().Mutable(md.Fields().ByName("tags")).List()
+	list.Append(protoreflect.ValueOfString("một"))
+	list.Append(protoreflect.ValueOfString("hai"))
+	req.ProtoReflect().Set(md.Fields().ByName("parent"), protoreflect.ValueOfMessage(newRequest(md, "cha", "r0").ProtoReflect()))
+	before := proto.Clone(req)
+	_, got, err := idempotency.Fingerprint(req)
+	require.NoError(t, err)
+	require.True(t, proto.Equal(before, req), "the request is left as it was")
+	bare := proto.Clone(req)
+	bare.ProtoReflect().Clear(md.Fields().ByName("request_id"))
+	raw, err := proto.MarshalOptions{Deterministic: true}.Marshal(bare)
+	require.NoError(t, err)
+	want := sha256.Sum256(append([]byte("test.Request\x00"), raw...))
+	require.Equal(t, want[:], got)
 }
 
 func TestRun(t *testing.T) {
@@ -69,7 +93,7 @@ func TestRun(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	md := requestType(t)
 	runs := 0
-	mutation := func(*sql.Tx) (proto.Message, error) {
+	mutation := func(*sqlstore.Tx) (proto.Message, error) {
 		runs++
 		return wrapperspb.Int64(int64(runs)), nil
 	}

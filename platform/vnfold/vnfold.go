@@ -26,10 +26,30 @@ import (
 // space. Invalid UTF-8 bytes become U+FFFD, so the result is always valid
 // UTF-8. Store user-entered text in this form.
 func Normalize(s string) string {
+	if isNormal(s) {
+		return s // most text arrives normalised: no copy
+	}
 	s = strings.ToValidUTF8(s, string(utf8.RuneError))
 	// Collapse before composing: NFC never turns a non-space into a space,
 	// so the result stays trimmed and collapsed.
 	return norm.NFC.String(strings.Join(strings.Fields(s), " "))
+}
+
+// isNormal reports whether Normalize would return s as it is: valid UTF-8
+// in NFC whose only white space is single ASCII spaces between words.
+func isNormal(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") {
+		return false
+	}
+	for _, r := range s {
+		if r == utf8.RuneError || (r != ' ' && unicode.IsSpace(r)) {
+			return false // RuneError: invalid UTF-8, or U+FFFD itself (kept either way)
+		}
+	}
+	return norm.NFC.IsNormalString(s)
 }
 
 // Fold returns a search key for s: normalised, lower-case, without
@@ -38,7 +58,9 @@ func Normalize(s string) string {
 // "nguyen van khoa". Fold is idempotent: Fold(Fold(s)) == Fold(s).
 func Fold(s string) string {
 	s = strings.ToLower(strings.ToValidUTF8(s, string(utf8.RuneError)))
-	stripped, _, err := transform.String(stripMarks(), s)
+	t := stripMarks.Get().(transform.Transformer)
+	stripped, _, err := transform.String(t, s) // String resets t first
+	stripMarks.Put(t)
 	if err != nil {
 		// The transformers in the chain do not fail on valid UTF-8; keep the
 		// lower-cased text rather than lose the input.
@@ -55,11 +77,12 @@ func Fold(s string) string {
 	return Normalize(stripped)
 }
 
-// stripMarks decomposes text and drops its nonspacing marks. A Transformer
-// keeps state, so each call gets a fresh chain.
-func stripMarks() transform.Transformer {
+// stripMarks holds transformers that decompose text and drop its
+// nonspacing marks. A Transformer keeps state, so one serves one call at a
+// time; building a chain costs more than folding a name, so they are kept.
+var stripMarks = sync.Pool{New: func() any {
 	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-}
+}}
 
 // EscapeLike escapes \, % and _ in s so that it matches literally inside a
 // SQL LIKE pattern written with ESCAPE '\'. Example:
@@ -81,10 +104,17 @@ func EscapeLike(s string) string {
 	return b.String()
 }
 
-// collators holds Vietnamese collators: a *collate.Collator keeps internal
-// buffers and must not be used by two goroutines at once.
+// collators holds Vietnamese collators, each with a key buffer: a
+// *collate.Collator keeps internal buffers and must not be used by two
+// goroutines at once, and a collate.Buffer is 4 KiB, too much to allocate
+// for every key.
 var collators = sync.Pool{
-	New: func() any { return collate.New(language.Vietnamese) },
+	New: func() any { return &collator{Collator: collate.New(language.Vietnamese)} },
+}
+
+type collator struct {
+	*collate.Collator
+	buf collate.Buffer
 }
 
 // Compare compares a and b in Vietnamese alphabetical order and returns -1,
@@ -92,7 +122,7 @@ var collators = sync.Pool{
 // and other accents, then case. Strings that differ only in their Unicode
 // normal form compare equal. Safe for concurrent use.
 func Compare(a, b string) int {
-	c := collators.Get().(*collate.Collator)
+	c := collators.Get().(*collator)
 	defer collators.Put(c)
 	return c.CompareString(a, b)
 }
@@ -101,10 +131,10 @@ func Compare(a, b string) int {
 // orders their strings as Compare does. Store it in a BLOB/bytea column to
 // sort by Vietnamese order in SQL. Safe for concurrent use.
 func SortKey(s string) []byte {
-	c := collators.Get().(*collate.Collator)
+	c := collators.Get().(*collator)
 	defer collators.Put(c)
-	var buf collate.Buffer
-	key := c.KeyFromString(&buf, s)
-	// key aliases buf; hand back a copy the caller owns.
+	c.buf.Reset()
+	key := c.KeyFromString(&c.buf, s)
+	// key aliases the buffer; hand back a copy the caller owns.
 	return append([]byte(nil), key...)
 }

@@ -187,11 +187,15 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"", " a  b ", "Nguyễn Văn Khoa", norm.NFD.String("Đắk Lắk"), "a\xffb", "\u0301 x", "\u2000\u00a0"} {
+	for _, s := range []string{"", " a  b ", "Nguyễn Văn Khoa", norm.NFD.String("Đắk Lắk"), "a\xffb", "\u0301 x", "\u2000\u00a0", "a\tb", "a\u00a0b", "e\u0301", "\ufffd"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := vnfold.Normalize(s)
+		// The definition, which Normalize skips for text already normal.
+		if want := norm.NFC.String(strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")); got != want {
+			t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
+		}
 		if !utf8.ValidString(got) {
 			t.Fatalf("Normalize(%q) = %q: invalid UTF-8", s, got)
 		}
