@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 )
@@ -30,11 +29,11 @@ type Op struct {
 //     the id up before either saved it, and the loser then fails on the
 //     requests key or on the state the winner changed), the winner's
 //     response is returned instead of the loser's error.
-func (db *DB) Do(ctx context.Context, op Op, fn func(tx *sql.Tx) (resource string, response []byte, err error)) ([]byte, error) {
+func (db *DB) Do(ctx context.Context, op Op, fn func(tx *Tx) (resource string, response []byte, err error)) ([]byte, error) {
 	var out []byte
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
+	err := db.InTx(ctx, func(tx *Tx) error {
 		if op.RequestID != "" {
-			prev, found, err := LookupRequest(ctx, tx, op.RequestID, op.Method, op.Fingerprint)
+			prev, found, err := LookupRequest(ctx, tx.Tx, op.RequestID, op.Method, op.Fingerprint)
 			if err != nil {
 				return err
 			}
@@ -48,11 +47,11 @@ func (db *DB) Do(ctx context.Context, op Op, fn func(tx *sql.Tx) (resource strin
 			return err
 		}
 		if op.RequestID != "" {
-			if err := SaveRequest(ctx, tx, op.RequestID, op.Method, op.Fingerprint, resp); err != nil {
+			if err := SaveRequest(ctx, tx.Tx, op.RequestID, op.Method, op.Fingerprint, resp); err != nil {
 				return err
 			}
 		}
-		if err := Audit(ctx, tx, AuditEntry{
+		if err := Audit(ctx, tx.Tx, AuditEntry{
 			Caller: op.Caller, Method: op.Method, Resource: resource, RequestID: op.RequestID, At: op.At,
 		}); err != nil {
 			return err
@@ -66,9 +65,9 @@ func (db *DB) Do(ctx context.Context, op Op, fn func(tx *sql.Tx) (resource strin
 	// Did a copy of this request commit while ours ran?
 	var prev []byte
 	var found bool
-	lerr := db.InTx(ctx, func(tx *sql.Tx) error {
+	lerr := db.InTx(ctx, func(tx *Tx) error {
 		var err error
-		prev, found, err = LookupRequest(ctx, tx, op.RequestID, op.Method, op.Fingerprint)
+		prev, found, err = LookupRequest(ctx, tx.Tx, op.RequestID, op.Method, op.Fingerprint)
 		return err
 	})
 	switch {

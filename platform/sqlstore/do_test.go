@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"database/sql"
 	"errors"
 	"sync"
 	"testing"
@@ -20,7 +19,7 @@ func TestDo(t *testing.T) {
 			ctx := t.Context()
 			op := sqlstore.Op{Method: "CreateItem", RequestID: "r1", Fingerprint: []byte{1}, Caller: "tester"}
 			runs := 0
-			create := func(tx *sql.Tx) (string, []byte, error) {
+			create := func(tx *sqlstore.Tx) (string, []byte, error) {
 				runs++
 				return "items/a", []byte("first"), insertItem(ctx, tx, "a", "A")
 			}
@@ -40,7 +39,7 @@ func TestDo(t *testing.T) {
 
 			// A failing mutation leaves nothing behind: no item, request or audit row.
 			boom := errors.New("boom")
-			_, err = db.Do(ctx, sqlstore.Op{Method: "CreateItem", RequestID: "r2"}, func(tx *sql.Tx) (string, []byte, error) {
+			_, err = db.Do(ctx, sqlstore.Op{Method: "CreateItem", RequestID: "r2"}, func(tx *sqlstore.Tx) (string, []byte, error) {
 				if err := insertItem(ctx, tx, "b", "B"); err != nil {
 					return "", nil, err
 				}
@@ -67,7 +66,7 @@ func TestDoConcurrentCopies(t *testing.T) {
 			errs := make([]error, 8)
 			for i := range outs {
 				wg.Go(func() {
-					out, err := db.Do(ctx, op, func(tx *sql.Tx) (string, []byte, error) {
+					out, err := db.Do(ctx, op, func(tx *sqlstore.Tx) (string, []byte, error) {
 						// The item's unique name stands for the state the
 						// winner changes.
 						return "items/x", []byte("created"), insertItem(ctx, tx, "x", "X")

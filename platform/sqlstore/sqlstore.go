@@ -12,7 +12,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -60,6 +59,7 @@ func (d Dialect) String() string {
 type DB struct {
 	*sql.DB
 	Dialect Dialect
+	tracer  trace.Tracer // spans of what otelsql does not see (COPY)
 }
 
 // Version tables: the platform's own migrations and the service's are tracked
@@ -97,6 +97,7 @@ func Open(ctx context.Context, url string, migrations fs.FS, tp trace.TracerProv
 	if err != nil {
 		return nil, err
 	}
+	db.tracer = tp.Tracer("github.com/tdkt-vn/tdkt/platform/sqlstore")
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlstore: connect to %s database: %w", db.Dialect, err)
@@ -221,37 +222,6 @@ func (db *DB) up(ctx context.Context, fsys fs.FS, table string) error {
 	}
 	_, err = p.Up(ctx)
 	return err
-}
-
-// InTx runs fn in a transaction and commits it when fn returns nil. It rolls
-// back when fn returns an error (returned as is) or panics (the panic goes on).
-//
-// Transactions use the engine's default isolation (READ COMMITTED on
-// PostgreSQL; SQLite transactions are serialisable and take the write lock at
-// BEGIN) and are not retried: code that needs a consistent read-modify-write on
-// PostgreSQL locks the rows it reads (SELECT ... FOR UPDATE, not supported by
-// SQLite: branch on db.Dialect) or relies on constraints.
-func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlstore: begin: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		if rerr := tx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) && !errors.Is(rerr, driver.ErrBadConn) {
-			return errors.Join(err, fmt.Errorf("sqlstore: rollback: %w", rerr))
-		}
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlstore: commit: %w", err)
-	}
-	return nil
 }
 
 // redact hides a password in a URL-like string for error messages.

@@ -64,7 +64,7 @@ func count(t *testing.T, q interface {
 	return n
 }
 
-func insertItem(ctx context.Context, tx *sql.Tx, id, name string) error {
+func insertItem(ctx context.Context, tx *sqlstore.Tx, id, name string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO items (id, name) VALUES ($1, $2)`, id, name)
 	return err
 }
@@ -78,6 +78,7 @@ func TestStore(t *testing.T) {
 		{"MigrationsTwiceAreANoOp", testMigrationsTwice},
 		{"Placeholders", testPlaceholders},
 		{"InTx", testInTx},
+		{"Copy", testCopy},
 		{"IsUniqueViolation", testIsUniqueViolation},
 		{"ForeignKeys", testForeignKeys},
 		{"Requests", testRequests},
@@ -142,15 +143,75 @@ func testPlaceholders(t *testing.T, url string) {
 	require.InDelta(t, 0.5, score, 0)
 }
 
+func testCopy(t *testing.T, url string) {
+	db := open(t, url)
+	ctx := t.Context()
+	columns := []string{"id", "name", "n", "score", "payload"}
+	// More rows than one SQLite statement binds parameters for.
+	rows := make([][]any, 7000)
+	for i := range rows {
+		var payload any // NULL
+		if i%2 == 0 {
+			payload = []byte{byte(i), 0, 255}
+		}
+		rows[i] = []any{fmt.Sprintf("c%05d", i), fmt.Sprintf("Đơn vị %d", i), int64(i) << 33, float64(i) / 4, payload}
+	}
+	require.NoError(t, db.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.Copy(ctx, "items", columns, rows); err != nil {
+			return err
+		}
+		// The rows are in the transaction already.
+		require.Equal(t, len(rows), count(t, tx, `SELECT COUNT(*) FROM items`))
+		return nil
+	}))
+	require.Equal(t, len(rows), count(t, db, `SELECT COUNT(*) FROM items`))
+	var (
+		name    string
+		n       int64
+		score   float64
+		payload []byte
+	)
+	require.NoError(t, db.QueryRowContext(ctx, `SELECT name, n, score, payload FROM items WHERE id = $1`, "c06998").
+		Scan(&name, &n, &score, &payload))
+	require.Equal(t, "Đơn vị 6998", name)
+	require.Equal(t, int64(6998)<<33, n)
+	require.InDelta(t, 6998.0/4, score, 0)
+	require.Equal(t, []byte{byte(6998 % 256), 0, 255}, payload)
+	require.Equal(t, len(rows)/2, count(t, db, `SELECT COUNT(*) FROM items WHERE payload IS NULL`))
+
+	// A failed transaction takes its copied rows with it.
+	err := db.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := tx.Copy(ctx, "items", columns, [][]any{{"d1", "new", 1, 0.0, nil}}); err != nil {
+			return err
+		}
+		return errors.New("abort")
+	})
+	require.EqualError(t, err, "abort")
+	require.Zero(t, count(t, db, `SELECT COUNT(*) FROM items WHERE id = 'd1'`))
+
+	// A duplicate key fails the copy as it would an INSERT, and nothing of it stays.
+	err = db.InTx(ctx, func(tx *sqlstore.Tx) error {
+		return tx.Copy(ctx, "items", columns, [][]any{{"d2", "fresh", 1, 0.0, nil}, {"c00001", "again", 1, 0.0, nil}})
+	})
+	require.True(t, sqlstore.IsUniqueViolation(err), "%v", err)
+	require.Zero(t, count(t, db, `SELECT COUNT(*) FROM items WHERE id = 'd2'`))
+
+	// A row of the wrong width is refused before anything is sent.
+	err = db.InTx(ctx, func(tx *sqlstore.Tx) error {
+		return tx.Copy(ctx, "items", columns, [][]any{{"d3", "short"}})
+	})
+	require.ErrorContains(t, err, "2 values for 5 columns")
+}
+
 func testInTx(t *testing.T, url string) {
 	db := open(t, url)
 	ctx := t.Context()
 
-	require.NoError(t, db.InTx(ctx, func(tx *sql.Tx) error { return insertItem(ctx, tx, "a", "committed") }))
+	require.NoError(t, db.InTx(ctx, func(tx *sqlstore.Tx) error { return insertItem(ctx, tx, "a", "committed") }))
 	require.Equal(t, 1, count(t, db, `SELECT COUNT(*) FROM items WHERE id = $1`, "a"))
 
 	errRule := errors.New("rule broken")
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
+	err := db.InTx(ctx, func(tx *sqlstore.Tx) error {
 		require.NoError(t, insertItem(ctx, tx, "b", "rolled back"))
 		return fmt.Errorf("wrapped: %w", errRule)
 	})
@@ -158,7 +219,7 @@ func testInTx(t *testing.T, url string) {
 	require.Zero(t, count(t, db, `SELECT COUNT(*) FROM items WHERE id = $1`, "b"))
 
 	require.PanicsWithValue(t, "boom", func() {
-		_ = db.InTx(ctx, func(tx *sql.Tx) error {
+		_ = db.InTx(ctx, func(tx *sqlstore.Tx) error {
 			require.NoError(t, insertItem(ctx, tx, "c", "panicked"))
 			panic("boom")
 		})
@@ -166,14 +227,14 @@ func testInTx(t *testing.T, url string) {
 	require.Zero(t, count(t, db, `SELECT COUNT(*) FROM items WHERE id = $1`, "c"))
 
 	// The pool is usable after a panic (the connection went back).
-	require.NoError(t, db.InTx(ctx, func(tx *sql.Tx) error { return insertItem(ctx, tx, "d", "after panic") }))
+	require.NoError(t, db.InTx(ctx, func(tx *sqlstore.Tx) error { return insertItem(ctx, tx, "d", "after panic") }))
 	require.Equal(t, 2, count(t, db, `SELECT COUNT(*) FROM items`))
 }
 
 func testIsUniqueViolation(t *testing.T, url string) {
 	db := open(t, url)
 	ctx := t.Context()
-	require.NoError(t, db.InTx(ctx, func(tx *sql.Tx) error { return insertItem(ctx, tx, "a", "one") }))
+	require.NoError(t, db.InTx(ctx, func(tx *sqlstore.Tx) error { return insertItem(ctx, tx, "a", "one") }))
 
 	tests := []struct {
 		name   string
@@ -188,7 +249,7 @@ func testIsUniqueViolation(t *testing.T, url string) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := db.InTx(ctx, func(tx *sql.Tx) error {
+			err := db.InTx(ctx, func(tx *sqlstore.Tx) error {
 				var name any = tc.itName
 				if tc.itName == "" {
 					name = nil
@@ -223,8 +284,8 @@ func testRequests(t *testing.T, url string) {
 	fp := []byte("fingerprint-1")
 
 	lookup := func(id, method string, fp []byte) (resp []byte, found bool, err error) {
-		err = db.InTx(ctx, func(tx *sql.Tx) error {
-			resp, found, err = sqlstore.LookupRequest(ctx, tx, id, method, fp)
+		err = db.InTx(ctx, func(tx *sqlstore.Tx) error {
+			resp, found, err = sqlstore.LookupRequest(ctx, tx.Tx, id, method, fp)
 			return err
 		})
 		return resp, found, err
@@ -236,15 +297,15 @@ func testRequests(t *testing.T, url string) {
 	require.Nil(t, resp)
 
 	// The write and the saved response commit together.
-	require.NoError(t, db.InTx(ctx, func(tx *sql.Tx) error {
+	require.NoError(t, db.InTx(ctx, func(tx *sqlstore.Tx) error {
 		if err := insertItem(ctx, tx, "u1", "unit"); err != nil {
 			return err
 		}
-		return sqlstore.SaveRequest(ctx, tx, "req-1", method, fp, []byte("response-1"))
+		return sqlstore.SaveRequest(ctx, tx.Tx, "req-1", method, fp, []byte("response-1"))
 	}))
 	// A rolled back write leaves no saved response.
-	require.Error(t, db.InTx(ctx, func(tx *sql.Tx) error {
-		require.NoError(t, sqlstore.SaveRequest(ctx, tx, "req-2", method, fp, []byte("response-2")))
+	require.Error(t, db.InTx(ctx, func(tx *sqlstore.Tx) error {
+		require.NoError(t, sqlstore.SaveRequest(ctx, tx.Tx, "req-2", method, fp, []byte("response-2")))
 		return errors.New("write failed")
 	}))
 
@@ -272,14 +333,14 @@ func testRequests(t *testing.T, url string) {
 	}
 
 	// Saving the same id twice is a unique violation (a concurrent duplicate).
-	err = db.InTx(ctx, func(tx *sql.Tx) error {
-		return sqlstore.SaveRequest(ctx, tx, "req-1", method, fp, []byte("again"))
+	err = db.InTx(ctx, func(tx *sqlstore.Tx) error {
+		return sqlstore.SaveRequest(ctx, tx.Tx, "req-1", method, fp, []byte("again"))
 	})
 	require.True(t, sqlstore.IsUniqueViolation(err), "err: %v", err)
 
 	// An empty response round-trips as empty, not as "not found".
-	require.NoError(t, db.InTx(ctx, func(tx *sql.Tx) error {
-		return sqlstore.SaveRequest(ctx, tx, "req-3", method, nil, nil)
+	require.NoError(t, db.InTx(ctx, func(tx *sqlstore.Tx) error {
+		return sqlstore.SaveRequest(ctx, tx.Tx, "req-3", method, nil, nil)
 	}))
 	resp, found, err = lookup("req-3", method, nil)
 	require.NoError(t, err)
@@ -291,14 +352,14 @@ func testAudit(t *testing.T, url string) {
 	db := open(t, url)
 	ctx := t.Context()
 	at := time.Date(2024, 5, 17, 8, 30, 0, 123456000, time.UTC)
-	require.NoError(t, db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := sqlstore.Audit(ctx, tx, sqlstore.AuditEntry{
+	require.NoError(t, db.InTx(ctx, func(tx *sqlstore.Tx) error {
+		if err := sqlstore.Audit(ctx, tx.Tx, sqlstore.AuditEntry{
 			Caller: "bonoivu", Method: "/tdkt.blocs.v1.BlocService/CreateUnit",
 			Resource: "units/1", RequestID: "req-1", At: at,
 		}); err != nil {
 			return err
 		}
-		return sqlstore.Audit(ctx, tx, sqlstore.AuditEntry{Caller: "bonoivu", Method: "M", Resource: "units/2"})
+		return sqlstore.Audit(ctx, tx.Tx, sqlstore.AuditEntry{Caller: "bonoivu", Method: "M", Resource: "units/2"})
 	}))
 
 	var (
@@ -328,7 +389,7 @@ func testConcurrentWriters(t *testing.T, url string) {
 	for w := range writers {
 		wg.Go(func() {
 			for i := range perWriter {
-				errs <- db.InTx(ctx, func(tx *sql.Tx) error {
+				errs <- db.InTx(ctx, func(tx *sqlstore.Tx) error {
 					// Read then write: the pattern that fails with
 					// SQLITE_BUSY under deferred transactions.
 					var n int
@@ -354,7 +415,7 @@ func TestOpenSQLiteMemory(t *testing.T) {
 	db := open(t, "sqlite::memory:")
 	ctx := t.Context()
 	require.Equal(t, sqlstore.SQLite, db.Dialect)
-	require.NoError(t, db.InTx(ctx, func(tx *sql.Tx) error { return insertItem(ctx, tx, "a", "in memory") }))
+	require.NoError(t, db.InTx(ctx, func(tx *sqlstore.Tx) error { return insertItem(ctx, tx, "a", "in memory") }))
 	// Still the same database on the next statement.
 	require.Equal(t, 1, count(t, db, `SELECT COUNT(*) FROM items`))
 }

@@ -78,8 +78,8 @@ func (s *Store) Do(ctx context.Context, op sqlstore.Op, fn func(tx *Tx) (resourc
 	if op.At.IsZero() {
 		op.At = now
 	}
-	return s.db.Do(ctx, op, func(sqlTx *sql.Tx) (string, []byte, error) {
-		return fn(&Tx{reader: reader{sqlTx}, tx: sqlTx, now: now})
+	return s.db.Do(ctx, op, func(sqlTx *sqlstore.Tx) (string, []byte, error) {
+		return fn(&Tx{reader: reader{sqlTx}, tx: sqlTx.Tx, now: now})
 	})
 }
 
