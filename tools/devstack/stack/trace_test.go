@@ -13,9 +13,12 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
+	"google.golang.org/genproto/googleapis/type/date"
 
 	"github.com/tdkt-vn/tdkt/platform/cache/redistest"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack/stacktest"
 )
@@ -117,4 +120,80 @@ func hasAttr(sp sdktrace.ReadOnlySpan, want attribute.KeyValue) bool {
 func service(sp sdktrace.ReadOnlySpan) string {
 	v, _ := sp.Resource().Set().Value(semconv.ServiceNameKey)
 	return v.AsString()
+}
+
+// TestIssueTraceAcrossTheSystem issues a decision through the REST edge and
+// follows the call: the gateway's spans, the honours server span and, under
+// it, its call to blocs for the units (with the blocs server span), its SQL
+// and its Redis spans, all in one trace.
+func TestIssueTraceAcrossTheSystem(t *testing.T) {
+	spans := tracetest.NewSpanRecorder()
+	redis := redistest.StartServer(t)
+	s := stacktest.Start(t, func(o *stack.Options) { o.SpanProcessor = spans; o.RedisAddr = redis.Addr() })
+	ctx := t.Context()
+	for _, u := range []*blocsv1.CreateUnitRequest{
+		{UnitId: "bac-kan", Unit: &blocsv1.Unit{DisplayName: "Tỉnh Bắc Kạn", Kind: blocsv1.UnitKind_UNIT_KIND_LOCALITY,
+			Level: blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE}},
+		{UnitId: "so-noi-vu-bk", Unit: &blocsv1.Unit{DisplayName: "Sở Nội vụ tỉnh Bắc Kạn", Kind: blocsv1.UnitKind_UNIT_KIND_AGENCY,
+			Level: blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE, Province: "units/bac-kan"}},
+	} {
+		_, err := s.Blocs.CreateUnit(ctx, u)
+		require.NoError(t, err)
+	}
+	_, err := s.Honours.CreateDecision(ctx, &honoursv1.CreateDecisionRequest{DecisionId: "qd-1", Decision: &honoursv1.Decision{
+		Document: &typev1.DocumentRef{Number: "946/QĐ-UBND", SignedOn: &date.Date{Year: 2023, Month: 5, Day: 31},
+			SignerName: "Nguyễn Văn An", SignerTitle: "Chủ tịch", Issuer: "units/bac-kan"},
+		Title: "Về việc tặng Bằng khen của Chủ tịch UBND tỉnh", Authority: "units/bac-kan",
+	}})
+	require.NoError(t, err)
+	_, err = s.Honours.AddDecisionEntries(ctx, &honoursv1.AddDecisionEntriesRequest{Name: "decisions/qd-1", Entries: []*honoursv1.DecisionEntry{{
+		Recipient: &typev1.Recipient{Kind: typev1.RecipientKind_RECIPIENT_KIND_COLLECTIVE, Unit: "units/so-noi-vu-bk"},
+		AwardType: "awardTypes/BK_TINH", Period: &typev1.Period{StartYear: 2022, EndYear: 2022},
+	}}})
+	require.NoError(t, err)
+
+	const path = "/v1/decisions/qd-1:issue"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.BaseURL+path,
+		strings.NewReader(`{"requestId":"3f2e1d0c-9b8a-4765-8432-10fedcba9876"}`))
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		ended := spans.Ended()
+		root := find(ended, func(sp sdktrace.ReadOnlySpan) bool {
+			return sp.SpanKind() == trace.SpanKindServer && !sp.Parent().IsValid() && hasAttr(sp, semconv.URLPath(path))
+		})
+		require.NotNil(c, root, "gateway HTTP server span")
+		childOf := func(parent sdktrace.ReadOnlySpan, kind trace.SpanKind, name func(string) bool) sdktrace.ReadOnlySpan {
+			return find(ended, func(sp sdktrace.ReadOnlySpan) bool {
+				return sp.SpanContext().TraceID() == root.SpanContext().TraceID() &&
+					sp.Parent().SpanID() == parent.SpanContext().SpanID() && sp.SpanKind() == kind && name(sp.Name())
+			})
+		}
+		is := func(want string) func(string) bool { return func(n string) bool { return n == want } }
+		const issue = "tdkt.honours.v1.HonoursService/IssueDecision"
+		client := childOf(root, trace.SpanKindClient, is(issue))
+		require.NotNil(c, client, "gateway gRPC client span under the HTTP span")
+		server := childOf(client, trace.SpanKindServer, is(issue))
+		require.NotNil(c, server, "honours gRPC server span under the client span")
+		require.Equal(c, "tdkt-honours", service(server))
+
+		const units = "tdkt.blocs.v1.BlocsService/BatchGetUnits"
+		blocsClient := childOf(server, trace.SpanKindClient, is(units))
+		require.NotNil(c, blocsClient, "honours' call to blocs under the honours server span")
+		require.Equal(c, "tdkt-honours", service(blocsClient))
+		blocsServer := childOf(blocsClient, trace.SpanKindServer, is(units))
+		require.NotNil(c, blocsServer, "blocs server span under honours' call")
+		require.Equal(c, "tdkt-blocs", service(blocsServer))
+
+		sql := childOf(server, trace.SpanKindClient, func(n string) bool { return strings.HasPrefix(n, "sql.") })
+		require.NotNil(c, sql, "honours SQL span under the honours server span")
+		require.Equal(c, "tdkt-honours", service(sql))
+		del := childOf(server, trace.SpanKindClient, is("del"))
+		require.NotNil(c, del, "Redis del (the statistics generation) under the honours server span")
+		require.Equal(c, "tdkt-honours", service(del))
+	}, 10*time.Second, 20*time.Millisecond)
 }

@@ -208,6 +208,9 @@ func TestKillDuringIssue(t *testing.T) {
 	var requests int
 	require.NoError(t, db.QueryRowContext(ctx, `SELECT COUNT(*) FROM requests WHERE request_id = $1`, issueReq.GetRequestId()).Scan(&requests))
 	require.Equal(t, 1, requests)
+	var counted int
+	require.NoError(t, db.QueryRowContext(ctx, `SELECT CAST(COALESCE(SUM(honours), 0) AS BIGINT) FROM honour_totals`).Scan(&counted))
+	require.Equal(t, entries, counted, "the statistics count every honour once")
 }
 
 // walSize is the size of the database's write-ahead log (0 when there is

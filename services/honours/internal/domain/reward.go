@@ -88,6 +88,29 @@ type Reward struct {
 	Check bool
 }
 
+// baseReward is the reward of an award of type t on a recipient of kind,
+// with its notes, before the rule of the highest title.
+func baseReward(t AwardType, kind RecipientKind, salary BaseSalary, decisionDate civil.Date) Reward {
+	r := Reward{BaseSalaryVND: salary.AmountVND, Coefficient: t.Coefficients.For(kind)}
+	if co, ok := t.Coefficient(kind); ok {
+		r.FullVND = RewardVND(co, salary.AmountVND)
+		r.AmountVND = r.FullVND
+		if t.Check {
+			r.note(true, "%s is marked [check] in the catalogue: %s", t.Code, t.CheckNote)
+		}
+	} else {
+		r.Coefficient = NoCoefficient
+		r.note(true, "not paid: no coefficient of %s for a %s recipient is confirmed [check]", t.Code, strings.ToLower(kind.String()))
+	}
+	if !t.ValidOn(decisionDate) {
+		r.note(true, "the catalogue row of %s is valid from %s%s; applied to a decision of %s [check]", t.Code, t.ValidFrom, validToText(t.ValidTo), decisionDate)
+	}
+	if salary.Check {
+		r.note(true, "base salary %s VND from %s is marked [check]: %s", vnd(salary.AmountVND), salary.EffectiveFrom, salary.CheckNote)
+	}
+	return r
+}
+
 func (r *Reward) note(check bool, format string, args ...any) {
 	if r.Note != "" {
 		r.Note += "; "
@@ -185,8 +208,15 @@ func (c *Catalogue) ComputeRewards(salaries *SalaryTable, decisionDate civil.Dat
 	types := make([]AwardType, len(entries))
 	rewards := make([]Reward, len(entries))
 
+	// What an entry's reward is before the title rule depends only on its
+	// award type and recipient kind: worked out once for each.
+	type typeKind struct {
+		code string
+		kind RecipientKind
+	}
+	base := map[typeKind]Reward{}
 	for i, e := range entries {
-		prefix := fmt.Sprintf("entries[%d]", i)
+		prefix := "entries[" + strconv.Itoa(i) + "]"
 		if err := c.CheckEntry(e, prefix); err != nil {
 			return nil, err
 		}
@@ -198,25 +228,13 @@ func (c *Catalogue) ComputeRewards(salaries *SalaryTable, decisionDate civil.Dat
 		t, _ := c.Get(e.AwardCode)
 		types[i] = t
 
-		r := &rewards[i]
-		r.BaseSalaryVND = salary.AmountVND
-		r.Coefficient = t.Coefficients.For(e.RecipientKind)
-		if co, ok := t.Coefficient(e.RecipientKind); ok {
-			r.FullVND = RewardVND(co, salary.AmountVND)
-			r.AmountVND = r.FullVND
-			if t.Check {
-				r.note(true, "%s is marked [check] in the catalogue: %s", t.Code, t.CheckNote)
-			}
-		} else {
-			r.Coefficient = NoCoefficient
-			r.note(true, "not paid: no coefficient of %s for a %s recipient is confirmed [check]", t.Code, strings.ToLower(e.RecipientKind.String()))
+		tk := typeKind{t.Code, e.RecipientKind}
+		r, ok := base[tk]
+		if !ok {
+			r = baseReward(t, e.RecipientKind, salary, decisionDate)
+			base[tk] = r
 		}
-		if !t.ValidOn(decisionDate) {
-			r.note(true, "the catalogue row of %s is valid from %s%s; applied to a decision of %s [check]", t.Code, t.ValidFrom, validToText(t.ValidTo), decisionDate)
-		}
-		if salary.Check {
-			r.note(true, "base salary %s VND from %s is marked [check]: %s", vnd(salary.AmountVND), salary.EffectiveFrom, salary.CheckNote)
-		}
+		rewards[i] = r
 
 		if t.IsEmulationTitle() {
 			gk := groupKey{e.RecipientKey, e.Period}

@@ -170,7 +170,7 @@ func (s *Server) addEntries(ctx context.Context, tx *store.Tx, d *store.Decision
 		return ruleError("DECISION_TOO_LARGE", d.Name(), "the decision has %d entries; %d more would pass the limit of %d",
 			d.EntryCount, len(entries), maxEntries)
 	}
-	if err := checkDuplicates(ctx, tx, d.ID, base, entries); err != nil {
+	if err := checkDuplicates(ctx, tx, d, base, entries); err != nil {
 		return err
 	}
 	for i := range entries {
@@ -188,7 +188,7 @@ func (s *Server) addEntries(ctx context.Context, tx *store.Tx, d *store.Decision
 // checkDuplicates refuses an entry that confers an award on a recipient for
 // a period for which the decision (or the request) already does (domain.md
 // §5 G2). A draft cannot lose entries, so this is caught when they come in.
-func checkDuplicates(ctx context.Context, tx *store.Tx, id, base string, entries []store.Entry) error {
+func checkDuplicates(ctx context.Context, tx *store.Tx, d *store.Decision, base string, entries []store.Entry) error {
 	type award struct {
 		key, code string
 		period    domain.Period
@@ -197,9 +197,12 @@ func checkDuplicates(ctx context.Context, tx *store.Tx, id, base string, entries
 	for _, e := range entries {
 		keys = append(keys, e.Recipient.Key)
 	}
-	existing, err := tx.EntryAwards(ctx, id, keys)
-	if err != nil {
-		return err
+	var existing []store.EntryAward
+	if d.EntryCount > 0 { // a new draft has nothing to look up
+		var err error
+		if existing, err = tx.EntryAwards(ctx, d.ID, keys); err != nil {
+			return err
+		}
 	}
 	seen := make(map[award]string, len(existing)+len(entries))
 	for _, a := range existing {

@@ -102,7 +102,7 @@ func (s *Server) importDecision(ctx context.Context, item *honoursv1.ImportDecis
 		if err := s.addEntries(ctx, tx, d, "entries", entries); err != nil {
 			return "", nil, err
 		}
-		if err := s.issue(ctx, tx, d, units); err != nil {
+		if err := s.issue(ctx, tx, d, units, entries); err != nil {
 			return "", nil, err
 		}
 		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(&honoursv1.ImportResult{

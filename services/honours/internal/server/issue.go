@@ -60,7 +60,7 @@ func (s *Server) IssueDecision(ctx context.Context, req *honoursv1.IssueDecision
 		if err := checkEtag(req.GetEtag(), d.Version); err != nil {
 			return nil, err
 		}
-		if err := s.issue(ctx, tx, d, units); err != nil {
+		if err := s.issue(ctx, tx, d, units, nil); err != nil {
 			return nil, err
 		}
 		return decisionOut(d, nil), nil
@@ -97,8 +97,9 @@ func (s *Server) unitsWithProvinces(ctx context.Context, ids []string) (map[stri
 
 // issue issues draft d in tx; units holds the units its entries name (any
 // missing, e.g. of entries added since they were looked up, are asked for
-// here).
-func (s *Server) issue(ctx context.Context, tx *store.Tx, d *store.Decision, units map[string]lineage.Unit) error {
+// here). entries are d's entries when the caller has them all (it has just
+// added them in tx); nil reads them.
+func (s *Server) issue(ctx context.Context, tx *store.Tx, d *store.Decision, units map[string]lineage.Unit, entries []store.Entry) error {
 	next, err := d.State.Issue(d.Name())
 	if err != nil {
 		return err
@@ -106,9 +107,10 @@ func (s *Server) issue(ctx context.Context, tx *store.Tx, d *store.Decision, uni
 	if d.EntryCount == 0 {
 		return ruleError("DECISION_EMPTY", d.Name(), "the decision has no entries; add them before issuing it")
 	}
-	entries, err := tx.Entries(ctx, d.ID)
-	if err != nil {
-		return err
+	if entries == nil {
+		if entries, err = tx.Entries(ctx, d.ID); err != nil {
+			return err
+		}
 	}
 	if units, err = s.completeUnits(ctx, units, d.Authority, entries); err != nil {
 		return err

@@ -24,7 +24,7 @@ var dimensions = map[string]store.Dimension{
 }
 
 // GetStatistics counts the ACTIVE honours and sums their rewards, grouped
-// by the dimensions asked, in SQL. Grouped by province, honours count under
+// by the dimensions asked, from the register's running totals. Grouped by province, honours count under
 // the province that exists now (lineage); the province and authority
 // filters take in the units dissolved into the unit asked for. Results are
 // cached per filters and generation of the register (see registerChanged).
@@ -46,7 +46,7 @@ func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatistics
 			}
 		}
 	}
-	f := store.HonourFilter{YearFrom: int(req.GetYearFrom()), YearTo: int(req.GetYearTo())}
+	f := store.StatsFilter{YearFrom: int(req.GetYearFrom()), YearTo: int(req.GetYearTo())}
 	if req.GetAwardType() != "" {
 		code, ok := awardCode(req.GetAwardType())
 		if !ok {
@@ -86,7 +86,7 @@ func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatistics
 }
 
 // statistics computes what GetStatistics returns, from the store.
-func (s *Server) statistics(ctx context.Context, f store.HonourFilter, dims []store.Dimension) (*honoursv1.Statistics, error) {
+func (s *Server) statistics(ctx context.Context, f store.StatsFilter, dims []store.Dimension) (*honoursv1.Statistics, error) {
 	rows, err := s.store.Statistics(ctx, f, dims)
 	if err != nil {
 		return nil, err

@@ -1,12 +1,14 @@
 package server_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/cache/redistest"
+	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 )
@@ -82,6 +84,62 @@ func testStatistics(t *testing.T, e *env) {
 	after, err = c.GetStatistics(ctx, &honoursv1.GetStatisticsRequest{GroupBy: []string{"year"}})
 	require.NoError(t, err)
 	require.Equal(t, before.GetTotalCount(), after.GetTotalCount(), "nor after a revocation")
+
+	// One honour revoked leaves the counts and the sums; a group with no
+	// honour left leaves the rows.
+	xaHonours, err := c.ListHonours(ctx, &honoursv1.ListHonoursRequest{Authority: "units/xa-nam-mau"})
+	require.NoError(t, err)
+	require.Len(t, xaHonours.GetHonours(), 1)
+	_, err = c.RevokeHonour(ctx, &honoursv1.RevokeHonourRequest{Name: xaHonours.GetHonours()[0].GetName(), Reason: "Khai man thành tích",
+		RevokingDocument: &typev1.DocumentRef{Number: "6/QĐ-UBND", SignedOn: d(2024, 9, 1), Issuer: "units/xa-nam-mau"}})
+	require.NoError(t, err)
+	stats, err = c.GetStatistics(ctx, &honoursv1.GetStatisticsRequest{GroupBy: []string{"award_type", "year"}})
+	require.NoError(t, err)
+	got = nil
+	for _, r := range stats.GetRows() {
+		got = append(got, row{r.GetAwardType(), r.GetYear(), r.GetCount(), r.GetRewardVnd()})
+	}
+	require.Equal(t, []row{
+		{"awardTypes/BK_TINH", 2023, 3, 1_490_000*2 + 2_980_000},
+		{"awardTypes/BK_TINH", 2024, 1, 1_800_000},
+	}, got)
+	require.EqualValues(t, 4, stats.GetTotalCount())
+	require.EqualValues(t, 1_490_000*2+2_980_000+1_800_000, stats.GetTotalRewardVnd())
+	stats, err = c.GetStatistics(ctx, &honoursv1.GetStatisticsRequest{Authority: "units/xa-nam-mau"})
+	require.NoError(t, err)
+	require.Zero(t, stats.GetTotalCount(), "totals of nothing are zero")
+	requireTotalsMatchRegister(t, e.dbURL)
+}
+
+// requireTotalsMatchRegister recounts the ACTIVE honours of the register
+// and compares them with the running totals GetStatistics reads.
+func requireTotalsMatchRegister(t *testing.T, dbURL string) {
+	t.Helper()
+	db, err := sqlstore.Open(t.Context(), dbURL, nil, nil)
+	require.NoError(t, err)
+	defer db.Close()
+	read := func(query string) []string {
+		rows, err := db.QueryContext(t.Context(), query)
+		require.NoError(t, err)
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var (
+				award, province, original, authority string
+				year, kind                           int
+				n, vnd                               int64
+			)
+			require.NoError(t, rows.Scan(&award, &year, &province, &original, &authority, &kind, &n, &vnd))
+			out = append(out, fmt.Sprintf("%s %d %s %s %s %d: %d, %d VND", award, year, province, original, authority, kind, n, vnd))
+		}
+		require.NoError(t, rows.Err())
+		return out
+	}
+	const cols = `award_code, year, province, province_original, authority, kind`
+	recount := read(`SELECT ` + cols + `, COUNT(*), CAST(SUM(reward_vnd) AS BIGINT) FROM honours WHERE state = 1
+		GROUP BY ` + cols + ` ORDER BY ` + cols)
+	require.NotEmpty(t, recount)
+	require.Equal(t, recount, read(`SELECT `+cols+`, honours, reward_vnd FROM honour_totals WHERE honours <> 0 ORDER BY `+cols))
 }
 
 func TestStatistics(t *testing.T) {

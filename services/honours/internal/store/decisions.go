@@ -149,12 +149,14 @@ const entryColumns = `ordinal, kind, full_name, gender, birth_year, job_title, u
 	citizen_id_sealed, head_name, address, commune, recipient_key, weak, award_code, period_start, period_end,
 	achievements, nomination`
 
-// entryWidth is the number of columns InsertEntries writes per row.
-const entryWidth = 20
+// entryCopyColumns are the columns InsertEntries writes.
+var entryCopyColumns = append([]string{"decision_id"}, columnList(entryColumns)...)
 
 // InsertEntries stores entries of decision id; their ordinals must follow
 // the decision's last one.
 func (tx *Tx) InsertEntries(ctx context.Context, id string, entries []Entry) error {
+	width := len(entryCopyColumns)
+	values := make([]any, 0, len(entries)*width) // one allocation for every row
 	rows := make([][]any, len(entries))
 	for i, e := range entries {
 		rc := e.Recipient
@@ -162,11 +164,13 @@ func (tx *Tx) InsertEntries(ctx context.Context, id string, entries []Entry) err
 		if len(rc.CitizenIDSealed) > 0 {
 			sealed = rc.CitizenIDSealed
 		}
-		rows[i] = []any{id, e.Ordinal, rc.Kind, rc.FullName, rc.Gender, rc.BirthYear, rc.Position, rc.Unit,
+		start := len(values)
+		values = append(values, id, e.Ordinal, rc.Kind, rc.FullName, rc.Gender, rc.BirthYear, rc.Position, rc.Unit,
 			rc.CitizenIDMasked, sealed, rc.HeadName, rc.Address, rc.Commune, rc.Key, boolInt(rc.Weak),
-			e.AwardCode, e.Period.StartYear, e.Period.EndYear, e.Achievements, e.Nomination}
+			e.AwardCode, e.Period.StartYear, e.Period.EndYear, e.Achievements, e.Nomination)
+		rows[i] = values[start:len(values):len(values)]
 	}
-	err := tx.insertRows(ctx, "decision_entries", "decision_id, "+entryColumns, entryWidth, 1000, rows)
+	err := tx.tx.Copy(ctx, "decision_entries", entryCopyColumns, rows)
 	if sqlstore.IsUniqueViolation(err) {
 		return ErrStaleEtag // a concurrent AddDecisionEntries took these ordinals
 	}

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,13 +57,9 @@ const honourColumns = `id, decision_id, ordinal, decision_number, authority, awa
 	revoke_reason, revoke_number, revoke_signed_on, revoke_signer_name, revoke_signer_title, revoke_issuer,
 	revoke_time, create_time, update_time, version`
 
-// honourWidth is the number of columns InsertHonours writes per row:
-// honourColumns, sort_key, search and year.
-const honourWidth = 45
-
-// honourBatch rows go in one INSERT (45 × 500 values: within the limits of
-// both engines).
-const honourBatch = 500
+// honourCopyColumns are the columns InsertHonours writes: honourColumns,
+// then sort_key, search and year.
+var honourCopyColumns = append(columnList(honourColumns), "sort_key", "search", "year")
 
 func scanHonour(row interface{ Scan(...any) error }, extra ...any) (*Honour, error) {
 	var (
@@ -93,24 +91,40 @@ func scanHonour(row interface{ Scan(...any) error }, extra ...any) (*Honour, err
 	return &h, nil
 }
 
-// InsertHonours adds honours to the register in multi-row INSERTs. An honour
-// for a (decision, ordinal) that already has one violates the table's
-// unique key: the transaction fails rather than duplicate it.
+// InsertHonours adds honours to the register in one bulk insert, and the
+// ACTIVE ones to its totals. An honour for a (decision, ordinal) that
+// already has one violates the table's unique key: the transaction fails
+// rather than duplicate it.
 func (tx *Tx) InsertHonours(ctx context.Context, hs []*Honour) error {
+	width := len(honourCopyColumns)
+	values := make([]any, 0, len(hs)*width) // one allocation for every row
 	rows := make([][]any, len(hs))
+	t := make(totals)
+	var on civil.Date
+	var onText string // the honours of a decision share their date: format it once
 	for i, h := range hs {
+		if h.ConferredOn != on || onText == "" {
+			on, onText = h.ConferredOn, dateText(h.ConferredOn)
+		}
+		if h.State == domain.HonourActive {
+			t.add(h.totalKey(), h.RewardVND, 1)
+		}
 		rc := h.Recipient
-		row := []any{h.ID, h.DecisionID, h.Ordinal, h.DecisionNumber, h.Authority, h.AwardCode, rc.Kind,
+		start := len(values)
+		values = append(values, h.ID, h.DecisionID, h.Ordinal, h.DecisionNumber, h.Authority, h.AwardCode, rc.Kind,
 			rc.FullName, rc.Gender, rc.BirthYear, rc.Position, rc.Unit, rc.CitizenIDMasked, rc.HeadName,
 			rc.Address, rc.Commune, rc.Key, boolInt(rc.Weak), h.RecipientName, h.Period.StartYear,
-			h.Period.EndYear, h.Achievements, dateText(h.ConferredOn), h.RewardVND, h.RewardNote,
-			h.CertificateNumber, h.Nomination, h.Movement, h.Province, h.ProvinceOriginal, h.RecipientUnit, h.State}
-		row = append(row, revokedColumns(h.Revoked)...)
-		row = append(row, micros(h.CreateTime), micros(h.UpdateTime), h.Version,
+			h.Period.EndYear, h.Achievements, onText, h.RewardVND, h.RewardNote,
+			h.CertificateNumber, h.Nomination, h.Movement, h.Province, h.ProvinceOriginal, h.RecipientUnit, h.State)
+		values = append(values, revokedColumns(h.Revoked)...)
+		values = append(values, micros(h.CreateTime), micros(h.UpdateTime), h.Version,
 			vnfold.SortKey(h.RecipientName), vnfold.Fold(h.RecipientName), h.ConferredOn.Year)
-		rows[i] = row
+		rows[i] = values[start:len(values):len(values)]
 	}
-	return tx.insertRows(ctx, "honours", honourColumns+", sort_key, search, year", honourWidth, honourBatch, rows)
+	if err := tx.tx.Copy(ctx, "honours", honourCopyColumns, rows); err != nil {
+		return err
+	}
+	return tx.addTotals(ctx, t)
 }
 
 // GetHonour returns an honour.
@@ -131,34 +145,89 @@ func (r reader) getHonour(ctx context.Context, id, lock string) (*Honour, error)
 	return h, nil
 }
 
-// RevokeHonour writes h's state and revocation; h was read at version
-// h.Version-1.
+// RevokeHonour writes the revocation of h, an ACTIVE honour read at version
+// h.Version-1 (h holds its new state), and takes it out of the totals.
 func (tx *Tx) RevokeHonour(ctx context.Context, h *Honour) error {
 	args := append([]any{h.ID, h.State, micros(h.UpdateTime), h.Version}, revokedColumns(h.Revoked)...)
-	args = append(args, h.Version-1)
+	args = append(args, h.Version-1, domain.HonourActive)
 	res, err := tx.tx.ExecContext(ctx, `UPDATE honours SET state=$2, update_time=$3, version=$4,
 		revoke_reason=$5, revoke_number=$6, revoke_signed_on=$7, revoke_signer_name=$8, revoke_signer_title=$9,
-		revoke_issuer=$10, revoke_time=$11 WHERE id=$1 AND version=$12`, args...)
-	return checkUpdated(res, err)
+		revoke_issuer=$10, revoke_time=$11 WHERE id=$1 AND version=$12 AND state=$13`, args...)
+	if err := checkUpdated(res, err); err != nil {
+		return err
+	}
+	t := make(totals)
+	t.add(h.totalKey(), h.RewardVND, -1)
+	return tx.addTotals(ctx, t)
 }
 
-// RevokeHonoursOf revokes every ACTIVE honour of decision id with r and
-// returns how many there were.
+// RevokeHonoursOf revokes every ACTIVE honour of decision id with r, takes
+// them out of the totals and returns how many there were.
 func (tx *Tx) RevokeHonoursOf(ctx context.Context, id string, r *Revoked) (int, error) {
 	args := append([]any{id, domain.HonourRevoked, micros(r.Time), domain.HonourActive}, revokedColumns(r)...)
-	res, err := tx.tx.ExecContext(ctx, `UPDATE honours SET state=$2, update_time=$3, version=version+1,
+	rows, err := tx.tx.QueryContext(ctx, `UPDATE honours SET state=$2, update_time=$3, version=version+1,
 		revoke_reason=$5, revoke_number=$6, revoke_signed_on=$7, revoke_signer_name=$8, revoke_signer_title=$9,
-		revoke_issuer=$10, revoke_time=$11 WHERE decision_id=$1 AND state=$4`, args...)
+		revoke_issuer=$10, revoke_time=$11 WHERE decision_id=$1 AND state=$4
+		RETURNING award_code, year, province, province_original, authority, kind, reward_vnd`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("revoke honours of %s: %w", id, err)
 	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	defer rows.Close()
+	t := make(totals)
+	n := 0
+	for rows.Next() {
+		var (
+			k   totalKey
+			vnd int64
+		)
+		if err := rows.Scan(&k.AwardCode, &k.Year, &k.Province, &k.ProvinceOriginal, &k.Authority, &k.Kind, &vnd); err != nil {
+			return 0, fmt.Errorf("revoke honours of %s: %w", id, err)
+		}
+		t.add(k, vnd, -1)
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("revoke honours of %s: %w", id, err)
+	}
+	if err := rows.Close(); err != nil {
+		return 0, err
+	}
+	return n, tx.addTotals(ctx, t)
 }
 
 // HeldAwards returns the ACTIVE honours of the recipients with keys, as the
 // money rule takes them (domain.Held).
+//
+// On PostgreSQL the keys go as one array and each is looked up on its own
+// through the recipient index alone, the state filtered after (OFFSET 0
+// keeps the planner from merging the two): on a register that has just
+// been loaded, before ANALYZE has seen it, a plain IN list of a thousand
+// keys is planned as a scan of the whole table, and "state = 1" inside the
+// lookup as a scan of a whole index, once per decision issued.
 func (r reader) HeldAwards(ctx context.Context, keys []string) ([]domain.Held, error) {
+	keys = slices.Compact(slices.Sorted(slices.Values(keys)))
+	scan := func(rows *sql.Rows, out []domain.Held) ([]domain.Held, error) {
+		defer rows.Close()
+		for rows.Next() {
+			var h domain.Held
+			if err := rows.Scan(&h.RecipientKey, &h.AwardCode, &h.Period.StartYear, &h.Period.EndYear, &h.AmountVND); err != nil {
+				return nil, err
+			}
+			out = append(out, h)
+		}
+		return out, rows.Err()
+	}
+	if r.dialect == sqlstore.Postgres {
+		rows, err := r.q.QueryContext(ctx, `SELECT h.recipient_key, h.award_code, h.period_start, h.period_end, h.reward_vnd
+			FROM unnest($1::text[]) AS k (key) CROSS JOIN LATERAL (
+				SELECT recipient_key, award_code, period_start, period_end, reward_vnd, state
+				FROM honours WHERE recipient_key = k.key OFFSET 0) AS h
+			WHERE h.state = $2`, keys, domain.HonourActive)
+		if err != nil {
+			return nil, fmt.Errorf("held awards: %w", err)
+		}
+		return scan(rows, nil)
+	}
 	var out []domain.Held
 	err := inChunks(keys, func(chunk []string) error {
 		var w sqlstore.Where
@@ -169,15 +238,8 @@ func (r reader) HeldAwards(ctx context.Context, keys []string) ([]domain.Held, e
 		if err != nil {
 			return fmt.Errorf("held awards: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var h domain.Held
-			if err := rows.Scan(&h.RecipientKey, &h.AwardCode, &h.Period.StartYear, &h.Period.EndYear, &h.AmountVND); err != nil {
-				return err
-			}
-			out = append(out, h)
-		}
-		return rows.Err()
+		out, err = scan(rows, out)
+		return err
 	})
 	return out, err
 }
@@ -362,6 +424,16 @@ const (
 	ByRecipientKind Dimension = "kind"
 )
 
+// StatsFilter selects the honours statistics count; the filters combine
+// with AND, as HonourFilter's of the same names.
+type StatsFilter struct {
+	AwardCode   string
+	Authorities []string
+	Provinces   []string
+	YearFrom    int
+	YearTo      int
+}
+
 // StatsRow is one group: the values of the dimensions asked (the others
 // are zero), the number of honours and the sum of their rewards.
 type StatsRow struct {
@@ -374,11 +446,12 @@ type StatsRow struct {
 	RewardVND     int64
 }
 
-// Statistics counts the ACTIVE honours f matches (its State is ignored)
-// and sums their rewards, grouped by dims, in SQL.
-func (r reader) Statistics(ctx context.Context, f HonourFilter, dims []Dimension) ([]StatsRow, error) {
-	f.State = domain.HonourActive
-	w := f.where()
+// Statistics counts the ACTIVE honours f matches and sums their rewards,
+// grouped by dims, from the register's running totals (honour_totals):
+// a few rows per authority and year, however large the register.
+func (r reader) Statistics(ctx context.Context, f StatsFilter, dims []Dimension) ([]StatsRow, error) {
+	w := HonourFilter{AwardCode: f.AwardCode, Authorities: f.Authorities, Provinces: f.Provinces,
+		YearFrom: f.YearFrom, YearTo: f.YearTo}.where()
 	cols := make([]string, len(dims))
 	for i, d := range dims {
 		switch d {
@@ -388,10 +461,12 @@ func (r reader) Statistics(ctx context.Context, f HonourFilter, dims []Dimension
 			return nil, fmt.Errorf("statistics: unknown dimension %q", d)
 		}
 	}
-	selectCols := strings.Join(append(cols, "COUNT(*)", "CAST(COALESCE(SUM(reward_vnd), 0) AS BIGINT)"), ", ")
-	query := `SELECT ` + selectCols + ` FROM honours` + w.SQL()
+	selectCols := strings.Join(append(cols, "CAST(COALESCE(SUM(honours), 0) AS BIGINT)",
+		"CAST(COALESCE(SUM(reward_vnd), 0) AS BIGINT)"), ", ")
+	query := `SELECT ` + selectCols + ` FROM honour_totals` + w.SQL()
 	if len(cols) > 0 {
-		query += ` GROUP BY ` + strings.Join(cols, ", ")
+		// A group whose honours were all revoked has a row of zeros.
+		query += ` GROUP BY ` + strings.Join(cols, ", ") + ` HAVING SUM(honours) > 0`
 	}
 	rows, err := r.q.QueryContext(ctx, query, w.Args...)
 	if err != nil {

@@ -68,7 +68,7 @@ func (s *Store) Now() time.Time { return s.now().Truncate(time.Microsecond) }
 // Tx is a transaction of Do: the reads of Store plus the writes.
 type Tx struct {
 	reader
-	tx  *sql.Tx
+	tx  *sqlstore.Tx
 	now time.Time
 }
 
@@ -85,7 +85,7 @@ func (s *Store) Do(ctx context.Context, op sqlstore.Op, fn func(tx *Tx) (resourc
 	if op.At.IsZero() {
 		op.At = now
 	}
-	return s.db.Do(ctx, op, func(sqlTx *sql.Tx) (string, []byte, error) {
+	return s.db.Do(ctx, op, func(sqlTx *sqlstore.Tx) (string, []byte, error) {
 		return fn(&Tx{reader: reader{sqlTx, s.db.Dialect}, tx: sqlTx, now: now})
 	})
 }
@@ -200,39 +200,13 @@ func notFound(err error, name string) error {
 	return err
 }
 
-// insertRows inserts rows into table with multi-row INSERT statements of at
-// most batch rows: one round trip per batch instead of per row.
-//
-// SQLite binds "$N" as a named parameter and looks each name up in a list,
-// which is quadratic in a statement of thousands of parameters (seconds for
-// a large decision); its anonymous "?" costs nothing, so SQLite gets those
-// here and PostgreSQL its "$N".
-func (tx *Tx) insertRows(ctx context.Context, table, columns string, width, batch int, rows [][]any) error {
-	anonymous := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
-	for start := 0; start < len(rows); start += batch {
-		end := min(start+batch, len(rows))
-		var b strings.Builder
-		b.WriteString("INSERT INTO " + table + " (" + columns + ") VALUES ")
-		args := make([]any, 0, (end-start)*width)
-		for i, row := range rows[start:end] {
-			if len(row) != width {
-				return fmt.Errorf("insert into %s: row has %d values, want %d", table, len(row), width)
-			}
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if tx.dialect == sqlstore.SQLite {
-				b.WriteString(anonymous)
-			} else {
-				b.WriteString("(" + sqlstore.Placeholders(len(args)+1, width) + ")")
-			}
-			args = append(args, row...)
-		}
-		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("insert into %s: %w", table, err)
-		}
+// columnList splits a comma-separated list of columns.
+func columnList(columns string) []string {
+	var out []string
+	for c := range strings.SplitSeq(columns, ",") {
+		out = append(out, strings.TrimSpace(c))
 	}
-	return nil
+	return out
 }
 
 // inChunks runs fn over ids in slices small enough for one IN list.

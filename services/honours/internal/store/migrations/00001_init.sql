@@ -64,8 +64,7 @@ CREATE TABLE decision_entries (
 CREATE INDEX decision_entries_recipient ON decision_entries (decision_id, recipient_key);
 
 -- The register. UNIQUE (decision_id, ordinal): one honour per entry, however
--- often an issue is retried or restarted; the foreign key ties each honour
--- to its entry.
+-- often an issue is retried or restarted. (00003 drops its foreign keys.)
 CREATE TABLE honours (
     id                  TEXT PRIMARY KEY,
     decision_id         TEXT NOT NULL REFERENCES decisions (id),
