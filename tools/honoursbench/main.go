@@ -20,6 +20,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -38,7 +40,7 @@ import (
 type options struct {
 	n, perDec, recipients, streams, batch int
 	seed                                  uint64
-	adminURL                              string
+	adminURL, cpuProfile, memProfile      string
 	keep                                  bool
 }
 
@@ -53,6 +55,8 @@ func main() {
 	fs.Uint64Var(&o.seed, "seed", 2025, "generator seed")
 	fs.StringVar(&o.adminURL, "postgres-url", os.Getenv("TDKT_TEST_POSTGRES_URL"), "PostgreSQL admin URL (default TDKT_TEST_POSTGRES_URL)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the bench database")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the import (the service runs in this process) to this file")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write heap profiles from before and after the import to this file and this file.base (compare with pprof -base)")
 	_ = fs.Parse(os.Args[1:])
 	if o.recipients == 0 {
 		o.recipients = max(o.n*3/10, len(provinces)*o.perDec*((o.n/o.perDec)/(len(provinces)*12)+1))
@@ -120,7 +124,11 @@ func run(ctx context.Context, o options) (err error) {
 		return fmt.Errorf("COPY baseline x%d: %w", o.streams, err)
 	}
 	r.rows = int(r.copy1.rows)
-	if err := importAll(ctx, client, reg, o, r); err != nil {
+	// The COPY rows are not needed any more: the import should not pay for
+	// the collector walking them.
+	reg.rows = nil
+	runtime.GC()
+	if err := profiled(o.cpuProfile, o.memProfile, func() error { return importAll(ctx, client, reg, o, r) }); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	db, err := pgx.Connect(ctx, dbURL)
@@ -230,6 +238,39 @@ func startBlocs(ctx context.Context, tel *telemetry.Telemetry) (string, func(), 
 		}
 	}
 	return addr, cleanup, nil
+}
+
+// profiled runs fn, under the CPU profiler when cpu is not empty, with heap
+// profiles written before (mem.base) and after (mem) when mem is not empty.
+func profiled(cpu, mem string, fn func() error) error {
+	if mem != "" {
+		if err := writeHeap(mem + ".base"); err != nil {
+			return err
+		}
+		defer func() { _ = writeHeap(mem) }()
+	}
+	if cpu == "" {
+		return fn()
+	}
+	f, err := os.Create(cpu)
+	if err != nil {
+		return err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	err = fn()
+	pprof.StopCPUProfile()
+	return joinErr(err, f.Close())
+}
+
+func writeHeap(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	return joinErr(pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
 }
 
 func joinErr(a, b error) error {
