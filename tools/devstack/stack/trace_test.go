@@ -49,33 +49,14 @@ func TestOneTraceAcrossTheSystem(t *testing.T) {
 			}})
 			require.NoError(t, err)
 
-			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, s.BaseURL+"/v1/units/bac-kan", nil)
-			require.NoError(t, err)
-			resp, err := http.DefaultClient.Do(req)
-			require.NoError(t, err)
-			require.NoError(t, resp.Body.Close())
-			require.Equal(t, http.StatusOK, resp.StatusCode)
+			const path = "/v1/units/bac-kan"
+			restOK(t, s.BaseURL, http.MethodGet, path, "")
 
 			// Server spans end after the response is written: wait for them.
 			require.EventuallyWithT(t, func(c *assert.CollectT) {
-				ended := spans.Ended()
-				root := find(ended, func(sp sdktrace.ReadOnlySpan) bool {
-					return sp.SpanKind() == trace.SpanKindServer && !sp.Parent().IsValid() &&
-						hasAttr(sp, semconv.URLPath("/v1/units/bac-kan"))
-				})
+				root, childOf := traceOf(spans.Ended(), path)
 				require.NotNil(c, root, "gateway HTTP server span")
 				require.Equal(c, "tdkt-gateway", service(root))
-				var inTrace []sdktrace.ReadOnlySpan
-				for _, sp := range ended {
-					if sp.SpanContext().TraceID() == root.SpanContext().TraceID() {
-						inTrace = append(inTrace, sp)
-					}
-				}
-				childOf := func(parent sdktrace.ReadOnlySpan, kind trace.SpanKind, name func(string) bool) sdktrace.ReadOnlySpan {
-					return find(inTrace, func(sp sdktrace.ReadOnlySpan) bool {
-						return sp.Parent().SpanID() == parent.SpanContext().SpanID() && sp.SpanKind() == kind && name(sp.Name())
-					})
-				}
 				getUnit := func(n string) bool { return n == "tdkt.blocs.v1.BlocsService/GetUnit" }
 				client := childOf(root, trace.SpanKindClient, getUnit)
 				require.NotNil(c, client, "gateway gRPC client span under the HTTP span")
@@ -96,6 +77,37 @@ func TestOneTraceAcrossTheSystem(t *testing.T) {
 			}, 10*time.Second, 20*time.Millisecond)
 		})
 	}
+}
+
+// restOK calls the gateway and requires 200 OK.
+func restOK(t *testing.T, baseURL, method, path, body string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, baseURL+path, strings.NewReader(body))
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+// traceOf finds the gateway's HTTP server span for path among ended (nil
+// when it has not ended) and returns it with a finder of the children of a
+// span in its trace.
+func traceOf(ended []sdktrace.ReadOnlySpan, path string) (root sdktrace.ReadOnlySpan,
+	childOf func(parent sdktrace.ReadOnlySpan, kind trace.SpanKind, name func(string) bool) sdktrace.ReadOnlySpan) {
+	root = find(ended, func(sp sdktrace.ReadOnlySpan) bool {
+		return sp.SpanKind() == trace.SpanKindServer && !sp.Parent().IsValid() && hasAttr(sp, semconv.URLPath(path))
+	})
+	childOf = func(parent sdktrace.ReadOnlySpan, kind trace.SpanKind, name func(string) bool) sdktrace.ReadOnlySpan {
+		if root == nil || parent == nil {
+			return nil
+		}
+		return find(ended, func(sp sdktrace.ReadOnlySpan) bool {
+			return sp.SpanContext().TraceID() == root.SpanContext().TraceID() &&
+				sp.Parent().SpanID() == parent.SpanContext().SpanID() && sp.SpanKind() == kind && name(sp.Name())
+		})
+	}
+	return root, childOf
 }
 
 func find(spans []sdktrace.ReadOnlySpan, match func(sdktrace.ReadOnlySpan) bool) sdktrace.ReadOnlySpan {
@@ -153,26 +165,11 @@ func TestIssueTraceAcrossTheSystem(t *testing.T) {
 	require.NoError(t, err)
 
 	const path = "/v1/decisions/qd-1:issue"
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.BaseURL+path,
-		strings.NewReader(`{"requestId":"3f2e1d0c-9b8a-4765-8432-10fedcba9876"}`))
-	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	require.NoError(t, resp.Body.Close())
-	require.Equal(t, http.StatusOK, resp.StatusCode)
+	restOK(t, s.BaseURL, http.MethodPost, path, `{"requestId":"3f2e1d0c-9b8a-4765-8432-10fedcba9876"}`)
 
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
-		ended := spans.Ended()
-		root := find(ended, func(sp sdktrace.ReadOnlySpan) bool {
-			return sp.SpanKind() == trace.SpanKindServer && !sp.Parent().IsValid() && hasAttr(sp, semconv.URLPath(path))
-		})
+		root, childOf := traceOf(spans.Ended(), path)
 		require.NotNil(c, root, "gateway HTTP server span")
-		childOf := func(parent sdktrace.ReadOnlySpan, kind trace.SpanKind, name func(string) bool) sdktrace.ReadOnlySpan {
-			return find(ended, func(sp sdktrace.ReadOnlySpan) bool {
-				return sp.SpanContext().TraceID() == root.SpanContext().TraceID() &&
-					sp.Parent().SpanID() == parent.SpanContext().SpanID() && sp.SpanKind() == kind && name(sp.Name())
-			})
-		}
 		is := func(want string) func(string) bool { return func(n string) bool { return n == want } }
 		const issue = "tdkt.honours.v1.HonoursService/IssueDecision"
 		client := childOf(root, trace.SpanKindClient, is(issue))
