@@ -205,7 +205,7 @@ func (tx *Tx) RevokeHonoursOf(ctx context.Context, id string, r *Revoked) (int, 
 // keys is planned as a scan of the whole table, and "state = 1" inside the
 // lookup as a scan of a whole index, once per decision issued.
 func (r reader) HeldAwards(ctx context.Context, keys []string) ([]domain.Held, error) {
-	keys = slices.Compact(slices.Sorted(slices.Values(keys)))
+	keys = distinct(keys)
 	scan := func(rows *sql.Rows, out []domain.Held) ([]domain.Held, error) {
 		defer rows.Close()
 		for rows.Next() {
@@ -218,11 +218,9 @@ func (r reader) HeldAwards(ctx context.Context, keys []string) ([]domain.Held, e
 		return out, rows.Err()
 	}
 	if r.dialect == sqlstore.Postgres {
-		rows, err := r.q.QueryContext(ctx, `SELECT h.recipient_key, h.award_code, h.period_start, h.period_end, h.reward_vnd
-			FROM unnest($1::text[]) AS k (key) CROSS JOIN LATERAL (
-				SELECT recipient_key, award_code, period_start, period_end, reward_vnd, state
-				FROM honours WHERE recipient_key = k.key OFFSET 0) AS h
-			WHERE h.state = $2`, keys, domain.HonourActive)
+		rows, err := r.q.QueryContext(ctx, `SELECT recipient_key, award_code, period_start, period_end, reward_vnd`+
+			perRecipient(`recipient_key, award_code, period_start, period_end, reward_vnd, state`)+
+			` WHERE state = $2`, keys, domain.HonourActive)
 		if err != nil {
 			return nil, fmt.Errorf("held awards: %w", err)
 		}
@@ -242,6 +240,21 @@ func (r reader) HeldAwards(ctx context.Context, keys []string) ([]domain.Held, e
 		return err
 	})
 	return out, err
+}
+
+// perRecipient is the FROM clause of a PostgreSQL query for cols of the
+// honours of the recipient keys in parameter $1, a text array without
+// duplicates: each key is looked up on its own through the recipient index
+// (OFFSET 0 keeps the planner from merging the lookups into one scan, or a
+// filter of the outer query into the lookup).
+func perRecipient(cols string) string {
+	return ` FROM unnest($1::text[]) AS k (key) CROSS JOIN LATERAL (SELECT ` + cols +
+		` FROM honours WHERE recipient_key = k.key OFFSET 0) AS h`
+}
+
+// distinct returns keys sorted, each once.
+func distinct(keys []string) []string {
+	return slices.Compact(slices.Sorted(slices.Values(keys)))
 }
 
 // HonourFilter selects honours; the filters combine with AND. A nil slice
@@ -390,13 +403,25 @@ func (r reader) AllHonours(ctx context.Context, f HonourFilter) iter.Seq2[*Honou
 // oldest first, then in decision and entry order; revoked ones too when
 // includeRevoked.
 func (r reader) HonoursOf(ctx context.Context, keys []string, includeRevoked bool) ([]*Honour, error) {
-	var w sqlstore.Where
-	w.In("recipient_key", keys...)
-	if !includeRevoked {
-		w.Add("state = ?", domain.HonourActive)
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	const order = ` ORDER BY conferred_on, decision_id, ordinal`
+	if r.dialect == sqlstore.Postgres { // see HeldAwards
+		query, args := `SELECT `+honourColumns+perRecipient(honourColumns), []any{distinct(keys)}
+		if !includeRevoked {
+			query, args = query+` WHERE state = $2`, append(args, domain.HonourActive)
+		}
+		rows, err = r.q.QueryContext(ctx, query+order, args...)
+	} else {
+		var w sqlstore.Where
+		w.In("recipient_key", keys...)
+		if !includeRevoked {
+			w.Add("state = ?", domain.HonourActive)
+		}
+		rows, err = r.q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL()+order, w.Args...)
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL()+
-		` ORDER BY conferred_on, decision_id, ordinal`, w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("honours of recipients: %w", err)
 	}
