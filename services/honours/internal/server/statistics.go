@@ -24,10 +24,11 @@ var dimensions = map[string]store.Dimension{
 }
 
 // GetStatistics counts the ACTIVE honours and sums their rewards, grouped
-// by the dimensions asked, from the register's running totals. Grouped by province, honours count under
-// the province that exists now (lineage); the province and authority
-// filters take in the units dissolved into the unit asked for. Results are
-// cached per filters and generation of the register (see registerChanged).
+// by the dimensions asked, from the register's running totals. Grouped by
+// province, honours count under the province that exists now (lineage);
+// the province and authority filters take in the units dissolved into the
+// unit asked for. Results are cached per filters and generation of the
+// register (see registerChanged).
 func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatisticsRequest) (*honoursv1.Statistics, error) {
 	var errs fieldErrors
 	var dims []store.Dimension

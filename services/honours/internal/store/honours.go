@@ -100,12 +100,7 @@ func (tx *Tx) InsertHonours(ctx context.Context, hs []*Honour) error {
 	values := make([]any, 0, len(hs)*width) // one allocation for every row
 	rows := make([][]any, len(hs))
 	t := make(totals)
-	var on civil.Date
-	var onText string // the honours of a decision share their date: format it once
 	for i, h := range hs {
-		if h.ConferredOn != on || onText == "" {
-			on, onText = h.ConferredOn, dateText(h.ConferredOn)
-		}
 		if h.State == domain.HonourActive {
 			t.add(h.totalKey(), h.RewardVND, 1)
 		}
@@ -114,7 +109,7 @@ func (tx *Tx) InsertHonours(ctx context.Context, hs []*Honour) error {
 		values = append(values, h.ID, h.DecisionID, h.Ordinal, h.DecisionNumber, h.Authority, h.AwardCode, rc.Kind,
 			rc.FullName, rc.Gender, rc.BirthYear, rc.Position, rc.Unit, rc.CitizenIDMasked, rc.HeadName,
 			rc.Address, rc.Commune, rc.Key, boolInt(rc.Weak), h.RecipientName, h.Period.StartYear,
-			h.Period.EndYear, h.Achievements, onText, h.RewardVND, h.RewardNote,
+			h.Period.EndYear, h.Achievements, dateText(h.ConferredOn), h.RewardVND, h.RewardNote,
 			h.CertificateNumber, h.Nomination, h.Movement, h.Province, h.ProvinceOriginal, h.RecipientUnit, h.State)
 		values = append(values, revokedColumns(h.Revoked)...)
 		values = append(values, micros(h.CreateTime), micros(h.UpdateTime), h.Version,
