@@ -63,9 +63,6 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	return nil
 }
 
-// Dialect is the engine the transaction runs on.
-func (tx *Tx) Dialect() Dialect { return tx.db.Dialect }
-
 // sqliteMaxParams is the most parameters one SQLite statement binds
 // (SQLITE_MAX_VARIABLE_NUMBER).
 const sqliteMaxParams = 32766
