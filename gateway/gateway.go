@@ -9,11 +9,8 @@ package gateway
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net/http"
-	"os"
-	"strconv"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
@@ -40,56 +37,16 @@ type Config struct {
 	MaxBodyBytes int64
 }
 
-// RegisterFlags registers the gateway's flags on fs, with defaults from the
-// TDKT_* environment. prefix ("" or e.g. "gateway.") lets several
-// components share one flag set.
-func (c *Config) RegisterFlags(fs *flag.FlagSet, prefix string) {
-	config.String(fs, &c.BlocsAddr, prefix+"blocs-addr", "TDKT_BLOCS_ADDR", "127.0.0.1:9101",
+// RegisterFlags registers the gateway's flags on f, with defaults from the
+// TDKT_* environment: -blocs-addr (TDKT_BLOCS_ADDR) and so on at the root,
+// -gateway.blocs-addr (TDKT_GATEWAY_BLOCS_ADDR) under Sub("gateway").
+func (c *Config) RegisterFlags(f config.Flags) {
+	f.String(&c.BlocsAddr, "blocs-addr", "127.0.0.1:9101",
 		"host:port of the blocs service's gRPC server")
-	config.String(fs, &c.HonoursAddr, prefix+"honours-addr", "TDKT_HONOURS_ADDR", "127.0.0.1:9104",
+	f.String(&c.HonoursAddr, "honours-addr", "127.0.0.1:9104",
 		"host:port of the honours service's gRPC server")
-	registerInt64(fs, &c.MaxBodyBytes, prefix+"http-max-body", "TDKT_HTTP_MAX_BODY", DefaultMaxBodyBytes,
+	f.Int64(&c.MaxBodyBytes, "http-max-body", DefaultMaxBodyBytes,
 		"largest request body accepted, in bytes; larger bodies get HTTP 413")
-}
-
-// registerInt64 defines an int64 flag through config.Int, which only knows
-// int. Once an invalid environment value is known, the flag is left as
-// config.Int made it, so that config.Parse reports the value; otherwise its
-// value is wrapped to keep *p in step with it.
-func registerInt64(fs *flag.FlagSet, p *int64, name, env string, def int64, usage string) {
-	n := new(int)
-	config.Int(fs, n, name, env, int(def), usage)
-	*p = int64(*n)
-	if s := os.Getenv(env); s != "" {
-		if _, err := strconv.ParseInt(s, 0, strconv.IntSize); err != nil {
-			return
-		}
-	}
-	f := fs.Lookup(name)
-	f.Value = &int64Value{inner: f.Value, n: n, p: p}
-}
-
-// int64Value copies the int of the flag.Value it wraps into an int64 on
-// every Set.
-type int64Value struct {
-	inner flag.Value
-	n     *int
-	p     *int64
-}
-
-func (v *int64Value) Set(s string) error {
-	if err := v.inner.Set(s); err != nil {
-		return err
-	}
-	*v.p = int64(*v.n)
-	return nil
-}
-
-func (v *int64Value) String() string {
-	if v == nil || v.inner == nil { // flag.PrintDefaults calls String on a zero value
-		return ""
-	}
-	return v.inner.String()
 }
 
 // backend is one gRPC service behind the gateway.

@@ -36,11 +36,11 @@ func TestConfigFlags(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "defaults", addr: "127.0.0.1:9101", honours: "127.0.0.1:9104", max: 1 << 20},
-		{name: "env", env: map[string]string{"TDKT_BLOCS_ADDR": "blocs:9101", "TDKT_HONOURS_ADDR": "honours:9104", "TDKT_HTTP_MAX_BODY": "2048"},
+		{name: "env", env: map[string]string{"TDKT_GW_BLOCS_ADDR": "blocs:9101", "TDKT_GW_HONOURS_ADDR": "honours:9104", "TDKT_GW_HTTP_MAX_BODY": "2048"},
 			addr: "blocs:9101", honours: "honours:9104", max: 2048},
-		{name: "flags win", env: map[string]string{"TDKT_HTTP_MAX_BODY": "2048", "TDKT_HONOURS_ADDR": "honours:9104"},
+		{name: "flags win", env: map[string]string{"TDKT_GW_HTTP_MAX_BODY": "2048", "TDKT_GW_HONOURS_ADDR": "honours:9104"},
 			args: []string{"-gw.http-max-body", "4096", "-gw.blocs-addr", "x:1", "-gw.honours-addr", "y:2"}, addr: "x:1", honours: "y:2", max: 4096},
-		{name: "invalid env", env: map[string]string{"TDKT_HTTP_MAX_BODY": "lots"}, wantErr: true},
+		{name: "invalid env", env: map[string]string{"TDKT_GW_HTTP_MAX_BODY": "lots"}, wantErr: true},
 		{name: "invalid flag", args: []string{"-gw.http-max-body", "lots"}, wantErr: true},
 	}
 	for _, tt := range tests {
@@ -51,7 +51,7 @@ func TestConfigFlags(t *testing.T) {
 			var c Config
 			fs := flag.NewFlagSet("test", flag.ContinueOnError)
 			fs.SetOutput(t.Output())
-			c.RegisterFlags(fs, "gw.")
+			c.RegisterFlags(config.NewFlags(fs).Sub("gw"))
 			err := config.Parse(fs, tt.args)
 			if tt.wantErr {
 				require.Error(t, err)

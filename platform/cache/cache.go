@@ -23,6 +23,7 @@ import (
 	"golang.org/x/sync/singleflight"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 )
 
@@ -43,6 +44,15 @@ type Config struct {
 	RedisDB       int
 	Prefix        string // prepended to every Redis key, e.g. "blocs:"
 	MemoryEntries int    // bound of the in-process cache (<= 0: DefaultMemoryEntries)
+}
+
+// RegisterFlags registers the Redis settings on f: -redis-addr,
+// -redis-password and -redis-db (TDKT_REDIS_ADDR, … at the root; under a
+// Sub, its prefix). Prefix and MemoryEntries are the service's to choose.
+func (c *Config) RegisterFlags(f config.Flags) {
+	f.String(&c.RedisAddr, "redis-addr", "", "Redis host:port for the cache; empty means an in-process cache")
+	f.String(&c.RedisPassword, "redis-password", "", "Redis password")
+	f.Int(&c.RedisDB, "redis-db", 0, "Redis database number")
 }
 
 // Open returns the cache cfg asks for, instrumented with tel (nil: no

@@ -4,6 +4,8 @@
 package civil
 
 import (
+	"cmp"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -82,11 +84,11 @@ func Parse(s string) (Date, error) {
 func (d Date) Compare(e Date) int {
 	switch {
 	case d.Year != e.Year:
-		return cmp(d.Year, e.Year)
+		return cmp.Compare(d.Year, e.Year)
 	case d.Month != e.Month:
-		return cmp(int(d.Month), int(e.Month))
+		return cmp.Compare(d.Month, e.Month)
 	default:
-		return cmp(d.Day, e.Day)
+		return cmp.Compare(d.Day, e.Day)
 	}
 }
 
@@ -119,12 +121,36 @@ func (d Date) Proto() *date.Date {
 	return &date.Date{Year: int32(d.Year), Month: int32(d.Month), Day: int32(d.Day)}
 }
 
-func cmp(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+// Value stores a Date as its ISO text (a TEXT column), the zero Date as
+// "": it implements driver.Valuer.
+func (d Date) Value() (driver.Value, error) {
+	if d.IsZero() {
+		return "", nil
 	}
-	return 0
+	return d.String(), nil
+}
+
+// Scan reads what Value stored: it implements sql.Scanner. NULL and ""
+// are the zero Date.
+func (d *Date) Scan(src any) error {
+	var s string
+	switch v := src.(type) {
+	case nil:
+	case string:
+		s = v
+	case []byte:
+		s = string(v)
+	default:
+		return fmt.Errorf("civil: cannot scan %T as a date", src)
+	}
+	if s == "" {
+		*d = Date{}
+		return nil
+	}
+	parsed, err := Parse(s)
+	if err != nil {
+		return err
+	}
+	*d = parsed
+	return nil
 }

@@ -33,23 +33,25 @@ type Options struct {
 	PrintConfig     bool
 }
 
-func (o *Options) registerFlags(fs *flag.FlagSet) {
-	config.String(fs, &o.LogFormat, "log-format", "TDKT_LOG_FORMAT", "json", "log format: json or text")
-	config.String(fs, &o.LogLevel, "log-level", "TDKT_LOG_LEVEL", "info", "minimum log level: debug, info, warn or error")
-	config.Duration(fs, &o.ShutdownTimeout, "shutdown-timeout", "TDKT_SHUTDOWN_TIMEOUT", 10*time.Second,
+func (o *Options) registerFlags(f config.Flags) {
+	f.String(&o.LogFormat, "log-format", "json", "log format: json or text")
+	f.String(&o.LogLevel, "log-level", "info", "minimum log level: debug, info, warn or error")
+	f.Duration(&o.ShutdownTimeout, "shutdown-timeout", 10*time.Second,
 		"how long work in flight may take to finish on SIGTERM")
-	fs.BoolVar(&o.PrintConfig, "print-config", false, "print the effective configuration and exit")
+	f.FlagSet().BoolVar(&o.PrintConfig, "print-config", false, "print the effective configuration and exit")
 }
 
 // Main runs the command name (e.g. "blocs"), whose spans and logs carry
 // serviceName (e.g. "tdkt-blocs"). registerFlags adds the command's own
-// flags; run does the work until ctx is cancelled by SIGINT or SIGTERM.
+// flags at the root of its flag set (-database-url, TDKT_DATABASE_URL);
+// run does the work until ctx is cancelled by SIGINT or SIGTERM.
 // Main exits the process: 2 for bad flags or environment, 1 when run fails.
-func Main(name, serviceName string, registerFlags func(fs *flag.FlagSet), run func(ctx context.Context, tel *telemetry.Telemetry, opts Options) error) {
+func Main(name, serviceName string, registerFlags func(f config.Flags), run func(ctx context.Context, tel *telemetry.Telemetry, opts Options) error) {
 	var opts Options
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	registerFlags(fs)
-	opts.registerFlags(fs)
+	root := config.NewFlags(fs)
+	registerFlags(root)
+	opts.registerFlags(root)
 	if err := config.Parse(fs, os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return
@@ -152,19 +154,26 @@ type Service interface {
 	Close() error
 }
 
-// ServiceMain runs a gRPC service command: its own flags (registerFlags),
-// plus -grpc-addr (TDKT_GRPC_ADDR, default grpcAddr) and -metrics-addr
-// (TDKT_METRICS_ADDR, off by default). start builds the service; hint says
-// which settings to check when it fails.
-func ServiceMain(name, grpcAddr string, registerFlags func(fs *flag.FlagSet), start func(ctx context.Context, tel *telemetry.Telemetry) (Service, error), hint string) {
-	var metricsAddr string
-	Main(name, "tdkt-"+name, func(fs *flag.FlagSet) {
-		registerFlags(fs)
-		config.String(fs, &grpcAddr, "grpc-addr", "TDKT_GRPC_ADDR", grpcAddr, "host:port to serve gRPC on")
-		config.String(fs, &metricsAddr, "metrics-addr", "TDKT_METRICS_ADDR", "",
+// ServiceMain runs a gRPC service command: the flags of the service's
+// Config (its RegisterFlags), plus -grpc-addr (TDKT_GRPC_ADDR, default
+// grpcAddr) and -metrics-addr (TDKT_METRICS_ADDR, off by default). newService
+// builds the service from its Config (the service's seam, such as
+// blocs.New); hint says which settings to check when that fails.
+func ServiceMain[C any, PC interface {
+	*C
+	RegisterFlags(config.Flags)
+}, S Service](name, grpcAddr string, newService func(context.Context, C, *telemetry.Telemetry) (S, error), hint string) {
+	var (
+		cfg         C
+		metricsAddr string
+	)
+	Main(name, "tdkt-"+name, func(f config.Flags) {
+		PC(&cfg).RegisterFlags(f)
+		f.String(&grpcAddr, "grpc-addr", grpcAddr, "host:port to serve gRPC on")
+		f.String(&metricsAddr, "metrics-addr", "",
 			"host:port to serve Prometheus /metrics on; empty means no metrics endpoint")
 	}, func(ctx context.Context, tel *telemetry.Telemetry, opts Options) (err error) {
-		svc, err := start(ctx, tel)
+		svc, err := newService(ctx, cfg, tel)
 		if err != nil {
 			return fmt.Errorf("%w (%s)", err, hint)
 		}

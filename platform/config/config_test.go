@@ -189,3 +189,167 @@ func TestDump(t *testing.T) {
 	require.NotContains(t, b.String(), "s3cr")
 	require.NotContains(t, b.String(), "hunter2")
 }
+
+// component is a component's configuration registered through Flags, as
+// services do.
+type component struct {
+	DatabaseURL string
+	MaxBody     int64
+	Redis       redisConfig
+}
+
+// redisConfig is a part that registers its own flags.
+type redisConfig struct {
+	Addr     string
+	Password string
+}
+
+func (c *redisConfig) registerFlags(f config.Flags) {
+	f.String(&c.Addr, "redis-addr", "", "redis host:port")
+	f.String(&c.Password, "redis-password", "", "redis password")
+}
+
+func (c *component) registerFlags(f config.Flags) {
+	f.String(&c.DatabaseURL, "database-url", "sqlite::memory:", "database")
+	f.Int64(&c.MaxBody, "max-body", 1<<20, "largest body")
+	c.Redis.registerFlags(f)
+}
+
+func TestNames(t *testing.T) {
+	root := config.NewFlags(newFlagSet())
+	tests := []struct {
+		f          config.Flags
+		name, env  string
+		wantPrefix string
+	}{
+		{root, "database-url", "TDKT_DATABASE_URL", ""},
+		{root.Sub("honours"), "honours.database-url", "TDKT_HONOURS_DATABASE_URL", "honours."},
+		{root.Sub("gateway"), "gateway.http-max-body", "TDKT_GATEWAY_HTTP_MAX_BODY", "gateway."},
+		{root.Sub("a").Sub("b-c"), "a.b-c.x", "TDKT_A_B_C_X", "a.b-c."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			short := strings.TrimPrefix(tt.name, tt.wantPrefix)
+			require.Equal(t, tt.name, tt.f.Name(short))
+			require.Equal(t, tt.env, tt.f.Env(short))
+		})
+	}
+}
+
+func TestPrefixAppliesToFlagsAndEnv(t *testing.T) {
+	t.Setenv("TDKT_DATABASE_URL", "sqlite:root.db")
+	t.Setenv("TDKT_HONOURS_DATABASE_URL", "postgres://u:p@h/honours")
+	t.Setenv("TDKT_HONOURS_REDIS_ADDR", "redis:6379")
+	t.Setenv("TDKT_BLOCS_MAX_BODY", "4096")
+
+	fs := newFlagSet()
+	root := config.NewFlags(fs)
+	var top, blocs, honours component
+	top.registerFlags(root)
+	blocs.registerFlags(root.Sub("blocs"))
+	honours.registerFlags(root.Sub("honours"))
+
+	for _, name := range []string{"database-url", "blocs.database-url", "honours.database-url", "honours.redis-password", "blocs.max-body"} {
+		require.NotNil(t, fs.Lookup(name), name)
+	}
+	require.Contains(t, fs.Lookup("honours.database-url").Usage, "(env TDKT_HONOURS_DATABASE_URL)")
+
+	require.NoError(t, config.Parse(fs, []string{"-blocs.database-url", "sqlite:blocs.db", "-honours.redis-password", "pw"}))
+	require.Equal(t, component{DatabaseURL: "sqlite:root.db", MaxBody: 1 << 20}, top)
+	require.Equal(t, component{DatabaseURL: "sqlite:blocs.db", MaxBody: 4096}, blocs)
+	require.Equal(t, component{DatabaseURL: "postgres://u:p@h/honours", MaxBody: 1 << 20,
+		Redis: redisConfig{Addr: "redis:6379", Password: "pw"}}, honours)
+
+	var b strings.Builder
+	config.Dump(fs, &b)
+	require.Contains(t, b.String(), "honours.database-url=postgres://u:xxxxx@h/honours\n")
+	require.Contains(t, b.String(), "honours.redis-password=xxxxx\n")
+	require.NotContains(t, b.String(), "pw")
+}
+
+func TestInt64(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     string
+		args    []string
+		want    int64
+		wantErr string
+	}{
+		{name: "default", want: 1 << 20},
+		{name: "env beyond 32 bits", env: "8589934592", want: 1 << 33},
+		{name: "env hex", env: "0x400", want: 1024},
+		{name: "flag wins", env: "2048", args: []string{"-x.max-body", "-5"}, want: -5},
+		{name: "invalid env", env: "lots", wantErr: `invalid value "lots" for environment variable TDKT_X_MAX_BODY (flag -x.max-body): invalid syntax`},
+		{name: "env out of range", env: "9223372036854775808", wantErr: "TDKT_X_MAX_BODY (flag -x.max-body): value out of range"},
+		{name: "invalid flag", args: []string{"-x.max-body", "1.5"}, wantErr: "-x.max-body"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("TDKT_X_MAX_BODY", tt.env)
+			fs := newFlagSet()
+			var c component
+			c.registerFlags(config.NewFlags(fs).Sub("x"))
+			err := config.Parse(fs, tt.args)
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, c.MaxBody)
+			require.Equal(t, tt.want, fs.Lookup("x.max-body").Value.(flag.Getter).Get())
+		})
+	}
+}
+
+func TestInvalidEnvUnderPrefix(t *testing.T) {
+	t.Setenv("TDKT_MAX_BODY", "invalid, but only the root reads it")
+	t.Setenv("TDKT_GATEWAY_MAX_BODY", "big")
+	t.Setenv("TDKT_GATEWAY_SUB_MAX_BODY", "0x")
+
+	fs := newFlagSet()
+	var gw, sub component
+	root := config.NewFlags(fs)
+	gw.registerFlags(root.Sub("gateway"))
+	sub.registerFlags(root.Sub("gateway").Sub("sub"))
+	err := config.Parse(fs, []string{"-gateway.max-body", "10"})
+	require.Error(t, err)
+	msg := err.Error()
+	require.Contains(t, msg, `invalid value "big" for environment variable TDKT_GATEWAY_MAX_BODY (flag -gateway.max-body)`)
+	require.Contains(t, msg, `invalid value "0x" for environment variable TDKT_GATEWAY_SUB_MAX_BODY (flag -gateway.sub.max-body)`)
+	require.NotContains(t, msg, "TDKT_MAX_BODY")
+	require.Equal(t, int64(10), gw.MaxBody)
+	require.Equal(t, int64(1<<20), sub.MaxBody)
+}
+
+func TestIsSet(t *testing.T) {
+	t.Setenv("TDKT_BLOCS_DATABASE_URL", "sqlite:env.db")
+	t.Setenv("TDKT_BLOCS_REDIS_ADDR", "")       // empty counts as unset
+	t.Setenv("TDKT_HONOURS_MAX_BODY", "plenty") // invalid is not set
+	fs := newFlagSet()
+	root := config.NewFlags(fs)
+	var blocs, honours component
+	blocs.registerFlags(root.Sub("blocs"))
+	honours.registerFlags(root.Sub("honours"))
+	var plain string
+	fs.StringVar(&plain, "plain", "", "a standard flag")
+	_ = config.Parse(fs, []string{"-honours.database-url", "sqlite:flag.db", "-plain", "x"})
+
+	b, h := root.Sub("blocs"), root.Sub("honours")
+	require.True(t, b.IsSet("database-url"), "from env")
+	require.True(t, h.IsSet("database-url"), "from flag")
+	require.True(t, root.IsSet("plain"), "a standard flag given")
+	require.False(t, b.IsSet("redis-addr"))
+	require.False(t, b.IsSet("max-body"))
+	require.False(t, h.IsSet("max-body"))
+	require.Panics(t, func() { root.IsSet("database-url") })
+}
+
+func TestTwoFlagsReadingOneVariablePanic(t *testing.T) {
+	fs := newFlagSet()
+	root := config.NewFlags(fs)
+	var a, b string
+	root.Sub("blocs").String(&a, "addr", "", "")
+	require.PanicsWithValue(t, "config: flags -blocs.addr and -blocs-addr both read TDKT_BLOCS_ADDR", func() {
+		root.String(&b, "blocs-addr", "", "")
+	})
+}

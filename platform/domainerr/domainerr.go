@@ -78,3 +78,24 @@ func (e *ExistsError) Error() string { return e.Name + " already exists" }
 // ErrStaleEtag reports a change against an outdated etag, or a row changed
 // by someone else since it was read.
 var ErrStaleEtag = errors.New("etag does not match the current state")
+
+// ErrRequestReused reports a request id already used by a request with
+// another method or other content.
+var ErrRequestReused = errors.New("request id already used by a different request")
+
+// UnavailableError says a service this one depends on could not answer
+// (down, overloaded or too slow): the call may succeed later. Service is
+// its short name ("blocs"); Cause, for the log, is never shown to clients.
+type UnavailableError struct {
+	Service string
+	Cause   error
+}
+
+func (e *UnavailableError) Error() string {
+	if e.Cause == nil {
+		return "the " + e.Service + " service is unavailable"
+	}
+	return "the " + e.Service + " service is unavailable: " + e.Cause.Error()
+}
+
+func (e *UnavailableError) Unwrap() error { return e.Cause }

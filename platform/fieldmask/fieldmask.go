@@ -25,31 +25,28 @@ func (e *Error) Error() string { return fmt.Sprintf("update mask path %q: %s", e
 // body); any other path outside updatable is an *Error. dst and src must be
 // the same message type.
 func Apply(dst, src proto.Message, mask *fieldmaskpb.FieldMask, updatable []string) error {
-	paths := make([]string, len(mask.GetPaths()))
-	for i, p := range mask.GetPaths() {
-		paths[i] = snake(p)
-	}
-	if len(paths) == 0 || (len(paths) == 1 && paths[0] == "*") {
-		paths = updatable
-	}
 	d, s := dst.ProtoReflect(), src.ProtoReflect()
 	if d.Descriptor().FullName() != s.Descriptor().FullName() {
 		return fmt.Errorf("fieldmask: %s and %s differ", d.Descriptor().FullName(), s.Descriptor().FullName())
 	}
 	fields := d.Descriptor().Fields()
+	paths := mask.GetPaths()
+	if len(paths) == 0 || (len(paths) == 1 && paths[0] == "*") {
+		paths = updatable
+	}
 	for _, p := range paths {
 		if p == "*" {
 			return &Error{Path: p, Reason: `"*" must be the only path`}
 		}
-		if fd := fields.ByName(protoreflect.Name(p)); fd != nil && ignored(fd) {
-			continue
-		}
-		if !slices.Contains(updatable, p) {
-			return &Error{Path: p, Reason: "not an updatable field"}
-		}
 		fd := fields.ByName(protoreflect.Name(p))
 		if fd == nil {
-			return fmt.Errorf("fieldmask: %s has no field %q", d.Descriptor().FullName(), p)
+			fd = fields.ByJSONName(p)
+		}
+		if fd != nil && ignored(fd) {
+			continue
+		}
+		if fd == nil || !slices.Contains(updatable, string(fd.Name())) {
+			return &Error{Path: p, Reason: "not an updatable field"}
 		}
 		if s.Has(fd) {
 			d.Set(fd, s.Get(fd))
@@ -58,21 +55,6 @@ func Apply(dst, src proto.Message, mask *fieldmaskpb.FieldMask, updatable []stri
 		}
 	}
 	return nil
-}
-
-// snake turns a JSON name (displayName) into the proto name (display_name);
-// proto names pass through unchanged.
-func snake(p string) string {
-	var b []byte
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if 'A' <= c && c <= 'Z' {
-			b = append(b, '_', c+'a'-'A')
-			continue
-		}
-		b = append(b, c)
-	}
-	return string(b)
 }
 
 // ignored reports whether a mask path names a field that updates never set.

@@ -177,7 +177,7 @@ func invalidUTF8Path(b []byte, md protoreflect.MessageDescriptor, depth int) (st
 		}
 		b = b[n:]
 
-		name := rpcerr.JSONPath(string(fd.Name()))
+		name := fd.JSONName()
 		index := seen[num]
 		seen[num]++
 		switch {

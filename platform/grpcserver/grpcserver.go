@@ -77,7 +77,7 @@ func New(o Options) (*Server, error) {
 	}
 
 	tel := o.Telemetry
-	ic := interceptors{logger: tel.Logger, validator: validator}
+	ic := interceptors{logger: requestIDLogger(tel.Logger), validator: validator}
 	g := grpc.NewServer(
 		grpc.StatsHandler(otelgrpc.NewServerHandler(
 			otelgrpc.WithTracerProvider(tel.TracerProvider),
@@ -95,10 +95,13 @@ func New(o Options) (*Server, error) {
 			Time:    time.Minute,
 			Timeout: 20 * time.Second,
 		}),
-		// Outermost first: recovery also catches panics in the others, and
-		// sits outside the error logger so a panic is logged once, with stack.
-		grpc.ChainUnaryInterceptor(ic.recoverUnary, ic.logUnary, ic.validateUnary),
-		grpc.ChainStreamInterceptor(ic.recoverStream, ic.logStream, ic.validateStream),
+		// Outermost first: the request id is in the context of every log
+		// line; recovery also catches panics in the others, and sits outside
+		// the error logger so a panic is logged once, with stack; retry
+		// pushback sees the status the error logger maps; If-Match fills the
+		// etag before validation.
+		grpc.ChainUnaryInterceptor(requestIDUnary, ic.recoverUnary, pushbackUnary, ic.logUnary, ifMatchUnary, ic.validateUnary),
+		grpc.ChainStreamInterceptor(requestIDStream, ic.recoverStream, pushbackStream, ic.logStream, ifMatchStream, ic.validateStream),
 	)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(g, hs)

@@ -47,9 +47,11 @@ func (ic interceptors) recover(ctx context.Context, method string, err *error) {
 	*err = rpcerr.Internal()
 }
 
-// logUnary logs every call at debug level and server errors (codes Internal
-// and Unknown, which includes plain errors) at error level with their cause;
-// the client then gets rpcerr.Internal() and nothing of the cause.
+// logUnary maps the handler's error to the status the client sees
+// (rpcerr.FromDomain: handlers return domain errors as they are), logs
+// every call at debug level and server errors (codes Internal and Unknown,
+// which includes every error nothing maps) at error level with their
+// cause; the client then gets rpcerr.Internal() and nothing of the cause.
 func (ic interceptors) logUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 	start := time.Now()
 	resp, err := handler(ctx, req)
@@ -58,12 +60,16 @@ func (ic interceptors) logUnary(ctx context.Context, req any, info *grpc.UnarySe
 
 func (ic interceptors) logStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 	start := time.Now()
-	err := handler(srv, ss)
+	err := handler(srv, loggingStream{ServerStream: ss, ctx: withLogger(ss.Context(), ic.logger)})
 	return ic.finish(ss.Context(), info.FullMethod, start, err)
 }
 
 func (ic interceptors) finish(ctx context.Context, method string, start time.Time, err error) error {
+	cause := err
 	err = contextStatus(err)
+	if st, ok := rpcerr.FromDomain(err); ok {
+		err = st
+	}
 	code := status.Code(err)
 	attrs := []slog.Attr{
 		slog.String("rpc.method", method),
@@ -72,13 +78,26 @@ func (ic interceptors) finish(ctx context.Context, method string, start time.Tim
 	}
 	switch code {
 	case codes.Internal, codes.Unknown:
-		ic.logger.LogAttrs(ctx, slog.LevelError, "gRPC call failed", append(attrs, slog.String("error", err.Error()))...)
+		ic.logger.LogAttrs(ctx, slog.LevelError, "gRPC call failed", append(attrs, slog.String("error", cause.Error()))...)
 		return rpcerr.Internal()
+	case codes.Unavailable:
+		// A dependency is down: worth a line, since the client sees only
+		// that it may retry.
+		ic.logger.LogAttrs(ctx, slog.LevelWarn, "gRPC call failed", append(attrs, slog.String("error", cause.Error()))...)
+		return err
 	default:
 		ic.logger.LogAttrs(ctx, slog.LevelDebug, "gRPC call", attrs...)
 		return err
 	}
 }
+
+// loggingStream carries the server's logger in its context.
+type loggingStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s loggingStream) Context() context.Context { return s.ctx }
 
 // contextStatus gives a bare context error the matching status code
 // (Canceled, DeadlineExceeded) instead of Unknown.
@@ -135,7 +154,7 @@ func (ic interceptors) validate(m any) error {
 	if err == nil {
 		return nil
 	}
-	if st, ok := rpcerr.FromValidation(err); ok {
+	if st, ok := rpcerr.FromValidation(err, msg.ProtoReflect().Descriptor()); ok {
 		return st
 	}
 	return fmt.Errorf("validate %s: %w", msg.ProtoReflect().Descriptor().FullName(), err)

@@ -1,18 +1,22 @@
 // Package idempotency makes state-changing RPCs safe to retry (api.md,
 // "Retries"): Fingerprint derives a request's request_id and a hash of the
-// rest of it, and Run executes a mutation through a store's idempotent
-// transaction (sqlstore.DB.Do), so that a retry with the same request_id
-// gets the first response and changes nothing, and the same id with
-// another request is sqlstore.ErrRequestReused.
+// rest of it, and Mutate executes a mutation through a store's idempotent,
+// audited transaction (sqlstore.Store.Do), so that a retry with the same
+// request_id gets the first response and changes nothing, and the same id
+// with another request is domainerr.ErrRequestReused.
 package idempotency
 
 import (
 	"context"
 	"crypto/sha256"
+	"strings"
+
+	"google.golang.org/grpc"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/tdkt-vn/tdkt/platform/grpcserver"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 )
 
@@ -52,18 +56,20 @@ func Fingerprint(req proto.Message) (requestID string, sum []byte, err error) {
 // zero.
 type Do[Tx any] func(ctx context.Context, op sqlstore.Op, fn func(tx Tx) (resource string, response []byte, err error)) ([]byte, error)
 
-// Run runs fn as one transaction of do, keyed by req's request_id, and
-// decodes the response into resp. fn returns the response message; its
-// name field, when it has one, is the resource of the audit entry. On a
-// retry fn does not run and resp is the first response. Errors are fn's,
-// do's and sqlstore.ErrRequestReused, unmapped: the caller turns them into
-// statuses.
-func Run[Tx any](ctx context.Context, do Do[Tx], method, caller string, req, resp proto.Message, fn func(tx Tx) (proto.Message, error)) error {
+// Mutate is how every state-changing RPC writes: it runs fn as one
+// transaction of do, keyed by req's request_id, audited with the gRPC
+// method of ctx and its caller (grpcserver.Caller), and decodes the
+// response into resp. fn returns the response message; its name field,
+// when it has one, is the resource of the audit entry. On a retry fn does
+// not run and resp is the first response. Errors are fn's, do's and
+// domainerr.ErrRequestReused, returned as they are: the server's
+// interceptor maps them to statuses.
+func Mutate[Tx any](ctx context.Context, do Do[Tx], req, resp proto.Message, fn func(tx Tx) (proto.Message, error)) error {
 	requestID, fp, err := Fingerprint(req)
 	if err != nil {
 		return err
 	}
-	op := sqlstore.Op{Method: method, RequestID: requestID, Fingerprint: fp, Caller: caller}
+	op := sqlstore.Op{Method: method(ctx, req), RequestID: requestID, Fingerprint: fp, Caller: grpcserver.Caller(ctx)}
 	out, err := do(ctx, op, func(tx Tx) (string, []byte, error) {
 		m, err := fn(tx)
 		if err != nil {
@@ -76,6 +82,16 @@ func Run[Tx any](ctx context.Context, do Do[Tx], method, caller string, req, res
 		return err
 	}
 	return proto.Unmarshal(out, resp)
+}
+
+// method is the short name of the RPC being served ("CreateUnit"), which
+// keys saved requests and names the audit entry; outside a gRPC call, the
+// request message's name.
+func method(ctx context.Context, req proto.Message) string {
+	if full, ok := grpc.Method(ctx); ok {
+		return full[strings.LastIndexByte(full, '/')+1:]
+	}
+	return string(req.ProtoReflect().Descriptor().Name())
 }
 
 // ResourceName returns the name field of a resource message, or "".

@@ -99,15 +99,15 @@ func TestRun(t *testing.T) {
 	}
 	for range 2 {
 		resp := new(wrapperspb.Int64Value)
-		require.NoError(t, idempotency.Run(ctx, db.Do, "Create", "tester", newRequest(md, "x", "r1"), resp, mutation))
+		require.NoError(t, idempotency.Mutate(ctx, db.Do, newRequest(md, "x", "r1"), resp, mutation))
 		require.EqualValues(t, 1, resp.GetValue(), "a retry gets the first response")
 	}
 	require.Equal(t, 1, runs)
-	err = idempotency.Run(ctx, db.Do, "Create", "tester", newRequest(md, "other", "r1"), new(wrapperspb.Int64Value), mutation)
+	err = idempotency.Mutate(ctx, db.Do, newRequest(md, "other", "r1"), new(wrapperspb.Int64Value), mutation)
 	require.ErrorIs(t, err, sqlstore.ErrRequestReused)
 
 	resp := new(wrapperspb.Int64Value)
-	require.NoError(t, idempotency.Run(ctx, db.Do, "Create", "tester", newRequest(md, "x", ""), resp, mutation))
+	require.NoError(t, idempotency.Mutate(ctx, db.Do, newRequest(md, "x", ""), resp, mutation))
 	require.EqualValues(t, 2, resp.GetValue(), "no request id: the mutation runs")
 
 	require.Equal(t, "units/a", idempotency.ResourceName(newRequest(md, "units/a", "")))

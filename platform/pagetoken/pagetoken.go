@@ -6,9 +6,9 @@
 //
 //	base64url( version || uvarint(len(scope)) || scope || JSON(cursor) || HMAC-SHA256(key, payload) )
 //
-// The scope is a fingerprint of the list request's other fields (filters,
-// order, parent), built with Scope, so that a token minted for one query
-// cannot be replayed against another. Decode rejects every forged, altered,
+// The scope is a fingerprint of the list request's other fields (parent,
+// filters, order), built from the request message itself with ScopeOf, so
+// that a token minted for one query cannot be replayed against another. Decode rejects every forged, altered,
 // truncated or foreign token with ErrInvalidToken, which servers report as
 // InvalidArgument without further detail.
 //
@@ -72,10 +72,10 @@ func Size(requested int32) (int, error) {
 	}
 }
 
-// Scope returns a short fingerprint of parts, for use as the scope of
-// Encode and Decode. Pass every request field that shapes the result set
-// other than page_size and page_token, in a fixed order. Parts are length
-// prefixed, so ("ab", "c") and ("a", "bc") give different scopes.
+// Scope returns a short fingerprint of parts. Parts are length prefixed,
+// so ("ab", "c") and ("a", "bc") give different fingerprints. For the scope
+// of a list request use ScopeOf, which leaves no field out; Scope suits
+// keys built from values a caller has already normalized.
 func Scope(parts ...string) string {
 	h := sha256.New()
 	var n [binary.MaxVarintLen64]byte

@@ -9,13 +9,12 @@ import (
 
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
-	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 )
 
 // FromDomain maps the errors of package domainerr, a bad page size or
-// token, a reused request id and a context's end to the status a client sees. It reports false for any
-// other error, which the service maps itself or leaves to the server's
-// interceptor (logged once, answered Internal).
+// token and a context's end to the status a client sees; a status error is
+// returned as it is. It reports false for any other error: a fault of ours,
+// which the server's interceptor logs once and answers Internal.
 func FromDomain(err error) (error, bool) {
 	var (
 		fields   domainerr.FieldErrors
@@ -23,10 +22,13 @@ func FromDomain(err error) (error, bool) {
 		rule     *domainerr.RuleError
 		notFound *domainerr.NotFoundError
 		exists   *domainerr.ExistsError
+		down     *domainerr.UnavailableError
 	)
 	switch {
 	case err == nil:
 		return nil, true
+	case isStatus(err):
+		return err, true
 	case errors.As(err, &fields):
 		vs := make([]FieldViolation, len(fields))
 		for i, f := range fields {
@@ -47,7 +49,9 @@ func FromDomain(err error) (error, bool) {
 		return BadField("pageSize", "must not be negative"), true
 	case errors.Is(err, pagetoken.ErrInvalidToken):
 		return BadField("pageToken", "is not a token this list issued for these filters"), true
-	case errors.Is(err, sqlstore.ErrRequestReused):
+	case errors.As(err, &down):
+		return Unavailable("DEPENDENCY_UNAVAILABLE", "the "+down.Service+" service is unavailable; retry later"), true
+	case errors.Is(err, domainerr.ErrRequestReused):
 		return AlreadyExists("REQUEST_ID_REUSED", "", "request_id was already used for a different request"), true
 	case errors.Is(err, context.Canceled):
 		return status.Error(codes.Canceled, "request canceled"), true
@@ -55,4 +59,11 @@ func FromDomain(err error) (error, bool) {
 		return status.Error(codes.DeadlineExceeded, "deadline exceeded"), true
 	}
 	return nil, false
+}
+
+// isStatus reports whether err is a gRPC status error itself (not one
+// wrapped in a plain error, which is a fault to log).
+func isStatus(err error) bool {
+	_, ok := err.(interface{ GRPCStatus() *status.Status })
+	return ok
 }

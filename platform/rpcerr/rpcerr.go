@@ -13,7 +13,6 @@ package rpcerr
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
@@ -23,6 +22,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/protoadapt"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // Domain is the ErrorInfo.domain of every error built here.
@@ -160,12 +160,10 @@ func Internal() error {
 
 // FromValidation converts a *protovalidate.ValidationError in err's chain
 // into InvalidArgument, one FieldViolation per rule violation, with fields
-// named by their JSON path and described by the rule's message. It returns
-// (nil, false) when err holds no validation error.
-//
-// Field names use protobuf's default JSON names (lowerCamelCase); a custom
-// json_name option is not consulted.
-func FromValidation(err error) (error, bool) {
+// named by their JSON path (the JSON names of md, the validated message's
+// descriptor, and of the messages below it) and described by the rule's
+// message. It returns (nil, false) when err holds no validation error.
+func FromValidation(err error, md protoreflect.MessageDescriptor) (error, bool) {
 	verr, ok := errors.AsType[*protovalidate.ValidationError](err)
 	if !ok || verr == nil {
 		return nil, false
@@ -176,7 +174,7 @@ func FromValidation(err error) (error, bool) {
 			continue
 		}
 		violations = append(violations, FieldViolation{
-			Field:       jsonFieldPath(v.Proto.GetField()),
+			Field:       jsonFieldPath(v.Proto.GetField(), md),
 			Description: description(v.Proto),
 		})
 	}
@@ -184,14 +182,32 @@ func FromValidation(err error) (error, bool) {
 }
 
 // jsonFieldPath renders path as protovalidate.FieldPathString does, with
-// each field name in its JSON spelling.
-func jsonFieldPath(path *validate.FieldPath) string {
+// each field named by its JSON name, found by walking md along the path;
+// a field the walk cannot find (an extension) keeps its name.
+func jsonFieldPath(path *validate.FieldPath, md protoreflect.MessageDescriptor) string {
 	if path == nil {
 		return ""
 	}
 	path = proto.CloneOf(path)
 	for _, e := range path.GetElements() {
-		e.SetFieldName(jsonName(e.GetFieldName()))
+		var fd protoreflect.FieldDescriptor
+		if md != nil {
+			fd = md.Fields().ByNumber(protoreflect.FieldNumber(e.GetFieldNumber()))
+			if fd == nil || string(fd.Name()) != e.GetFieldName() {
+				fd = md.Fields().ByName(protoreflect.Name(e.GetFieldName()))
+			}
+		}
+		md = nil
+		if fd == nil {
+			continue
+		}
+		e.SetFieldName(fd.JSONName())
+		switch {
+		case fd.IsMap():
+			md = fd.MapValue().Message()
+		default:
+			md = fd.Message()
+		}
 	}
 	return protovalidate.FieldPathString(path)
 }
@@ -207,74 +223,6 @@ func description(v *validate.Violation) string {
 	default:
 		return "invalid value"
 	}
-}
-
-// JSONPath converts a protobuf field path to its JSON spelling, segment by
-// segment: "unit.display_name" becomes "unit.displayName" and
-// `criteria[0].max_points` becomes "criteria[0].maxPoints". Subscripts in
-// brackets (indexes and map keys, quoted or not) are kept as they are.
-func JSONPath(path string) string {
-	var b strings.Builder
-	b.Grow(len(path))
-	for i := 0; i < len(path); {
-		switch c := path[i]; c {
-		case '[':
-			end := subscriptEnd(path, i)
-			b.WriteString(path[i:end])
-			i = end
-		case '.':
-			b.WriteByte(c)
-			i++
-		default:
-			end := i
-			for end < len(path) && path[end] != '.' && path[end] != '[' {
-				end++
-			}
-			b.WriteString(jsonName(path[i:end]))
-			i = end
-		}
-	}
-	return b.String()
-}
-
-// subscriptEnd returns the index just past the subscript that opens at
-// path[start] == '['. A quoted key may hold '.', ']' and escaped quotes.
-// An unterminated subscript runs to the end of path.
-func subscriptEnd(path string, start int) int {
-	i := start + 1
-	if i < len(path) && path[i] == '"' {
-		if q, err := strconv.QuotedPrefix(path[i:]); err == nil {
-			i += len(q)
-		}
-	}
-	if j := strings.IndexByte(path[i:], ']'); j >= 0 {
-		return i + j + 1
-	}
-	return len(path)
-}
-
-// jsonName returns protobuf's default JSON name for a field name: each
-// underscore is dropped and a lower-case letter after it is upper-cased
-// (as protoc does). Extension names, written "[pkg.ext]", are kept.
-func jsonName(name string) string {
-	if strings.HasPrefix(name, "[") || !strings.Contains(name, "_") {
-		return name
-	}
-	b := make([]byte, 0, len(name))
-	afterUnderscore := false
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c == '_' {
-			afterUnderscore = true
-			continue
-		}
-		if afterUnderscore && 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		b = append(b, c)
-		afterUnderscore = false
-	}
-	return string(b)
 }
 
 // resourceType returns the collection id of a resource name, "units" for

@@ -179,31 +179,9 @@ func TestInternal(t *testing.T) {
 	require.Nil(t, d.precondition)
 }
 
-func TestJSONPath(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"name", "name"},
-		{"unit.display_name", "unit.displayName"},
-		{"criteria[0].max_points", "criteria[0].maxPoints"},
-		{`points["crit_a"].max_points`, `points["crit_a"].maxPoints`},
-		{`points["a.b_c]\"x_y"].sub_field`, `points["a.b_c]\"x_y"].subField`},
-		{"by_year[2023]", "byYear[2023]"},
-		{"flags[true]", "flags[true]"},
-		{"[tdkt.ext_field].some_value", "[tdkt.ext_field].someValue"},
-		{"a__b_1c", "aB1c"},
-		{"already.camelCase", "already.camelCase"},
-		{"broken[unterminated_key", "broken[unterminated_key"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			require.Equal(t, tt.want, rpcerr.JSONPath(tt.in))
-		})
-	}
-}
-
 func TestFromValidationIgnoresOtherErrors(t *testing.T) {
 	for _, err := range []error{nil, errors.New("boom"), rpcerr.Internal()} {
-		got, ok := rpcerr.FromValidation(err)
+		got, ok := rpcerr.FromValidation(err, nil)
 		require.False(t, ok)
 		require.NoError(t, got)
 	}
@@ -234,7 +212,7 @@ func TestFromValidationBuiltViolations(t *testing.T) {
 	}}
 	original := protovalidate.FieldPathString(verr.Violations[0].Proto.GetField())
 
-	err, ok := rpcerr.FromValidation(fmt.Errorf("validate request: %w", verr))
+	err, ok := rpcerr.FromValidation(fmt.Errorf("validate request: %w", verr), testRequestDescriptor(t))
 	require.True(t, ok)
 	d := decode(t, err)
 	require.Equal(t, codes.InvalidArgument, d.code)
@@ -276,7 +254,7 @@ func TestFromValidationRealValidator(t *testing.T) {
 	verr := protovalidate.Validate(req)
 	require.Error(t, verr)
 
-	err, ok := rpcerr.FromValidation(verr)
+	err, ok := rpcerr.FromValidation(verr, md)
 	require.True(t, ok)
 	d := decode(t, err)
 	require.Equal(t, codes.InvalidArgument, d.code)

@@ -11,13 +11,15 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrRequestReused is returned by LookupRequest when a request id was already
 // used by a request with another method or other content.
-var ErrRequestReused = errors.New("request id already used by a different request")
+var ErrRequestReused = domainerr.ErrRequestReused
 
 // IsUniqueViolation reports whether err (or an error it wraps) is a unique or
 // primary-key constraint violation on either engine.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -22,7 +23,12 @@ type Tx struct {
 	*sql.Tx
 	conn *sql.Conn
 	db   *DB
+	now  time.Time
 }
+
+// Now is the time of the transaction: the store's clock when Store.Do
+// began it (zero in a transaction of InTx).
+func (tx *Tx) Now() time.Time { return tx.now }
 
 // InTx runs fn in a transaction and commits it when fn returns nil. It rolls
 // back when fn returns an error (returned as is) or panics (the panic goes on).

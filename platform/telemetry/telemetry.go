@@ -130,10 +130,9 @@ func newTracerProvider(ctx context.Context, res *resource.Resource) (*sdktrace.T
 		return nil, fmt.Errorf("telemetry: span exporter: %w", err)
 	}
 
+	// The SDK's sampler is parentbased_always_on unless OTEL_TRACES_SAMPLER
+	// says otherwise.
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
-	if os.Getenv("OTEL_TRACES_SAMPLER") == "" {
-		opts = append(opts, sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.AlwaysSample())))
-	}
 	switch exp.(type) {
 	case noopExporter:
 		// Nothing to export: no processor at all.

@@ -8,81 +8,49 @@ package blocs
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 
 	"google.golang.org/grpc"
 
-	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/config"
-	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/service"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/server"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/store"
 )
 
-// Config is what the service needs to run.
+// Config is what the service needs to run: what every service has.
 type Config struct {
-	// DatabaseURL is "sqlite:PATH", "sqlite::memory:" or "postgres://…".
-	DatabaseURL string
-	// Cache configures Redis; with no Redis address, an in-process cache.
-	Cache cache.Config
-	// PageTokenKey signs page tokens; at least 16 bytes. Replicas of the
-	// service must share it.
-	PageTokenKey string
+	service.Config
 }
 
-// RegisterFlags registers the service's flags on fs, with defaults from the
-// TDKT_* environment. prefix ("" or e.g. "blocs.") lets several services
-// share one flag set.
-func (c *Config) RegisterFlags(fs *flag.FlagSet, prefix string) {
-	config.String(fs, &c.DatabaseURL, prefix+"database-url", "TDKT_DATABASE_URL", "sqlite:var/blocs.db",
-		"database: sqlite:PATH, sqlite::memory: or postgres://user:pass@host/db")
-	config.String(fs, &c.Cache.RedisAddr, prefix+"redis-addr", "TDKT_REDIS_ADDR", "",
-		"Redis host:port for the cache; empty means an in-process cache")
-	config.String(fs, &c.Cache.RedisPassword, prefix+"redis-password", "TDKT_REDIS_PASSWORD", "", "Redis password")
-	config.Int(fs, &c.Cache.RedisDB, prefix+"redis-db", "TDKT_REDIS_DB", 0, "Redis database number")
-	config.String(fs, &c.PageTokenKey, prefix+"page-token-key", "TDKT_PAGE_TOKEN_KEY", "",
-		"secret that signs page tokens (16+ bytes); empty generates one per process")
+// RegisterFlags registers the service's flags on f, with defaults from the
+// TDKT_* environment: -database-url (TDKT_DATABASE_URL) and so on at the
+// root, -blocs.database-url (TDKT_BLOCS_DATABASE_URL) under Sub("blocs").
+func (c *Config) RegisterFlags(f config.Flags) {
+	c.Config.RegisterFlags(f, "blocs")
 }
 
 // Service is a running blocs service: its store, cache and handlers.
 type Service struct {
-	handlers   *server.Server
-	store      *store.Store
-	closeCache func() error
+	handlers *server.Server
+	store    *store.Store
+	parts    *service.Parts
 }
 
 // New opens the database (applying migrations) and the cache and builds the
 // handlers. Close releases them.
 func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, error) {
-	if tel == nil {
-		return nil, errors.New("blocs: telemetry is required")
-	}
-	key, err := pagetoken.KeyOrRandom(cfg.PageTokenKey)
+	parts, err := service.Open(ctx, "blocs", cfg.Config, tel)
 	if err != nil {
-		return nil, fmt.Errorf("blocs: page token key: %w", err)
-	}
-	signer, err := pagetoken.NewSigner(key)
-	if err != nil {
-		return nil, fmt.Errorf("blocs: page token key: %w", err)
+		return nil, err
 	}
 	st, err := store.Open(ctx, cfg.DatabaseURL, tel.TracerProvider)
 	if err != nil {
-		return nil, fmt.Errorf("blocs: %w", err)
+		return nil, errors.Join(fmt.Errorf("blocs: %w", err), parts.Close())
 	}
-	cfg.Cache.Prefix = "tdkt:blocs:"
-	c, closeCache, err := cache.Open(ctx, cfg.Cache, tel)
-	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("blocs: cache: %w", err)
-	}
-	return &Service{
-		handlers:   server.New(st, c, signer, tel.Logger),
-		store:      st,
-		closeCache: closeCache,
-	}, nil
+	return &Service{handlers: server.New(st, parts.Cache, parts.Tokens, tel.Logger), store: st, parts: parts}, nil
 }
 
 // Register adds the service's handlers to g.
@@ -92,5 +60,5 @@ func (s *Service) Register(g *grpc.Server) {
 
 // Close releases the database and the cache.
 func (s *Service) Close() error {
-	return errors.Join(s.closeCache(), s.store.Close())
+	return errors.Join(s.parts.Close(), s.store.Close())
 }

@@ -3,6 +3,18 @@
 // SQLite databases under -data and, with -demo, demo data.
 //
 //	go run ./tools/devstack --demo
+//
+// Each component takes the settings it takes when run alone, under its
+// name: -blocs.page-token-key (TDKT_BLOCS_PAGE_TOKEN_KEY),
+// -honours.personal-data-key (TDKT_HONOURS_PERSONAL_DATA_KEY),
+// -gateway.http-max-body (TDKT_GATEWAY_HTTP_MAX_BODY) and so on; -h lists
+// them and -print-config prints the effective values, secrets redacted.
+// A flag wins over its variable. Devstack chooses some of them itself
+// unless the flag or the variable is given: the databases are
+// sqlite:DATA/blocs.db and sqlite:DATA/honours.db, a service caches in the
+// Redis of -redis (TDKT_REDIS_ADDR) unless its own -<name>.redis-addr says
+// otherwise, and honours and the gateway dial the services this process
+// runs.
 package main
 
 import (
@@ -26,26 +38,70 @@ import (
 )
 
 type options struct {
-	stack    stack.Options
-	demo     bool
-	logLevel string
+	stack       stack.Options
+	demo        bool
+	logLevel    string
+	printConfig bool
+}
+
+// registerFlags registers devstack's own flags at the root of f and each
+// component's flags under the component's name.
+func (o *options) registerFlags(f config.Flags) {
+	fs := f.FlagSet()
+	fs.StringVar(&o.stack.DataDir, "data", "var", "directory for the SQLite databases (created if missing)")
+	fs.StringVar(&o.stack.HTTPAddr, "http", stack.DefaultHTTPAddr, "host:port of the REST gateway")
+	fs.StringVar(&o.stack.BlocsGRPCAddr, "blocs-grpc", stack.DefaultBlocsGRPCAddr, "host:port of the blocs service's gRPC server")
+	fs.StringVar(&o.stack.HonoursGRPCAddr, "honours-grpc", stack.DefaultHonoursGRPCAddr, "host:port of the honours service's gRPC server")
+	config.String(fs, &o.stack.RedisAddr, "redis", "TDKT_REDIS_ADDR", "",
+		"host:port of a Redis the services cache in (unless -<service>.redis-addr is given); empty means in-process caches")
+	fs.BoolVar(&o.demo, "demo", false, "load the demo data (provinces, a cluster and two blocs, three decisions of honours) once the servers are up; loading twice changes nothing")
+	fs.StringVar(&o.logLevel, "log-level", "info", "minimum log level: debug, info, warn or error")
+	fs.BoolVar(&o.printConfig, "print-config", false, "print the effective configuration, secrets redacted, and exit")
+	o.stack.Blocs.RegisterFlags(f.Sub("blocs"))
+	o.stack.Honours.RegisterFlags(f.Sub("honours"))
+	o.stack.Gateway.RegisterFlags(f.Sub("gateway"))
+}
+
+// leaveToStack empties, after parsing, the settings devstack chooses itself
+// when neither their flag nor their variable is given, so that stack.Start
+// fills them in: the databases, and the addresses of the services this
+// process runs. (The components' Redis addresses default to empty anyway.)
+func (o *options) leaveToStack(f config.Flags) {
+	b, h, g := f.Sub("blocs"), f.Sub("honours"), f.Sub("gateway")
+	for _, s := range []struct {
+		f    config.Flags
+		name string
+		p    *string
+	}{
+		{b, "database-url", &o.stack.Blocs.DatabaseURL},
+		{h, "database-url", &o.stack.Honours.DatabaseURL},
+		{h, "blocs-addr", &o.stack.Honours.BlocsAddr},
+		{g, "blocs-addr", &o.stack.Gateway.BlocsAddr},
+		{g, "honours-addr", &o.stack.Gateway.HonoursAddr},
+	} {
+		if !s.f.IsSet(s.name) {
+			*s.p = ""
+		}
+	}
 }
 
 func main() {
 	var o options
 	fs := flag.NewFlagSet("devstack", flag.ContinueOnError)
-	fs.StringVar(&o.stack.DataDir, "data", "var", "directory for the SQLite databases (created if missing)")
-	fs.StringVar(&o.stack.HTTPAddr, "http", stack.DefaultHTTPAddr, "host:port of the REST gateway")
-	fs.StringVar(&o.stack.BlocsGRPCAddr, "blocs-grpc", stack.DefaultBlocsGRPCAddr, "host:port of the blocs service's gRPC server")
-	fs.StringVar(&o.stack.HonoursGRPCAddr, "honours-grpc", stack.DefaultHonoursGRPCAddr, "host:port of the honours service's gRPC server")
-	config.String(fs, &o.stack.RedisAddr, "redis", "TDKT_REDIS_ADDR", "", "host:port of a Redis the services cache in; empty means in-process caches")
-	fs.BoolVar(&o.demo, "demo", false, "load the demo data (provinces, a cluster and two blocs, three decisions of honours) once the servers are up; loading twice changes nothing")
-	fs.StringVar(&o.logLevel, "log-level", "info", "minimum log level: debug, info, warn or error")
-	if err := fs.Parse(os.Args[1:]); err != nil {
+	root := config.NewFlags(fs)
+	o.registerFlags(root)
+	if err := config.Parse(fs, os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return
 		}
+		fmt.Fprintf(os.Stderr, "devstack: %v\nFix the flag or environment variable named above; devstack -h lists them all.\n", err)
 		os.Exit(2)
+	}
+	o.leaveToStack(root)
+	if o.printConfig {
+		o.stack = o.stack.WithDefaults() // the registered flags show o.stack
+		config.Dump(fs, os.Stdout)
+		return
 	}
 	if err := o.stack.LogLevel.UnmarshalText([]byte(o.logLevel)); err != nil {
 		fmt.Fprintf(os.Stderr, "devstack: invalid -log-level %q: use debug, info, warn or error\n", o.logLevel)

@@ -30,6 +30,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/service"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
@@ -89,7 +90,7 @@ func run(ctx context.Context, o options) (err error) {
 		return err
 	}
 	defer stopBlocs()
-	svc, err := honours.New(ctx, honours.Config{DatabaseURL: dbURL, BlocsAddr: blocsAddr}, tel)
+	svc, err := honours.New(ctx, honours.Config{Config: service.Config{DatabaseURL: dbURL}, BlocsAddr: blocsAddr}, tel)
 	if err != nil {
 		return err
 	}
@@ -206,7 +207,7 @@ func startBlocs(ctx context.Context, tel *telemetry.Telemetry) (string, func(), 
 	if err != nil {
 		return "", nil, err
 	}
-	svc, err := blocs.New(ctx, blocs.Config{DatabaseURL: "sqlite:" + filepath.Join(dir, "blocs.db")}, tel)
+	svc, err := blocs.New(ctx, blocs.Config{Config: service.Config{DatabaseURL: "sqlite:" + filepath.Join(dir, "blocs.db")}}, tel)
 	if err != nil {
 		return "", nil, err
 	}

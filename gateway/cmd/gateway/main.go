@@ -8,7 +8,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 
 	"github.com/tdkt-vn/tdkt/gateway"
@@ -22,9 +21,9 @@ func main() {
 		cfg      gateway.Config
 		httpAddr string
 	)
-	command.Main("gateway", "tdkt-gateway", func(fs *flag.FlagSet) {
-		cfg.RegisterFlags(fs, "")
-		config.String(fs, &httpAddr, "http-addr", "TDKT_HTTP_ADDR", "127.0.0.1:8080", "host:port to serve HTTP on")
+	command.Main("gateway", "tdkt-gateway", func(f config.Flags) {
+		cfg.RegisterFlags(f)
+		f.String(&httpAddr, "http-addr", "127.0.0.1:8080", "host:port to serve HTTP on")
 	}, func(ctx context.Context, tel *telemetry.Telemetry, opts command.Options) (err error) {
 		gw, err := gateway.New(ctx, cfg, tel)
 		if err != nil {

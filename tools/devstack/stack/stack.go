@@ -8,6 +8,7 @@
 package stack
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,7 +28,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/tdkt-vn/tdkt/gateway"
-	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	"github.com/tdkt-vn/tdkt/services/blocs"
@@ -55,12 +56,23 @@ type Options struct {
 	// HonoursGRPCAddr is where the honours service listens. Default
 	// DefaultHonoursGRPCAddr.
 	HonoursGRPCAddr string
-	// MaxBodyBytes limits request bodies at the gateway. Default
-	// gateway.DefaultMaxBodyBytes.
-	MaxBodyBytes int64
-	// RedisAddr is the host:port of a Redis the services cache in; empty
-	// means each service's in-process cache.
+	// RedisAddr is the host:port of a Redis the services cache in, unless
+	// a service's own Cache.RedisAddr names another; empty means each
+	// service's in-process cache.
 	RedisAddr string
+	// Blocs configures the blocs service. What is empty is filled in:
+	// DatabaseURL with sqlite:DataDir/blocs.db, Cache.RedisAddr with
+	// RedisAddr.
+	Blocs blocs.Config
+	// Honours configures the honours service. What is empty is filled in:
+	// DatabaseURL with sqlite:DataDir/honours.db, Cache.RedisAddr with
+	// RedisAddr, BlocsAddr with the address the stack's blocs service
+	// listens on.
+	Honours honours.Config
+	// Gateway configures the gateway. What is empty is filled in:
+	// BlocsAddr and HonoursAddr with the addresses the stack's services
+	// listen on, a zero MaxBodyBytes with gateway.DefaultMaxBodyBytes.
+	Gateway gateway.Config
 	// SpanProcessor, when set, also receives every component's spans, for
 	// tests (tracetest.SpanRecorder); its Shutdown is called once per
 	// component.
@@ -149,21 +161,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("devstack: create data directory: %w", err)
 	}
-	if o.HTTPAddr == "" {
-		o.HTTPAddr = DefaultHTTPAddr
-	}
-	if o.BlocsGRPCAddr == "" {
-		o.BlocsGRPCAddr = DefaultBlocsGRPCAddr
-	}
-	if o.HonoursGRPCAddr == "" {
-		o.HonoursGRPCAddr = DefaultHonoursGRPCAddr
-	}
-	if o.MaxBodyBytes == 0 {
-		o.MaxBodyBytes = gateway.DefaultMaxBodyBytes
-	}
-	if o.LogOutput == nil {
-		o.LogOutput = os.Stderr
-	}
+	o = o.withDefaults()
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -278,38 +276,68 @@ type service interface {
 	Close() error
 }
 
+// withDefaults fills the empty settings Start chooses before it binds
+// anything: see the fields of Options. The services' peer addresses are
+// left to the start functions, which know the bound addresses.
+func (o Options) withDefaults() Options {
+	o.HTTPAddr = cmp.Or(o.HTTPAddr, DefaultHTTPAddr)
+	o.BlocsGRPCAddr = cmp.Or(o.BlocsGRPCAddr, DefaultBlocsGRPCAddr)
+	o.HonoursGRPCAddr = cmp.Or(o.HonoursGRPCAddr, DefaultHonoursGRPCAddr)
+	o.Blocs.DatabaseURL = cmp.Or(o.Blocs.DatabaseURL, "sqlite:"+filepath.Join(o.DataDir, "blocs.db"))
+	o.Blocs.Cache.RedisAddr = cmp.Or(o.Blocs.Cache.RedisAddr, o.RedisAddr)
+	o.Honours.DatabaseURL = cmp.Or(o.Honours.DatabaseURL, "sqlite:"+filepath.Join(o.DataDir, "honours.db"))
+	o.Honours.Cache.RedisAddr = cmp.Or(o.Honours.Cache.RedisAddr, o.RedisAddr)
+	o.Gateway.MaxBodyBytes = cmp.Or(o.Gateway.MaxBodyBytes, gateway.DefaultMaxBodyBytes)
+	if o.LogOutput == nil {
+		o.LogOutput = os.Stderr
+	}
+	return o
+}
+
+// WithDefaults returns o with every empty setting filled in as Start fills
+// it, to show the configuration a stack would run with. The services' peer
+// addresses become the listen addresses: Start uses the addresses it
+// bound, which differ only when a listen address asks for port 0.
+func (o Options) WithDefaults() Options {
+	o = o.withDefaults()
+	o.Honours.BlocsAddr = cmp.Or(o.Honours.BlocsAddr, o.BlocsGRPCAddr)
+	o.Gateway.BlocsAddr = cmp.Or(o.Gateway.BlocsAddr, o.BlocsGRPCAddr)
+	o.Gateway.HonoursAddr = cmp.Or(o.Gateway.HonoursAddr, o.HonoursGRPCAddr)
+	return o
+}
+
 // startBlocs starts the blocs service on its gRPC listener.
 func startBlocs(ctx context.Context, s *Stack) (*running, error) {
-	return s.startService(ctx, "blocs", s.opts.BlocsGRPCAddr, "--blocs-grpc",
-		func(tel *telemetry.Telemetry, dbURL string) (service, error) {
-			return blocs.New(ctx, blocs.Config{DatabaseURL: dbURL, Cache: cache.Config{RedisAddr: s.opts.RedisAddr}}, tel)
+	cfg := s.opts.Blocs
+	return s.startService(ctx, "blocs", s.opts.BlocsGRPCAddr, "--blocs-grpc", cfg.DatabaseURL,
+		func(tel *telemetry.Telemetry) (service, error) {
+			return blocs.New(ctx, cfg, tel)
 		})
 }
 
 // startHonours starts the honours service on its gRPC listener. It calls
-// blocs, started before it, for units and their lineage.
+// blocs, started before it, for units and their lineage, unless its
+// configuration names another blocs.
 func startHonours(ctx context.Context, s *Stack) (*running, error) {
-	return s.startService(ctx, "honours", s.opts.HonoursGRPCAddr, "--honours-grpc",
-		func(tel *telemetry.Telemetry, dbURL string) (service, error) {
-			return honours.New(ctx, honours.Config{
-				DatabaseURL: dbURL, BlocsAddr: s.GRPCAddr("blocs"),
-				Cache: cache.Config{RedisAddr: s.opts.RedisAddr},
-			}, tel)
+	cfg := s.opts.Honours
+	cfg.BlocsAddr = cmp.Or(cfg.BlocsAddr, s.GRPCAddr("blocs"))
+	return s.startService(ctx, "honours", s.opts.HonoursGRPCAddr, "--honours-grpc", cfg.DatabaseURL,
+		func(tel *telemetry.Telemetry) (service, error) {
+			return honours.New(ctx, cfg, tel)
 		})
 }
 
-// startService builds the service name with its own telemetry and its
-// SQLite database DataDir/name.db, and binds its gRPC listener on addr;
-// flagName is the devstack flag that chooses another address.
-func (s *Stack) startService(ctx context.Context, name, addr, flagName string,
-	build func(tel *telemetry.Telemetry, dbURL string) (service, error),
+// startService builds the service name with its own telemetry, and binds
+// its gRPC listener on addr; flagName is the devstack flag that chooses
+// another address, dbURL the database the service uses, for the log.
+func (s *Stack) startService(ctx context.Context, name, addr, flagName, dbURL string,
+	build func(tel *telemetry.Telemetry) (service, error),
 ) (*running, error) {
 	tel, err := s.telemetry(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	dbURL := "sqlite:" + filepath.Join(s.opts.DataDir, name+".db")
-	svc, err := build(tel, dbURL)
+	svc, err := build(tel)
 	if err != nil {
 		return nil, errors.Join(err, shutdownTelemetry(tel))
 	}
@@ -327,7 +355,7 @@ func (s *Stack) startService(ctx context.Context, name, addr, flagName string,
 	return &running{
 		log: tel.Logger,
 		serve: func(ctx context.Context) error {
-			tel.Logger.InfoContext(ctx, "serving gRPC", "addr", lis.Addr().String(), "database", dbURL)
+			tel.Logger.InfoContext(ctx, "serving gRPC", "addr", lis.Addr().String(), "database", config.Redact("database-url", dbURL))
 			return srv.Serve(ctx, lis)
 		},
 		close: release,
@@ -342,11 +370,10 @@ func startGateway(ctx context.Context, s *Stack) (*running, error) {
 	if err != nil {
 		return nil, err
 	}
-	gw, err := gateway.New(ctx, gateway.Config{
-		BlocsAddr:    s.GRPCAddr("blocs"),
-		HonoursAddr:  s.GRPCAddr("honours"),
-		MaxBodyBytes: s.opts.MaxBodyBytes,
-	}, tel)
+	cfg := s.opts.Gateway
+	cfg.BlocsAddr = cmp.Or(cfg.BlocsAddr, s.GRPCAddr("blocs"))
+	cfg.HonoursAddr = cmp.Or(cfg.HonoursAddr, s.GRPCAddr("honours"))
+	gw, err := gateway.New(ctx, cfg, tel)
 	if err != nil {
 		return nil, errors.Join(err, shutdownTelemetry(tel))
 	}

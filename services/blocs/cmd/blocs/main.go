@@ -7,20 +7,11 @@
 package main
 
 import (
-	"context"
-	"flag"
-
 	"github.com/tdkt-vn/tdkt/platform/command"
-	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	"github.com/tdkt-vn/tdkt/services/blocs"
 )
 
 func main() {
-	var cfg blocs.Config
-	command.ServiceMain("blocs", "127.0.0.1:9101",
-		func(fs *flag.FlagSet) { cfg.RegisterFlags(fs, "") },
-		func(ctx context.Context, tel *telemetry.Telemetry) (command.Service, error) {
-			return blocs.New(ctx, cfg, tel)
-		},
+	command.ServiceMain("blocs", "127.0.0.1:9101", blocs.New,
 		"check -database-url / TDKT_DATABASE_URL and the Redis settings")
 }

@@ -1,69 +1,36 @@
 package domain
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/tdkt-vn/tdkt/platform/resid"
+	"github.com/tdkt-vn/tdkt/platform/resname"
 )
-
-// ValidID reports whether id is a valid client-chosen id: 1–63 lowercase
-// letters, digits and '-', not starting or ending with '-'.
-func ValidID(id string) bool { return resid.Valid(id) }
 
 // NewID returns a random server-assigned id (16 lowercase characters).
 func NewID() string { return resid.New() }
 
-// Name prefixes.
+// The service's resource names.
 const (
-	UnitsPrefix  = "units/"
-	GroupsPrefix = "groups/"
+	GroupPattern      resname.Pattern = "groups/{group}"
+	MembershipPattern resname.Pattern = "groups/{group}/memberships/{membership}"
+	TermPattern       resname.Pattern = "groups/{group}/terms/{term}"
+	CovenantPattern   resname.Pattern = "groups/{group}/covenants/{covenant}"
 )
 
 // UnitName returns units/{id}.
-func UnitName(id string) string { return UnitsPrefix + id }
+func UnitName(id string) string { return resname.Unit.Format(id) }
 
 // GroupName returns groups/{id}.
-func GroupName(id string) string { return GroupsPrefix + id }
+func GroupName(id string) string { return GroupPattern.Format(id) }
 
-// ParseName splits name by the pattern's literal segments, e.g.
-// ParseName("groups/g1/terms/2023", "groups", "terms") returns ["g1",
-// "2023"]. It reports false when name does not have that shape or an id is
-// not valid.
-func ParseName(name string, collections ...string) ([]string, bool) {
-	parts := strings.Split(name, "/")
-	if len(parts) != 2*len(collections) {
-		return nil, false
-	}
-	ids := make([]string, len(collections))
-	for i, c := range collections {
-		if parts[2*i] != c || !ValidID(parts[2*i+1]) {
-			return nil, false
-		}
-		ids[i] = parts[2*i+1]
-	}
-	return ids, true
-}
-
-// ParseUnitName returns the id of units/{id}.
-func ParseUnitName(name string) (string, bool) {
-	ids, ok := ParseName(name, "units")
+// ParseYearName reads a name of a pattern groups/{group}/<collection>/{year}
+// (TermPattern, CovenantPattern) into the group id and the year.
+func ParseYearName(name string, p resname.Pattern) (group string, year int, ok bool) {
+	ids, ok := p.Parse(name)
 	if !ok {
-		return "", false
+		return "", 0, false
 	}
-	return ids[0], true
-}
-
-// ParseYear reads a four-digit year id in [1945, 2200].
-func ParseYear(s string) (int, bool) {
-	if len(s) != 4 {
-		return 0, false
-	}
-	y, err := strconv.Atoi(s)
-	if err != nil || y < 1945 || y > 2200 {
-		return 0, false
-	}
-	return y, true
+	year, ok = resname.Year(ids[1])
+	return ids[0], year, ok
 }
 
 // Etag renders a version as an etag.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
 
 // UnitKind is what sort of body a unit is. Values match tdkt.blocs.v1.UnitKind.
@@ -21,19 +22,8 @@ const (
 	KindOther
 )
 
-// Level is the administrative level of a unit. Values match
-// tdkt.blocs.v1.UnitLevel.
-type Level int32
-
-// Levels.
-const (
-	LevelUnspecified Level = iota
-	LevelCentral
-	LevelMinistry
-	LevelProvince
-	LevelCommune
-	LevelGrassroots
-)
+// Level is the administrative level of a unit.
+type Level = lineage.Level
 
 // UnitState says whether a unit still exists. Values match
 // tdkt.blocs.v1.UnitState.
@@ -103,10 +93,10 @@ func (f *UnitFields) Validate(prefix string) error {
 	if f.Kind == KindUnspecified {
 		errs.Add(prefix+".kind", "is required")
 	}
-	if f.Level == LevelUnspecified {
+	if f.Level == lineage.LevelUnspecified {
 		errs.Add(prefix+".level", "is required")
 	}
-	if (f.Level == LevelCentral || f.Level == LevelMinistry) && f.Province != "" {
+	if (f.Level == lineage.LevelCentral || f.Level == lineage.LevelMinistry) && f.Province != "" {
 		errs.Add(prefix+".province", "must be empty for a central or ministry-level unit")
 	}
 	return errs.Err()
@@ -120,12 +110,12 @@ func (f *UnitFields) CheckRefs(prefix, self string, province, parent *Unit) erro
 	if f.Province != "" {
 		switch {
 		case f.Province == self:
-			if f.Level != LevelProvince || f.Kind != KindLocality {
+			if f.Level != lineage.LevelProvince || f.Kind != KindLocality {
 				errs.Add(prefix+".province", "%s is not a province: only a province-level locality can be its own province", UnitName(f.Province))
 			}
 		case province == nil:
 			errs.Add(prefix+".province", "unit %s does not exist", UnitName(f.Province))
-		case province.Level != LevelProvince || province.Kind != KindLocality:
+		case province.Level != lineage.LevelProvince || province.Kind != KindLocality:
 			errs.Add(prefix+".province", "%s is not a province", UnitName(f.Province))
 		}
 	}
@@ -143,7 +133,7 @@ func (f *UnitFields) CheckRefs(prefix, self string, province, parent *Unit) erro
 // NewUnit builds an active unit from validated fields. A province-level
 // locality with no province is its own province.
 func NewUnit(id string, f UnitFields, now time.Time) *Unit {
-	if f.Province == "" && f.Level == LevelProvince && f.Kind == KindLocality {
+	if f.Province == "" && f.Level == lineage.LevelProvince && f.Kind == KindLocality {
 		f.Province = id
 	}
 	u := &Unit{ID: id, State: UnitActive, Current: id, CreateTime: now, UpdateTime: now, Version: 1}

@@ -4,20 +4,21 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
 
 // Fixtures: a province, a provincial department, a commune in it and a
 // ministry.
 func thaiBinh() *Unit {
-	return &Unit{ID: "thai-binh", DisplayName: "Tỉnh Thái Bình", Kind: KindLocality, Level: LevelProvince, Province: "thai-binh", State: UnitActive, Version: 1}
+	return &Unit{ID: "thai-binh", DisplayName: "Tỉnh Thái Bình", Kind: KindLocality, Level: lineage.LevelProvince, Province: "thai-binh", State: UnitActive, Version: 1}
 }
 
 func soNoiVu() *Unit {
-	return &Unit{ID: "so-noi-vu-tb", DisplayName: "Sở Nội vụ tỉnh Thái Bình", Kind: KindAgency, Level: LevelProvince, Province: "thai-binh", State: UnitActive, Version: 1}
+	return &Unit{ID: "so-noi-vu-tb", DisplayName: "Sở Nội vụ tỉnh Thái Bình", Kind: KindAgency, Level: lineage.LevelProvince, Province: "thai-binh", State: UnitActive, Version: 1}
 }
 
 func xaVuTay() *Unit {
-	return &Unit{ID: "vu-tay", DisplayName: "Xã Vũ Tây", Kind: KindLocality, Level: LevelCommune, Province: "thai-binh", State: UnitActive, Version: 1}
+	return &Unit{ID: "vu-tay", DisplayName: "Xã Vũ Tây", Kind: KindLocality, Level: lineage.LevelCommune, Province: "thai-binh", State: UnitActive, Version: 1}
 }
 
 func TestUnitFieldsValidate(t *testing.T) {
@@ -27,18 +28,18 @@ func TestUnitFieldsValidate(t *testing.T) {
 		prefix string
 		fields []string
 	}{
-		{"ministry", UnitFields{DisplayName: "Bộ Nội vụ", Kind: KindAgency, Level: LevelMinistry}, "unit", nil},
-		{"central", UnitFields{DisplayName: "Ban Thi đua - Khen thưởng Trung ương", Kind: KindAgency, Level: LevelCentral}, "unit", nil},
-		{"commune with province", UnitFields{DisplayName: "Xã Vũ Tây", Kind: KindLocality, Level: LevelCommune, Province: "thai-binh"}, "unit", nil},
-		{"province without province", UnitFields{DisplayName: "Tỉnh Thái Bình", Kind: KindLocality, Level: LevelProvince}, "unit", nil},
+		{"ministry", UnitFields{DisplayName: "Bộ Nội vụ", Kind: KindAgency, Level: lineage.LevelMinistry}, "unit", nil},
+		{"central", UnitFields{DisplayName: "Ban Thi đua - Khen thưởng Trung ương", Kind: KindAgency, Level: lineage.LevelCentral}, "unit", nil},
+		{"commune with province", UnitFields{DisplayName: "Xã Vũ Tây", Kind: KindLocality, Level: lineage.LevelCommune, Province: "thai-binh"}, "unit", nil},
+		{"province without province", UnitFields{DisplayName: "Tỉnh Thái Bình", Kind: KindLocality, Level: lineage.LevelProvince}, "unit", nil},
 		{"nothing", UnitFields{}, "unit", []string{"unit.displayName", "unit.kind", "unit.level"}},
-		{"missing display name", UnitFields{Kind: KindAgency, Level: LevelMinistry}, "unit", []string{"unit.displayName"}},
-		{"missing kind", UnitFields{DisplayName: "Bộ Nội vụ", Level: LevelMinistry}, "unit", []string{"unit.kind"}},
+		{"missing display name", UnitFields{Kind: KindAgency, Level: lineage.LevelMinistry}, "unit", []string{"unit.displayName"}},
+		{"missing kind", UnitFields{DisplayName: "Bộ Nội vụ", Level: lineage.LevelMinistry}, "unit", []string{"unit.kind"}},
 		{"missing level", UnitFields{DisplayName: "Bộ Nội vụ", Kind: KindAgency}, "unit", []string{"unit.level"}},
-		{"province on a ministry", UnitFields{DisplayName: "Bộ Nội vụ", Kind: KindAgency, Level: LevelMinistry, Province: "thai-binh"}, "unit", []string{"unit.province"}},
-		{"province on a central unit", UnitFields{DisplayName: "Ban TĐKT TW", Kind: KindAgency, Level: LevelCentral, Province: "thai-binh"}, "unit", []string{"unit.province"}},
+		{"province on a ministry", UnitFields{DisplayName: "Bộ Nội vụ", Kind: KindAgency, Level: lineage.LevelMinistry, Province: "thai-binh"}, "unit", []string{"unit.province"}},
+		{"province on a central unit", UnitFields{DisplayName: "Ban TĐKT TW", Kind: KindAgency, Level: lineage.LevelCentral, Province: "thai-binh"}, "unit", []string{"unit.province"}},
 		{"no level and a province", UnitFields{DisplayName: "X", Kind: KindOther, Province: "thai-binh"}, "unit", []string{"unit.level"}},
-		{"prefix", UnitFields{Kind: KindAgency, Level: LevelMinistry, Province: "p"}, "requests[2].unit", []string{"requests[2].unit.displayName", "requests[2].unit.province"}},
+		{"prefix", UnitFields{Kind: KindAgency, Level: lineage.LevelMinistry, Province: "p"}, "requests[2].unit", []string{"requests[2].unit.displayName", "requests[2].unit.province"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.f.Validate(tc.prefix)
@@ -53,7 +54,7 @@ func TestUnitFieldsValidate(t *testing.T) {
 
 func TestUnitFieldsCheckRefs(t *testing.T) {
 	commune := func(province, parent string) UnitFields {
-		return UnitFields{DisplayName: "Xã Mới", Kind: KindLocality, Level: LevelCommune, Province: province, Parent: parent}
+		return UnitFields{DisplayName: "Xã Mới", Kind: KindLocality, Level: lineage.LevelCommune, Province: province, Parent: parent}
 	}
 	for _, tc := range []struct {
 		name     string
@@ -64,18 +65,18 @@ func TestUnitFieldsCheckRefs(t *testing.T) {
 		fields   []string
 		contains string // in the first violation's description
 	}{
-		{name: "no refs", self: "x", f: UnitFields{DisplayName: "Bộ Nội vụ", Kind: KindAgency, Level: LevelMinistry}},
+		{name: "no refs", self: "x", f: UnitFields{DisplayName: "Bộ Nội vụ", Kind: KindAgency, Level: lineage.LevelMinistry}},
 		{name: "province and parent exist", self: "x", f: commune("thai-binh", "so-noi-vu-tb"), province: thaiBinh(), parent: soNoiVu()},
 		{name: "unknown province", self: "x", f: commune("nowhere", ""), fields: []string{"unit.province"}, contains: "units/nowhere does not exist"},
 		{name: "province is a provincial agency", self: "x", f: commune("so-noi-vu-tb", ""), province: soNoiVu(), fields: []string{"unit.province"}, contains: "units/so-noi-vu-tb is not a province"},
 		{name: "province is a commune", self: "x", f: commune("vu-tay", ""), province: xaVuTay(), fields: []string{"unit.province"}, contains: "is not a province"},
-		{name: "parent is self", self: "x", f: commune("thai-binh", "x"), province: thaiBinh(), parent: &Unit{ID: "x", Level: LevelCommune, Kind: KindLocality}, fields: []string{"unit.parent"}, contains: "own parent"},
+		{name: "parent is self", self: "x", f: commune("thai-binh", "x"), province: thaiBinh(), parent: &Unit{ID: "x", Level: lineage.LevelCommune, Kind: KindLocality}, fields: []string{"unit.parent"}, contains: "own parent"},
 		{name: "parent is self on create", self: "x", f: commune("thai-binh", "x"), province: thaiBinh(), fields: []string{"unit.parent"}, contains: "own parent"},
 		{name: "unknown parent", self: "x", f: commune("thai-binh", "ghost"), province: thaiBinh(), fields: []string{"unit.parent"}, contains: "units/ghost does not exist"},
 		{name: "both wrong", self: "x", f: commune("nowhere", "ghost"), fields: []string{"unit.province", "unit.parent"}},
 		{
 			name: "province-level locality is its own province", self: "thai-binh",
-			f: UnitFields{DisplayName: "Tỉnh Thái Bình", Kind: KindLocality, Level: LevelProvince, Province: "thai-binh"},
+			f: UnitFields{DisplayName: "Tỉnh Thái Bình", Kind: KindLocality, Level: lineage.LevelProvince, Province: "thai-binh"},
 		},
 		{
 			// The store finds the unit itself (still a province) on update,
@@ -86,7 +87,7 @@ func TestUnitFieldsCheckRefs(t *testing.T) {
 		},
 		{
 			name: "province-level agency names itself as province", self: "so-noi-vu-tb",
-			f:        UnitFields{DisplayName: "Sở Nội vụ", Kind: KindAgency, Level: LevelProvince, Province: "so-noi-vu-tb"},
+			f:        UnitFields{DisplayName: "Sở Nội vụ", Kind: KindAgency, Level: lineage.LevelProvince, Province: "so-noi-vu-tb"},
 			province: soNoiVu(),
 			fields:   []string{"unit.province"}, contains: "is not a province",
 		},
@@ -110,12 +111,12 @@ func TestNewUnit(t *testing.T) {
 		f            UnitFields
 		wantProvince string
 	}{
-		{"province-level locality becomes its own province", "thai-binh", UnitFields{DisplayName: "Tỉnh Thái Bình", Kind: KindLocality, Level: LevelProvince}, "thai-binh"},
-		{"province-level locality keeps a named province", "thai-binh", UnitFields{DisplayName: "Tỉnh Thái Bình", Kind: KindLocality, Level: LevelProvince, Province: "thai-binh"}, "thai-binh"},
-		{"province-level agency does not", "so-noi-vu", UnitFields{DisplayName: "Sở Nội vụ", Kind: KindAgency, Level: LevelProvince}, ""},
-		{"commune does not", "vu-tay", UnitFields{DisplayName: "Xã Vũ Tây", Kind: KindLocality, Level: LevelCommune}, ""},
-		{"commune keeps its province", "vu-tay", UnitFields{DisplayName: "Xã Vũ Tây", Kind: KindLocality, Level: LevelCommune, Province: "thai-binh"}, "thai-binh"},
-		{"ministry", "bo-noi-vu", UnitFields{DisplayName: "Bộ Nội vụ", ShortName: "BNV", Kind: KindAgency, Level: LevelMinistry, Code: "G09"}, ""},
+		{"province-level locality becomes its own province", "thai-binh", UnitFields{DisplayName: "Tỉnh Thái Bình", Kind: KindLocality, Level: lineage.LevelProvince}, "thai-binh"},
+		{"province-level locality keeps a named province", "thai-binh", UnitFields{DisplayName: "Tỉnh Thái Bình", Kind: KindLocality, Level: lineage.LevelProvince, Province: "thai-binh"}, "thai-binh"},
+		{"province-level agency does not", "so-noi-vu", UnitFields{DisplayName: "Sở Nội vụ", Kind: KindAgency, Level: lineage.LevelProvince}, ""},
+		{"commune does not", "vu-tay", UnitFields{DisplayName: "Xã Vũ Tây", Kind: KindLocality, Level: lineage.LevelCommune}, ""},
+		{"commune keeps its province", "vu-tay", UnitFields{DisplayName: "Xã Vũ Tây", Kind: KindLocality, Level: lineage.LevelCommune, Province: "thai-binh"}, "thai-binh"},
+		{"ministry", "bo-noi-vu", UnitFields{DisplayName: "Bộ Nội vụ", ShortName: "BNV", Kind: KindAgency, Level: lineage.LevelMinistry, Code: "G09"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u := NewUnit(tc.id, tc.f, now)
@@ -155,7 +156,7 @@ func TestUnitSearchText(t *testing.T) {
 }
 
 func TestUnitUpdate(t *testing.T) {
-	newFields := UnitFields{DisplayName: "Xã Vũ Tây mới", ShortName: "VT", Kind: KindLocality, Level: LevelCommune, Province: "thai-binh", Parent: "kien-xuong", Code: "12345"}
+	newFields := UnitFields{DisplayName: "Xã Vũ Tây mới", ShortName: "VT", Kind: KindLocality, Level: lineage.LevelCommune, Province: "thai-binh", Parent: "kien-xuong", Code: "12345"}
 	dissolved := func() *Unit {
 		u := xaVuTay()
 		u.State, u.Successor, u.DissolvedOn = UnitDissolved, "vu-quy", day(2025, 7, 1)

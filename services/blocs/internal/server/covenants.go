@@ -3,13 +3,14 @@ package server
 import (
 	"context"
 	"slices"
-	"strconv"
 
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/fieldmask"
+	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/resname"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/domain"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/store"
@@ -21,18 +22,18 @@ var updatableCovenantFields = []string{"criteria", "signed_on", "signatories", "
 func (s *Server) CreateCovenant(ctx context.Context, req *blocsv1.CreateCovenantRequest) (*blocsv1.Covenant, error) {
 	gid, err := groupID("parent", req.GetParent())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	year, ok := domain.ParseYear(req.GetCovenantId())
+	year, ok := resname.Year(req.GetCovenantId())
 	if !ok {
-		return nil, s.status(ctx, badField("covenantId", "must be a year from 1945 to 2200"))
+		return nil, badField("covenantId", "must be a year from 1945 to 2200")
 	}
 	f, err := covenantFields(req.GetCovenant())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := new(blocsv1.Covenant)
-	err = s.mutate(ctx, "CreateCovenant", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		g, err := tx.GetGroup(ctx, gid)
 		if err != nil {
 			return nil, err
@@ -55,25 +56,25 @@ func (s *Server) CreateCovenant(ctx context.Context, req *blocsv1.CreateCovenant
 
 // GetCovenant returns a covenant.
 func (s *Server) GetCovenant(ctx context.Context, req *blocsv1.GetCovenantRequest) (*blocsv1.Covenant, error) {
-	gid, year, ok := parseYearName(req.GetName(), "covenants")
+	gid, year, ok := domain.ParseYearName(req.GetName(), domain.CovenantPattern)
 	if !ok {
-		return nil, s.status(ctx, badField("name", "must be groups/{group}/covenants/{year}"))
+		return nil, badField("name", "must be groups/{group}/covenants/{year}")
 	}
 	c, err := s.store.GetCovenant(ctx, gid, year)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return covenantToProto(c), nil
 }
 
 // UpdateCovenant changes a covenant's fields named by the update mask.
 func (s *Server) UpdateCovenant(ctx context.Context, req *blocsv1.UpdateCovenantRequest) (*blocsv1.Covenant, error) {
-	gid, year, ok := parseYearName(req.GetCovenant().GetName(), "covenants")
+	gid, year, ok := domain.ParseYearName(req.GetCovenant().GetName(), domain.CovenantPattern)
 	if !ok {
-		return nil, s.status(ctx, badField("covenant.name", "must be groups/{group}/covenants/{year}"))
+		return nil, badField("covenant.name", "must be groups/{group}/covenants/{year}")
 	}
 	resp := new(blocsv1.Covenant)
-	err := s.mutate(ctx, "UpdateCovenant", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err := idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		g, err := tx.GetGroup(ctx, gid)
 		if err != nil {
 			return nil, err
@@ -116,17 +117,17 @@ func (s *Server) UpdateCovenant(ctx context.Context, req *blocsv1.UpdateCovenant
 
 // SubmitScore records or replaces a member's score.
 func (s *Server) SubmitScore(ctx context.Context, req *blocsv1.SubmitScoreRequest) (*blocsv1.Score, error) {
-	gid, year, ok := parseYearName(req.GetParent(), "covenants")
+	gid, year, ok := domain.ParseYearName(req.GetParent(), domain.CovenantPattern)
 	if !ok {
-		return nil, s.status(ctx, badField("parent", "must be groups/{group}/covenants/{year}"))
+		return nil, badField("parent", "must be groups/{group}/covenants/{year}")
 	}
-	var errs domain.FieldErrors
-	unit := unitID(&errs, "score.unit", req.GetScore().GetUnit())
+	var errs resname.Fields
+	unit := errs.ID("score.unit", req.GetScore().GetUnit(), resname.Unit)
 	if err := errs.Err(); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := new(blocsv1.Score)
-	err := s.mutate(ctx, "SubmitScore", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err := idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		g, err := tx.GetGroup(ctx, gid)
 		if err != nil {
 			return nil, err
@@ -159,41 +160,41 @@ func (s *Server) SubmitScore(ctx context.Context, req *blocsv1.SubmitScoreReques
 
 // ListScores lists a covenant's scores.
 func (s *Server) ListScores(ctx context.Context, req *blocsv1.ListScoresRequest) (*blocsv1.ListScoresResponse, error) {
-	gid, year, ok := parseYearName(req.GetParent(), "covenants")
+	gid, year, ok := domain.ParseYearName(req.GetParent(), domain.CovenantPattern)
 	if !ok {
-		return nil, s.status(ctx, badField("parent", "must be groups/{group}/covenants/{year}"))
+		return nil, badField("parent", "must be groups/{group}/covenants/{year}")
 	}
 	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	if _, err := s.store.GetCovenant(ctx, gid, year); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	scope := pagetoken.Scope("ListScores", gid, strconv.Itoa(year))
+	scope := pagetoken.ScopeOf(req)
 	after, err := pagetoken.DecodeCursor[store.ScoreCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	scores, next, total, err := s.store.ListScores(ctx, gid, year, after, size)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := &blocsv1.ListScoresResponse{TotalSize: int32(total)}
 	for _, sc := range scores {
 		resp.Scores = append(resp.Scores, scoreToProto(sc))
 	}
 	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return resp, nil
 }
 
 // GetRanking ranks a covenant's members, from the cache when it can.
 func (s *Server) GetRanking(ctx context.Context, req *blocsv1.GetRankingRequest) (*blocsv1.Ranking, error) {
-	gid, year, ok := parseYearName(trimSuffix(req.GetName(), "/ranking"), "covenants")
+	gid, year, ok := domain.ParseYearName(trimSuffix(req.GetName(), "/ranking"), domain.CovenantPattern)
 	if !ok {
-		return nil, s.status(ctx, badField("name", "must be groups/{group}/covenants/{year}/ranking"))
+		return nil, badField("name", "must be groups/{group}/covenants/{year}/ranking")
 	}
 	r, err := cache.GetOrLoad(ctx, s.cache, rankingKey(gid, year), rankingTTL,
 		func() *blocsv1.Ranking { return new(blocsv1.Ranking) },
@@ -201,7 +202,7 @@ func (s *Server) GetRanking(ctx context.Context, req *blocsv1.GetRankingRequest)
 			return s.loadRanking(ctx, req.GetName(), gid, year)
 		})
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return r, nil
 }

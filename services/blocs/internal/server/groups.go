@@ -2,12 +2,13 @@ package server
 
 import (
 	"context"
-	"strconv"
 
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tdkt-vn/tdkt/platform/fieldmask"
+	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/resname"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/domain"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/store"
@@ -17,7 +18,7 @@ var updatableGroupFields = []string{"kind", "display_name", "organizer", "descri
 
 // groupID reads groups/{group}.
 func groupID(field, name string) (string, error) {
-	ids, ok := domain.ParseName(name, "groups")
+	ids, ok := domain.GroupPattern.Parse(name)
 	if !ok {
 		return "", badField(field, "must be groups/{group}")
 	}
@@ -28,14 +29,14 @@ func groupID(field, name string) (string, error) {
 func (s *Server) CreateGroup(ctx context.Context, req *blocsv1.CreateGroupRequest) (*blocsv1.Group, error) {
 	f, err := groupFields("group", req.GetGroup())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	id := req.GetGroupId()
 	if id == "" {
 		id = domain.NewID()
 	}
 	resp := new(blocsv1.Group)
-	err = s.mutate(ctx, "CreateGroup", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		organizer, err := tx.FindUnit(ctx, f.Organizer)
 		if err != nil {
 			return nil, err
@@ -56,11 +57,11 @@ func (s *Server) CreateGroup(ctx context.Context, req *blocsv1.CreateGroupReques
 func (s *Server) GetGroup(ctx context.Context, req *blocsv1.GetGroupRequest) (*blocsv1.Group, error) {
 	id, err := groupID("name", req.GetName())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	g, err := s.store.GetGroup(ctx, id)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return groupToProto(g), nil
 }
@@ -69,36 +70,35 @@ func (s *Server) GetGroup(ctx context.Context, req *blocsv1.GetGroupRequest) (*b
 func (s *Server) ListGroups(ctx context.Context, req *blocsv1.ListGroupsRequest) (*blocsv1.ListGroupsResponse, error) {
 	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	var errs domain.FieldErrors
+	var errs resname.Fields
 	f := store.GroupFilter{
 		Kind:      domain.GroupKind(req.GetKind()),
-		Organizer: unitID(&errs, "organizer", req.GetOrganizer()),
+		Organizer: errs.ID("organizer", req.GetOrganizer(), resname.Unit),
 		Query:     req.GetQuery(),
 		Year:      int(req.GetYear()),
-		Member:    unitID(&errs, "member", req.GetMember()),
+		Member:    errs.ID("member", req.GetMember(), resname.Unit),
 		State:     domain.GroupState(req.GetState()),
 	}
 	if err := errs.Err(); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	scope := pagetoken.Scope("ListGroups", strconv.Itoa(int(f.Kind)), f.Organizer, f.Query,
-		strconv.Itoa(f.Year), f.Member, strconv.Itoa(int(f.State)))
+	scope := pagetoken.ScopeOf(req)
 	after, err := pagetoken.DecodeCursor[store.GroupCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	groups, next, total, err := s.store.ListGroups(ctx, f, after, size)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := &blocsv1.ListGroupsResponse{TotalSize: int32(total)}
 	for _, g := range groups {
 		resp.Groups = append(resp.Groups, groupToProto(g))
 	}
 	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return resp, nil
 }
@@ -107,10 +107,10 @@ func (s *Server) ListGroups(ctx context.Context, req *blocsv1.ListGroupsRequest)
 func (s *Server) UpdateGroup(ctx context.Context, req *blocsv1.UpdateGroupRequest) (*blocsv1.Group, error) {
 	id, err := groupID("group.name", req.GetGroup().GetName())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := new(blocsv1.Group)
-	err = s.mutate(ctx, "UpdateGroup", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		g, err := tx.GetGroup(ctx, id)
 		if err != nil {
 			return nil, err
@@ -145,10 +145,10 @@ func (s *Server) UpdateGroup(ctx context.Context, req *blocsv1.UpdateGroupReques
 func (s *Server) ArchiveGroup(ctx context.Context, req *blocsv1.ArchiveGroupRequest) (*blocsv1.Group, error) {
 	id, err := groupID("name", req.GetName())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := new(blocsv1.Group)
-	err = s.mutate(ctx, "ArchiveGroup", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		g, err := tx.GetGroup(ctx, id)
 		if err != nil {
 			return nil, err

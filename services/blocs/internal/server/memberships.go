@@ -3,13 +3,14 @@ package server
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tdkt-vn/tdkt/platform/civil"
+	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/resname"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/domain"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/store"
@@ -19,16 +20,16 @@ import (
 func (s *Server) CreateMembership(ctx context.Context, req *blocsv1.CreateMembershipRequest) (*blocsv1.Membership, error) {
 	gid, err := groupID("parent", req.GetParent())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	var errs domain.FieldErrors
-	unit := unitID(&errs, "membership.unit", req.GetMembership().GetUnit())
-	if unit == "" && len(errs) == 0 {
-		errs = append(errs, domain.FieldError{Field: "membership.unit", Description: "is required"})
+	var errs resname.Fields
+	unit := errs.ID("membership.unit", req.GetMembership().GetUnit(), resname.Unit)
+	if unit == "" && errs.Err() == nil {
+		errs.Add("membership.unit", "is required")
 	}
-	joined := requiredDate(&errs, "membership.joinedOn", req.GetMembership().GetJoinedOn())
+	joined := errs.RequiredDate("membership.joinedOn", req.GetMembership().GetJoinedOn())
 	if err := errs.Err(); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	id := req.GetMembershipId()
 	if id == "" {
@@ -36,7 +37,7 @@ func (s *Server) CreateMembership(ctx context.Context, req *blocsv1.CreateMember
 	}
 	resp := new(blocsv1.Membership)
 	var m *domain.Membership
-	err = s.mutate(ctx, "CreateMembership", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		g, err := tx.GetGroup(ctx, gid)
 		if err != nil {
 			return nil, err
@@ -75,49 +76,49 @@ func (s *Server) CreateMembership(ctx context.Context, req *blocsv1.CreateMember
 func (s *Server) ListMemberships(ctx context.Context, req *blocsv1.ListMembershipsRequest) (*blocsv1.ListMembershipsResponse, error) {
 	gid, err := groupID("parent", req.GetParent())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	if _, err := s.store.GetGroup(ctx, gid); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	year := int(req.GetYear())
-	scope := pagetoken.Scope("ListMemberships", gid, strconv.Itoa(year))
+	scope := pagetoken.ScopeOf(req)
 	after, err := pagetoken.DecodeCursor[store.MembershipCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	ms, next, total, err := s.store.ListMemberships(ctx, gid, year, after, size)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := &blocsv1.ListMembershipsResponse{TotalSize: int32(total)}
 	for _, m := range ms {
 		resp.Memberships = append(resp.Memberships, membershipToProto(m))
 	}
 	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return resp, nil
 }
 
 // EndMembership ends a membership.
 func (s *Server) EndMembership(ctx context.Context, req *blocsv1.EndMembershipRequest) (*blocsv1.Membership, error) {
-	ids, ok := domain.ParseName(req.GetName(), "groups", "memberships")
-	var errs domain.FieldErrors
+	ids, ok := domain.MembershipPattern.Parse(req.GetName())
+	var errs resname.Fields
 	if !ok {
-		errs = append(errs, domain.FieldError{Field: "name", Description: "must be groups/{group}/memberships/{membership}"})
+		errs.Add("name", "must be groups/{group}/memberships/{membership}")
 	}
-	left := requiredDate(&errs, "leftOn", req.GetLeftOn())
+	left := errs.RequiredDate("leftOn", req.GetLeftOn())
 	if err := errs.Err(); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := new(blocsv1.Membership)
 	var m *domain.Membership
-	err := s.mutate(ctx, "EndMembership", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err := idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		g, err := tx.GetGroup(ctx, ids[0])
 		if err != nil {
 			return nil, err
@@ -150,20 +151,20 @@ func (s *Server) EndMembership(ctx context.Context, req *blocsv1.EndMembershipRe
 func (s *Server) CreateTerm(ctx context.Context, req *blocsv1.CreateTermRequest) (*blocsv1.Term, error) {
 	gid, err := groupID("parent", req.GetParent())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	year, ok := domain.ParseYear(req.GetTermId())
-	var errs domain.FieldErrors
+	year, ok := resname.Year(req.GetTermId())
+	var errs resname.Fields
 	if !ok {
-		errs = append(errs, domain.FieldError{Field: "termId", Description: "must be a year from 1945 to 2200"})
+		errs.Add("termId", "must be a year from 1945 to 2200")
 	}
-	head := unitID(&errs, "term.head", req.GetTerm().GetHead())
-	deputy := unitID(&errs, "term.deputy", req.GetTerm().GetDeputy())
+	head := errs.ID("term.head", req.GetTerm().GetHead(), resname.Unit)
+	deputy := errs.ID("term.deputy", req.GetTerm().GetDeputy(), resname.Unit)
 	if err := errs.Err(); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := new(blocsv1.Term)
-	err = s.mutate(ctx, "CreateTerm", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		g, err := tx.GetGroup(ctx, gid)
 		if err != nil {
 			return nil, err
@@ -186,13 +187,13 @@ func (s *Server) CreateTerm(ctx context.Context, req *blocsv1.CreateTermRequest)
 
 // GetTerm returns the term of a year.
 func (s *Server) GetTerm(ctx context.Context, req *blocsv1.GetTermRequest) (*blocsv1.Term, error) {
-	gid, year, ok := parseYearName(req.GetName(), "terms")
+	gid, year, ok := domain.ParseYearName(req.GetName(), domain.TermPattern)
 	if !ok {
-		return nil, s.status(ctx, badField("name", "must be groups/{group}/terms/{year}"))
+		return nil, badField("name", "must be groups/{group}/terms/{year}")
 	}
 	t, err := s.store.GetTerm(ctx, gid, year)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return termToProto(t), nil
 }
@@ -201,30 +202,30 @@ func (s *Server) GetTerm(ctx context.Context, req *blocsv1.GetTermRequest) (*blo
 func (s *Server) ListTerms(ctx context.Context, req *blocsv1.ListTermsRequest) (*blocsv1.ListTermsResponse, error) {
 	gid, err := groupID("parent", req.GetParent())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	if _, err := s.store.GetGroup(ctx, gid); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	scope := pagetoken.Scope("ListTerms", gid)
+	scope := pagetoken.ScopeOf(req)
 	after, err := pagetoken.DecodeCursor[store.TermCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	terms, next, total, err := s.store.ListTerms(ctx, gid, after, size)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := &blocsv1.ListTermsResponse{TotalSize: int32(total)}
 	for _, t := range terms {
 		resp.Terms = append(resp.Terms, termToProto(t))
 	}
 	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return resp, nil
 }

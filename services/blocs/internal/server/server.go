@@ -9,11 +9,7 @@ import (
 	"log/slog"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/tdkt-vn/tdkt/platform/cache"
-	"github.com/tdkt-vn/tdkt/platform/grpcserver"
-	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/store"
@@ -39,16 +35,6 @@ type Server struct {
 // New returns the handlers.
 func New(st *store.Store, c cache.Cache, tokens *pagetoken.Signer, log *slog.Logger) *Server {
 	return &Server{store: st, cache: c, tokens: tokens, log: log}
-}
-
-// mutate runs fn as one store transaction made safe to retry by the
-// request's request_id (platform/idempotency), and decodes the response
-// into resp. On a retry with the same request_id, fn does not run and resp
-// is the first answer.
-func (s *Server) mutate(ctx context.Context, method string, req proto.Message, resp proto.Message,
-	fn func(tx *store.Tx) (proto.Message, error),
-) error {
-	return s.status(ctx, idempotency.Run(ctx, s.store.Do, method, grpcserver.Caller(ctx), req, resp, fn))
 }
 
 // invalidate deletes cache entries after a commit. The cache fails open: an

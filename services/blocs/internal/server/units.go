@@ -9,7 +9,9 @@ import (
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/fieldmask"
+	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/resname"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/domain"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/store"
@@ -27,14 +29,14 @@ func (s *Server) CreateUnit(ctx context.Context, req *blocsv1.CreateUnitRequest)
 		err = f.Validate("unit")
 	}
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	id := req.GetUnitId()
 	if id == "" {
 		id = domain.NewID()
 	}
 	resp := new(blocsv1.Unit)
-	err = s.mutate(ctx, "CreateUnit", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		if err := s.checkUnitRefs(ctx, tx, id, &f); err != nil {
 			return nil, err
 		}
@@ -61,9 +63,9 @@ func (s *Server) checkUnitRefs(ctx context.Context, tx *store.Tx, id string, f *
 
 // GetUnit returns a unit, from the cache when it can.
 func (s *Server) GetUnit(ctx context.Context, req *blocsv1.GetUnitRequest) (*blocsv1.Unit, error) {
-	id, ok := domain.ParseUnitName(req.GetName())
+	id, ok := resname.Unit.ID(req.GetName())
 	if !ok {
-		return nil, s.status(ctx, badField("name", "must be units/{unit}"))
+		return nil, badField("name", "must be units/{unit}")
 	}
 	u, err := cache.GetOrLoad(ctx, s.cache, unitKey(id), unitTTL, func() *blocsv1.Unit { return new(blocsv1.Unit) },
 		func(ctx context.Context) (*blocsv1.Unit, error) {
@@ -74,7 +76,7 @@ func (s *Server) GetUnit(ctx context.Context, req *blocsv1.GetUnitRequest) (*blo
 			return unitToProto(u), nil
 		})
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return u, nil
 }
@@ -83,48 +85,47 @@ func (s *Server) GetUnit(ctx context.Context, req *blocsv1.GetUnitRequest) (*blo
 func (s *Server) ListUnits(ctx context.Context, req *blocsv1.ListUnitsRequest) (*blocsv1.ListUnitsResponse, error) {
 	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	var errs domain.FieldErrors
+	var errs resname.Fields
 	f := store.UnitFilter{
 		Query:    req.GetQuery(),
 		Level:    domain.Level(req.GetLevel()),
 		Kind:     domain.UnitKind(req.GetKind()),
-		Province: unitID(&errs, "province", req.GetProvince()),
-		Parent:   unitID(&errs, "parent", req.GetParent()),
+		Province: errs.ID("province", req.GetProvince(), resname.Unit),
+		Parent:   errs.ID("parent", req.GetParent(), resname.Unit),
 		State:    domain.UnitState(req.GetState()),
 	}
 	if err := errs.Err(); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	scope := pagetoken.Scope("ListUnits", f.Query, strconv.Itoa(int(f.Level)), strconv.Itoa(int(f.Kind)),
-		f.Province, f.Parent, strconv.Itoa(int(f.State)))
+	scope := pagetoken.ScopeOf(req)
 	after, err := pagetoken.DecodeCursor[store.UnitCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	units, next, total, err := s.store.ListUnits(ctx, f, after, size)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := &blocsv1.ListUnitsResponse{TotalSize: int32(total)}
 	for _, u := range units {
 		resp.Units = append(resp.Units, unitToProto(u))
 	}
 	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return resp, nil
 }
 
 // UpdateUnit changes the fields of a unit named by its update mask.
 func (s *Server) UpdateUnit(ctx context.Context, req *blocsv1.UpdateUnitRequest) (*blocsv1.Unit, error) {
-	id, ok := domain.ParseUnitName(req.GetUnit().GetName())
+	id, ok := resname.Unit.ID(req.GetUnit().GetName())
 	if !ok {
-		return nil, s.status(ctx, badField("unit.name", "must be units/{unit}"))
+		return nil, badField("unit.name", "must be units/{unit}")
 	}
 	resp := new(blocsv1.Unit)
-	err := s.mutate(ctx, "UpdateUnit", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err := idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		u, err := tx.GetUnit(ctx, id)
 		if err != nil {
 			return nil, err
@@ -161,16 +162,16 @@ func (s *Server) UpdateUnit(ctx context.Context, req *blocsv1.UpdateUnitRequest)
 // DissolveUnit dissolves a unit into its successor and ends its
 // memberships the day before the dissolution takes effect.
 func (s *Server) DissolveUnit(ctx context.Context, req *blocsv1.DissolveUnitRequest) (*blocsv1.Unit, error) {
-	var errs domain.FieldErrors
-	id := unitID(&errs, "name", req.GetName())
-	succ := unitID(&errs, "successor", req.GetSuccessor())
-	on := requiredDate(&errs, "effectiveOn", req.GetEffectiveOn())
+	var errs resname.Fields
+	id := errs.ID("name", req.GetName(), resname.Unit)
+	succ := errs.ID("successor", req.GetSuccessor(), resname.Unit)
+	on := errs.RequiredDate("effectiveOn", req.GetEffectiveOn())
 	if err := errs.Err(); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := new(blocsv1.Unit)
 	var affected []string
-	err := s.mutate(ctx, "DissolveUnit", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err := idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		u, err := tx.GetUnit(ctx, id)
 		if err != nil {
 			return nil, err
@@ -224,17 +225,17 @@ func (s *Server) DissolveUnit(ctx context.Context, req *blocsv1.DissolveUnitRequ
 
 // BatchGetUnits returns many units in one call.
 func (s *Server) BatchGetUnits(ctx context.Context, req *blocsv1.BatchGetUnitsRequest) (*blocsv1.BatchGetUnitsResponse, error) {
-	var errs domain.FieldErrors
+	var errs resname.Fields
 	ids := make([]string, len(req.GetNames()))
 	for i, n := range req.GetNames() {
-		ids[i] = unitID(&errs, "names["+strconv.Itoa(i)+"]", n)
+		ids[i] = errs.ID("names["+strconv.Itoa(i)+"]", n, resname.Unit)
 	}
 	if err := errs.Err(); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	units, err := s.store.BatchGetUnits(ctx, ids)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := &blocsv1.BatchGetUnitsResponse{Units: make([]*blocsv1.Unit, len(units))}
 	for i, u := range units {

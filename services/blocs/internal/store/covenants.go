@@ -14,15 +14,14 @@ import (
 func (r reader) GetCovenant(ctx context.Context, group string, year int) (*domain.Covenant, error) {
 	c := domain.Covenant{Group: group, Year: year}
 	var (
-		criteria, signed, signatories string
-		quota                         sql.NullInt64
-		created, updated              int64
+		criteria, signatories string
+		quota                 sql.NullInt64
 	)
-	err := r.q.QueryRowContext(ctx, `SELECT criteria, signed_on, signatories, certificate_quota, create_time,
+	err := r.Q.QueryRowContext(ctx, `SELECT criteria, signed_on, signatories, certificate_quota, create_time,
 		update_time, version FROM covenants WHERE group_id = $1 AND year = $2`, group, year).
-		Scan(&criteria, &signed, &signatories, &quota, &created, &updated, &c.Version)
+		Scan(&criteria, &c.SignedOn, &signatories, &quota, sqlstore.Micros(&c.CreateTime), sqlstore.Micros(&c.UpdateTime), &c.Version)
 	if err != nil {
-		return nil, notFound(err, c.Name())
+		return nil, sqlstore.NotFound(err, c.Name())
 	}
 	if err := json.Unmarshal([]byte(criteria), &c.Criteria); err != nil {
 		return nil, fmt.Errorf("%s: criteria: %w", c.Name(), err)
@@ -30,14 +29,10 @@ func (r reader) GetCovenant(ctx context.Context, group string, year int) (*domai
 	if err := json.Unmarshal([]byte(signatories), &c.Signatories); err != nil {
 		return nil, fmt.Errorf("%s: signatories: %w", c.Name(), err)
 	}
-	if c.SignedOn, err = parseDate(signed); err != nil {
-		return nil, err
-	}
 	if quota.Valid {
 		q := int(quota.Int64)
 		c.CertificateQuota = &q
 	}
-	c.CreateTime, c.UpdateTime = fromMicros(created), fromMicros(updated)
 	return &c, nil
 }
 
@@ -66,10 +61,10 @@ func (tx *Tx) InsertCovenant(ctx context.Context, c *domain.Covenant) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.tx.ExecContext(ctx, `INSERT INTO covenants (group_id, year, criteria, signed_on, signatories,
+	_, err = tx.ExecContext(ctx, `INSERT INTO covenants (group_id, year, criteria, signed_on, signatories,
 		certificate_quota, create_time, update_time, version) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
-		c.Group, c.Year, criteria, dateText(c.SignedOn), signatories, quota, micros(c.CreateTime),
-		micros(c.UpdateTime), c.Version)
+		c.Group, c.Year, criteria, c.SignedOn, signatories, quota, sqlstore.Micros(&c.CreateTime),
+		sqlstore.Micros(&c.UpdateTime), c.Version)
 	if sqlstore.IsUniqueViolation(err) {
 		return &domain.ExistsError{Name: c.Name()}
 	}
@@ -82,16 +77,16 @@ func (tx *Tx) UpdateCovenant(ctx context.Context, c *domain.Covenant) error {
 	if err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `UPDATE covenants SET criteria=$3, signed_on=$4, signatories=$5,
+	res, err := tx.ExecContext(ctx, `UPDATE covenants SET criteria=$3, signed_on=$4, signatories=$5,
 		certificate_quota=$6, update_time=$7, version=$8 WHERE group_id=$1 AND year=$2 AND version=$9`,
-		c.Group, c.Year, criteria, dateText(c.SignedOn), signatories, quota, micros(c.UpdateTime),
+		c.Group, c.Year, criteria, c.SignedOn, signatories, quota, sqlstore.Micros(&c.UpdateTime),
 		c.Version, c.Version-1)
-	return checkUpdated(res, err)
+	return sqlstore.CheckUpdated(res, err)
 }
 
 // HasScores reports whether any score was submitted for the covenant.
 func (r reader) HasScores(ctx context.Context, group string, year int) (bool, error) {
-	n, err := r.count(ctx, `SELECT COUNT(*) FROM scores WHERE group_id = $1 AND year = $2`, group, year)
+	n, err := r.Count(ctx, `SELECT COUNT(*) FROM scores WHERE group_id = $1 AND year = $2`, group, year)
 	return n > 0, err
 }
 
@@ -99,17 +94,13 @@ const scoreColumns = `unit_id, points, women_share, total, submitted_by, submit_
 
 func scanScore(group string, year int, row interface{ Scan(...any) error }) (*domain.Score, error) {
 	s := domain.Score{Group: group, Year: year}
-	var (
-		points    string
-		submitted int64
-	)
-	if err := row.Scan(&s.Unit, &points, &s.WomenShare, &s.Total, &s.SubmittedBy, &submitted); err != nil {
+	var points string
+	if err := row.Scan(&s.Unit, &points, &s.WomenShare, &s.Total, &s.SubmittedBy, sqlstore.Micros(&s.SubmitTime)); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(points), &s.Points); err != nil {
 		return nil, fmt.Errorf("%s: points: %w", s.Name(), err)
 	}
-	s.SubmitTime = fromMicros(submitted)
 	return &s, nil
 }
 
@@ -130,7 +121,7 @@ func (r reader) ListScores(ctx context.Context, group string, year int, after *S
 	var w sqlstore.Where
 	w.Add("group_id = ?", group)
 	w.Add("year = ?", year)
-	total, err := r.count(ctx, `SELECT COUNT(*) FROM scores`+w.SQL(), w.Args...)
+	total, err := r.Count(ctx, `SELECT COUNT(*) FROM scores`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -141,7 +132,7 @@ func (r reader) ListScores(ctx context.Context, group string, year int, after *S
 	if size >= 0 {
 		limit = fmt.Sprintf(" LIMIT %d", size+1)
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+scoreColumns+` FROM scores`+w.SQL()+` ORDER BY unit_id`+limit, w.Args...)
+	rows, err := r.Q.QueryContext(ctx, `SELECT `+scoreColumns+` FROM scores`+w.SQL()+` ORDER BY unit_id`+limit, w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list scores: %w", err)
 	}
@@ -171,11 +162,11 @@ func (tx *Tx) PutScore(ctx context.Context, s *domain.Score) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.tx.ExecContext(ctx, `INSERT INTO scores (group_id, year, `+scoreColumns+`)
+	_, err = tx.ExecContext(ctx, `INSERT INTO scores (group_id, year, `+scoreColumns+`)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)
 		ON CONFLICT (group_id, year, unit_id) DO UPDATE SET points = excluded.points,
 		women_share = excluded.women_share, total = excluded.total,
 		submitted_by = excluded.submitted_by, submit_time = excluded.submit_time`,
-		s.Group, s.Year, s.Unit, string(points), s.WomenShare, s.Total, s.SubmittedBy, micros(s.SubmitTime))
+		s.Group, s.Year, s.Unit, string(points), s.WomenShare, s.Total, s.SubmittedBy, sqlstore.Micros(&s.SubmitTime))
 	return err
 }

@@ -13,24 +13,20 @@ import (
 const groupColumns = `id, kind, display_name, organizer, description, state, create_time, update_time, version`
 
 func scanGroup(row interface{ Scan(...any) error }) (*domain.Group, error) {
-	var (
-		g                domain.Group
-		created, updated int64
-	)
+	var g domain.Group
 	if err := row.Scan(&g.ID, &g.Kind, &g.DisplayName, &g.Organizer, &g.Description, &g.State,
-		&created, &updated, &g.Version); err != nil {
+		sqlstore.Micros(&g.CreateTime), sqlstore.Micros(&g.UpdateTime), &g.Version); err != nil {
 		return nil, err
 	}
-	g.CreateTime, g.UpdateTime = fromMicros(created), fromMicros(updated)
 	return &g, nil
 }
 
 // GetGroup returns a group.
 func (r reader) GetGroup(ctx context.Context, id string) (*domain.Group, error) {
-	row := r.q.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM emulation_groups WHERE id = $1`, id)
+	row := r.Q.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM emulation_groups WHERE id = $1`, id)
 	g, err := scanGroup(row)
 	if err != nil {
-		return nil, notFound(err, domain.GroupName(id))
+		return nil, sqlstore.NotFound(err, domain.GroupName(id))
 	}
 	return g, nil
 }
@@ -78,7 +74,7 @@ func (r reader) ListGroups(ctx context.Context, f GroupFilter, after *GroupCurso
 		}
 		w.Add(cond+")", args...)
 	}
-	total, err := r.count(ctx, `SELECT COUNT(*) FROM emulation_groups`+w.SQL(), w.Args...)
+	total, err := r.Count(ctx, `SELECT COUNT(*) FROM emulation_groups`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -86,7 +82,7 @@ func (r reader) ListGroups(ctx context.Context, f GroupFilter, after *GroupCurso
 		k, i := w.Next(after.SortKey), w.Next(after.ID)
 		w.Conds = append(w.Conds, fmt.Sprintf("(sort_key > %s OR (sort_key = %s AND id > %s))", k, k, i))
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+groupColumns+`, sort_key FROM emulation_groups`+w.SQL()+
+	rows, err := r.Q.QueryContext(ctx, `SELECT `+groupColumns+`, sort_key FROM emulation_groups`+w.SQL()+
 		fmt.Sprintf(` ORDER BY sort_key, id LIMIT %d`, size+1), w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list groups: %w", err)
@@ -117,10 +113,10 @@ func (r reader) ListGroups(ctx context.Context, f GroupFilter, after *GroupCurso
 
 // InsertGroup stores a new group.
 func (tx *Tx) InsertGroup(ctx context.Context, g *domain.Group) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO emulation_groups (`+groupColumns+`, sort_key, search)
+	_, err := tx.ExecContext(ctx, `INSERT INTO emulation_groups (`+groupColumns+`, sort_key, search)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
-		g.ID, g.Kind, g.DisplayName, g.Organizer, g.Description, g.State, micros(g.CreateTime),
-		micros(g.UpdateTime), g.Version, vnfold.SortKey(g.DisplayName), g.SearchText())
+		g.ID, g.Kind, g.DisplayName, g.Organizer, g.Description, g.State, sqlstore.Micros(&g.CreateTime),
+		sqlstore.Micros(&g.UpdateTime), g.Version, vnfold.SortKey(g.DisplayName), g.SearchText())
 	if sqlstore.IsUniqueViolation(err) {
 		return &domain.ExistsError{Name: g.Name()}
 	}
@@ -129,10 +125,10 @@ func (tx *Tx) InsertGroup(ctx context.Context, g *domain.Group) error {
 
 // UpdateGroup writes g, which was read at version g.Version-1.
 func (tx *Tx) UpdateGroup(ctx context.Context, g *domain.Group) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE emulation_groups SET kind=$2, display_name=$3, organizer=$4,
+	res, err := tx.ExecContext(ctx, `UPDATE emulation_groups SET kind=$2, display_name=$3, organizer=$4,
 		description=$5, state=$6, update_time=$7, version=$8, sort_key=$9, search=$10
 		WHERE id=$1 AND version=$11`,
-		g.ID, g.Kind, g.DisplayName, g.Organizer, g.Description, g.State, micros(g.UpdateTime), g.Version,
+		g.ID, g.Kind, g.DisplayName, g.Organizer, g.Description, g.State, sqlstore.Micros(&g.UpdateTime), g.Version,
 		vnfold.SortKey(g.DisplayName), g.SearchText(), g.Version-1)
-	return checkUpdated(res, err)
+	return sqlstore.CheckUpdated(res, err)
 }

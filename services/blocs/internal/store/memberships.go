@@ -11,22 +11,10 @@ import (
 const membershipColumns = `m.group_id, m.id, m.unit_id, m.joined_on, m.left_on, m.create_time, u.display_name`
 
 func scanMembership(row interface{ Scan(...any) error }) (*domain.Membership, error) {
-	var (
-		m            domain.Membership
-		joined, left string
-		created      int64
-		err          error
-	)
-	if err = row.Scan(&m.Group, &m.ID, &m.Unit, &joined, &left, &created, &m.UnitDisplayName); err != nil {
+	var m domain.Membership
+	if err := row.Scan(&m.Group, &m.ID, &m.Unit, &m.JoinedOn, &m.LeftOn, sqlstore.Micros(&m.CreateTime), &m.UnitDisplayName); err != nil {
 		return nil, err
 	}
-	if m.JoinedOn, err = parseDate(joined); err != nil {
-		return nil, err
-	}
-	if m.LeftOn, err = parseDate(left); err != nil {
-		return nil, err
-	}
-	m.CreateTime = fromMicros(created)
 	return &m, nil
 }
 
@@ -34,11 +22,11 @@ const membershipFrom = ` FROM memberships m JOIN units u ON u.id = m.unit_id`
 
 // GetMembership returns a membership.
 func (r reader) GetMembership(ctx context.Context, group, id string) (*domain.Membership, error) {
-	row := r.q.QueryRowContext(ctx, `SELECT `+membershipColumns+membershipFrom+
+	row := r.Q.QueryRowContext(ctx, `SELECT `+membershipColumns+membershipFrom+
 		` WHERE m.group_id = $1 AND m.id = $2`, group, id)
 	m, err := scanMembership(row)
 	if err != nil {
-		return nil, notFound(err, domain.GroupName(group)+"/memberships/"+id)
+		return nil, sqlstore.NotFound(err, domain.GroupName(group)+"/memberships/"+id)
 	}
 	return m, nil
 }
@@ -51,7 +39,7 @@ func (r reader) Memberships(ctx context.Context, group, unit string) ([]*domain.
 	if unit != "" {
 		w.Add("m.unit_id = ?", unit)
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+membershipColumns+membershipFrom+w.SQL()+
+	rows, err := r.Q.QueryContext(ctx, `SELECT `+membershipColumns+membershipFrom+w.SQL()+
 		` ORDER BY m.joined_on, m.id`, w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("memberships: %w", err)
@@ -83,7 +71,7 @@ func (r reader) ListMemberships(ctx context.Context, group string, year int, aft
 		w.Add("m.joined_on <= ? AND (m.left_on = '' OR m.left_on >= ?)",
 			fmt.Sprintf("%04d-12-31", year), fmt.Sprintf("%04d-01-01", year))
 	}
-	total, err := r.count(ctx, `SELECT COUNT(*) FROM memberships m`+w.SQL(), w.Args...)
+	total, err := r.Count(ctx, `SELECT COUNT(*) FROM memberships m`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -91,7 +79,7 @@ func (r reader) ListMemberships(ctx context.Context, group string, year int, aft
 		j, i := w.Next(after.JoinedOn), w.Next(after.ID)
 		w.Conds = append(w.Conds, fmt.Sprintf("(m.joined_on > %s OR (m.joined_on = %s AND m.id > %s))", j, j, i))
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+membershipColumns+membershipFrom+w.SQL()+
+	rows, err := r.Q.QueryContext(ctx, `SELECT `+membershipColumns+membershipFrom+w.SQL()+
 		fmt.Sprintf(` ORDER BY m.joined_on, m.id LIMIT %d`, size+1), w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list memberships: %w", err)
@@ -119,9 +107,9 @@ func (r reader) ListMemberships(ctx context.Context, group string, year int, aft
 
 // InsertMembership stores a new membership.
 func (tx *Tx) InsertMembership(ctx context.Context, m *domain.Membership) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO memberships (group_id, id, unit_id, joined_on, left_on, create_time)
+	_, err := tx.ExecContext(ctx, `INSERT INTO memberships (group_id, id, unit_id, joined_on, left_on, create_time)
 		VALUES ($1,$2,$3,$4,$5,$6)`,
-		m.Group, m.ID, m.Unit, m.JoinedOn.String(), dateText(m.LeftOn), micros(m.CreateTime))
+		m.Group, m.ID, m.Unit, m.JoinedOn, m.LeftOn, sqlstore.Micros(&m.CreateTime))
 	if sqlstore.IsUniqueViolation(err) {
 		return &domain.ExistsError{Name: m.Name()}
 	}
@@ -130,15 +118,15 @@ func (tx *Tx) InsertMembership(ctx context.Context, m *domain.Membership) error 
 
 // SetMembershipEnd writes the end date of a membership.
 func (tx *Tx) SetMembershipEnd(ctx context.Context, m *domain.Membership) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE memberships SET left_on = $3 WHERE group_id = $1 AND id = $2`,
-		m.Group, m.ID, dateText(m.LeftOn))
+	_, err := tx.ExecContext(ctx, `UPDATE memberships SET left_on = $3 WHERE group_id = $1 AND id = $2`,
+		m.Group, m.ID, m.LeftOn)
 	return err
 }
 
 // OpenMembershipsOf returns the memberships of unit that have not ended, in
 // any group.
 func (r reader) OpenMembershipsOf(ctx context.Context, unit string) ([]*domain.Membership, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT `+membershipColumns+membershipFrom+
+	rows, err := r.Q.QueryContext(ctx, `SELECT `+membershipColumns+membershipFrom+
 		` WHERE m.unit_id = $1 AND m.left_on = '' ORDER BY m.group_id, m.id`, unit)
 	if err != nil {
 		return nil, fmt.Errorf("open memberships: %w", err)
@@ -158,13 +146,11 @@ func (r reader) OpenMembershipsOf(ctx context.Context, unit string) ([]*domain.M
 // GetTerm returns the term of a year.
 func (r reader) GetTerm(ctx context.Context, group string, year int) (*domain.Term, error) {
 	t := domain.Term{Group: group, Year: year}
-	var created int64
-	err := r.q.QueryRowContext(ctx, `SELECT head, deputy, create_time FROM terms WHERE group_id = $1 AND year = $2`,
-		group, year).Scan(&t.Head, &t.Deputy, &created)
+	err := r.Q.QueryRowContext(ctx, `SELECT head, deputy, create_time FROM terms WHERE group_id = $1 AND year = $2`,
+		group, year).Scan(&t.Head, &t.Deputy, sqlstore.Micros(&t.CreateTime))
 	if err != nil {
-		return nil, notFound(err, t.Name())
+		return nil, sqlstore.NotFound(err, t.Name())
 	}
-	t.CreateTime = fromMicros(created)
 	return &t, nil
 }
 
@@ -177,14 +163,14 @@ type TermCursor struct {
 func (r reader) ListTerms(ctx context.Context, group string, after *TermCursor, size int) ([]*domain.Term, *TermCursor, int, error) {
 	var w sqlstore.Where
 	w.Add("group_id = ?", group)
-	total, err := r.count(ctx, `SELECT COUNT(*) FROM terms`+w.SQL(), w.Args...)
+	total, err := r.Count(ctx, `SELECT COUNT(*) FROM terms`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	if after != nil {
 		w.Add("year < ?", after.Year)
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT year, head, deputy, create_time FROM terms`+w.SQL()+
+	rows, err := r.Q.QueryContext(ctx, `SELECT year, head, deputy, create_time FROM terms`+w.SQL()+
 		fmt.Sprintf(` ORDER BY year DESC LIMIT %d`, size+1), w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list terms: %w", err)
@@ -193,11 +179,9 @@ func (r reader) ListTerms(ctx context.Context, group string, after *TermCursor, 
 	var out []*domain.Term
 	for rows.Next() {
 		t := &domain.Term{Group: group}
-		var created int64
-		if err := rows.Scan(&t.Year, &t.Head, &t.Deputy, &created); err != nil {
+		if err := rows.Scan(&t.Year, &t.Head, &t.Deputy, sqlstore.Micros(&t.CreateTime)); err != nil {
 			return nil, nil, 0, err
 		}
-		t.CreateTime = fromMicros(created)
 		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
@@ -213,8 +197,8 @@ func (r reader) ListTerms(ctx context.Context, group string, after *TermCursor, 
 
 // InsertTerm stores a new term.
 func (tx *Tx) InsertTerm(ctx context.Context, t *domain.Term) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO terms (group_id, year, head, deputy, create_time) VALUES ($1,$2,$3,$4,$5)`,
-		t.Group, t.Year, t.Head, t.Deputy, micros(t.CreateTime))
+	_, err := tx.ExecContext(ctx, `INSERT INTO terms (group_id, year, head, deputy, create_time) VALUES ($1,$2,$3,$4,$5)`,
+		t.Group, t.Year, t.Head, t.Deputy, sqlstore.Micros(&t.CreateTime))
 	if sqlstore.IsUniqueViolation(err) {
 		return &domain.ExistsError{Name: t.Name()}
 	}

@@ -6,32 +6,22 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
 
 const unitColumns = `id, display_name, short_name, kind, level, province, parent, code, state,
 	successor, dissolved_on, create_time, update_time, version`
 
 func scanUnit(row interface{ Scan(...any) error }) (*domain.Unit, error) {
-	var (
-		u              domain.Unit
-		dissolved      string
-		created, updat int64
-	)
+	var u domain.Unit
 	err := row.Scan(&u.ID, &u.DisplayName, &u.ShortName, &u.Kind, &u.Level, &u.Province, &u.Parent,
-		&u.Code, &u.State, &u.Successor, &dissolved, &created, &updat, &u.Version)
+		&u.Code, &u.State, &u.Successor, &u.DissolvedOn, sqlstore.Micros(&u.CreateTime), sqlstore.Micros(&u.UpdateTime), &u.Version)
 	if err != nil {
 		return nil, err
 	}
-	if dissolved != "" {
-		if u.DissolvedOn, err = civil.Parse(dissolved); err != nil {
-			return nil, fmt.Errorf("unit %s: %w", u.ID, err)
-		}
-	}
-	u.CreateTime, u.UpdateTime = fromMicros(created), fromMicros(updat)
 	return &u, nil
 }
 
@@ -49,10 +39,10 @@ func (r reader) GetUnit(ctx context.Context, id string) (*domain.Unit, error) {
 
 // getUnit returns a unit without its lineage.
 func (r reader) getUnit(ctx context.Context, id string) (*domain.Unit, error) {
-	row := r.q.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1`, id)
+	row := r.Q.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1`, id)
 	u, err := scanUnit(row)
 	if err != nil {
-		return nil, notFound(err, domain.UnitName(id))
+		return nil, sqlstore.NotFound(err, domain.UnitName(id))
 	}
 	return u, nil
 }
@@ -99,7 +89,7 @@ func (r reader) unitsByID(ctx context.Context, ids []string) (map[string]*domain
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id IN (`+sqlstore.Placeholders(1, len(ids))+`)`, args...)
+	rows, err := r.Q.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id IN (`+sqlstore.Placeholders(1, len(ids))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("units by id: %w", err)
 	}
@@ -130,7 +120,7 @@ func (r reader) fillLineage(ctx context.Context, units []*domain.Unit) error {
 		index[u.ID] = append(index[u.ID], u)
 		u.Predecessors = nil
 	}
-	rows, err := r.q.QueryContext(ctx,
+	rows, err := r.Q.QueryContext(ctx,
 		`SELECT successor, id FROM units WHERE successor IN (`+sqlstore.Placeholders(1, len(ids))+`) ORDER BY id`, ids...)
 	if err != nil {
 		return fmt.Errorf("predecessors: %w", err)
@@ -222,7 +212,7 @@ type UnitCursor struct {
 func (r reader) ListUnits(ctx context.Context, f UnitFilter, after *UnitCursor, size int) ([]*domain.Unit, *UnitCursor, int, error) {
 	var w sqlstore.Where
 	w.Words("search", f.Query)
-	if f.Level != domain.LevelUnspecified {
+	if f.Level != lineage.LevelUnspecified {
 		w.Add("level = ?", f.Level)
 	}
 	if f.Kind != domain.KindUnspecified {
@@ -237,7 +227,7 @@ func (r reader) ListUnits(ctx context.Context, f UnitFilter, after *UnitCursor, 
 	if f.State != domain.UnitStateUnspecified {
 		w.Add("state = ?", f.State)
 	}
-	total, err := r.count(ctx, `SELECT COUNT(*) FROM units`+w.SQL(), w.Args...)
+	total, err := r.Count(ctx, `SELECT COUNT(*) FROM units`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -247,7 +237,7 @@ func (r reader) ListUnits(ctx context.Context, f UnitFilter, after *UnitCursor, 
 	}
 	query := `SELECT ` + unitColumns + `, sort_key FROM units` + w.SQL() +
 		fmt.Sprintf(` ORDER BY sort_key, id LIMIT %d`, size+1)
-	rows, err := r.q.QueryContext(ctx, query, w.Args...)
+	rows, err := r.Q.QueryContext(ctx, query, w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list units: %w", err)
 	}
@@ -293,10 +283,10 @@ func (s extraScanner) Scan(dest ...any) error { return s.rows.Scan(append(dest, 
 
 // InsertUnit stores a new unit; an existing id is an ExistsError.
 func (tx *Tx) InsertUnit(ctx context.Context, u *domain.Unit) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO units (`+unitColumns+`, sort_key, search)
+	_, err := tx.ExecContext(ctx, `INSERT INTO units (`+unitColumns+`, sort_key, search)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
 		u.ID, u.DisplayName, u.ShortName, u.Kind, u.Level, u.Province, u.Parent, u.Code, u.State,
-		u.Successor, dateText(u.DissolvedOn), micros(u.CreateTime), micros(u.UpdateTime), u.Version,
+		u.Successor, u.DissolvedOn, sqlstore.Micros(&u.CreateTime), sqlstore.Micros(&u.UpdateTime), u.Version,
 		vnfold.SortKey(u.DisplayName), u.SearchText())
 	if sqlstore.IsUniqueViolation(err) {
 		return &domain.ExistsError{Name: u.Name()}
@@ -306,43 +296,13 @@ func (tx *Tx) InsertUnit(ctx context.Context, u *domain.Unit) error {
 
 // UpdateUnit writes u, which was read at version u.Version-1.
 func (tx *Tx) UpdateUnit(ctx context.Context, u *domain.Unit) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE units SET display_name=$2, short_name=$3, kind=$4, level=$5,
+	res, err := tx.ExecContext(ctx, `UPDATE units SET display_name=$2, short_name=$3, kind=$4, level=$5,
 		province=$6, parent=$7, code=$8, state=$9, successor=$10, dissolved_on=$11, update_time=$12,
 		version=$13, sort_key=$14, search=$15 WHERE id=$1 AND version=$16`,
 		u.ID, u.DisplayName, u.ShortName, u.Kind, u.Level, u.Province, u.Parent, u.Code, u.State,
-		u.Successor, dateText(u.DissolvedOn), micros(u.UpdateTime), u.Version,
+		u.Successor, u.DissolvedOn, sqlstore.Micros(&u.UpdateTime), u.Version,
 		vnfold.SortKey(u.DisplayName), u.SearchText(), u.Version-1)
-	return checkUpdated(res, err)
-}
-
-// checkUpdated turns "no row changed" into ErrStaleEtag: someone else
-// changed the row since it was read.
-func checkUpdated(res sql.Result, err error) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return domain.ErrStaleEtag
-	}
-	return nil
-}
-
-func dateText(d civil.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.String()
-}
-
-func parseDate(s string) (civil.Date, error) {
-	if s == "" {
-		return civil.Date{}, nil
-	}
-	return civil.Parse(s)
+	return sqlstore.CheckUpdated(res, err)
 }
 
 // Ancestors returns the ids of every unit whose successor chain passes
@@ -359,7 +319,7 @@ func (r reader) Ancestors(ctx context.Context, id string) ([]string, error) {
 		for i, f := range frontier {
 			args[i] = f
 		}
-		rows, err := r.q.QueryContext(ctx, `SELECT id FROM units WHERE successor IN (`+sqlstore.Placeholders(1, len(args))+`)`, args...)
+		rows, err := r.Q.QueryContext(ctx, `SELECT id FROM units WHERE successor IN (`+sqlstore.Placeholders(1, len(args))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("ancestors: %w", err)
 		}

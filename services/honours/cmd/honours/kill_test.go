@@ -22,7 +22,7 @@ import (
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/blocstest"
+	"github.com/tdkt-vn/tdkt/services/blocs/blocstest"
 )
 
 // process is the honours binary running on a SQLite file.

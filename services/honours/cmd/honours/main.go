@@ -8,20 +8,11 @@
 package main
 
 import (
-	"context"
-	"flag"
-
 	"github.com/tdkt-vn/tdkt/platform/command"
-	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	"github.com/tdkt-vn/tdkt/services/honours"
 )
 
 func main() {
-	var cfg honours.Config
-	command.ServiceMain("honours", "127.0.0.1:9104",
-		func(fs *flag.FlagSet) { cfg.RegisterFlags(fs, "") },
-		func(ctx context.Context, tel *telemetry.Telemetry) (command.Service, error) {
-			return honours.New(ctx, cfg, tel)
-		},
+	command.ServiceMain("honours", "127.0.0.1:9104", honours.New,
 		"check -database-url / TDKT_DATABASE_URL, -blocs-addr / TDKT_BLOCS_ADDR, -personal-data-key / TDKT_PERSONAL_DATA_KEY and the Redis settings")
 }

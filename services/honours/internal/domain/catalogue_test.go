@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -113,10 +114,10 @@ func TestCatalogueIsImmutable(t *testing.T) {
 
 func TestAwardTypeDerived(t *testing.T) {
 	bk := award(t, "BK_TINH")
-	require.Equal(t, []Level{LevelMinistry, LevelProvince}, bk.ConferringLevels())
+	require.Equal(t, []Level{lineage.LevelMinistry, lineage.LevelProvince}, bk.ConferringLevels())
 	require.Equal(t, "Chủ tịch Ủy ban nhân dân cấp tỉnh; Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan trung ương", bk.ConferredBy())
-	require.Equal(t, []Level{LevelMinistry, LevelProvince, LevelCommune, LevelGrassroots}, award(t, "LDTT").ConferringLevels())
-	require.Equal(t, []Level{LevelCentral}, award(t, "HC_SAO_VANG").ConferringLevels())
+	require.Equal(t, []Level{lineage.LevelMinistry, lineage.LevelProvince, lineage.LevelCommune, lineage.LevelGrassroots}, award(t, "LDTT").ConferringLevels())
+	require.Equal(t, []Level{lineage.LevelCentral}, award(t, "HC_SAO_VANG").ConferringLevels())
 
 	co, ok := bk.Coefficient(RecipientCollective)
 	require.True(t, ok)

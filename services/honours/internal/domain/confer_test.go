@@ -4,10 +4,11 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
 
 func TestCanConfer(t *testing.T) {
-	g, c, p, m, z := LevelGrassroots, LevelCommune, LevelProvince, LevelMinistry, LevelCentral
+	g, c, p, m, z := lineage.LevelGrassroots, lineage.LevelCommune, lineage.LevelProvince, lineage.LevelMinistry, lineage.LevelCentral
 	// Levels allowed per award type; every other level is refused.
 	allowed := map[string][]Level{
 		"LDTT":         {g, c, p, m},
@@ -37,7 +38,7 @@ func TestCanConfer(t *testing.T) {
 	require.Len(t, allowed, len(catalogue(t).All()))
 	for code, levels := range allowed {
 		a := award(t, code)
-		for _, l := range []Level{LevelUnspecified, z, m, p, c, g} {
+		for _, l := range []Level{lineage.LevelUnspecified, z, m, p, c, g} {
 			t.Run(code+"/"+l.String(), func(t *testing.T) {
 				err := CanConfer(l, a)
 				ok := false
@@ -63,20 +64,20 @@ func TestCanConferAs(t *testing.T) {
 		code   string
 		reason string // "" when allowed
 	}{
-		{"Prime Minister confers the Government flag", AuthorityPrimeMinister, LevelCentral, "CO_CP", ""},
-		{"President does not confer the Government flag", AuthorityPresident, LevelCentral, "CO_CP", "AUTHORITY_NOT_ALLOWED"},
-		{"President confers the Gold Star", AuthorityPresident, LevelCentral, "HC_SAO_VANG", ""},
-		{"Prime Minister does not confer orders", AuthorityPrimeMinister, LevelCentral, "HCLD_3", "AUTHORITY_NOT_ALLOWED"},
-		{"provincial chairman confers Bằng khen", AuthorityProvince, LevelProvince, "BK_TINH", ""},
-		{"a Department director (unit head) does not", AuthorityUnitHead, LevelProvince, "BK_TINH", "AUTHORITY_NOT_ALLOWED"},
-		{"a Department director confers Giấy khen", AuthorityUnitHead, LevelProvince, "GIAY_KHEN", ""},
-		{"commune chairman confers THON_VH", AuthorityCommune, LevelCommune, "THON_VH", ""},
-		{"a school head does not confer THON_VH", AuthorityUnitHead, LevelGrassroots, "THON_VH", "AUTHORITY_NOT_ALLOWED"},
-		{"only provincial chairmen name exemplary communes", AuthorityMinistry, LevelMinistry, "XA_TIEU_BIEU", "AUTHORITY_NOT_ALLOWED"},
-		{"a President at a province", AuthorityPresident, LevelProvince, "HCLD_3", "AUTHORITY_LEVEL_MISMATCH"},
-		{"a unit head at central level", AuthorityUnitHead, LevelCentral, "LDTT", "AUTHORITY_LEVEL_MISMATCH"},
-		{"a commune chairman at a grassroots unit", AuthorityCommune, LevelGrassroots, "GIAY_KHEN", "AUTHORITY_LEVEL_MISMATCH"},
-		{"no authority", AuthorityUnspecified, LevelProvince, "BK_TINH", "AUTHORITY_LEVEL_MISMATCH"},
+		{"Prime Minister confers the Government flag", AuthorityPrimeMinister, lineage.LevelCentral, "CO_CP", ""},
+		{"President does not confer the Government flag", AuthorityPresident, lineage.LevelCentral, "CO_CP", "AUTHORITY_NOT_ALLOWED"},
+		{"President confers the Gold Star", AuthorityPresident, lineage.LevelCentral, "HC_SAO_VANG", ""},
+		{"Prime Minister does not confer orders", AuthorityPrimeMinister, lineage.LevelCentral, "HCLD_3", "AUTHORITY_NOT_ALLOWED"},
+		{"provincial chairman confers Bằng khen", AuthorityProvince, lineage.LevelProvince, "BK_TINH", ""},
+		{"a Department director (unit head) does not", AuthorityUnitHead, lineage.LevelProvince, "BK_TINH", "AUTHORITY_NOT_ALLOWED"},
+		{"a Department director confers Giấy khen", AuthorityUnitHead, lineage.LevelProvince, "GIAY_KHEN", ""},
+		{"commune chairman confers THON_VH", AuthorityCommune, lineage.LevelCommune, "THON_VH", ""},
+		{"a school head does not confer THON_VH", AuthorityUnitHead, lineage.LevelGrassroots, "THON_VH", "AUTHORITY_NOT_ALLOWED"},
+		{"only provincial chairmen name exemplary communes", AuthorityMinistry, lineage.LevelMinistry, "XA_TIEU_BIEU", "AUTHORITY_NOT_ALLOWED"},
+		{"a President at a province", AuthorityPresident, lineage.LevelProvince, "HCLD_3", "AUTHORITY_LEVEL_MISMATCH"},
+		{"a unit head at central level", AuthorityUnitHead, lineage.LevelCentral, "LDTT", "AUTHORITY_LEVEL_MISMATCH"},
+		{"a commune chairman at a grassroots unit", AuthorityCommune, lineage.LevelGrassroots, "GIAY_KHEN", "AUTHORITY_LEVEL_MISMATCH"},
+		{"no authority", AuthorityUnspecified, lineage.LevelProvince, "BK_TINH", "AUTHORITY_LEVEL_MISMATCH"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

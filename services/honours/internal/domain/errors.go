@@ -7,8 +7,6 @@
 package domain
 
 import (
-	"errors"
-
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
 )
 
@@ -32,4 +30,8 @@ func rule(reason, subject, format string, args ...any) *RuleError {
 
 // ErrNoBaseSalary reports a date before the first row of the base salary
 // table: no reward can be computed for it.
-var ErrNoBaseSalary = errors.New("no base salary in force on that date")
+var ErrNoBaseSalary = &RuleError{
+	Reason:      "NO_BASE_SALARY",
+	Subject:     "decision.document.signedOn",
+	Description: "no base salary is recorded for the signing date, so no reward can be computed",
+}

@@ -1,5 +1,7 @@
 package domain
 
+import "github.com/tdkt-vn/tdkt/services/blocs/lineage"
+
 // Category is what sort of award a type is. Values match
 // tdkt.honours.v1.AwardCategory. domain.md §4 names four kinds (title,
 // commendation, order, honorary title); api.md lists the first two, and the
@@ -57,35 +59,9 @@ func (k RecipientKind) String() string {
 	return "RECIPIENT_KIND_UNSPECIFIED"
 }
 
-// Level is the administrative level of a unit. Values match
-// tdkt.blocs.v1.UnitLevel, so the server converts with a plain cast.
-type Level int32
-
-// Levels.
-const (
-	LevelUnspecified Level = iota
-	LevelCentral
-	LevelMinistry
-	LevelProvince
-	LevelCommune
-	LevelGrassroots
-)
-
-func (l Level) String() string {
-	switch l {
-	case LevelCentral:
-		return "CENTRAL"
-	case LevelMinistry:
-		return "MINISTRY"
-	case LevelProvince:
-		return "PROVINCE"
-	case LevelCommune:
-		return "COMMUNE"
-	case LevelGrassroots:
-		return "GRASSROOTS"
-	}
-	return "LEVEL_UNSPECIFIED"
-}
+// Level is the administrative level of a unit, as the blocs service keeps
+// it.
+type Level = lineage.Level
 
 // Authority is the capacity in which the head of a decision's authority
 // unit confers an award: the "conferred by" column of domain.md §4. The
@@ -163,15 +139,15 @@ func (a Authority) Title() string {
 func (a Authority) Levels() []Level {
 	switch a {
 	case AuthorityUnitHead:
-		return []Level{LevelMinistry, LevelProvince, LevelCommune, LevelGrassroots}
+		return []Level{lineage.LevelMinistry, lineage.LevelProvince, lineage.LevelCommune, lineage.LevelGrassroots}
 	case AuthorityCommune:
-		return []Level{LevelCommune}
+		return []Level{lineage.LevelCommune}
 	case AuthorityProvince:
-		return []Level{LevelProvince}
+		return []Level{lineage.LevelProvince}
 	case AuthorityMinistry:
-		return []Level{LevelMinistry}
+		return []Level{lineage.LevelMinistry}
 	case AuthorityPrimeMinister, AuthorityPresident:
-		return []Level{LevelCentral}
+		return []Level{lineage.LevelCentral}
 	}
 	return nil
 }

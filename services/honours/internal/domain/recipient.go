@@ -9,21 +9,6 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
 )
 
-// Recipient is who is honoured (api.md, tdkt.type.v1.Recipient). Unit and
-// Commune are unit names, units/{unit}.
-type Recipient struct {
-	Kind RecipientKind
-	// Individual.
-	FullName  string
-	BirthYear int // 0 when unknown
-	Unit      string
-	CitizenID string // 12 digits; personal data (decree 13/2023)
-	// Household.
-	HeadName string
-	Address  string
-	Commune  string
-}
-
 // Validate checks that r says enough to identify the recipient; prefix is
 // its JSON path ("entries[0].recipient"). Formats (unit names, birth year
 // range) are protovalidate's job; this is the per-kind rule.

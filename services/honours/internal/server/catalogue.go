@@ -19,11 +19,11 @@ func (s *Server) ListAwardTypes(context.Context, *honoursv1.ListAwardTypesReques
 func (s *Server) GetAwardType(ctx context.Context, req *honoursv1.GetAwardTypeRequest) (*honoursv1.AwardType, error) {
 	code, ok := awardCode(req.GetName())
 	if !ok {
-		return nil, s.status(ctx, badField("name", "must be awardTypes/{code}"))
+		return nil, badField("name", "must be awardTypes/{code}")
 	}
 	t, err := s.catalogue.Get(code)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return awardTypeOut(t), nil
 }

@@ -4,64 +4,58 @@ import (
 	"strconv"
 	"time"
 
-	gdate "google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/tdkt-vn/tdkt/platform/civil"
+	"github.com/tdkt-vn/tdkt/platform/resname"
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
 )
 
 // Conversions between the API's messages and the store's types. Enum values
 // are the same numbers on both sides.
 
 // recipientIn reads a recipient of a request; prefix is its JSON path. It
-// returns the recipient as stored, without its citizen id, and the citizen
-// id in clear, which the caller seals (personal data: never logged, never
-// stored in clear).
-func recipientIn(errs *fieldErrors, prefix string, p *typev1.Recipient) (store.Recipient, string) {
-	r := store.Recipient{
+// returns the recipient with its key, its masked citizen id and the
+// citizen id in clear, which the caller seals and then clears (personal
+// data: never logged, never stored in clear).
+func recipientIn(errs *resname.Fields, prefix string, p *typev1.Recipient) domain.Recipient {
+	r := domain.Recipient{
 		Kind:      domain.RecipientKind(p.GetKind()),
 		FullName:  vnfold.Normalize(p.GetFullName()),
 		Gender:    int32(p.GetGender()),
 		BirthYear: int(p.GetBirthYear()),
 		Position:  vnfold.Normalize(p.GetPosition()),
-		Unit:      unitIDOf(errs, prefix+".unit", p.GetUnit()),
+		Unit:      errs.ID(prefix+".unit", p.GetUnit(), resname.Unit),
+		CitizenID: p.GetCitizenId(),
 		HeadName:  vnfold.Normalize(p.GetHeadName()),
 		Address:   vnfold.Normalize(p.GetAddress()),
-		Commune:   unitIDOf(errs, prefix+".commune", p.GetCommune()),
+		Commune:   errs.ID(prefix+".commune", p.GetCommune(), resname.Unit),
 	}
-	cid := p.GetCitizenId()
-	dr := domain.Recipient{
-		Kind: r.Kind, FullName: r.FullName, BirthYear: r.BirthYear, Unit: r.Unit, CitizenID: cid,
-		HeadName: r.HeadName, Address: r.Address, Commune: r.Commune,
+	if err := errs.Merge(r.Validate(prefix)); err != nil {
+		errs.Add(prefix, "%v", err)
 	}
-	if err := errs.merge(dr.Validate(prefix)); err != nil {
-		errs.add(prefix, "%v", err)
+	r.Key, r.Weak = domain.RecipientKey(r)
+	if r.CitizenID != "" {
+		r.CitizenIDMasked = domain.MaskCitizenID(r.CitizenID)
 	}
-	r.Key, r.Weak = domain.RecipientKey(dr)
-	if cid != "" {
-		r.CitizenIDMasked = domain.MaskCitizenID(cid)
-	}
-	return r, cid
+	return r
 }
 
 // recipientOut is the recipient as the API shows it: the citizen id masked.
-func recipientOut(r store.Recipient) *typev1.Recipient {
+func recipientOut(r domain.Recipient) *typev1.Recipient {
 	return &typev1.Recipient{
 		Kind:         typev1.RecipientKind(r.Kind),
 		FullName:     r.FullName,
 		Gender:       typev1.Gender(r.Gender),
 		BirthYear:    int32(r.BirthYear),
 		Position:     r.Position,
-		Unit:         unitRef(r.Unit),
+		Unit:         resname.Unit.Format(r.Unit),
 		CitizenId:    r.CitizenIDMasked,
 		HeadName:     r.HeadName,
 		Address:      r.Address,
-		Commune:      unitRef(r.Commune),
+		Commune:      resname.Unit.Format(r.Commune),
 		RecipientKey: r.Key,
 		Weak:         r.Weak,
 	}
@@ -69,20 +63,20 @@ func recipientOut(r store.Recipient) *typev1.Recipient {
 
 // documentIn reads a DocumentRef; prefix is its JSON path. The signing date
 // is required.
-func documentIn(errs *fieldErrors, prefix string, p *typev1.DocumentRef) domain.Document {
+func documentIn(errs *resname.Fields, prefix string, p *typev1.DocumentRef) domain.Document {
 	if p == nil {
-		errs.add(prefix, "is required")
+		errs.Add(prefix, "is required")
 		return domain.Document{}
 	}
 	d := domain.Document{
 		Number:      vnfold.Normalize(p.GetNumber()),
-		SignedOn:    requiredDate(errs, prefix+".signedOn", p.GetSignedOn()),
+		SignedOn:    errs.RequiredDate(prefix+".signedOn", p.GetSignedOn()),
 		SignerName:  vnfold.Normalize(p.GetSignerName()),
 		SignerTitle: vnfold.Normalize(p.GetSignerTitle()),
-		Issuer:      unitIDOf(errs, prefix+".issuer", p.GetIssuer()),
+		Issuer:      errs.ID(prefix+".issuer", p.GetIssuer(), resname.Unit),
 	}
 	if d.Number == "" {
-		errs.add(prefix+".number", "is required")
+		errs.Add(prefix+".number", "is required")
 	}
 	return d
 }
@@ -93,23 +87,11 @@ func documentOut(d domain.Document) *typev1.DocumentRef {
 		SignedOn:    d.SignedOn.Proto(),
 		SignerName:  d.SignerName,
 		SignerTitle: d.SignerTitle,
-		Issuer:      unitRef(d.Issuer),
+		Issuer:      resname.Unit.Format(d.Issuer),
 	}
 }
 
-// requiredDate reads a full date that must be present.
-func requiredDate(errs *fieldErrors, field string, p *gdate.Date) civil.Date {
-	d, err := civil.FromProto(p)
-	switch {
-	case err != nil:
-		errs.add(field, "is not a valid full date between %d and %d", civil.MinYear, civil.MaxYear)
-	case d.IsZero():
-		errs.add(field, "is required")
-	}
-	return d
-}
-
-func revocationOut(r *store.Revoked) *honoursv1.Revocation {
+func revocationOut(r *domain.Revoked) *honoursv1.Revocation {
 	if r == nil {
 		return nil
 	}
@@ -125,12 +107,12 @@ func optionalTime(t time.Time) *timestamppb.Timestamp {
 }
 
 // decisionOut is a decision as the API shows it, with entries when given.
-func decisionOut(d *store.Decision, entries []store.Entry) *honoursv1.Decision {
+func decisionOut(d *domain.Decision, entries []domain.DecisionEntry) *honoursv1.Decision {
 	p := &honoursv1.Decision{
 		Name:           d.Name(),
 		Document:       documentOut(d.Document),
 		Title:          d.Title,
-		Authority:      unitRef(d.Authority),
+		Authority:      resname.Unit.Format(d.Authority),
 		EntryCount:     int32(d.EntryCount),
 		State:          honoursv1.DecisionState(d.State),
 		Movement:       d.Movement,
@@ -146,7 +128,7 @@ func decisionOut(d *store.Decision, entries []store.Entry) *honoursv1.Decision {
 	return p
 }
 
-func entryOut(e store.Entry) *honoursv1.DecisionEntry {
+func entryOut(e domain.DecisionEntry) *honoursv1.DecisionEntry {
 	p := &honoursv1.DecisionEntry{
 		Ordinal:      int32(e.Ordinal),
 		Recipient:    recipientOut(e.Recipient),
@@ -157,7 +139,7 @@ func entryOut(e store.Entry) *honoursv1.DecisionEntry {
 		RewardVnd:    e.RewardVND,
 	}
 	if e.HonourID != "" {
-		p.Honour = honoursPrefix + e.HonourID
+		p.Honour = domain.HonourPattern.Format(e.HonourID)
 	}
 	return p
 }
@@ -166,12 +148,12 @@ func periodOut(p domain.Period) *typev1.Period {
 	return &typev1.Period{StartYear: int32(p.StartYear), EndYear: int32(p.EndYear)}
 }
 
-func honourOut(h *store.Honour) *honoursv1.Honour {
+func honourOut(h *domain.Honour) *honoursv1.Honour {
 	return &honoursv1.Honour{
 		Name:              h.Name(),
-		Decision:          decisionsPrefix + h.DecisionID,
+		Decision:          domain.DecisionPattern.Format(h.DecisionID),
 		DecisionNumber:    h.DecisionNumber,
-		Authority:         unitRef(h.Authority),
+		Authority:         resname.Unit.Format(h.Authority),
 		AwardType:         domain.AwardTypeName(h.AwardCode),
 		Recipient:         recipientOut(h.Recipient),
 		Period:            periodOut(h.Period),
@@ -182,7 +164,7 @@ func honourOut(h *store.Honour) *honoursv1.Honour {
 		CertificateNumber: h.CertificateNumber,
 		Nomination:        h.Nomination,
 		Movement:          h.Movement,
-		Province:          unitRef(h.Province),
+		Province:          resname.Unit.Format(h.Province),
 		State:             honoursv1.HonourState(h.State),
 		Revocation:        revocationOut(h.Revoked),
 		CreateTime:        timestamppb.New(h.CreateTime),

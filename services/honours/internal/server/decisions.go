@@ -3,11 +3,12 @@ package server
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/resname"
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
@@ -18,10 +19,10 @@ import (
 func (s *Server) CreateDecision(ctx context.Context, req *honoursv1.CreateDecisionRequest) (*honoursv1.Decision, error) {
 	d, err := s.decisionIn(ctx, "decision", req.GetDecision(), req.GetDecisionId())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := new(honoursv1.Decision)
-	err = s.mutate(ctx, "CreateDecision", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		d.CreateTime, d.UpdateTime = tx.Now(), tx.Now()
 		if err := tx.InsertDecision(ctx, d); err != nil {
 			return nil, err
@@ -37,25 +38,25 @@ func (s *Server) CreateDecision(ctx context.Context, req *honoursv1.CreateDecisi
 // decisionIn reads the settable fields of a new decision (prefix is its
 // JSON path) and checks that its authority and issuer exist in blocs. id
 // is the client's id, "" for one assigned here.
-func (s *Server) decisionIn(ctx context.Context, prefix string, p *honoursv1.Decision, id string) (*store.Decision, error) {
-	var errs fieldErrors
+func (s *Server) decisionIn(ctx context.Context, prefix string, p *honoursv1.Decision, id string) (*domain.Decision, error) {
+	var errs resname.Fields
 	if p == nil {
-		errs.add(prefix, "is required")
-		return nil, errs.err()
+		errs.Add(prefix, "is required")
+		return nil, errs.Err()
 	}
-	d := &store.Decision{
+	d := &domain.Decision{
 		ID:        id,
 		Document:  documentIn(&errs, prefix+".document", p.GetDocument()),
 		Title:     vnfold.Normalize(p.GetTitle()),
-		Authority: unitIDOf(&errs, prefix+".authority", p.GetAuthority()),
+		Authority: errs.ID(prefix+".authority", p.GetAuthority(), resname.Unit),
 		Movement:  vnfold.Normalize(p.GetMovement()),
 		State:     domain.DecisionDraft,
 		Version:   1,
 	}
 	if p.GetAuthority() == "" {
-		errs.add(prefix+".authority", "is required")
+		errs.Add(prefix+".authority", "is required")
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	units, err := s.units.Units(ctx, []string{d.Authority, d.Document.Issuer})
@@ -63,12 +64,12 @@ func (s *Server) decisionIn(ctx context.Context, prefix string, p *honoursv1.Dec
 		return nil, err
 	}
 	if _, ok := units[d.Authority]; !ok {
-		errs.add(prefix+".authority", "%s does not exist", unitRef(d.Authority))
+		errs.Add(prefix+".authority", "%s does not exist", resname.Unit.Format(d.Authority))
 	}
 	if _, ok := units[d.Document.Issuer]; !ok && d.Document.Issuer != "" {
-		errs.add(prefix+".document.issuer", "%s does not exist", unitRef(d.Document.Issuer))
+		errs.Add(prefix+".document.issuer", "%s does not exist", resname.Unit.Format(d.Document.Issuer))
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	if d.ID == "" {
@@ -81,15 +82,15 @@ func (s *Server) decisionIn(ctx context.Context, prefix string, p *honoursv1.Dec
 func (s *Server) GetDecision(ctx context.Context, req *honoursv1.GetDecisionRequest) (*honoursv1.Decision, error) {
 	id, err := decisionID("name", req.GetName())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	d, err := s.store.GetDecision(ctx, id)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	entries, err := s.store.Entries(ctx, id)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return decisionOut(d, entries), nil
 }
@@ -99,34 +100,34 @@ func (s *Server) GetDecision(ctx context.Context, req *honoursv1.GetDecisionRequ
 func (s *Server) ListDecisions(ctx context.Context, req *honoursv1.ListDecisionsRequest) (*honoursv1.ListDecisionsResponse, error) {
 	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	var errs fieldErrors
-	authority := unitIDOf(&errs, "authority", req.GetAuthority())
-	if err := errs.err(); err != nil {
-		return nil, s.status(ctx, err)
+	var errs resname.Fields
+	authority := errs.ID("authority", req.GetAuthority(), resname.Unit)
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	f := store.DecisionFilter{Year: int(req.GetYear()), Query: req.GetQuery(), State: domain.DecisionState(req.GetState())}
-	scope := pagetoken.Scope("ListDecisions", authority, strconv.Itoa(f.Year), f.Query, strconv.Itoa(int(f.State)))
+	scope := pagetoken.ScopeOf(req)
 	after, err := pagetoken.DecodeCursor[store.DecisionCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	if authority != "" {
 		if f.Authorities, err = s.lineageOf(ctx, authority); err != nil {
-			return nil, s.status(ctx, err)
+			return nil, err
 		}
 	}
 	ds, next, total, err := s.store.ListDecisions(ctx, f, after, size)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := &honoursv1.ListDecisionsResponse{TotalSize: int32(total)}
 	for _, d := range ds {
 		resp.Decisions = append(resp.Decisions, decisionOut(d, nil))
 	}
 	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return resp, nil
 }
@@ -137,14 +138,14 @@ func (s *Server) ListDecisions(ctx context.Context, req *honoursv1.ListDecisions
 func (s *Server) AddDecisionEntries(ctx context.Context, req *honoursv1.AddDecisionEntriesRequest) (*honoursv1.Decision, error) {
 	id, err := decisionID("name", req.GetName())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	entries, err := s.entriesIn(ctx, id, "entries", req.GetEntries())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := new(honoursv1.Decision)
-	err = s.mutate(ctx, "AddDecisionEntries", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		d, err := tx.LockDecision(ctx, id)
 		if err != nil {
 			return nil, err
@@ -162,7 +163,7 @@ func (s *Server) AddDecisionEntries(ctx context.Context, req *honoursv1.AddDecis
 
 // addEntries appends entries to draft d in tx, numbering them after its
 // last one; base is their JSON path in the request.
-func (s *Server) addEntries(ctx context.Context, tx *store.Tx, d *store.Decision, base string, entries []store.Entry) error {
+func (s *Server) addEntries(ctx context.Context, tx *store.Tx, d *domain.Decision, base string, entries []domain.DecisionEntry) error {
 	if err := d.State.CheckDraft(d.Name()); err != nil {
 		return err
 	}
@@ -188,7 +189,7 @@ func (s *Server) addEntries(ctx context.Context, tx *store.Tx, d *store.Decision
 // checkDuplicates refuses an entry that confers an award on a recipient for
 // a period for which the decision (or the request) already does (domain.md
 // §5 G2). A draft cannot lose entries, so this is caught when they come in.
-func checkDuplicates(ctx context.Context, tx *store.Tx, d *store.Decision, base string, entries []store.Entry) error {
+func checkDuplicates(ctx context.Context, tx *store.Tx, d *domain.Decision, base string, entries []domain.DecisionEntry) error {
 	type award struct {
 		key, code string
 		period    domain.Period
@@ -223,31 +224,32 @@ func checkDuplicates(ctx context.Context, tx *store.Tx, d *store.Decision, base 
 // JSON path): recipients and their keys, award types known to the
 // catalogue and fit for the recipient, periods, and units that exist in
 // blocs. Citizen ids are sealed (or dropped, without a sealer) here.
-func (s *Server) entriesIn(ctx context.Context, id, base string, ps []*honoursv1.DecisionEntry) ([]store.Entry, error) {
-	var errs fieldErrors
-	entries := make([]store.Entry, len(ps))
+func (s *Server) entriesIn(ctx context.Context, id, base string, ps []*honoursv1.DecisionEntry) ([]domain.DecisionEntry, error) {
+	var errs resname.Fields
+	entries := make([]domain.DecisionEntry, len(ps))
 	type unitRefAt struct{ field, id string }
 	var refs []unitRefAt
 	for i, p := range ps {
 		prefix := fmt.Sprintf("%s[%d]", base, i)
 		if p.GetRecipient() == nil {
-			errs.add(prefix+".recipient", "is required")
+			errs.Add(prefix+".recipient", "is required")
 			continue
 		}
-		r, cid := recipientIn(&errs, prefix+".recipient", p.GetRecipient())
-		if cid != "" && s.sealer != nil {
-			r.CitizenIDSealed = s.sealer.Seal(cid, sealRecord(id, r.Key))
+		r := recipientIn(&errs, prefix+".recipient", p.GetRecipient())
+		if r.CitizenID != "" && s.sealer != nil {
+			r.CitizenIDSealed = s.sealer.Seal(r.CitizenID, sealRecord(id, r.Key))
 		}
+		r.CitizenID = "" // sealed or dropped: never kept in clear
 		period := domain.Period{StartYear: int(p.GetPeriod().GetStartYear()), EndYear: int(p.GetPeriod().GetEndYear())}
 		code, ok := awardCode(p.GetAwardType())
 		if !ok {
-			errs.add(prefix+".awardType", "must be awardTypes/{code}")
-		} else if err := errs.merge(s.catalogue.CheckEntry(domain.Entry{
+			errs.Add(prefix+".awardType", "must be awardTypes/{code}")
+		} else if err := errs.Merge(s.catalogue.CheckEntry(domain.Entry{
 			RecipientKey: r.Key, RecipientKind: r.Kind, AwardCode: code, Period: period,
 		}, prefix)); err != nil {
 			return nil, err
 		}
-		entries[i] = store.Entry{
+		entries[i] = domain.DecisionEntry{
 			Recipient:    r,
 			AwardCode:    code,
 			Period:       period,
@@ -261,7 +263,7 @@ func (s *Server) entriesIn(ctx context.Context, id, base string, ps []*honoursv1
 			refs = append(refs, unitRefAt{prefix + ".recipient.commune", r.Commune})
 		}
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	ids := make([]string, len(refs))
@@ -274,13 +276,13 @@ func (s *Server) entriesIn(ctx context.Context, id, base string, ps []*honoursv1
 	}
 	for _, ref := range refs {
 		if _, ok := units[ref.id]; !ok {
-			errs.add(ref.field, "%s does not exist", unitRef(ref.id))
+			errs.Add(ref.field, "%s does not exist", resname.Unit.Format(ref.id))
 		}
 	}
-	return entries, errs.err()
+	return entries, errs.Err()
 }
 
 // sealRecord binds a sealed citizen id to its decision and recipient.
 func sealRecord(decisionID, recipientKey string) string {
-	return decisionsPrefix + decisionID + "/recipients/" + recipientKey
+	return domain.DecisionPattern.Format(decisionID) + "/recipients/" + recipientKey
 }

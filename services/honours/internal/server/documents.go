@@ -15,10 +15,11 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 
+	"github.com/tdkt-vn/tdkt/platform/resname"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/document"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/lineage"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
 )
 
@@ -32,11 +33,11 @@ const (
 func (s *Server) RenderDecision(ctx context.Context, req *honoursv1.RenderDecisionRequest) (*httpbody.HttpBody, error) {
 	id, err := decisionID("name", req.GetName())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	b, err := s.renderDecision(ctx, id)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return s.file(ctx, pdfType, "quyet-dinh-"+id+".pdf", b), nil
 }
@@ -98,11 +99,11 @@ func (s *Server) renderDecision(ctx context.Context, id string) ([]byte, error) 
 func (s *Server) RenderCertificate(ctx context.Context, req *honoursv1.RenderCertificateRequest) (*httpbody.HttpBody, error) {
 	id, err := honourIDOf("name", req.GetName())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	b, err := s.renderCertificate(ctx, id)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return s.file(ctx, pdfType, "bang-"+id+".pdf", b), nil
 }
@@ -164,21 +165,21 @@ func awardHeading(t domain.AwardType) string {
 // ExportHonours exports what ListHonours returns for the same filters as an
 // XLSX workbook, at most maxExportRows rows (beyond: FailedPrecondition).
 func (s *Server) ExportHonours(ctx context.Context, req *honoursv1.ExportHonoursRequest) (*httpbody.HttpBody, error) {
-	f, _, err := s.honourFilter(ctx, "ExportHonours", req)
+	f, _, err := s.honourFilter(ctx, req)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	n, err := s.store.CountHonours(ctx, f)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	if n > s.exportLimit {
-		return nil, s.status(ctx, s.tooManyRows(n))
+		return nil, s.tooManyRows(n)
 	}
 	var buf bytes.Buffer
 	info := document.ExportInfo{Filter: s.filterText(ctx, req), ExportedAt: time.Now()}
 	if err := document.WriteHonours(&buf, s.exportRows(ctx, f), info); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return s.file(ctx, xlsxType, "khen-thuong.xlsx", buf.Bytes()), nil
 }
@@ -191,7 +192,7 @@ func (s *Server) tooManyRows(n int) error {
 // and naming their units through blocs a thousand at a time.
 func (s *Server) exportRows(ctx context.Context, f store.HonourFilter) iter.Seq2[document.Row, error] {
 	return func(yield func(document.Row, error) bool) {
-		var chunk []*store.Honour
+		var chunk []*domain.Honour
 		n := 0
 		flush := func() bool {
 			ids := make([]string, 0, 3*len(chunk))
@@ -229,7 +230,7 @@ func (s *Server) exportRows(ctx context.Context, f store.HonourFilter) iter.Seq2
 	}
 }
 
-func (s *Server) exportRow(h *store.Honour, units map[string]lineage.Unit) document.Row {
+func (s *Server) exportRow(h *domain.Honour, units map[string]lineage.Unit) document.Row {
 	award := h.AwardCode
 	if t, err := s.catalogue.Get(h.AwardCode); err == nil {
 		award = t.DisplayName
@@ -267,13 +268,13 @@ func (s *Server) filterText(ctx context.Context, req *honoursv1.ExportHonoursReq
 	var parts []string
 	var ids []string
 	for _, n := range []string{req.GetProvince(), req.GetAuthority()} {
-		if id, ok := parseID(n, unitsPrefix); ok {
+		if id, ok := resname.Unit.ID(n); ok {
 			ids = append(ids, id)
 		}
 	}
 	units, _ := s.units.Units(ctx, ids) // names only; the ids do when blocs is away
 	name := func(n string) string {
-		id, _ := parseID(n, unitsPrefix)
+		id, _ := resname.Unit.ID(n)
 		return unitName(units, id)
 	}
 	if req.GetProvince() != "" {
@@ -333,7 +334,7 @@ func documentError(subject string, err error) error {
 
 // recipientText is how a document names a recipient, and the line under
 // the name: position and unit, or the address of a household.
-func recipientText(r store.Recipient, units map[string]lineage.Unit) (name, description string) {
+func recipientText(r domain.Recipient, units map[string]lineage.Unit) (name, description string) {
 	switch r.Kind {
 	case domain.RecipientCollective:
 		return unitName(units, r.Unit), ""

@@ -14,9 +14,10 @@ import (
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/rpcerr"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/lineage"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
 )
 
@@ -74,8 +75,9 @@ func TestExportLimit(t *testing.T) {
 	require.NoError(t, err, "at the limit")
 	s.exportLimit = 2
 	_, err = s.ExportHonours(ctx, &honoursv1.ExportHonoursRequest{})
-	require.Equal(t, codes.FailedPrecondition, status.Code(err))
-	require.Contains(t, status.Convert(err).Message(), "at most 2")
+	mapped, _ := rpcerr.FromDomain(err) // as the server's interceptor maps it
+	require.Equal(t, codes.FailedPrecondition, status.Code(mapped))
+	require.Contains(t, status.Convert(mapped).Message(), "at most 2")
 	_, err = s.ExportHonours(ctx, &honoursv1.ExportHonoursRequest{Query: "Văn C"})
 	require.NoError(t, err, "narrower filters fit")
 }

@@ -2,12 +2,13 @@ package server
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/resname"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
@@ -18,14 +19,14 @@ import (
 func (s *Server) GetHonour(ctx context.Context, req *honoursv1.GetHonourRequest) (*honoursv1.Honour, error) {
 	id, err := honourIDOf("name", req.GetName())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	h, err := s.store.GetHonour(ctx, id)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	if err := s.provincesNow(ctx, []*store.Honour{h}); err != nil {
-		return nil, s.status(ctx, err)
+	if err := s.provincesNow(ctx, []*domain.Honour{h}); err != nil {
+		return nil, err
 	}
 	return honourOut(h), nil
 }
@@ -33,7 +34,7 @@ func (s *Server) GetHonour(ctx context.Context, req *honoursv1.GetHonourRequest)
 // provincesNow sets the Province of each honour to the province it counts
 // under now: the end of the successor chain of the province stored when it
 // was issued.
-func (s *Server) provincesNow(ctx context.Context, hs []*store.Honour) error {
+func (s *Server) provincesNow(ctx context.Context, hs []*domain.Honour) error {
 	ids := make([]string, 0, len(hs))
 	for _, h := range hs {
 		ids = append(ids, h.Province)
@@ -52,6 +53,7 @@ func (s *Server) provincesNow(ctx context.Context, hs []*store.Honour) error {
 
 // honourFilterRequest is what ListHonours and ExportHonours filter by.
 type honourFilterRequest interface {
+	proto.Message
 	GetRecipientKey() string
 	GetQuery() string
 	GetAwardType() string
@@ -66,8 +68,8 @@ type honourFilterRequest interface {
 // honourFilter reads the filters of req and the page token scope they
 // make. authority= and province= take in the units dissolved into the unit
 // asked for, and a collective's recipient_key the keys of those units.
-func (s *Server) honourFilter(ctx context.Context, method string, req honourFilterRequest) (store.HonourFilter, string, error) {
-	var errs fieldErrors
+func (s *Server) honourFilter(ctx context.Context, req honourFilterRequest) (store.HonourFilter, string, error) {
+	var errs resname.Fields
 	f := store.HonourFilter{
 		Query:    req.GetQuery(),
 		Movement: req.GetMovement(),
@@ -78,20 +80,19 @@ func (s *Server) honourFilter(ctx context.Context, method string, req honourFilt
 	if req.GetAwardType() != "" {
 		code, ok := awardCode(req.GetAwardType())
 		if !ok {
-			errs.add("awardType", "must be awardTypes/{code}")
+			errs.Add("awardType", "must be awardTypes/{code}")
 		}
 		f.AwardCode = code
 	}
-	authority := unitIDOf(&errs, "authority", req.GetAuthority())
-	province := unitIDOf(&errs, "province", req.GetProvince())
+	authority := errs.ID("authority", req.GetAuthority(), resname.Unit)
+	province := errs.ID("province", req.GetProvince(), resname.Unit)
 	if f.YearFrom != 0 && f.YearTo != 0 && f.YearTo < f.YearFrom {
-		errs.add("yearTo", "must not be before yearFrom")
+		errs.Add("yearTo", "must not be before yearFrom")
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return f, "", err
 	}
-	scope := pagetoken.Scope(method, req.GetRecipientKey(), f.Query, f.AwardCode, authority, province, f.Movement,
-		strconv.Itoa(f.YearFrom), strconv.Itoa(f.YearTo), strconv.Itoa(int(f.State)))
+	scope := pagetoken.ScopeOf(req)
 	var err error
 	if authority != "" {
 		if f.Authorities, err = s.lineageOf(ctx, authority); err != nil {
@@ -147,29 +148,29 @@ func (s *Server) recipientKeys(ctx context.Context, keys []string) (map[string][
 func (s *Server) ListHonours(ctx context.Context, req *honoursv1.ListHonoursRequest) (*honoursv1.ListHonoursResponse, error) {
 	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
-	f, scope, err := s.honourFilter(ctx, "ListHonours", req)
+	f, scope, err := s.honourFilter(ctx, req)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	after, err := pagetoken.DecodeCursor[store.HonourCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	hs, next, total, err := s.store.ListHonours(ctx, f, after, size)
 	if err == nil {
 		err = s.provincesNow(ctx, hs)
 	}
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := &honoursv1.ListHonoursResponse{TotalSize: int32(total)}
 	for _, h := range hs {
 		resp.Honours = append(resp.Honours, honourOut(h))
 	}
 	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return resp, nil
 }
@@ -181,7 +182,7 @@ func (s *Server) BatchGetRecipientHistory(ctx context.Context, req *honoursv1.Ba
 	asked := req.GetRecipientKeys()
 	expanded, err := s.recipientKeys(ctx, asked)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	owners := make(map[string][]int) // key in the register -> positions asked
 	var all []string
@@ -198,7 +199,7 @@ func (s *Server) BatchGetRecipientHistory(ctx context.Context, req *honoursv1.Ba
 		err = s.provincesNow(ctx, hs)
 	}
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	resp := &honoursv1.BatchGetRecipientHistoryResponse{Histories: make([]*honoursv1.RecipientHistory, len(asked))}
 	for i, k := range asked {
@@ -218,9 +219,9 @@ func (s *Server) BatchGetRecipientHistory(ctx context.Context, req *honoursv1.Ba
 // cancels it" (domain.md §8) through lineage: the issuer of the revoking
 // document must be the authority, or the unit it was merged into.
 func (s *Server) revocationIn(ctx context.Context, reason string, doc *typev1.DocumentRef, authority, subject string) (domain.Revocation, *domain.RuleError, error) {
-	var errs fieldErrors
+	var errs resname.Fields
 	d := documentIn(&errs, "revokingDocument", doc)
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return domain.Revocation{}, nil, err
 	}
 	units, err := s.units.Units(ctx, []string{authority, d.Issuer})
@@ -229,7 +230,7 @@ func (s *Server) revocationIn(ctx context.Context, reason string, doc *typev1.Do
 	}
 	issuer, ok := units[d.Issuer]
 	if !ok && d.Issuer != "" {
-		return domain.Revocation{}, nil, badField("revokingDocument.issuer", "%s does not exist", unitRef(d.Issuer))
+		return domain.Revocation{}, nil, badField("revokingDocument.issuer", "%s does not exist", resname.Unit.Format(d.Issuer))
 	}
 	current := authority
 	if a, ok := units[authority]; ok {
@@ -237,7 +238,7 @@ func (s *Server) revocationIn(ctx context.Context, reason string, doc *typev1.Do
 	}
 	var rule *domain.RuleError
 	if d.Issuer != "" {
-		if err := domain.CheckRevoker(unitRef(issuer.Current), unitRef(current), subject); err != nil {
+		if err := domain.CheckRevoker(resname.Unit.Format(issuer.Current), resname.Unit.Format(current), subject); err != nil {
 			rule, _ = err.(*domain.RuleError)
 			if rule == nil {
 				return domain.Revocation{}, nil, err
@@ -252,11 +253,11 @@ func (s *Server) revocationIn(ctx context.Context, reason string, doc *typev1.Do
 func (s *Server) RevokeHonour(ctx context.Context, req *honoursv1.RevokeHonourRequest) (*honoursv1.Honour, error) {
 	id, err := honourIDOf("name", req.GetName())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	h, err := s.store.GetHonour(ctx, id)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	var (
 		rev  domain.Revocation
@@ -267,15 +268,15 @@ func (s *Server) RevokeHonour(ctx context.Context, req *honoursv1.RevokeHonourRe
 	if h.State != domain.HonourRevoked {
 		rev, rule, err = s.revocationIn(ctx, req.GetReason(), req.GetRevokingDocument(), h.Authority, h.Name())
 		if err == nil {
-			err = s.provincesNow(ctx, []*store.Honour{h})
+			err = s.provincesNow(ctx, []*domain.Honour{h})
 		}
 		if err != nil {
-			return nil, s.status(ctx, err)
+			return nil, err
 		}
 	}
 	provinceNow := h.Province
 	resp := new(honoursv1.Honour)
-	err = s.mutate(ctx, "RevokeHonour", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		h, err := tx.LockHonour(ctx, id)
 		if err != nil {
 			return nil, err
@@ -291,7 +292,7 @@ func (s *Server) RevokeHonour(ctx context.Context, req *honoursv1.RevokeHonourRe
 		if err != nil {
 			return nil, err
 		}
-		h.State, h.Revoked = next, &store.Revoked{Revocation: r, Time: tx.Now()}
+		h.State, h.Revoked = next, &domain.Revoked{Revocation: r, Time: tx.Now()}
 		h.UpdateTime = tx.Now()
 		h.Version++
 		if err := tx.RevokeHonour(ctx, h); err != nil {
@@ -312,11 +313,11 @@ func (s *Server) RevokeHonour(ctx context.Context, req *honoursv1.RevokeHonourRe
 func (s *Server) RevokeDecision(ctx context.Context, req *honoursv1.RevokeDecisionRequest) (*honoursv1.Decision, error) {
 	id, err := decisionID("name", req.GetName())
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	d, err := s.store.GetDecision(ctx, id)
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	var (
 		rev  domain.Revocation
@@ -324,11 +325,11 @@ func (s *Server) RevokeDecision(ctx context.Context, req *honoursv1.RevokeDecisi
 	)
 	if d.State != domain.DecisionRevoked { // see RevokeHonour
 		if rev, rule, err = s.revocationIn(ctx, req.GetReason(), req.GetRevokingDocument(), d.Authority, d.Name()); err != nil {
-			return nil, s.status(ctx, err)
+			return nil, err
 		}
 	}
 	resp := new(honoursv1.Decision)
-	err = s.mutate(ctx, "RevokeDecision", req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		d, err := tx.LockDecision(ctx, id)
 		if err != nil {
 			return nil, err
@@ -344,7 +345,7 @@ func (s *Server) RevokeDecision(ctx context.Context, req *honoursv1.RevokeDecisi
 		if err != nil {
 			return nil, err
 		}
-		revoked := &store.Revoked{Revocation: r, Time: tx.Now()}
+		revoked := &domain.Revoked{Revocation: r, Time: tx.Now()}
 		if _, err := tx.RevokeHonoursOf(ctx, id, revoked); err != nil {
 			return nil, err
 		}

@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
-	"io"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -12,8 +10,6 @@ import (
 
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
-	"github.com/tdkt-vn/tdkt/platform/rpcerr"
-	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
 )
@@ -26,47 +22,22 @@ import (
 func (s *Server) ImportDecisions(stream grpc.ClientStreamingServer[honoursv1.ImportDecisionsRequest, honoursv1.ImportDecisionsResponse]) error {
 	ctx := stream.Context()
 	resp := &honoursv1.ImportDecisionsResponse{}
-	for index := int32(0); ; index++ {
-		item := new(honoursv1.ImportDecisionsRequest)
-		err := stream.RecvMsg(item)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var result *honoursv1.ImportResult
-		switch {
-		case status.Code(err) == codes.InvalidArgument:
-			// The server's interceptor refused this item (protovalidate);
-			// the message itself was read, so the stream goes on.
-			result = &honoursv1.ImportResult{DecisionId: item.GetDecisionId(), Status: status.Convert(err).Proto()}
-		case err != nil:
-			return err
-		default:
-			result = s.importItem(ctx, item)
-		}
-		result.Index = index
-		if result.GetStatus().GetCode() == int32(codes.OK) {
-			resp.Succeeded++
-		} else {
-			resp.Failed++
-		}
-		resp.Results = append(resp.Results, result)
+	err := grpcserver.ReceiveItems(stream, s.importDecision,
+		func(index int32, item *honoursv1.ImportDecisionsRequest, r *honoursv1.ImportResult, st *status.Status) {
+			if st.Code() == codes.OK {
+				resp.Succeeded++
+				s.registerChanged(ctx)
+			} else {
+				resp.Failed++
+				r = &honoursv1.ImportResult{DecisionId: item.GetDecisionId(), Status: st.Proto()}
+			}
+			r.Index = index
+			resp.Results = append(resp.Results, r)
+		})
+	if err != nil {
+		return err
 	}
 	return stream.SendAndClose(resp)
-}
-
-// importItem imports one decision and returns its result (Index unset).
-func (s *Server) importItem(ctx context.Context, item *honoursv1.ImportDecisionsRequest) *honoursv1.ImportResult {
-	r, err := s.importDecision(ctx, item)
-	if err != nil {
-		st := status.Convert(s.status(ctx, err))
-		if st.Code() == codes.Internal || st.Code() == codes.Unknown {
-			s.log.ErrorContext(ctx, "import of a decision failed", "decision_id", item.GetDecisionId(), "error", err)
-			st = status.Convert(rpcerr.Internal())
-		}
-		return &honoursv1.ImportResult{DecisionId: item.GetDecisionId(), Status: st.Proto()}
-	}
-	s.registerChanged(ctx)
-	return r
 }
 
 func (s *Server) importDecision(ctx context.Context, item *honoursv1.ImportDecisionsRequest) (*honoursv1.ImportResult, error) {
@@ -89,35 +60,26 @@ func (s *Server) importDecision(ctx context.Context, item *honoursv1.ImportDecis
 	if err != nil {
 		return nil, err
 	}
-	requestID, fp, err := idempotency.Fingerprint(item)
-	if err != nil {
-		return nil, err
-	}
-	op := sqlstore.Op{Method: "ImportDecisions", RequestID: requestID, Fingerprint: fp, Caller: grpcserver.Caller(ctx)}
-	out, err := s.store.Do(ctx, op, func(tx *store.Tx) (string, []byte, error) {
+	r := new(honoursv1.ImportResult)
+	err = idempotency.Mutate(ctx, s.store.Do, item, r, func(tx *store.Tx) (proto.Message, error) {
 		d.CreateTime, d.UpdateTime = tx.Now(), tx.Now()
 		if err := tx.InsertDecision(ctx, d); err != nil {
-			return "", nil, err
+			return nil, err
 		}
 		if err := s.addEntries(ctx, tx, d, "entries", entries); err != nil {
-			return "", nil, err
+			return nil, err
 		}
 		if err := s.issue(ctx, tx, d, units, entries); err != nil {
-			return "", nil, err
+			return nil, err
 		}
-		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(&honoursv1.ImportResult{
+		return &honoursv1.ImportResult{
 			DecisionId:  d.ID,
 			Decision:    d.Name(),
 			Status:      status.New(codes.OK, "").Proto(),
 			HonourCount: int32(d.EntryCount),
-		})
-		return d.Name(), b, err
+		}, nil
 	})
 	if err != nil {
-		return nil, err
-	}
-	r := new(honoursv1.ImportResult)
-	if err := proto.Unmarshal(out, r); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -11,21 +11,17 @@ import (
 	"log/slog"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/tdkt-vn/tdkt/platform/cache"
-	"github.com/tdkt-vn/tdkt/platform/grpcserver"
-	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/lineage"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
 )
 
 // Units is what the handlers need of the blocs service: units with their
-// level, province and names, and their lineage. lineage.Client implements
+// level, province and names, and their lineage. blocsclient.Client implements
 // it over gRPC, with a cache.
 type Units interface {
 	// Units returns the units with ids; unknown ids are absent.
@@ -92,16 +88,6 @@ func New(o Options) (*Server, error) {
 		store: o.Store, units: o.Units, cache: o.Cache, tokens: o.Tokens, sealer: o.Sealer,
 		catalogue: cat, salaries: salaries, log: o.Log, exportLimit: maxExportRows,
 	}, nil
-}
-
-// mutate runs fn as one store transaction made safe to retry by the
-// request's request_id (platform/idempotency), and decodes the response
-// into resp. On a retry with the same request_id, fn does not run and resp
-// is the first answer.
-func (s *Server) mutate(ctx context.Context, method string, req proto.Message, resp proto.Message,
-	fn func(tx *store.Tx) (proto.Message, error),
-) error {
-	return s.status(ctx, idempotency.Run(ctx, s.store.Do, method, grpcserver.Caller(ctx), req, resp, fn))
 }
 
 // statsGenerationKey holds the current generation of cached statistics.

@@ -25,8 +25,8 @@ import (
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/blocstest"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/lineage"
+	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
+	"github.com/tdkt-vn/tdkt/services/blocs/blocstest"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/server"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
@@ -85,7 +85,7 @@ func start(t *testing.T, dbURL string, b *blocstest.Blocs, o options) honoursv1.
 	signer, err := pagetoken.NewSigner([]byte("0123456789abcdef-test-key"))
 	require.NoError(t, err)
 	h, err := server.New(server.Options{
-		Store: st, Units: lineage.New(blocsConn, cache.NewMemory(100), time.Nanosecond), Cache: c,
+		Store: st, Units: blocsclient.New(blocsConn, cache.NewMemory(100), time.Nanosecond), Cache: c,
 		Tokens: signer, Sealer: o.sealer, Log: tel.Logger,
 	})
 	require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/resname"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
@@ -30,7 +31,7 @@ var dimensions = map[string]store.Dimension{
 // unit asked for. Results are cached per filters and generation of the
 // register (see registerChanged).
 func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatisticsRequest) (*honoursv1.Statistics, error) {
-	var errs fieldErrors
+	var errs resname.Fields
 	var dims []store.Dimension
 	var names []string
 	for _, item := range req.GetGroupBy() {
@@ -41,7 +42,7 @@ func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatistics
 			case name == "":
 				// "year," or an empty item: nothing to group by.
 			case !ok:
-				errs.add("groupBy", "unknown dimension %q: use award_type, year, province, authority or recipient_kind", name)
+				errs.Add("groupBy", "unknown dimension %q: use award_type, year, province, authority or recipient_kind", name)
 			case !slices.Contains(dims, d):
 				dims, names = append(dims, d), append(names, name)
 			}
@@ -51,17 +52,17 @@ func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatistics
 	if req.GetAwardType() != "" {
 		code, ok := awardCode(req.GetAwardType())
 		if !ok {
-			errs.add("awardType", "must be awardTypes/{code}")
+			errs.Add("awardType", "must be awardTypes/{code}")
 		}
 		f.AwardCode = code
 	}
-	authority := unitIDOf(&errs, "authority", req.GetAuthority())
-	province := unitIDOf(&errs, "province", req.GetProvince())
+	authority := errs.ID("authority", req.GetAuthority(), resname.Unit)
+	province := errs.ID("province", req.GetProvince(), resname.Unit)
 	if f.YearFrom != 0 && f.YearTo != 0 && f.YearTo < f.YearFrom {
-		errs.add("yearTo", "must not be before yearFrom")
+		errs.Add("yearTo", "must not be before yearFrom")
 	}
-	if err := errs.err(); err != nil {
-		return nil, s.status(ctx, err)
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	key := "stats:" + s.statsGeneration(ctx) + ":" + pagetoken.Scope(strings.Join(names, ","), f.AwardCode,
 		authority, province, strconv.Itoa(f.YearFrom), strconv.Itoa(f.YearTo))
@@ -81,7 +82,7 @@ func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatistics
 			return s.statistics(ctx, f, dims)
 		})
 	if err != nil {
-		return nil, s.status(ctx, err)
+		return nil, err
 	}
 	return st, nil
 }
@@ -156,8 +157,8 @@ func (s *Server) statistics(ctx context.Context, f store.StatsFilter, dims []sto
 	for _, r := range rows {
 		row := &honoursv1.StatisticsRow{
 			Year:          int32(r.Year),
-			Province:      unitRef(r.Province),
-			Authority:     unitRef(r.Authority),
+			Province:      resname.Unit.Format(r.Province),
+			Authority:     resname.Unit.Format(r.Authority),
 			RecipientKind: typev1.RecipientKind(r.RecipientKind),
 			Count:         r.Count,
 			RewardVnd:     r.RewardVND,

@@ -4,128 +4,81 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
 )
 
-// Decision is a decision as stored. Unit references (Authority,
-// Document.Issuer, the revoking document's issuer) are unit ids.
-type Decision struct {
-	ID          string
-	Document    domain.Document
-	Title       string
-	Authority   string
-	Movement    string
-	State       domain.DecisionState
-	EntryCount  int
-	RewardTotal int64
-	Revoked     *Revoked
-	CreateTime  time.Time
-	IssueTime   time.Time
-	UpdateTime  time.Time
-	Version     int64
-}
-
-// Name is decisions/{id}.
-func (d *Decision) Name() string { return "decisions/" + d.ID }
-
-// Entry is one line of a decision. HonourID and RewardVND are set once the
-// decision is issued.
-type Entry struct {
-	Ordinal      int
-	Recipient    Recipient
-	AwardCode    string
-	Period       domain.Period
-	Achievements string
-	Nomination   string
-	HonourID     string
-	RewardVND    int64
-}
-
 const decisionColumns = `id, number, signed_on, signer_name, signer_title, issuer, title, authority, movement,
 	state, entry_count, reward_total, revoke_reason, revoke_number, revoke_signed_on, revoke_signer_name,
 	revoke_signer_title, revoke_issuer, revoke_time, create_time, issue_time, update_time, version`
 
-func scanDecision(row interface{ Scan(...any) error }) (*Decision, error) {
+func scanDecision(row interface{ Scan(...any) error }) (*domain.Decision, error) {
 	var (
-		d                                        Decision
-		signed, rSigned                          string
-		rReason, rNumber, rName, rTitle, rIssuer string
-		rTime, created, issued, updated          int64
+		d domain.Decision
+		r domain.Revoked
 	)
-	err := row.Scan(&d.ID, &d.Document.Number, &signed, &d.Document.SignerName, &d.Document.SignerTitle,
-		&d.Document.Issuer, &d.Title, &d.Authority, &d.Movement, &d.State, &d.EntryCount, &d.RewardTotal,
-		&rReason, &rNumber, &rSigned, &rName, &rTitle, &rIssuer, &rTime, &created, &issued, &updated, &d.Version)
-	if err != nil {
+	dest := append([]any{&d.ID, &d.Document.Number, &d.Document.SignedOn, &d.Document.SignerName, &d.Document.SignerTitle,
+		&d.Document.Issuer, &d.Title, &d.Authority, &d.Movement, &d.State, &d.EntryCount, &d.RewardTotal},
+		revokedDest(&r)...)
+	dest = append(dest, sqlstore.Micros(&d.CreateTime), sqlstore.Micros(&d.IssueTime), sqlstore.Micros(&d.UpdateTime), &d.Version)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
-	if d.Document.SignedOn, err = parseDate(signed); err != nil {
-		return nil, fmt.Errorf("decision %s: %w", d.ID, err)
+	if !r.Time.IsZero() {
+		d.Revoked = &r
 	}
-	if d.Revoked, err = revoked(rReason, rNumber, rSigned, rName, rTitle, rIssuer, rTime); err != nil {
-		return nil, fmt.Errorf("decision %s: %w", d.ID, err)
-	}
-	d.CreateTime, d.IssueTime, d.UpdateTime = fromMicros(created), fromMicros(issued), fromMicros(updated)
 	return &d, nil
 }
 
-// revoked rebuilds a revocation from its columns; nil when there is none.
-func revoked(reason, number, signed, signerName, signerTitle, issuer string, at int64) (*Revoked, error) {
-	if at == 0 {
-		return nil, nil
-	}
-	on, err := parseDate(signed)
-	if err != nil {
-		return nil, err
-	}
-	return &Revoked{Revocation: domain.Revocation{Reason: reason, Document: domain.Document{
-		Number: number, SignedOn: on, SignerName: signerName, SignerTitle: signerTitle, Issuer: issuer,
-	}}, Time: fromMicros(at)}, nil
+// revokedDest are the Scan destinations of the revoke_* columns; r.Time
+// stays zero when there is no revocation.
+func revokedDest(r *domain.Revoked) []any {
+	doc := &r.Document
+	return []any{&r.Reason, &doc.Number, &doc.SignedOn, &doc.SignerName, &doc.SignerTitle, &doc.Issuer, sqlstore.Micros(&r.Time)}
 }
 
 // revokedColumns are the values of the revoke_* columns.
-func revokedColumns(r *Revoked) []any {
+func revokedColumns(r *domain.Revoked) []any {
 	if r == nil {
 		return []any{"", "", "", "", "", "", int64(0)}
 	}
 	doc := r.Document
-	return []any{r.Reason, doc.Number, dateText(doc.SignedOn), doc.SignerName, doc.SignerTitle, doc.Issuer, micros(r.Time)}
+	return []any{r.Reason, doc.Number, doc.SignedOn, doc.SignerName, doc.SignerTitle, doc.Issuer, sqlstore.Micros(&r.Time)}
 }
 
 // decisionSearch is the folded text ListDecisions' query matches.
-func decisionSearch(d *Decision) string {
+func decisionSearch(d *domain.Decision) string {
 	return vnfold.Fold(d.Document.Number + " " + d.Title)
 }
 
 // GetDecision returns a decision without its entries.
-func (r reader) GetDecision(ctx context.Context, id string) (*Decision, error) {
+func (r reader) GetDecision(ctx context.Context, id string) (*domain.Decision, error) {
 	return r.getDecision(ctx, id, "")
 }
 
 // LockDecision reads a decision for a change in this transaction.
-func (tx *Tx) LockDecision(ctx context.Context, id string) (*Decision, error) {
-	return tx.getDecision(ctx, id, tx.forUpdate())
+func (tx *Tx) LockDecision(ctx context.Context, id string) (*domain.Decision, error) {
+	return tx.getDecision(ctx, id, tx.ForUpdate())
 }
 
-func (r reader) getDecision(ctx context.Context, id, lock string) (*Decision, error) {
-	d, err := scanDecision(r.q.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE id = $1`+lock, id))
+func (r reader) getDecision(ctx context.Context, id, lock string) (*domain.Decision, error) {
+	d, err := scanDecision(r.Q.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE id = $1`+lock, id))
 	if err != nil {
-		return nil, notFound(err, "decisions/"+id)
+		return nil, sqlstore.NotFound(err, "decisions/"+id)
 	}
 	return d, nil
 }
 
 // InsertDecision stores a new decision; an existing id is an ExistsError.
-func (tx *Tx) InsertDecision(ctx context.Context, d *Decision) error {
-	args := []any{d.ID, d.Document.Number, dateText(d.Document.SignedOn), d.Document.SignerName,
+func (tx *Tx) InsertDecision(ctx context.Context, d *domain.Decision) error {
+	args := []any{d.ID, d.Document.Number, d.Document.SignedOn, d.Document.SignerName,
 		d.Document.SignerTitle, d.Document.Issuer, d.Title, d.Authority, d.Movement, d.State, d.EntryCount, d.RewardTotal}
 	args = append(args, revokedColumns(d.Revoked)...)
-	args = append(args, micros(d.CreateTime), micros(d.IssueTime), micros(d.UpdateTime), d.Version,
+	args = append(args, sqlstore.Micros(&d.CreateTime), sqlstore.Micros(&d.IssueTime), sqlstore.Micros(&d.UpdateTime), d.Version,
 		d.Document.SignedOn.Year, decisionSearch(d))
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO decisions (`+decisionColumns+`, year, search)
+	_, err := tx.ExecContext(ctx, `INSERT INTO decisions (`+decisionColumns+`, year, search)
 		VALUES (`+sqlstore.Placeholders(1, len(args))+`)`, args...)
 	if sqlstore.IsUniqueViolation(err) {
 		return &ExistsError{Name: d.Name()}
@@ -134,15 +87,15 @@ func (tx *Tx) InsertDecision(ctx context.Context, d *Decision) error {
 }
 
 // UpdateDecision writes d, which was read at version d.Version-1.
-func (tx *Tx) UpdateDecision(ctx context.Context, d *Decision) error {
-	args := []any{d.ID, d.State, d.EntryCount, d.RewardTotal, micros(d.IssueTime), micros(d.UpdateTime), d.Version}
+func (tx *Tx) UpdateDecision(ctx context.Context, d *domain.Decision) error {
+	args := []any{d.ID, d.State, d.EntryCount, d.RewardTotal, sqlstore.Micros(&d.IssueTime), sqlstore.Micros(&d.UpdateTime), d.Version}
 	args = append(args, revokedColumns(d.Revoked)...)
 	args = append(args, d.Version-1)
-	res, err := tx.tx.ExecContext(ctx, `UPDATE decisions SET state=$2, entry_count=$3, reward_total=$4,
+	res, err := tx.ExecContext(ctx, `UPDATE decisions SET state=$2, entry_count=$3, reward_total=$4,
 		issue_time=$5, update_time=$6, version=$7, revoke_reason=$8, revoke_number=$9, revoke_signed_on=$10,
 		revoke_signer_name=$11, revoke_signer_title=$12, revoke_issuer=$13, revoke_time=$14
 		WHERE id=$1 AND version=$15`, args...)
-	return checkUpdated(res, err)
+	return sqlstore.CheckUpdated(res, err)
 }
 
 const entryColumns = `ordinal, kind, full_name, gender, birth_year, job_title, unit, citizen_id_masked,
@@ -154,7 +107,7 @@ var entryCopyColumns = append([]string{"decision_id"}, columnList(entryColumns).
 
 // InsertEntries stores entries of decision id; their ordinals must follow
 // the decision's last one.
-func (tx *Tx) InsertEntries(ctx context.Context, id string, entries []Entry) error {
+func (tx *Tx) InsertEntries(ctx context.Context, id string, entries []domain.DecisionEntry) error {
 	width := len(entryCopyColumns)
 	values := make([]any, 0, len(entries)*width) // one allocation for every row
 	rows := make([][]any, len(entries))
@@ -170,7 +123,7 @@ func (tx *Tx) InsertEntries(ctx context.Context, id string, entries []Entry) err
 			e.AwardCode, e.Period.StartYear, e.Period.EndYear, e.Achievements, e.Nomination)
 		rows[i] = values[start:len(values):len(values)]
 	}
-	err := tx.tx.Copy(ctx, "decision_entries", entryCopyColumns, rows)
+	err := tx.Copy(ctx, "decision_entries", entryCopyColumns, rows)
 	if sqlstore.IsUniqueViolation(err) {
 		return ErrStaleEtag // a concurrent AddDecisionEntries took these ordinals
 	}
@@ -179,8 +132,8 @@ func (tx *Tx) InsertEntries(ctx context.Context, id string, entries []Entry) err
 
 // Entries returns the entries of decision id in ordinal order, with the
 // honour each became once issued.
-func (r reader) Entries(ctx context.Context, id string) ([]Entry, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT e.ordinal, e.kind, e.full_name, e.gender, e.birth_year,
+func (r reader) Entries(ctx context.Context, id string) ([]domain.DecisionEntry, error) {
+	rows, err := r.Q.QueryContext(ctx, `SELECT e.ordinal, e.kind, e.full_name, e.gender, e.birth_year,
 		e.job_title, e.unit, e.citizen_id_masked, e.citizen_id_sealed, e.head_name, e.address, e.commune,
 		e.recipient_key, e.weak, e.award_code, e.period_start, e.period_end, e.achievements, e.nomination,
 		COALESCE(h.id, ''), COALESCE(h.reward_vnd, 0)
@@ -190,10 +143,10 @@ func (r reader) Entries(ctx context.Context, id string) ([]Entry, error) {
 		return nil, fmt.Errorf("entries of %s: %w", id, err)
 	}
 	defer rows.Close()
-	var out []Entry
+	var out []domain.DecisionEntry
 	for rows.Next() {
 		var (
-			e    Entry
+			e    domain.DecisionEntry
 			weak int
 		)
 		rc := &e.Recipient
@@ -226,7 +179,7 @@ func (r reader) EntryAwards(ctx context.Context, id string, keys []string) ([]En
 		var w sqlstore.Where
 		w.Add("decision_id = ?", id)
 		w.In("recipient_key", chunk...)
-		rows, err := r.q.QueryContext(ctx, `SELECT ordinal, recipient_key, award_code, period_start, period_end
+		rows, err := r.Q.QueryContext(ctx, `SELECT ordinal, recipient_key, award_code, period_start, period_end
 			FROM decision_entries`+w.SQL(), w.Args...)
 		if err != nil {
 			return fmt.Errorf("entry awards: %w", err)
@@ -247,7 +200,7 @@ func (r reader) EntryAwards(ctx context.Context, id string, keys []string) ([]En
 // EntryUnits returns the distinct units decision id's entries name (their
 // recipients' units and communes).
 func (r reader) EntryUnits(ctx context.Context, id string) ([]string, error) {
-	rows, err := r.q.QueryContext(ctx, `SELECT DISTINCT unit FROM decision_entries WHERE decision_id = $1 AND unit <> ''
+	rows, err := r.Q.QueryContext(ctx, `SELECT DISTINCT unit FROM decision_entries WHERE decision_id = $1 AND unit <> ''
 		UNION SELECT DISTINCT commune FROM decision_entries WHERE decision_id = $1 AND commune <> ''`, id)
 	if err != nil {
 		return nil, fmt.Errorf("units of %s: %w", id, err)
@@ -281,7 +234,7 @@ type DecisionCursor struct {
 // ListDecisions returns up to size decisions after cursor (nil: from the
 // start), newest signing date first, then by id; the cursor of the next page
 // (nil on the last) and the number of matching decisions.
-func (r reader) ListDecisions(ctx context.Context, f DecisionFilter, after *DecisionCursor, size int) ([]*Decision, *DecisionCursor, int, error) {
+func (r reader) ListDecisions(ctx context.Context, f DecisionFilter, after *DecisionCursor, size int) ([]*domain.Decision, *DecisionCursor, int, error) {
 	var w sqlstore.Where
 	if f.Authorities != nil {
 		w.In("authority", f.Authorities...)
@@ -293,7 +246,7 @@ func (r reader) ListDecisions(ctx context.Context, f DecisionFilter, after *Deci
 	if f.State != domain.DecisionStateUnspecified {
 		w.Add("state = ?", f.State)
 	}
-	total, err := r.count(ctx, `SELECT COUNT(*) FROM decisions`+w.SQL(), w.Args...)
+	total, err := r.Count(ctx, `SELECT COUNT(*) FROM decisions`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -301,13 +254,13 @@ func (r reader) ListDecisions(ctx context.Context, f DecisionFilter, after *Deci
 		s, i := w.Next(after.SignedOn), w.Next(after.ID)
 		w.Conds = append(w.Conds, fmt.Sprintf("(signed_on < %s OR (signed_on = %s AND id > %s))", s, s, i))
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions`+w.SQL()+
+	rows, err := r.Q.QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions`+w.SQL()+
 		` ORDER BY signed_on DESC, id LIMIT `+strconv.Itoa(size+1), w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list decisions: %w", err)
 	}
 	defer rows.Close()
-	var out []*Decision
+	var out []*domain.Decision
 	for rows.Next() {
 		d, err := scanDecision(rows)
 		if err != nil {
@@ -322,7 +275,7 @@ func (r reader) ListDecisions(ctx context.Context, f DecisionFilter, after *Deci
 	if len(out) > size {
 		out = out[:size]
 		last := out[size-1]
-		next = &DecisionCursor{SignedOn: dateText(last.Document.SignedOn), ID: last.ID}
+		next = &DecisionCursor{SignedOn: last.Document.SignedOn.String(), ID: last.ID}
 	}
 	return out, next, total, nil
 }

@@ -8,47 +8,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
 )
-
-// Honour is an honour of the register as stored. Unit references are unit
-// ids. Province is the province the honour counted under when it was
-// issued, resolved through lineage then; ProvinceOriginal is the province
-// of RecipientUnit (or of the authority) before that resolution.
-type Honour struct {
-	ID                string
-	DecisionID        string
-	Ordinal           int
-	DecisionNumber    string
-	Authority         string
-	AwardCode         string
-	Recipient         Recipient
-	RecipientName     string // what the register sorts and searches by
-	Period            domain.Period
-	Achievements      string
-	ConferredOn       civil.Date
-	RewardVND         int64
-	RewardNote        string
-	CertificateNumber string
-	Nomination        string
-	Movement          string
-	Province          string
-	ProvinceOriginal  string
-	RecipientUnit     string
-	State             domain.HonourState
-	Revoked           *Revoked
-	CreateTime        time.Time
-	UpdateTime        time.Time
-	Version           int64
-}
-
-// Name is honours/{id}.
-func (h *Honour) Name() string { return "honours/" + h.ID }
 
 const honourColumns = `id, decision_id, ordinal, decision_number, authority, award_code, kind, full_name, gender,
 	birth_year, job_title, unit, citizen_id_masked, head_name, address, commune, recipient_key, weak,
@@ -61,33 +25,27 @@ const honourColumns = `id, decision_id, ordinal, decision_number, authority, awa
 // then sort_key, search and year.
 var honourCopyColumns = append(columnList(honourColumns), "sort_key", "search", "year")
 
-func scanHonour(row interface{ Scan(...any) error }, extra ...any) (*Honour, error) {
+func scanHonour(row interface{ Scan(...any) error }, extra ...any) (*domain.Honour, error) {
 	var (
-		h                                        Honour
-		weak                                     int
-		conferred, rSigned                       string
-		rReason, rNumber, rName, rTitle, rIssuer string
-		rTime, created, updated                  int64
+		h    domain.Honour
+		weak int
+		r    domain.Revoked
 	)
 	rc := &h.Recipient
 	dest := []any{&h.ID, &h.DecisionID, &h.Ordinal, &h.DecisionNumber, &h.Authority, &h.AwardCode, &rc.Kind,
 		&rc.FullName, &rc.Gender, &rc.BirthYear, &rc.Position, &rc.Unit, &rc.CitizenIDMasked, &rc.HeadName,
 		&rc.Address, &rc.Commune, &rc.Key, &weak, &h.RecipientName, &h.Period.StartYear, &h.Period.EndYear,
-		&h.Achievements, &conferred, &h.RewardVND, &h.RewardNote, &h.CertificateNumber, &h.Nomination,
-		&h.Movement, &h.Province, &h.ProvinceOriginal, &h.RecipientUnit, &h.State, &rReason, &rNumber,
-		&rSigned, &rName, &rTitle, &rIssuer, &rTime, &created, &updated, &h.Version}
+		&h.Achievements, &h.ConferredOn, &h.RewardVND, &h.RewardNote, &h.CertificateNumber, &h.Nomination,
+		&h.Movement, &h.Province, &h.ProvinceOriginal, &h.RecipientUnit, &h.State}
+	dest = append(dest, revokedDest(&r)...)
+	dest = append(dest, sqlstore.Micros(&h.CreateTime), sqlstore.Micros(&h.UpdateTime), &h.Version)
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	rc.Weak = weak != 0
-	var err error
-	if h.ConferredOn, err = parseDate(conferred); err != nil {
-		return nil, fmt.Errorf("honour %s: %w", h.ID, err)
+	if !r.Time.IsZero() {
+		h.Revoked = &r
 	}
-	if h.Revoked, err = revoked(rReason, rNumber, rSigned, rName, rTitle, rIssuer, rTime); err != nil {
-		return nil, fmt.Errorf("honour %s: %w", h.ID, err)
-	}
-	h.CreateTime, h.UpdateTime = fromMicros(created), fromMicros(updated)
 	return &h, nil
 }
 
@@ -95,72 +53,72 @@ func scanHonour(row interface{ Scan(...any) error }, extra ...any) (*Honour, err
 // ACTIVE ones to its totals. An honour for a (decision, ordinal) that
 // already has one violates the table's unique key: the transaction fails
 // rather than duplicate it.
-func (tx *Tx) InsertHonours(ctx context.Context, hs []*Honour) error {
+func (tx *Tx) InsertHonours(ctx context.Context, hs []*domain.Honour) error {
 	width := len(honourCopyColumns)
 	values := make([]any, 0, len(hs)*width) // one allocation for every row
 	rows := make([][]any, len(hs))
 	t := make(totals)
 	for i, h := range hs {
 		if h.State == domain.HonourActive {
-			t.add(h.totalKey(), h.RewardVND, 1)
+			t.add(totalKeyOf(h), h.RewardVND, 1)
 		}
 		rc := h.Recipient
 		start := len(values)
 		values = append(values, h.ID, h.DecisionID, h.Ordinal, h.DecisionNumber, h.Authority, h.AwardCode, rc.Kind,
 			rc.FullName, rc.Gender, rc.BirthYear, rc.Position, rc.Unit, rc.CitizenIDMasked, rc.HeadName,
 			rc.Address, rc.Commune, rc.Key, boolInt(rc.Weak), h.RecipientName, h.Period.StartYear,
-			h.Period.EndYear, h.Achievements, dateText(h.ConferredOn), h.RewardVND, h.RewardNote,
+			h.Period.EndYear, h.Achievements, h.ConferredOn, h.RewardVND, h.RewardNote,
 			h.CertificateNumber, h.Nomination, h.Movement, h.Province, h.ProvinceOriginal, h.RecipientUnit, h.State)
 		values = append(values, revokedColumns(h.Revoked)...)
-		values = append(values, micros(h.CreateTime), micros(h.UpdateTime), h.Version,
+		values = append(values, sqlstore.Micros(&h.CreateTime), sqlstore.Micros(&h.UpdateTime), h.Version,
 			vnfold.SortKey(h.RecipientName), vnfold.Fold(h.RecipientName), h.ConferredOn.Year)
 		rows[i] = values[start:len(values):len(values)]
 	}
-	if err := tx.tx.Copy(ctx, "honours", honourCopyColumns, rows); err != nil {
+	if err := tx.Copy(ctx, "honours", honourCopyColumns, rows); err != nil {
 		return err
 	}
 	return tx.addTotals(ctx, t)
 }
 
 // GetHonour returns an honour.
-func (r reader) GetHonour(ctx context.Context, id string) (*Honour, error) {
+func (r reader) GetHonour(ctx context.Context, id string) (*domain.Honour, error) {
 	return r.getHonour(ctx, id, "")
 }
 
 // LockHonour reads an honour for a change in this transaction.
-func (tx *Tx) LockHonour(ctx context.Context, id string) (*Honour, error) {
-	return tx.getHonour(ctx, id, tx.forUpdate())
+func (tx *Tx) LockHonour(ctx context.Context, id string) (*domain.Honour, error) {
+	return tx.getHonour(ctx, id, tx.ForUpdate())
 }
 
-func (r reader) getHonour(ctx context.Context, id, lock string) (*Honour, error) {
-	h, err := scanHonour(r.q.QueryRowContext(ctx, `SELECT `+honourColumns+` FROM honours WHERE id = $1`+lock, id))
+func (r reader) getHonour(ctx context.Context, id, lock string) (*domain.Honour, error) {
+	h, err := scanHonour(r.Q.QueryRowContext(ctx, `SELECT `+honourColumns+` FROM honours WHERE id = $1`+lock, id))
 	if err != nil {
-		return nil, notFound(err, "honours/"+id)
+		return nil, sqlstore.NotFound(err, "honours/"+id)
 	}
 	return h, nil
 }
 
 // RevokeHonour writes the revocation of h, an ACTIVE honour read at version
 // h.Version-1 (h holds its new state), and takes it out of the totals.
-func (tx *Tx) RevokeHonour(ctx context.Context, h *Honour) error {
-	args := append([]any{h.ID, h.State, micros(h.UpdateTime), h.Version}, revokedColumns(h.Revoked)...)
+func (tx *Tx) RevokeHonour(ctx context.Context, h *domain.Honour) error {
+	args := append([]any{h.ID, h.State, sqlstore.Micros(&h.UpdateTime), h.Version}, revokedColumns(h.Revoked)...)
 	args = append(args, h.Version-1, domain.HonourActive)
-	res, err := tx.tx.ExecContext(ctx, `UPDATE honours SET state=$2, update_time=$3, version=$4,
+	res, err := tx.ExecContext(ctx, `UPDATE honours SET state=$2, update_time=$3, version=$4,
 		revoke_reason=$5, revoke_number=$6, revoke_signed_on=$7, revoke_signer_name=$8, revoke_signer_title=$9,
 		revoke_issuer=$10, revoke_time=$11 WHERE id=$1 AND version=$12 AND state=$13`, args...)
-	if err := checkUpdated(res, err); err != nil {
+	if err := sqlstore.CheckUpdated(res, err); err != nil {
 		return err
 	}
 	t := make(totals)
-	t.add(h.totalKey(), h.RewardVND, -1)
+	t.add(totalKeyOf(h), h.RewardVND, -1)
 	return tx.addTotals(ctx, t)
 }
 
 // RevokeHonoursOf revokes every ACTIVE honour of decision id with r, takes
 // them out of the totals and returns how many there were.
-func (tx *Tx) RevokeHonoursOf(ctx context.Context, id string, r *Revoked) (int, error) {
-	args := append([]any{id, domain.HonourRevoked, micros(r.Time), domain.HonourActive}, revokedColumns(r)...)
-	rows, err := tx.tx.QueryContext(ctx, `UPDATE honours SET state=$2, update_time=$3, version=version+1,
+func (tx *Tx) RevokeHonoursOf(ctx context.Context, id string, r *domain.Revoked) (int, error) {
+	args := append([]any{id, domain.HonourRevoked, sqlstore.Micros(&r.Time), domain.HonourActive}, revokedColumns(r)...)
+	rows, err := tx.QueryContext(ctx, `UPDATE honours SET state=$2, update_time=$3, version=version+1,
 		revoke_reason=$5, revoke_number=$6, revoke_signed_on=$7, revoke_signer_name=$8, revoke_signer_title=$9,
 		revoke_issuer=$10, revoke_time=$11 WHERE decision_id=$1 AND state=$4
 		RETURNING award_code, year, province, province_original, authority, kind, reward_vnd`, args...)
@@ -212,8 +170,8 @@ func (r reader) HeldAwards(ctx context.Context, keys []string) ([]domain.Held, e
 		}
 		return out, rows.Err()
 	}
-	if r.dialect == sqlstore.Postgres {
-		rows, err := r.q.QueryContext(ctx, `SELECT recipient_key, award_code, period_start, period_end, reward_vnd`+
+	if r.Dialect == sqlstore.Postgres {
+		rows, err := r.Q.QueryContext(ctx, `SELECT recipient_key, award_code, period_start, period_end, reward_vnd`+
 			perRecipient(`recipient_key, award_code, period_start, period_end, reward_vnd, state`)+
 			` WHERE state = $2`, keys, domain.HonourActive)
 		if err != nil {
@@ -226,7 +184,7 @@ func (r reader) HeldAwards(ctx context.Context, keys []string) ([]domain.Held, e
 		var w sqlstore.Where
 		w.In("recipient_key", chunk...)
 		w.Add("state = ?", domain.HonourActive)
-		rows, err := r.q.QueryContext(ctx, `SELECT recipient_key, award_code, period_start, period_end, reward_vnd
+		rows, err := r.Q.QueryContext(ctx, `SELECT recipient_key, award_code, period_start, period_end, reward_vnd
 			FROM honours`+w.SQL(), w.Args...)
 		if err != nil {
 			return fmt.Errorf("held awards: %w", err)
@@ -324,13 +282,13 @@ const honourOrder = ` ORDER BY conferred_on DESC, sort_key, id`
 // CountHonours returns the number of honours f matches.
 func (r reader) CountHonours(ctx context.Context, f HonourFilter) (int, error) {
 	w := f.where()
-	return r.count(ctx, `SELECT COUNT(*) FROM honours`+w.SQL(), w.Args...)
+	return r.Count(ctx, `SELECT COUNT(*) FROM honours`+w.SQL(), w.Args...)
 }
 
 // ListHonours returns up to size honours after cursor (nil: from the start)
 // in the register's order, the cursor of the next page (nil on the last)
 // and the number of matching honours.
-func (r reader) ListHonours(ctx context.Context, f HonourFilter, after *HonourCursor, size int) ([]*Honour, *HonourCursor, int, error) {
+func (r reader) ListHonours(ctx context.Context, f HonourFilter, after *HonourCursor, size int) ([]*domain.Honour, *HonourCursor, int, error) {
 	total, err := r.CountHonours(ctx, f)
 	if err != nil {
 		return nil, nil, 0, err
@@ -341,14 +299,14 @@ func (r reader) ListHonours(ctx context.Context, f HonourFilter, after *HonourCu
 		w.Conds = append(w.Conds, fmt.Sprintf(
 			"(conferred_on < %s OR (conferred_on = %s AND (sort_key > %s OR (sort_key = %s AND id > %s))))", c, c, k, k, i))
 	}
-	rows, err := r.q.QueryContext(ctx, `SELECT `+honourColumns+`, sort_key FROM honours`+w.SQL()+honourOrder+
+	rows, err := r.Q.QueryContext(ctx, `SELECT `+honourColumns+`, sort_key FROM honours`+w.SQL()+honourOrder+
 		` LIMIT `+strconv.Itoa(size+1), w.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list honours: %w", err)
 	}
 	defer rows.Close()
 	var (
-		out  []*Honour
+		out  []*domain.Honour
 		keys [][]byte
 	)
 	for rows.Next() {
@@ -366,17 +324,17 @@ func (r reader) ListHonours(ctx context.Context, f HonourFilter, after *HonourCu
 	if len(out) > size {
 		out = out[:size]
 		last := out[size-1]
-		next = &HonourCursor{ConferredOn: dateText(last.ConferredOn), SortKey: keys[size-1], ID: last.ID}
+		next = &HonourCursor{ConferredOn: last.ConferredOn.String(), SortKey: keys[size-1], ID: last.ID}
 	}
 	return out, next, total, nil
 }
 
 // AllHonours yields every honour f matches in the register's order, reading
 // them as it goes. Stop early by breaking out of the loop.
-func (r reader) AllHonours(ctx context.Context, f HonourFilter) iter.Seq2[*Honour, error] {
-	return func(yield func(*Honour, error) bool) {
+func (r reader) AllHonours(ctx context.Context, f HonourFilter) iter.Seq2[*domain.Honour, error] {
+	return func(yield func(*domain.Honour, error) bool) {
 		w := f.where()
-		rows, err := r.q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL()+honourOrder, w.Args...)
+		rows, err := r.Q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL()+honourOrder, w.Args...)
 		if err != nil {
 			yield(nil, fmt.Errorf("all honours: %w", err))
 			return
@@ -397,31 +355,31 @@ func (r reader) AllHonours(ctx context.Context, f HonourFilter) iter.Seq2[*Honou
 // HonoursOf returns the honours of the recipients with keys (one query),
 // oldest first, then in decision and entry order; revoked ones too when
 // includeRevoked.
-func (r reader) HonoursOf(ctx context.Context, keys []string, includeRevoked bool) ([]*Honour, error) {
+func (r reader) HonoursOf(ctx context.Context, keys []string, includeRevoked bool) ([]*domain.Honour, error) {
 	var (
 		rows *sql.Rows
 		err  error
 	)
 	const order = ` ORDER BY conferred_on, decision_id, ordinal`
-	if r.dialect == sqlstore.Postgres { // see HeldAwards
+	if r.Dialect == sqlstore.Postgres { // see HeldAwards
 		query, args := `SELECT `+honourColumns+perRecipient(honourColumns), []any{distinct(keys)}
 		if !includeRevoked {
 			query, args = query+` WHERE state = $2`, append(args, domain.HonourActive)
 		}
-		rows, err = r.q.QueryContext(ctx, query+order, args...)
+		rows, err = r.Q.QueryContext(ctx, query+order, args...)
 	} else {
 		var w sqlstore.Where
 		w.In("recipient_key", keys...)
 		if !includeRevoked {
 			w.Add("state = ?", domain.HonourActive)
 		}
-		rows, err = r.q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL()+order, w.Args...)
+		rows, err = r.Q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL()+order, w.Args...)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("honours of recipients: %w", err)
 	}
 	defer rows.Close()
-	var out []*Honour
+	var out []*domain.Honour
 	for rows.Next() {
 		h, err := scanHonour(rows)
 		if err != nil {
@@ -488,7 +446,7 @@ func (r reader) Statistics(ctx context.Context, f StatsFilter, dims []Dimension)
 		// A group whose honours were all revoked has a row of zeros.
 		query += ` GROUP BY ` + strings.Join(cols, ", ") + ` HAVING SUM(honours) > 0`
 	}
-	rows, err := r.q.QueryContext(ctx, query, w.Args...)
+	rows, err := r.Q.QueryContext(ctx, query, w.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("statistics: %w", err)
 	}

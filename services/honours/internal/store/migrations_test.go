@@ -67,7 +67,7 @@ func TestMigrationsKeepTheRegister(t *testing.T) {
 				{RecipientKind: 1, Count: 1, RewardVND: 1_490_000}, // h3 is revoked
 				{RecipientKind: 2, Count: 1, RewardVND: 2_980_000},
 			}, rows)
-			_, err = s.db.ExecContext(ctx, `INSERT INTO honours (id, decision_id, ordinal, decision_number, authority, award_code, kind,
+			_, err = s.DB.ExecContext(ctx, `INSERT INTO honours (id, decision_id, ordinal, decision_number, authority, award_code, kind,
 				recipient_key, weak, recipient_name, sort_key, search, period_start, period_end, conferred_on, year, reward_vnd,
 				certificate_number, state, create_time, update_time, version)
 				SELECT 'h4', decision_id, ordinal, decision_number, authority, award_code, kind, recipient_key, weak, recipient_name,

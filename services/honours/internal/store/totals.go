@@ -35,7 +35,8 @@ func (t totals) add(k totalKey, rewardVND int64, sign int64) {
 	t[k] = s
 }
 
-func (h *Honour) totalKey() totalKey {
+// totalKeyOf is the row of honour_totals that h counts in.
+func totalKeyOf(h *domain.Honour) totalKey {
 	return totalKey{h.AwardCode, h.ConferredOn.Year, h.Province, h.ProvinceOriginal, h.Authority, h.Recipient.Kind}
 }
 
@@ -76,7 +77,7 @@ func (tx *Tx) addTotals(ctx context.Context, t totals) error {
 		b.WriteString(` ON CONFLICT (award_code, year, province, province_original, authority, kind) DO UPDATE SET
 			honours = honour_totals.honours + excluded.honours,
 			reward_vnd = honour_totals.reward_vnd + excluded.reward_vnd`)
-		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("honour totals: %w", err)
 		}
 	}

@@ -1,4 +1,4 @@
-package lineage_test
+package blocsclient_test
 
 import (
 	"fmt"
@@ -10,17 +10,19 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/blocstest"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/lineage"
+	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
+	"github.com/tdkt-vn/tdkt/services/blocs/blocstest"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
 
-func client(t *testing.T, addr string, c cache.Cache, ttl time.Duration) *lineage.Client {
+func client(t *testing.T, addr string, c cache.Cache, ttl time.Duration) *blocsclient.Client {
 	t.Helper()
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
 	t.Cleanup(func() { conn.Close() })
-	return lineage.New(conn, c, ttl)
+	return blocsclient.New(conn, c, ttl)
 }
 
 func TestUnitsAndAncestors(t *testing.T) {
@@ -43,7 +45,7 @@ func TestUnitsAndAncestors(t *testing.T) {
 	require.Equal(t, "2025-07-01", bk.DissolvedOn.String())
 	require.Equal(t, "vung-lon", bk.Current)
 	require.Equal(t, "bac-kan", bk.Province)
-	require.Equal(t, int32(blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE), bk.Level)
+	require.Equal(t, lineage.Level(blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE), bk.Level)
 	require.Equal(t, "Bắc Kạn", bk.ShortName)
 	require.Equal(t, "bac-kan", units["so-noi-vu-bk"].Province)
 	require.Equal(t, "so-noi-vu-bk", units["so-noi-vu-bk"].Current)
@@ -72,7 +74,9 @@ func TestCacheAndUnavailable(t *testing.T) {
 	require.Equal(t, "Hà Nội", units["ha-noi"].ShortName)
 
 	_, err = c.Units(ctx, []string{"hue"})
-	require.ErrorIs(t, err, lineage.ErrUnavailable, "a miss while blocs is down")
+	var down *domainerr.UnavailableError
+	require.ErrorAs(t, err, &down, "a miss while blocs is down")
+	require.Equal(t, "blocs", down.Service)
 }
 
 func blocsv1Start(t *testing.T) *blocstest.Blocs {
@@ -126,5 +130,5 @@ func TestFreshBypassesTheCache(t *testing.T) {
 
 	b.Stop()
 	_, err = c.Fresh(ctx, []string{"bac-kan"})
-	require.ErrorIs(t, err, lineage.ErrUnavailable)
+	require.ErrorAs(t, err, new(*domainerr.UnavailableError))
 }

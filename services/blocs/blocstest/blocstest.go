@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/service"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs"
@@ -35,10 +36,10 @@ func Start(t testing.TB) *Blocs {
 	t.Helper()
 	tel, err := telemetry.Setup(context.Background(), telemetry.Config{ServiceName: "tdkt-blocs-test", LogOutput: io.Discard})
 	require.NoError(t, err)
-	svc, err := blocs.New(context.Background(), blocs.Config{
+	svc, err := blocs.New(context.Background(), blocs.Config{Config: service.Config{
 		DatabaseURL:  "sqlite:" + filepath.Join(t.TempDir(), "blocs.db"),
 		PageTokenKey: "blocs-test-page-token-key",
-	}, tel)
+	}}, tel)
 	require.NoError(t, err)
 	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, ShutdownTimeout: time.Second})
 	require.NoError(t, err)

@@ -4,11 +4,10 @@
 // dissolved into a unit). Units are cached for a short while, so that a
 // register query that expands a province into its predecessors does not call
 // blocs each time; a merger recorded in blocs shows here within the TTL.
-package lineage
+package blocsclient
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -22,33 +21,11 @@ import (
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/civil"
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
+	"github.com/tdkt-vn/tdkt/platform/resname"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
-
-// ErrUnavailable reports that the blocs service could not answer (down,
-// overloaded or too slow); the call may succeed later.
-var ErrUnavailable = errors.New("the blocs service is unavailable")
-
-// Unit is a unit of the public sector as the honours service sees it. IDs
-// are bare unit ids ("bac-kan"), not names.
-type Unit struct {
-	ID          string
-	DisplayName string // "Ủy ban nhân dân tỉnh Bắc Kạn"
-	ShortName   string // "Bắc Kạn"; may be empty
-	// Level is a tdkt.blocs.v1.UnitLevel value; honours' domain.Level has
-	// the same numbers.
-	Level int32
-	// Province is the id of the unit's province (a province is its own);
-	// "" for central units and ministries.
-	Province    string
-	Dissolved   bool
-	DissolvedOn civil.Date // zero unless Dissolved
-	// Current is the id of the active unit at the end of the successor
-	// chain: the unit itself while it is active.
-	Current string
-	// Predecessors are the ids of the units dissolved directly into this one.
-	Predecessors []string
-}
 
 // Client reads units from blocs through a cache. It is safe for concurrent
 // use.
@@ -81,12 +58,12 @@ func New(conn grpc.ClientConnInterface, c cache.Cache, ttl time.Duration) *Clien
 func key(id string) string { return "unit:" + id }
 
 // Units returns the units with the given ids. An id blocs does not know is
-// absent from the map; an empty id is ignored. Errors: ErrUnavailable
-// (wrapped) when blocs cannot answer; anything else is a fault of ours or
+// absent from the map; an empty id is ignored. Errors: *domainerr.UnavailableError
+// when blocs cannot answer; anything else is a fault of ours or
 // of blocs, not the caller's.
-func (c *Client) Units(ctx context.Context, ids []string) (map[string]Unit, error) {
+func (c *Client) Units(ctx context.Context, ids []string) (map[string]lineage.Unit, error) {
 	ids = distinct(ids)
-	out := make(map[string]Unit, len(ids))
+	out := make(map[string]lineage.Unit, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -102,7 +79,7 @@ func (c *Client) Units(ctx context.Context, ids []string) (map[string]Unit, erro
 				return nil // a failing cache is a miss
 			}
 			u := new(blocsv1.Unit)
-			if proto.Unmarshal(b, u) == nil && u.GetName() == "units/"+id {
+			if proto.Unmarshal(b, u) == nil && u.GetName() == resname.Unit.Format(id) {
 				found[i] = u
 			}
 			return nil
@@ -130,8 +107,8 @@ func (c *Client) Units(ctx context.Context, ids []string) (map[string]Unit, erro
 // Fresh is Units without the cache: it asks blocs and refreshes the cache
 // with the answers. Issuing a decision checks its authority this way, since
 // a legal act must see the authority as it is now, not as cached.
-func (c *Client) Fresh(ctx context.Context, ids []string) (map[string]Unit, error) {
-	out := make(map[string]Unit, len(ids))
+func (c *Client) Fresh(ctx context.Context, ids []string) (map[string]lineage.Unit, error) {
+	out := make(map[string]lineage.Unit, len(ids))
 	if err := c.load(ctx, distinct(ids), out); err != nil {
 		return nil, err
 	}
@@ -139,7 +116,7 @@ func (c *Client) Fresh(ctx context.Context, ids []string) (map[string]Unit, erro
 }
 
 // load asks blocs for ids, caches the answers and adds them to out.
-func (c *Client) load(ctx context.Context, ids []string, out map[string]Unit) error {
+func (c *Client) load(ctx context.Context, ids []string, out map[string]lineage.Unit) error {
 	for chunk := range slices.Chunk(ids, batchSize) {
 		units, err := c.fetch(ctx, chunk)
 		if err != nil {
@@ -163,7 +140,7 @@ func (c *Client) load(ctx context.Context, ids []string, out map[string]Unit) er
 func (c *Client) fetch(ctx context.Context, ids []string) ([]*blocsv1.Unit, error) {
 	names := make([]string, len(ids))
 	for i, id := range ids {
-		names[i] = "units/" + id
+		names[i] = resname.Unit.Format(id)
 	}
 	return c.fetchNames(ctx, names)
 }
@@ -200,7 +177,7 @@ const unknownTTL = 10 * time.Second
 // forget remembers for a while that blocs does not know id: a unit with a
 // name and no state, which blocs never returns.
 func (c *Client) forget(ctx context.Context, id string) {
-	if b, err := proto.Marshal(&blocsv1.Unit{Name: "units/" + id}); err == nil {
+	if b, err := proto.Marshal(&blocsv1.Unit{Name: resname.Unit.Format(id)}); err == nil {
 		_ = c.cache.Set(ctx, key(id), b, min(unknownTTL, c.ttl))
 	}
 }
@@ -220,12 +197,12 @@ func notFoundName(err error) (string, bool) {
 }
 
 // blocsError maps an error of a call to blocs: one it may recover from is
-// ErrUnavailable; any other (an InvalidArgument is our bug, an Internal
+// a *domainerr.UnavailableError; any other (an InvalidArgument is our bug, an Internal
 // theirs) is wrapped for the log, never forwarded to our caller as it is.
 func blocsError(method string, err error) error {
 	switch status.Code(err) {
 	case codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted, codes.Aborted:
-		return fmt.Errorf("%w: %s: %s", ErrUnavailable, method, status.Code(err))
+		return &domainerr.UnavailableError{Service: "blocs", Cause: fmt.Errorf("%s: %s", method, status.Code(err))}
 	case codes.Canceled:
 		return context.Canceled
 	}
@@ -284,7 +261,7 @@ func (c *Client) Ancestors(ctx context.Context, ids []string) (map[string][]stri
 	return out, nil
 }
 
-// slimUnit keeps what Unit needs, for the cache.
+// slimUnit keeps what lineage.Unit needs, for the cache.
 func slimUnit(u *blocsv1.Unit) *blocsv1.Unit {
 	return &blocsv1.Unit{
 		Name: u.GetName(), DisplayName: u.GetDisplayName(), ShortName: u.GetShortName(),
@@ -293,12 +270,12 @@ func slimUnit(u *blocsv1.Unit) *blocsv1.Unit {
 	}
 }
 
-func fromProto(p *blocsv1.Unit) Unit {
-	u := Unit{
+func fromProto(p *blocsv1.Unit) lineage.Unit {
+	u := lineage.Unit{
 		ID:          idOf(p.GetName()),
 		DisplayName: p.GetDisplayName(),
 		ShortName:   p.GetShortName(),
-		Level:       int32(p.GetLevel()),
+		Level:       lineage.Level(p.GetLevel()),
 		Province:    idOf(p.GetProvince()),
 		Dissolved:   p.GetState() == blocsv1.UnitState_UNIT_STATE_DISSOLVED,
 		Current:     idOf(p.GetCurrent()),
@@ -315,12 +292,10 @@ func fromProto(p *blocsv1.Unit) Unit {
 	return u
 }
 
-// idOf returns the id of units/{id}.
+// idOf returns the id of units/{id}, as blocs names its units.
 func idOf(name string) string {
-	if len(name) > len("units/") && name[:len("units/")] == "units/" {
-		return name[len("units/"):]
-	}
-	return name
+	id, _ := resname.Unit.ID(name)
+	return id
 }
 
 // distinct returns the non-empty ids, each once, in first-seen order.

@@ -1,0 +1,79 @@
+// Package service holds what every tdkt service is configured with and
+// opens the same way: its database URL, its cache and the key that signs
+// its page tokens. A service's seam (services/<name>/<name>.go) embeds
+// Config in its own, calls Open for the shared parts and opens its own
+// store.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/config"
+	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/telemetry"
+)
+
+// Config is what every service is configured with.
+type Config struct {
+	// DatabaseURL is "sqlite:PATH", "sqlite::memory:" or "postgres://…".
+	DatabaseURL string
+	// Cache configures Redis; with no Redis address, an in-process cache.
+	Cache cache.Config
+	// PageTokenKey signs page tokens; at least 16 bytes. Replicas of the
+	// service must share it.
+	PageTokenKey string
+}
+
+// RegisterFlags registers the shared flags of the service name on f, with
+// defaults from the TDKT_* environment: -database-url
+// (TDKT_DATABASE_URL, default sqlite:var/<name>.db), the cache's flags and
+// -page-token-key.
+func (c *Config) RegisterFlags(f config.Flags, name string) {
+	f.String(&c.DatabaseURL, "database-url", "sqlite:var/"+name+".db",
+		"database: sqlite:PATH, sqlite::memory: or postgres://user:pass@host/db")
+	c.Cache.RegisterFlags(f)
+	f.String(&c.PageTokenKey, "page-token-key", "",
+		"secret that signs page tokens (16+ bytes); empty generates one per process")
+}
+
+// Parts are the shared parts of a running service.
+type Parts struct {
+	// Cache holds the service's cached reads, under keys prefixed
+	// "tdkt:<name>:".
+	Cache cache.Cache
+	// Tokens signs and checks the service's page tokens.
+	Tokens     *pagetoken.Signer
+	closeCache func() error
+}
+
+// Open opens the shared parts of the service name. Close releases them.
+func Open(ctx context.Context, name string, cfg Config, tel *telemetry.Telemetry) (*Parts, error) {
+	if tel == nil {
+		return nil, fmt.Errorf("%s: telemetry is required", name)
+	}
+	key, err := pagetoken.KeyOrRandom(cfg.PageTokenKey)
+	if err != nil {
+		return nil, fmt.Errorf("%s: page token key: %w", name, err)
+	}
+	signer, err := pagetoken.NewSigner(key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: page token key: %w", name, err)
+	}
+	cfg.Cache.Prefix = "tdkt:" + name + ":"
+	c, closeCache, err := cache.Open(ctx, cfg.Cache, tel)
+	if err != nil {
+		return nil, fmt.Errorf("%s: cache: %w", name, err)
+	}
+	return &Parts{Cache: c, Tokens: signer, closeCache: closeCache}, nil
+}
+
+// Close releases the parts.
+func (p *Parts) Close() error {
+	if p == nil {
+		return nil
+	}
+	return errors.Join(p.closeCache())
+}

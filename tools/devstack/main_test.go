@@ -1,0 +1,70 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tdkt-vn/tdkt/platform/config"
+)
+
+// parse registers devstack's flags, parses args and applies devstack's
+// choices as main does before Start, with Start's defaults filled in.
+func parse(t *testing.T, args ...string) options {
+	t.Helper()
+	var o options
+	fs := flag.NewFlagSet("devstack", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	root := config.NewFlags(fs)
+	o.registerFlags(root)
+	require.NoError(t, config.Parse(fs, args))
+	o.leaveToStack(root)
+	o.stack = o.stack.WithDefaults()
+	return o
+}
+
+func TestDevstackDefaults(t *testing.T) {
+	// The variables of a binary run alone do not reach devstack's services.
+	t.Setenv("TDKT_DATABASE_URL", "postgres://u:p@h/shared")
+	t.Setenv("TDKT_BLOCS_ADDR", "elsewhere:9101")
+	t.Setenv("TDKT_PERSONAL_DATA_KEY", "root-key")
+
+	o := parse(t, "-data", "/tmp/d", "--redis", "r:6379", "--demo")
+	require.True(t, o.demo)
+	require.Equal(t, "sqlite:/tmp/d/blocs.db", o.stack.Blocs.DatabaseURL)
+	require.Equal(t, "sqlite:/tmp/d/honours.db", o.stack.Honours.DatabaseURL)
+	require.Equal(t, "r:6379", o.stack.Blocs.Cache.RedisAddr)
+	require.Equal(t, "r:6379", o.stack.Honours.Cache.RedisAddr)
+	require.Equal(t, "127.0.0.1:9101", o.stack.Honours.BlocsAddr)
+	require.Equal(t, "127.0.0.1:9101", o.stack.Gateway.BlocsAddr)
+	require.Equal(t, "127.0.0.1:9104", o.stack.Gateway.HonoursAddr)
+	require.Equal(t, int64(1<<20), o.stack.Gateway.MaxBodyBytes)
+	require.Empty(t, o.stack.Honours.PersonalDataKey)
+}
+
+func TestDevstackComponentSettings(t *testing.T) {
+	t.Setenv("TDKT_HONOURS_PERSONAL_DATA_KEY", "env-key")
+	t.Setenv("TDKT_HONOURS_DATABASE_URL", "postgres://u:p@h/honours")
+	t.Setenv("TDKT_BLOCS_PAGE_TOKEN_KEY", "env-page-key-0123456789")
+	t.Setenv("TDKT_GATEWAY_HTTP_MAX_BODY", "2048")
+
+	o := parse(t,
+		"-redis", "shared:6379",
+		"-blocs.database-url", "sqlite::memory:",
+		"-blocs.page-token-key", "flag-page-key-0123456789",
+		"-honours.redis-addr", "own:6379", "-honours.redis-password", "pw",
+		"-gateway.honours-addr", "remote:9104",
+	)
+	require.Equal(t, "sqlite::memory:", o.stack.Blocs.DatabaseURL)
+	require.Equal(t, "flag-page-key-0123456789", o.stack.Blocs.PageTokenKey, "a flag wins over its variable")
+	require.Equal(t, "shared:6379", o.stack.Blocs.Cache.RedisAddr)
+	require.Equal(t, "postgres://u:p@h/honours", o.stack.Honours.DatabaseURL)
+	require.Equal(t, "env-key", o.stack.Honours.PersonalDataKey)
+	require.Equal(t, "own:6379", o.stack.Honours.Cache.RedisAddr)
+	require.Equal(t, "pw", o.stack.Honours.Cache.RedisPassword)
+	require.Equal(t, "remote:9104", o.stack.Gateway.HonoursAddr)
+	require.Equal(t, "127.0.0.1:9101", o.stack.Gateway.BlocsAddr)
+	require.Equal(t, int64(2048), o.stack.Gateway.MaxBodyBytes)
+}
