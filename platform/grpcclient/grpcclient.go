@@ -1,5 +1,7 @@
 // Package grpcclient dials tdkt gRPC services: OTel stats handler, retries of
-// UNAVAILABLE, and a default deadline for calls whose context has none.
+// UNAVAILABLE within a retry budget (reads always, writes only when they
+// carry a request id), and a default deadline for calls whose context has
+// none.
 package grpcclient
 
 import (
@@ -22,9 +24,16 @@ const (
 	DefaultMaxMsgSize = 4 << 20
 )
 
-// serviceConfig retries UNAVAILABLE on every method: 4 attempts in all, with
-// exponential backoff from 0.1s to 1s. Our writes are idempotent through
-// request ids, so retrying them is safe.
+// serviceConfig retries UNAVAILABLE: 4 attempts in all, with exponential
+// backoff from 0.1s to 1s, within a retry budget per connection (gRFC A6
+// retry throttling): every failed attempt spends a token, every successful
+// call earns back a tenth of one, and once half of the 10 tokens are gone
+// (five failed attempts with no success between) no call is retried until
+// enough calls succeed. A backend that is down thus costs each client a
+// handful of retries in all, not three per call.
+//
+// The policy names every method; retrySafety takes it away from calls that
+// must not be sent twice (see there).
 const serviceConfig = `{
   "methodConfig": [{
     "name": [{}],
@@ -35,7 +44,11 @@ const serviceConfig = `{
       "backoffMultiplier": 2,
       "retryableStatusCodes": ["UNAVAILABLE"]
     }
-  }]
+  }],
+  "retryThrottling": {
+    "maxTokens": 10,
+    "tokenRatio": 0.1
+  }
 }`
 
 // Options configures Dial.
@@ -69,6 +82,7 @@ func Dial(target string, o Options) (*grpc.ClientConn, error) {
 		o.MaxMsgSize = DefaultMaxMsgSize
 	}
 	d := deadline(o.Timeout)
+	r := &retrySafety{}
 	conn, err := grpc.NewClient(target,
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithStatsHandler(otelgrpc.NewClientHandler(
@@ -86,8 +100,8 @@ func Dial(target string, o Options) (*grpc.ClientConn, error) {
 			Timeout:             10 * time.Second,
 			PermitWithoutStream: true,
 		}),
-		grpc.WithChainUnaryInterceptor(d.unary),
-		grpc.WithChainStreamInterceptor(d.stream),
+		grpc.WithChainUnaryInterceptor(d.unary, r.unary),
+		grpc.WithChainStreamInterceptor(d.stream, r.stream),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("grpcclient: dial %s: %w", target, err)

@@ -8,7 +8,6 @@ import (
 	"net"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -110,38 +109,6 @@ func dial(t *testing.T, addr string, o grpcclient.Options) testgrpc.TestServiceC
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, conn.Close()) })
 	return testgrpc.NewTestServiceClient(conn)
-}
-
-func TestRetriesUnavailable(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name         string
-		failures     int32 // calls answered UNAVAILABLE before the first OK
-		code         codes.Code
-		wantCode     codes.Code
-		wantAttempts int32
-	}{
-		{name: "unavailable twice then ok", failures: 2, code: codes.Unavailable, wantCode: codes.OK, wantAttempts: 3},
-		{name: "unavailable always", failures: 100, code: codes.Unavailable, wantCode: codes.Unavailable, wantAttempts: 4},
-		{name: "other codes are not retried", failures: 1, code: codes.FailedPrecondition, wantCode: codes.FailedPrecondition, wantAttempts: 1},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var attempts atomic.Int32
-			addr := serve(t, quietTelemetry(), &testService{empty: func(context.Context) error {
-				if attempts.Add(1) <= tt.failures {
-					return status.Error(tt.code, "try later")
-				}
-				return nil
-			}})
-			client := dial(t, addr, grpcclient.Options{Telemetry: quietTelemetry()})
-
-			_, err := client.EmptyCall(t.Context(), &testgrpc.Empty{})
-			require.Equal(t, tt.wantCode, status.Code(err), "error: %v", err)
-			require.Equal(t, tt.wantAttempts, attempts.Load())
-		})
-	}
 }
 
 func TestDefaultDeadline(t *testing.T) {

@@ -1,12 +1,15 @@
 // Package grpcserver builds the gRPC server every tdkt service runs: OTel
 // stats handler, panic recovery, protovalidate request validation (with
-// undecodable requests answered InvalidArgument), one place that logs server
-// errors, reflection, health and graceful shutdown.
+// undecodable requests answered InvalidArgument), If-Match as the request's
+// etag, the caller's x-request-id in logs and spans, one place that maps
+// errors to statuses and logs server errors, retry pushback on Unavailable,
+// reflection, health and graceful shutdown.
 //
-// Handlers return rpcerr statuses for expected failures. Anything else (a
-// plain error, or a status with code Internal or Unknown) is logged here once,
-// with the trace id, and the client receives rpcerr.Internal() — so a service
-// returns an unmapped error as it is instead of logging it itself.
+// Handlers return domain errors (platform/domainerr) as they are; the
+// server maps them to statuses (rpcerr.FromDomain). Anything else (a plain
+// error, or a status with code Internal or Unknown) is logged here once,
+// with the trace id, and the client receives rpcerr.Internal() — so a
+// service returns an unmapped error as it is instead of logging it itself.
 package grpcserver
 
 import (

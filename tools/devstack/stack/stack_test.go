@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
-	reflectionpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/protobuf/proto"
 
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
@@ -273,19 +272,7 @@ func TestStack(t *testing.T) {
 	})
 
 	t.Run("gRPC reflection and health", func(t *testing.T) {
-		stream, err := reflectionpb.NewServerReflectionClient(s.BlocsConn).ServerReflectionInfo(ctx)
-		require.NoError(t, err)
-		require.NoError(t, stream.Send(&reflectionpb.ServerReflectionRequest{
-			MessageRequest: &reflectionpb.ServerReflectionRequest_ListServices{},
-		}))
-		resp, err := stream.Recv()
-		require.NoError(t, err)
-		require.NoError(t, stream.CloseSend())
-		var services []string
-		for _, svc := range resp.GetListServicesResponse().GetService() {
-			services = append(services, svc.GetName())
-		}
-		require.Contains(t, services, blocsv1.BlocsService_ServiceDesc.ServiceName)
+		require.Contains(t, reflectedServices(t, s.BlocsConn), blocsv1.BlocsService_ServiceDesc.ServiceName)
 
 		require.EventuallyWithT(t, func(c *assert.CollectT) {
 			h, err := healthpb.NewHealthClient(s.BlocsConn).Check(ctx, &healthpb.HealthCheckRequest{
