@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/fieldmask"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
@@ -26,7 +27,7 @@ func (s *Server) CreateCovenant(ctx context.Context, req *blocsv1.CreateCovenant
 	}
 	year, ok := resname.Year(req.GetCovenantId())
 	if !ok {
-		return nil, badField("covenantId", "must be a year from 1945 to 2200")
+		return nil, domainerr.Field("covenantId", "must be a year from 1945 to 2200")
 	}
 	f, err := covenantFields(req.GetCovenant())
 	if err != nil {
@@ -58,7 +59,7 @@ func (s *Server) CreateCovenant(ctx context.Context, req *blocsv1.CreateCovenant
 func (s *Server) GetCovenant(ctx context.Context, req *blocsv1.GetCovenantRequest) (*blocsv1.Covenant, error) {
 	gid, year, ok := domain.ParseYearName(req.GetName(), domain.CovenantPattern)
 	if !ok {
-		return nil, badField("name", "must be groups/{group}/covenants/{year}")
+		return nil, domainerr.Field("name", "must be groups/{group}/covenants/{year}")
 	}
 	c, err := s.store.GetCovenant(ctx, gid, year)
 	if err != nil {
@@ -71,7 +72,7 @@ func (s *Server) GetCovenant(ctx context.Context, req *blocsv1.GetCovenantReques
 func (s *Server) UpdateCovenant(ctx context.Context, req *blocsv1.UpdateCovenantRequest) (*blocsv1.Covenant, error) {
 	gid, year, ok := domain.ParseYearName(req.GetCovenant().GetName(), domain.CovenantPattern)
 	if !ok {
-		return nil, badField("covenant.name", "must be groups/{group}/covenants/{year}")
+		return nil, domainerr.Field("covenant.name", "must be groups/{group}/covenants/{year}")
 	}
 	resp := new(blocsv1.Covenant)
 	err := idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
@@ -119,7 +120,7 @@ func (s *Server) UpdateCovenant(ctx context.Context, req *blocsv1.UpdateCovenant
 func (s *Server) SubmitScore(ctx context.Context, req *blocsv1.SubmitScoreRequest) (*blocsv1.Score, error) {
 	gid, year, ok := domain.ParseYearName(req.GetParent(), domain.CovenantPattern)
 	if !ok {
-		return nil, badField("parent", "must be groups/{group}/covenants/{year}")
+		return nil, domainerr.Field("parent", "must be groups/{group}/covenants/{year}")
 	}
 	var errs resname.Fields
 	unit := errs.ID("score.unit", req.GetScore().GetUnit(), resname.Unit)
@@ -162,7 +163,7 @@ func (s *Server) SubmitScore(ctx context.Context, req *blocsv1.SubmitScoreReques
 func (s *Server) ListScores(ctx context.Context, req *blocsv1.ListScoresRequest) (*blocsv1.ListScoresResponse, error) {
 	gid, year, ok := domain.ParseYearName(req.GetParent(), domain.CovenantPattern)
 	if !ok {
-		return nil, badField("parent", "must be groups/{group}/covenants/{year}")
+		return nil, domainerr.Field("parent", "must be groups/{group}/covenants/{year}")
 	}
 	size, err := pagetoken.Size(req.GetPageSize())
 	if err != nil {
@@ -194,7 +195,7 @@ func (s *Server) ListScores(ctx context.Context, req *blocsv1.ListScoresRequest)
 func (s *Server) GetRanking(ctx context.Context, req *blocsv1.GetRankingRequest) (*blocsv1.Ranking, error) {
 	gid, year, ok := domain.ParseYearName(trimSuffix(req.GetName(), "/ranking"), domain.CovenantPattern)
 	if !ok {
-		return nil, badField("name", "must be groups/{group}/covenants/{year}/ranking")
+		return nil, domainerr.Field("name", "must be groups/{group}/covenants/{year}/ranking")
 	}
 	r, err := cache.GetOrLoad(ctx, s.cache, rankingKey(gid, year), rankingTTL,
 		func() *blocsv1.Ranking { return new(blocsv1.Ranking) },

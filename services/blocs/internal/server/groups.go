@@ -5,6 +5,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/fieldmask"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
@@ -20,7 +21,7 @@ var updatableGroupFields = []string{"kind", "display_name", "organizer", "descri
 func groupID(field, name string) (string, error) {
 	ids, ok := domain.GroupPattern.Parse(name)
 	if !ok {
-		return "", badField(field, "must be groups/{group}")
+		return "", domainerr.Field(field, "must be groups/{group}")
 	}
 	return ids[0], nil
 }

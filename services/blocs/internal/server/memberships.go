@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tdkt-vn/tdkt/platform/civil"
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	"github.com/tdkt-vn/tdkt/platform/resname"
@@ -47,7 +48,7 @@ func (s *Server) CreateMembership(ctx context.Context, req *blocsv1.CreateMember
 			return nil, err
 		}
 		if u == nil {
-			return nil, badField("membership.unit", "unit "+domain.UnitName(unit)+" does not exist")
+			return nil, domainerr.Field("membership.unit", "unit %s does not exist", domain.UnitName(unit))
 		}
 		existing, err := tx.Memberships(ctx, gid, unit)
 		if err != nil {
@@ -189,7 +190,7 @@ func (s *Server) CreateTerm(ctx context.Context, req *blocsv1.CreateTermRequest)
 func (s *Server) GetTerm(ctx context.Context, req *blocsv1.GetTermRequest) (*blocsv1.Term, error) {
 	gid, year, ok := domain.ParseYearName(req.GetName(), domain.TermPattern)
 	if !ok {
-		return nil, badField("name", "must be groups/{group}/terms/{year}")
+		return nil, domainerr.Field("name", "must be groups/{group}/terms/{year}")
 	}
 	t, err := s.store.GetTerm(ctx, gid, year)
 	if err != nil {

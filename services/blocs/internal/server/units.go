@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/fieldmask"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
@@ -65,7 +66,7 @@ func (s *Server) checkUnitRefs(ctx context.Context, tx *store.Tx, id string, f *
 func (s *Server) GetUnit(ctx context.Context, req *blocsv1.GetUnitRequest) (*blocsv1.Unit, error) {
 	id, ok := resname.Unit.ID(req.GetName())
 	if !ok {
-		return nil, badField("name", "must be units/{unit}")
+		return nil, domainerr.Field("name", "must be units/{unit}")
 	}
 	u, err := cache.GetOrLoad(ctx, s.cache, unitKey(id), unitTTL, func() *blocsv1.Unit { return new(blocsv1.Unit) },
 		func(ctx context.Context) (*blocsv1.Unit, error) {
@@ -122,7 +123,7 @@ func (s *Server) ListUnits(ctx context.Context, req *blocsv1.ListUnitsRequest) (
 func (s *Server) UpdateUnit(ctx context.Context, req *blocsv1.UpdateUnitRequest) (*blocsv1.Unit, error) {
 	id, ok := resname.Unit.ID(req.GetUnit().GetName())
 	if !ok {
-		return nil, badField("unit.name", "must be units/{unit}")
+		return nil, domainerr.Field("unit.name", "must be units/{unit}")
 	}
 	resp := new(blocsv1.Unit)
 	err := idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
@@ -181,7 +182,7 @@ func (s *Server) DissolveUnit(ctx context.Context, req *blocsv1.DissolveUnitRequ
 			return nil, err
 		}
 		if successor == nil {
-			return nil, badField("successor", "unit "+req.GetSuccessor()+" does not exist")
+			return nil, domainerr.Field("successor", "unit %s does not exist", req.GetSuccessor())
 		}
 		if err := u.Dissolve(successor, on, req.GetEtag(), tx.Now()); err != nil {
 			return nil, err
@@ -248,7 +249,7 @@ func (s *Server) BatchGetUnits(ctx context.Context, req *blocsv1.BatchGetUnitsRe
 func maskError(err error) error {
 	var fe *fieldmask.Error
 	if errors.As(err, &fe) {
-		return badField("updateMask", fe.Error())
+		return domainerr.Field("updateMask", "%s", fe.Error())
 	}
 	return err
 }

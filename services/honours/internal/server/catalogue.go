@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 )
 
@@ -19,7 +20,7 @@ func (s *Server) ListAwardTypes(context.Context, *honoursv1.ListAwardTypesReques
 func (s *Server) GetAwardType(ctx context.Context, req *honoursv1.GetAwardTypeRequest) (*honoursv1.AwardType, error) {
 	code, ok := awardCode(req.GetName())
 	if !ok {
-		return nil, badField("name", "must be awardTypes/{code}")
+		return nil, domainerr.Field("name", "must be awardTypes/{code}")
 	}
 	t, err := s.catalogue.Get(code)
 	if err != nil {

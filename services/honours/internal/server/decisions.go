@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	"github.com/tdkt-vn/tdkt/platform/resname"
@@ -168,7 +169,7 @@ func (s *Server) addEntries(ctx context.Context, tx *store.Tx, d *domain.Decisio
 		return err
 	}
 	if d.EntryCount+len(entries) > maxEntries {
-		return ruleError("DECISION_TOO_LARGE", d.Name(), "the decision has %d entries; %d more would pass the limit of %d",
+		return domainerr.Rule("DECISION_TOO_LARGE", d.Name(), "the decision has %d entries; %d more would pass the limit of %d",
 			d.EntryCount, len(entries), maxEntries)
 	}
 	if err := checkDuplicates(ctx, tx, d, base, entries); err != nil {
@@ -212,7 +213,7 @@ func checkDuplicates(ctx context.Context, tx *store.Tx, d *domain.Decision, base
 	for i, e := range entries {
 		k := award{e.Recipient.Key, e.AwardCode, e.Period}
 		if where, dup := seen[k]; dup {
-			return ruleError("DUPLICATE_AWARD", fmt.Sprintf("%s[%d]", base, i),
+			return domainerr.Rule("DUPLICATE_AWARD", fmt.Sprintf("%s[%d]", base, i),
 				"%s already confers %s for %s on the same recipient", where, e.AwardCode, e.Period)
 		}
 		seen[k] = fmt.Sprintf("%s[%d]", base, i)

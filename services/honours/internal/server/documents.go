@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/resname"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
@@ -185,7 +186,7 @@ func (s *Server) ExportHonours(ctx context.Context, req *honoursv1.ExportHonours
 }
 
 func (s *Server) tooManyRows(n int) error {
-	return ruleError("EXPORT_TOO_LARGE", "filters", "the filters match %d honours; an export holds at most %d: narrow them (e.g. by year or province)", n, s.exportLimit)
+	return domainerr.Rule("EXPORT_TOO_LARGE", "filters", "the filters match %d honours; an export holds at most %d: narrow them (e.g. by year or province)", n, s.exportLimit)
 }
 
 // exportRows yields the rows of an export, reading honours from the store
@@ -327,7 +328,7 @@ func (s *Server) file(ctx context.Context, contentType, filename string, b []byt
 // stored (no signer name, say) into FailedPrecondition about subject.
 func documentError(subject string, err error) error {
 	if errors.Is(err, document.ErrInvalidInput) {
-		return ruleError("DOCUMENT_INCOMPLETE", subject, "%v", err)
+		return domainerr.Rule("DOCUMENT_INCOMPLETE", subject, "%v", err)
 	}
 	return err
 }

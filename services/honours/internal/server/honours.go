@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	"github.com/tdkt-vn/tdkt/platform/resname"
@@ -230,7 +231,7 @@ func (s *Server) revocationIn(ctx context.Context, reason string, doc *typev1.Do
 	}
 	issuer, ok := units[d.Issuer]
 	if !ok && d.Issuer != "" {
-		return domain.Revocation{}, nil, badField("revokingDocument.issuer", "%s does not exist", resname.Unit.Format(d.Issuer))
+		return domain.Revocation{}, nil, domainerr.Field("revokingDocument.issuer", "%s does not exist", resname.Unit.Format(d.Issuer))
 	}
 	current := authority
 	if a, ok := units[authority]; ok {

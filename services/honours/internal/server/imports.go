@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
@@ -42,7 +43,7 @@ func (s *Server) ImportDecisions(stream grpc.ClientStreamingServer[honoursv1.Imp
 
 func (s *Server) importDecision(ctx context.Context, item *honoursv1.ImportDecisionsRequest) (*honoursv1.ImportResult, error) {
 	if item.GetDecisionId() == "" {
-		return nil, badField("decisionId", "is required")
+		return nil, domainerr.Field("decisionId", "is required")
 	}
 	d, err := s.decisionIn(ctx, "decision", item.GetDecision(), item.GetDecisionId())
 	if err != nil {
