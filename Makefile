@@ -10,7 +10,7 @@ MODULES := proto platform services/blocs services/honours gateway tools
 BIN     := $(CURDIR)/bin
 GOTEST_FLAGS ?= -count=1 -timeout 20m
 
-.PHONY: all run test unit generate check-generated lint vet tools bench bench-honours clean
+.PHONY: all run test unit generate check-generated lint vet tools bench bench-honours bench-large-decision clean
 
 all: test
 
@@ -47,6 +47,11 @@ bench:
 # import next to a bare COPY, reads. BENCH_HONOURS_FLAGS=-n 20000 for a quick run.
 bench-honours:
 	go run ./tools/honoursbench $(BENCH_HONOURS_FLAGS)
+
+# A 50,000-entry decision over REST, blocs, honours and the gateway each in
+# its own process: time of each step and peak RSS of each process.
+bench-large-decision:
+	go run ./tools/largebench $(BENCH_LARGE_FLAGS)
 
 clean:
 	rm -rf $(BIN) var

@@ -74,7 +74,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 // unescaped (the gRPC client refuses to marshal such strings, which the
 // gateway reports as Internal). It also bounds the body that is read and
 // keeps the path of a custom method's request for the name of a file
-// response (withPath).
+// response (withRoute).
 func checkRequest(mux *runtime.ServeMux, maxBody int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fail := func(err error) {
@@ -92,7 +92,7 @@ func checkRequest(mux *runtime.ServeMux, maxBody int64) http.Handler {
 			fail(err)
 			return
 		}
-		mux.ServeHTTP(w, withPath(r))
+		mux.ServeHTTP(withRoute(w, r))
 	})
 }
 

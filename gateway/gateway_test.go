@@ -69,6 +69,16 @@ var unitErrors = map[string]error{
 	"units/bug":     status.Error(codes.Internal, "internal error"),
 }
 
+// WatchUnits sends two revisions, then fails.
+func (f *fakeBlocs) WatchUnits(_ *blocsv1.WatchUnitsRequest, stream grpc.ServerStreamingServer[blocsv1.WatchUnitsResponse]) error {
+	for rev := int64(1); rev <= 2; rev++ {
+		if err := stream.Send(&blocsv1.WatchUnitsResponse{Revision: rev}); err != nil {
+			return err
+		}
+	}
+	return status.Error(codes.OutOfRange, "revision 3 is beyond the service's")
+}
+
 func (f *fakeBlocs) GetUnit(ctx context.Context, req *blocsv1.GetUnitRequest) (*blocsv1.Unit, error) {
 	f.remember(ctx)
 	if err, ok := unitErrors[req.GetName()]; ok {
@@ -399,13 +409,38 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 // would not survive a JSON round trip.
 var pdfData = []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
 
-func (f *fakeHonours) RenderDecision(ctx context.Context, req *honoursv1.RenderDecisionRequest) (*httpbody.HttpBody, error) {
-	if req.GetName() == "decisions/missing" {
-		return nil, status.Error(codes.NotFound, "decisions/missing not found")
+// sendChunks sends data in chunks of size bytes, the first with
+// contentType, as the honours service streams a file.
+func sendChunks(stream grpc.ServerStreamingServer[httpbody.HttpBody], contentType string, data []byte, size int) error {
+	for i := 0; i == 0 || len(data) > 0; i++ {
+		k := min(size, len(data))
+		m := &httpbody.HttpBody{Data: data[:k]}
+		if i == 0 {
+			m.ContentType = contentType
+		}
+		if err := stream.Send(m); err != nil {
+			return err
+		}
+		data = data[k:]
 	}
-	_ = grpc.SetHeader(ctx, metadata.Pairs("content-disposition",
+	return nil
+}
+
+// RenderDecision streams pdfData in chunks of 7 bytes; decisions/missing
+// fails before the first, decisions/broken after the second.
+func (f *fakeHonours) RenderDecision(req *honoursv1.RenderDecisionRequest, stream grpc.ServerStreamingServer[httpbody.HttpBody]) error {
+	switch req.GetName() {
+	case "decisions/missing":
+		return status.Error(codes.NotFound, "decisions/missing not found")
+	case "decisions/broken":
+		if err := sendChunks(stream, "application/pdf", pdfData[:14], 7); err != nil {
+			return err
+		}
+		return status.Error(codes.Unavailable, "the database went away")
+	}
+	_ = stream.SetHeader(metadata.Pairs("content-disposition",
 		`attachment; filename="946-QD-UBND.pdf"; filename*=UTF-8''946-Q%C4%90-UBND.pdf`))
-	return &httpbody.HttpBody{ContentType: "application/pdf", Data: pdfData}, nil
+	return sendChunks(stream, "application/pdf", pdfData, 7)
 }
 
 func (f *fakeHonours) RenderCertificate(_ context.Context, req *honoursv1.RenderCertificateRequest) (*httpbody.HttpBody, error) {
@@ -413,9 +448,9 @@ func (f *fakeHonours) RenderCertificate(_ context.Context, req *honoursv1.Render
 	return &httpbody.HttpBody{ContentType: "application/pdf", Data: pdfData}, nil
 }
 
-func (f *fakeHonours) ExportHonours(ctx context.Context, req *honoursv1.ExportHonoursRequest) (*httpbody.HttpBody, error) {
-	_ = grpc.SetHeader(ctx, metadata.Pairs("content-disposition", `attachment; filename="honours-2023.xlsx"`))
-	return &httpbody.HttpBody{ContentType: xlsxType, Data: []byte("PK\x03\x04\x14\x00\x06\x00")}, nil
+func (f *fakeHonours) ExportHonours(req *honoursv1.ExportHonoursRequest, stream grpc.ServerStreamingServer[httpbody.HttpBody]) error {
+	_ = stream.SetHeader(metadata.Pairs("content-disposition", `attachment; filename="honours-2023.xlsx"`))
+	return sendChunks(stream, xlsxType, []byte("PK\x03\x04\x14\x00\x06\x00"), 3)
 }
 
 func (f *fakeHonours) GetHonour(_ context.Context, req *honoursv1.GetHonourRequest) (*honoursv1.Honour, error) {
@@ -489,7 +524,22 @@ func TestFileResponses(t *testing.T) {
 		require.Equal(t, http.StatusNotFound, r.status, "%s", r.body)
 		require.Equal(t, "application/json", r.header.Get("Content-Type"))
 		require.Empty(t, r.header.Get("Content-Disposition"))
-		require.Equal(t, int(codes.NotFound), decodeStatus(t, r).Code)
+		st := decodeStatus(t, r)
+		require.Equal(t, int(codes.NotFound), st.Code, "the status JSON, not a stream's {\"error\": …}")
+		require.Equal(t, "decisions/missing not found", st.Message)
+	})
+
+	t.Run("a file that fails half-way is cut off", func(t *testing.T) {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, e.url+"/v1/decisions/broken:render", nil)
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode, "the status went out with the first chunk")
+		require.Equal(t, "application/pdf", resp.Header.Get("Content-Type"))
+		b, err := io.ReadAll(resp.Body)
+		require.ErrorIs(t, err, io.ErrUnexpectedEOF, "the transfer does not end as if complete")
+		require.Equal(t, pdfData[:14], b, "the chunks sent, and no error message after them")
 	})
 
 	t.Run("a plain GET of the honour is JSON", func(t *testing.T) {
@@ -528,4 +578,25 @@ func TestStatisticsGroupBy(t *testing.T) {
 			require.Equal(t, "units/bac-kan", got.GetAuthority())
 		})
 	}
+}
+
+// TestJSONStream checks that a stream of JSON messages (WatchUnits) is
+// still one envelope per line, its error included.
+func TestJSONStream(t *testing.T) {
+	e := start(t, gateway.DefaultMaxBodyBytes)
+	r := e.do(t, http.MethodGet, "/v1/units:watch", nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	require.Equal(t, "application/json", r.header.Get("Content-Type"))
+	require.True(t, bytes.HasSuffix(r.body, []byte("\n")), "%q", r.body)
+	lines := strings.Split(strings.TrimSuffix(string(r.body), "\n"), "\n")
+	require.Len(t, lines, 3, "%s", r.body)
+	require.Equal(t, `{"result":{"revision":"1"}}`, lines[0])
+	require.Equal(t, `{"result":{"revision":"2"}}`, lines[1])
+	var last struct {
+		Error struct {
+			Code int `json:"code"`
+		} `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(lines[2]), &last))
+	require.Equal(t, int(codes.OutOfRange), last.Error.Code)
 }

@@ -14,6 +14,7 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -22,10 +23,11 @@ import (
 // newServeMux builds the grpc-gateway mux with tdkt's JSON, headers and
 // errors.
 func newServeMux() *runtime.ServeMux {
-	return runtime.NewServeMux(
+	var mux *runtime.ServeMux
+	mux = runtime.NewServeMux(
 		// Keep the HttpBody wrapping of the default marshaler so that file
 		// responses (PDF, XLSX) are sent as they are, not as JSON.
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, fileMarshaler{&runtime.HTTPBodyMarshaler{
 			Marshaler: strictJSON{&runtime.JSONPb{
 				MarshalOptions: protojson.MarshalOptions{
 					UseProtoNames:   false, // lowerCamelCase, as api.md says
@@ -35,8 +37,11 @@ func newServeMux() *runtime.ServeMux {
 					DiscardUnknown: false, // an unknown field is the client's mistake: 400
 				},
 			}},
-		}),
+		}}),
 		runtime.WithErrorHandler(errorHandler),
+		runtime.WithStreamErrorHandler(func(ctx context.Context, err error) *status.Status {
+			return streamError(ctx, mux, err)
+		}),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
@@ -45,6 +50,7 @@ func newServeMux() *runtime.ServeMux {
 		runtime.WithMetadata(nameSpan),
 		runtime.WithDisableHTTPMethodOverride(),
 	)
+	return mux
 }
 
 // strictJSON is JSONPb whose decoder refuses what encoding/json's streaming

@@ -154,3 +154,10 @@ func (d *Date) Scan(src any) error {
 	*d = parsed
 	return nil
 }
+
+// Vietnam is the time zone legal dates are reckoned in (Asia/Ho_Chi_Minh,
+// UTC+7 all year, without daylight saving time).
+var Vietnam = time.FixedZone("ICT", 7*60*60)
+
+// Today is the date of t in Vietnam.
+func Today(t time.Time) Date { return Of(t.In(Vietnam)) }

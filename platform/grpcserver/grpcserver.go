@@ -53,6 +53,7 @@ type Server struct {
 	Health *health.Server
 
 	shutdownTimeout time.Duration
+	stopping        chan struct{} // closed when shutdown begins
 }
 
 // New builds a Server.
@@ -80,7 +81,8 @@ func New(o Options) (*Server, error) {
 	}
 
 	tel := o.Telemetry
-	ic := interceptors{logger: requestIDLogger(tel.Logger), validator: validator}
+	stopping := make(chan struct{})
+	ic := interceptors{logger: requestIDLogger(tel.Logger), validator: validator, stopping: stopping}
 	g := grpc.NewServer(
 		grpc.StatsHandler(otelgrpc.NewServerHandler(
 			otelgrpc.WithTracerProvider(tel.TracerProvider),
@@ -110,7 +112,7 @@ func New(o Options) (*Server, error) {
 	healthpb.RegisterHealthServer(g, hs)
 	reflection.Register(g)
 
-	return &Server{GRPC: g, Health: hs, shutdownTimeout: o.ShutdownTimeout}, nil
+	return &Server{GRPC: g, Health: hs, shutdownTimeout: o.ShutdownTimeout, stopping: stopping}, nil
 }
 
 func check(tel *telemetry.Telemetry) error {
@@ -145,6 +147,7 @@ func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
 	}
 
 	s.Health.Shutdown() // NOT_SERVING everywhere; watchers are told
+	close(s.stopping)   // endless streams end (Stopping)
 	stopped := make(chan struct{})
 	go func() {
 		s.GRPC.GracefulStop()

@@ -21,6 +21,7 @@ import (
 type interceptors struct {
 	logger    *slog.Logger
 	validator protovalidate.Validator
+	stopping  <-chan struct{}
 }
 
 // recoverUnary turns a panic into codes.Internal, logged with its stack.
@@ -60,7 +61,8 @@ func (ic interceptors) logUnary(ctx context.Context, req any, info *grpc.UnarySe
 
 func (ic interceptors) logStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 	start := time.Now()
-	err := handler(srv, loggingStream{ServerStream: ss, ctx: withLogger(ss.Context(), ic.logger)})
+	ctx := context.WithValue(withLogger(ss.Context(), ic.logger), stoppingKey{}, ic.stopping)
+	err := handler(srv, loggingStream{ServerStream: ss, ctx: ctx})
 	return ic.finish(ss.Context(), info.FullMethod, start, err)
 }
 
@@ -91,7 +93,19 @@ func (ic interceptors) finish(ctx context.Context, method string, start time.Tim
 	}
 }
 
-// loggingStream carries the server's logger in its context.
+type stoppingKey struct{}
+
+// Stopping returns a channel closed when the server of a stream's context
+// begins to shut down. A stream that would otherwise never end (a watch)
+// ends then, so that the graceful stop need not wait for it; the client
+// resumes elsewhere.
+func Stopping(ctx context.Context) <-chan struct{} {
+	ch, _ := ctx.Value(stoppingKey{}).(<-chan struct{})
+	return ch
+}
+
+// loggingStream carries the server's logger, and its Stopping channel, in
+// its context.
 type loggingStream struct {
 	grpc.ServerStream
 	ctx context.Context

@@ -55,6 +55,8 @@ type Service struct {
 	store    *store.Store
 	blocs    *grpc.ClientConn
 	parts    *service.Parts
+	// stopFollowing stops following the units of blocs.
+	stopFollowing func()
 }
 
 // New opens the database (applying migrations) and the cache, dials blocs
@@ -88,14 +90,24 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close(), conn.Close())
 	}
+	units := blocsclient.New(conn, tel.Logger)
 	handlers, err := server.New(server.Options{
-		Store: st, Units: blocsclient.New(conn, parts.Cache, 0), Cache: parts.Cache, Tokens: parts.Tokens,
+		Store: st, Units: units, Cache: parts.Cache, Tokens: parts.Tokens,
 		Sealer: sealer, Log: tel.Logger,
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close(), st.Close(), conn.Close())
 	}
-	return &Service{handlers: handlers, store: st, blocs: conn, parts: parts}, nil
+	// Follow the units of blocs from now on; a blocs that is down is
+	// followed once it is back, and meanwhile only reads that need units
+	// wait for it.
+	follow, stop := context.WithCancel(context.WithoutCancel(ctx))
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		units.Run(follow)
+	}()
+	return &Service{handlers: handlers, store: st, blocs: conn, parts: parts, stopFollowing: func() { stop(); <-followed }}, nil
 }
 
 // Register adds the service's handlers to g.
@@ -105,5 +117,6 @@ func (s *Service) Register(g *grpc.Server) {
 
 // Close releases the database, the cache and the connection to blocs.
 func (s *Service) Close() error {
+	s.stopFollowing()
 	return errors.Join(s.parts.Close(), s.store.Close(), s.blocs.Close())
 }

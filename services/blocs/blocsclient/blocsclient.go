@@ -1,25 +1,31 @@
-// Package lineage reads units from the blocs service as the honours service
-// needs them: their level and province, their names, and their lineage (the
-// active unit at the end of a dissolved unit's successor chain, and the units
-// dissolved into a unit). Units are cached for a short while, so that a
-// register query that expands a province into its predecessors does not call
-// blocs each time; a merger recorded in blocs shows here within the TTL.
+// Package blocsclient follows the units of the blocs service for the other
+// services, the way a Kubernetes informer follows the API server: it lists
+// the units once through WatchUnits, then applies each change as blocs
+// commits it, resuming after a lost stream from the last revision it saw
+// and listing again when blocs cannot resume from there. Units and their
+// lineage (the active unit at the end of a dissolved unit's successor
+// chain, the units dissolved into a unit) are answered from this mirror in
+// memory, without a call per request; Revision says which changes it has
+// seen, for caches of answers derived from units. Each consumer declares
+// the narrow interface it needs of Client; the package blocstest runs the
+// real blocs service for their tests.
 package blocsclient
 
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"maps"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
 
-	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/resname"
@@ -27,110 +33,292 @@ import (
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
 
-// Client reads units from blocs through a cache. It is safe for concurrent
-// use.
+// Client follows the units of blocs. Run keeps it up to date; its other
+// methods are safe for concurrent use.
 type Client struct {
 	blocs blocsv1.BlocsServiceClient
-	cache cache.Cache
-	ttl   time.Duration
+	log   *slog.Logger
+	// syncWait bounds how long a read waits for the first listing before
+	// it answers Unavailable.
+	syncWait time.Duration
+
+	mu    sync.RWMutex
+	state *mirror // nil until the first listing is complete
+
+	revision atomic.Int64
+	synced   chan struct{} // closed when state is first set
+	once     sync.Once
+	// down is set when a watch failed before the first listing: reads then
+	// answer at once rather than wait for it.
+	down atomic.Bool
 }
 
-// DefaultTTL is how long a unit is cached: how late a merger recorded in
-// blocs may show in honours' lineage queries.
-const DefaultTTL = 2 * time.Minute
+// mirror is the units as of a revision, and who was dissolved into whom.
+type mirror struct {
+	units map[string]lineage.Unit    // without Current and Predecessors
+	preds map[string]map[string]bool // unit id -> ids dissolved directly into it
+}
+
+func newMirror() *mirror {
+	return &mirror{units: make(map[string]lineage.Unit), preds: make(map[string]map[string]bool)}
+}
+
+// DefaultSyncWait is how long a read waits, at most, for a client that has
+// not listed the units yet (blocs is down or starting).
+const DefaultSyncWait = 2 * time.Second
+
+// New returns a client of the blocs service on conn. It knows no unit until
+// Run has listed them.
+func New(conn grpc.ClientConnInterface, log *slog.Logger) *Client {
+	return &Client{blocs: blocsv1.NewBlocsServiceClient(conn), log: log, syncWait: DefaultSyncWait, synced: make(chan struct{})}
+}
+
+// Revision is the revision of the last change of units the client has
+// applied; 0 before the first listing. A cached answer derived from units
+// is keyed by it, so that a change of units makes a new one.
+func (c *Client) Revision() int64 { return c.revision.Load() }
+
+// Synced is closed once the client has listed the units.
+func (c *Client) Synced() <-chan struct{} { return c.synced }
+
+// Run follows the units until ctx is done: it watches from the last
+// revision seen, retries a lost stream with a growing pause (up to 5 s),
+// and lists from revision 0 again when blocs answers that the revision is
+// ahead of its own (its database was restored).
+func (c *Client) Run(ctx context.Context) {
+	pause := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		progressed, err := c.watch(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		c.down.Store(true)
+		if progressed {
+			pause = 100 * time.Millisecond
+		}
+		c.log.WarnContext(ctx, "following the units of blocs: stream lost; resuming",
+			"revision", c.Revision(), "retry_in", pause, "error", err)
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		pause = min(2*pause, 5*time.Second)
+	}
+}
+
+// watch reads one WatchUnits stream until it fails; progressed says
+// whether it applied anything.
+func (c *Client) watch(ctx context.Context) (progressed bool, err error) {
+	c.mu.RLock()
+	relist := c.state == nil
+	c.mu.RUnlock()
+	since := c.Revision()
+	if relist {
+		since = 0
+	}
+	stream, err := c.blocs.WatchUnits(ctx, &blocsv1.WatchUnitsRequest{SinceRevision: since})
+	if err != nil {
+		return false, err
+	}
+	// A listing is built apart and replaces the mirror once complete, so
+	// that reads meanwhile see the old one, whole.
+	var listing *mirror
+	if relist {
+		listing = newMirror()
+	}
+	for {
+		msg, err := stream.Recv()
+		if err != nil {
+			if reason(err) == "REVISION_AHEAD" {
+				c.log.WarnContext(ctx, "blocs is behind the revision seen: listing the units again", "revision", since)
+				c.mu.Lock()
+				c.state = nil
+				c.mu.Unlock()
+			}
+			return progressed, err
+		}
+		progressed = true
+		if listing != nil {
+			for _, u := range msg.GetUnits() {
+				listing.apply(u)
+			}
+			if len(msg.GetUnits()) == 0 { // up to date: the listing is whole
+				c.mu.Lock()
+				c.state = listing
+				c.mu.Unlock()
+				c.revision.Store(msg.GetRevision())
+				c.once.Do(func() { close(c.synced) })
+				listing = nil
+			}
+			continue
+		}
+		if len(msg.GetUnits()) > 0 {
+			c.mu.Lock()
+			for _, u := range msg.GetUnits() {
+				c.state.apply(u)
+			}
+			c.mu.Unlock()
+		}
+		c.revision.Store(msg.GetRevision())
+	}
+}
+
+// apply records a unit as it is after a change.
+func (m *mirror) apply(p *blocsv1.Unit) {
+	u := fromProto(p)
+	if old, ok := m.units[u.ID]; ok && old.Successor != "" {
+		delete(m.preds[old.Successor], u.ID)
+	}
+	if u.Successor != "" {
+		if m.preds[u.Successor] == nil {
+			m.preds[u.Successor] = make(map[string]bool)
+		}
+		m.preds[u.Successor][u.ID] = true
+	}
+	m.units[u.ID] = u
+}
+
+// maxDepth bounds the walk along successors and predecessors; real chains
+// are a handful of mergers long.
+const maxDepth = 64
+
+// unit returns a unit with its lineage.
+func (m *mirror) unit(id string) (lineage.Unit, bool) {
+	u, ok := m.units[id]
+	if !ok {
+		return u, false
+	}
+	u.Current = id
+	for cur, depth := u, 0; cur.Successor != "" && depth < maxDepth; depth++ {
+		next, ok := m.units[cur.Successor]
+		if !ok {
+			u.Current = cur.Successor
+			break
+		}
+		u.Current, cur = next.ID, next
+	}
+	for p := range m.preds[id] {
+		u.Predecessors = append(u.Predecessors, p)
+	}
+	slices.Sort(u.Predecessors)
+	return u, true
+}
+
+// read runs fn on the mirror, waiting for the first listing for at most
+// syncWait (or ctx's end) unless blocs is known to be down; without one it
+// is an UnavailableError.
+func (c *Client) read(ctx context.Context, fn func(m *mirror)) error {
+	select {
+	case <-c.synced:
+	default:
+		if c.down.Load() {
+			return &domainerr.UnavailableError{Service: "blocs", Cause: fmt.Errorf("the units are not listed yet")}
+		}
+		t := time.NewTimer(c.syncWait)
+		defer t.Stop()
+		select {
+		case <-c.synced:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			return &domainerr.UnavailableError{Service: "blocs", Cause: fmt.Errorf("the units are not listed yet")}
+		}
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.state == nil { // being listed again after a restore
+		return &domainerr.UnavailableError{Service: "blocs", Cause: fmt.Errorf("the units are being listed again")}
+	}
+	fn(c.state)
+	return nil
+}
+
+// Units returns the units with the given ids, with their lineage. An id
+// the mirror lacks is asked of blocs (it may have been created a moment
+// ago: a caller that has just created a unit finds it); an id blocs does
+// not know either is absent from the map; an empty id is ignored. Before
+// the first listing (blocs is down or starting) it waits a little, then is
+// a *domainerr.UnavailableError.
+func (c *Client) Units(ctx context.Context, ids []string) (map[string]lineage.Unit, error) {
+	out := make(map[string]lineage.Unit, len(ids))
+	var missing []string
+	err := c.read(ctx, func(m *mirror) {
+		for _, id := range ids {
+			if u, ok := m.unit(id); ok {
+				out[id] = u
+			} else if id != "" {
+				missing = append(missing, id)
+			}
+		}
+	})
+	if err != nil || len(missing) == 0 {
+		return out, err
+	}
+	fresh, err := c.Fresh(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(out, fresh)
+	return out, nil
+}
+
+// Ancestors returns, for each of ids, the ids of every unit whose successor
+// chain passes through it: the units dissolved into it, those dissolved into
+// them, and so on (not the unit itself), sorted. Unknown ids have none.
+func (c *Client) Ancestors(ctx context.Context, ids []string) (map[string][]string, error) {
+	out := make(map[string][]string, len(ids))
+	err := c.read(ctx, func(m *mirror) {
+		for _, id := range ids {
+			seen := map[string]bool{id: true}
+			var all []string
+			stack := []string{id}
+			for len(stack) > 0 && len(all) < len(m.units) {
+				cur := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				for p := range m.preds[cur] {
+					if !seen[p] {
+						seen[p] = true
+						all = append(all, p)
+						stack = append(stack, p)
+					}
+				}
+			}
+			slices.Sort(all)
+			out[id] = all
+		}
+	})
+	return out, err
+}
 
 // batchSize is the most names BatchGetUnits takes.
 const batchSize = 1000
 
-// maxDepth bounds the walk along predecessors; real chains are a handful of
-// mergers long.
-const maxDepth = 64
-
-// New returns a client of the blocs service on conn, caching units in c
-// for ttl (0: DefaultTTL).
-func New(conn grpc.ClientConnInterface, c cache.Cache, ttl time.Duration) *Client {
-	if ttl <= 0 {
-		ttl = DefaultTTL
-	}
-	return &Client{blocs: blocsv1.NewBlocsServiceClient(conn), cache: c, ttl: ttl}
-}
-
-func key(id string) string { return "unit:" + id }
-
-// Units returns the units with the given ids. An id blocs does not know is
-// absent from the map; an empty id is ignored. Errors: *domainerr.UnavailableError
-// when blocs cannot answer; anything else is a fault of ours or
-// of blocs, not the caller's.
-func (c *Client) Units(ctx context.Context, ids []string) (map[string]lineage.Unit, error) {
-	ids = distinct(ids)
-	out := make(map[string]lineage.Unit, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	// Look every id up in the cache, a few at a time (a Redis round trip
-	// each).
-	found := make([]*blocsv1.Unit, len(ids))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(16)
-	for i, id := range ids {
-		g.Go(func() error {
-			b, ok, err := c.cache.Get(gctx, key(id))
-			if err != nil || !ok {
-				return nil // a failing cache is a miss
-			}
-			u := new(blocsv1.Unit)
-			if proto.Unmarshal(b, u) == nil && u.GetName() == resname.Unit.Format(id) {
-				found[i] = u
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	var missing []string
-	for i, id := range ids {
-		switch {
-		case found[i] == nil:
-			missing = append(missing, id)
-		case found[i].GetState() != blocsv1.UnitState_UNIT_STATE_UNSPECIFIED:
-			out[id] = fromProto(found[i])
-		}
-		// else: known to be unknown (forget).
-	}
-	if err := c.load(ctx, missing, out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// Fresh is Units without the cache: it asks blocs and refreshes the cache
-// with the answers. Issuing a decision checks its authority this way, since
-// a legal act must see the authority as it is now, not as cached.
+// Fresh asks blocs itself for the units with ids, not the mirror: issuing
+// a decision checks its authority this way, since a legal act must see the
+// authority as it is at that moment. Unknown ids are absent.
 func (c *Client) Fresh(ctx context.Context, ids []string) (map[string]lineage.Unit, error) {
 	out := make(map[string]lineage.Unit, len(ids))
-	if err := c.load(ctx, distinct(ids), out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// load asks blocs for ids, caches the answers and adds them to out.
-func (c *Client) load(ctx context.Context, ids []string, out map[string]lineage.Unit) error {
-	for chunk := range slices.Chunk(ids, batchSize) {
+	for chunk := range slices.Chunk(distinct(ids), batchSize) {
 		units, err := c.fetch(ctx, chunk)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for _, u := range units {
-			slim := slimUnit(u)
-			if b, err := proto.Marshal(slim); err == nil {
-				_ = c.cache.Set(ctx, key(idOf(u.GetName())), b, c.ttl) // a failure is logged by the cache
+		for _, p := range units {
+			u := fromProto(p)
+			u.Current = idOf(p.GetCurrent())
+			if u.Current == "" {
+				u.Current = u.ID
 			}
-			out[idOf(u.GetName())] = fromProto(slim)
+			for _, n := range p.GetPredecessors() {
+				u.Predecessors = append(u.Predecessors, idOf(n))
+			}
+			out[u.ID] = u
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // fetch calls BatchGetUnits for ids. blocs refuses a batch with an unknown
@@ -138,11 +326,7 @@ func (c *Client) load(ctx context.Context, ids []string, out map[string]lineage.
 // again; after a few unknown names the batch is halved, so that a batch
 // full of them costs O(n log n) names sent rather than O(n²).
 func (c *Client) fetch(ctx context.Context, ids []string) ([]*blocsv1.Unit, error) {
-	names := make([]string, len(ids))
-	for i, id := range ids {
-		names[i] = resname.Unit.Format(id)
-	}
-	return c.fetchNames(ctx, names)
+	return c.fetchNames(ctx, resname.Unit.FormatAll(ids))
 }
 
 func (c *Client) fetchNames(ctx context.Context, names []string) ([]*blocsv1.Unit, error) {
@@ -164,22 +348,9 @@ func (c *Client) fetchNames(ctx context.Context, names []string) ([]*blocsv1.Uni
 		if !ok || !slices.Contains(names, unknown) {
 			return nil, blocsError("BatchGetUnits", err)
 		}
-		c.forget(ctx, idOf(unknown))
 		names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == unknown })
 	}
 	return nil, nil
-}
-
-// unknownTTL is how long a unit blocs does not know is remembered as
-// unknown: short, since it may be created any moment.
-const unknownTTL = 10 * time.Second
-
-// forget remembers for a while that blocs does not know id: a unit with a
-// name and no state, which blocs never returns.
-func (c *Client) forget(ctx context.Context, id string) {
-	if b, err := proto.Marshal(&blocsv1.Unit{Name: resname.Unit.Format(id)}); err == nil {
-		_ = c.cache.Set(ctx, key(id), b, min(unknownTTL, c.ttl))
-	}
 }
 
 // notFoundName returns the resource of a NotFound status.
@@ -196,9 +367,20 @@ func notFoundName(err error) (string, bool) {
 	return "", false
 }
 
+// reason returns the ErrorInfo reason of a status error.
+func reason(err error) string {
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
+}
+
 // blocsError maps an error of a call to blocs: one it may recover from is
-// a *domainerr.UnavailableError; any other (an InvalidArgument is our bug, an Internal
-// theirs) is wrapped for the log, never forwarded to our caller as it is.
+// a *domainerr.UnavailableError; any other (an InvalidArgument is our bug,
+// an Internal theirs) is wrapped for the log, never forwarded to our caller
+// as it is.
 func blocsError(method string, err error) error {
 	switch status.Code(err) {
 	case codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted, codes.Aborted:
@@ -209,67 +391,7 @@ func blocsError(method string, err error) error {
 	return fmt.Errorf("blocs %s: %w", method, err)
 }
 
-// Ancestors returns, for each of ids, the ids of every unit whose successor
-// chain passes through it: the units dissolved into it, those dissolved into
-// them, and so on (not the unit itself). Unknown ids have none.
-func (c *Client) Ancestors(ctx context.Context, ids []string) (map[string][]string, error) {
-	ids = distinct(ids)
-	preds := make(map[string][]string) // unit id -> direct predecessors
-	frontier := ids
-	for depth := 0; len(frontier) > 0; depth++ {
-		if depth == maxDepth {
-			return nil, fmt.Errorf("lineage deeper than %d units", maxDepth)
-		}
-		units, err := c.Units(ctx, frontier)
-		if err != nil {
-			return nil, err
-		}
-		var next []string
-		for _, id := range frontier {
-			u, ok := units[id]
-			preds[id] = nil
-			if !ok {
-				continue
-			}
-			preds[id] = u.Predecessors
-			for _, p := range u.Predecessors {
-				if _, seen := preds[p]; !seen && !slices.Contains(next, p) {
-					next = append(next, p)
-				}
-			}
-		}
-		frontier = next
-	}
-	out := make(map[string][]string, len(ids))
-	for _, id := range ids {
-		seen := map[string]bool{id: true}
-		var all []string
-		stack := slices.Clone(preds[id])
-		for len(stack) > 0 {
-			p := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if seen[p] {
-				continue
-			}
-			seen[p] = true
-			all = append(all, p)
-			stack = append(stack, preds[p]...)
-		}
-		slices.Sort(all)
-		out[id] = all
-	}
-	return out, nil
-}
-
-// slimUnit keeps what lineage.Unit needs, for the cache.
-func slimUnit(u *blocsv1.Unit) *blocsv1.Unit {
-	return &blocsv1.Unit{
-		Name: u.GetName(), DisplayName: u.GetDisplayName(), ShortName: u.GetShortName(),
-		Level: u.GetLevel(), Province: u.GetProvince(), State: u.GetState(),
-		DissolvedOn: u.GetDissolvedOn(), Current: u.GetCurrent(), Predecessors: u.GetPredecessors(),
-	}
-}
-
+// fromProto converts a unit of blocs, without its lineage.
 func fromProto(p *blocsv1.Unit) lineage.Unit {
 	u := lineage.Unit{
 		ID:          idOf(p.GetName()),
@@ -278,16 +400,16 @@ func fromProto(p *blocsv1.Unit) lineage.Unit {
 		Level:       lineage.Level(p.GetLevel()),
 		Province:    idOf(p.GetProvince()),
 		Dissolved:   p.GetState() == blocsv1.UnitState_UNIT_STATE_DISSOLVED,
-		Current:     idOf(p.GetCurrent()),
+		Successor:   idOf(p.GetSuccessor()),
 	}
 	if d, err := civil.FromProto(p.GetDissolvedOn()); err == nil {
 		u.DissolvedOn = d
 	}
-	if u.Current == "" {
-		u.Current = u.ID
-	}
-	for _, n := range p.GetPredecessors() {
-		u.Predecessors = append(u.Predecessors, idOf(n))
+	for _, h := range p.GetHistory() {
+		until, _ := civil.FromProto(h.GetUntil())
+		u.History = append(u.History, lineage.Period{
+			DisplayName: h.GetDisplayName(), ShortName: h.GetShortName(), Level: lineage.Level(h.GetLevel()), Until: until,
+		})
 	}
 	return u
 }

@@ -1,15 +1,20 @@
 package blocsclient_test
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
-	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
@@ -17,12 +22,39 @@ import (
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
 
-func client(t *testing.T, addr string, c cache.Cache, ttl time.Duration) *blocsclient.Client {
+// newClient returns a client of blocs at addr that follows its units
+// until the test ends.
+func newClient(t *testing.T, addr string) *blocsclient.Client {
 	t.Helper()
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
 	t.Cleanup(func() { conn.Close() })
-	return blocsclient.New(conn, c, ttl)
+	c := blocsclient.New(conn, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); c.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return c
+}
+
+// follow is newClient once it has listed the units.
+func follow(t *testing.T, addr string) *blocsclient.Client {
+	t.Helper()
+	c := newClient(t, addr)
+	select {
+	case <-c.Synced():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the units were not listed")
+	}
+	return c
+}
+
+// reaches waits until c has seen revision rev.
+func reaches(t *testing.T, c *blocsclient.Client, rev int64) {
+	t.Helper()
+	require.EventuallyWithT(t, func(ct *assert.CollectT) {
+		assert.GreaterOrEqual(ct, c.Revision(), rev)
+	}, 5*time.Second, 5*time.Millisecond)
 }
 
 func TestUnitsAndAncestors(t *testing.T) {
@@ -36,7 +68,7 @@ func TestUnitsAndAncestors(t *testing.T) {
 	b.Dissolve("bac-kan", "thai-nguyen", 2025, 7, 1)
 	b.Dissolve("thai-nguyen", "vung-lon", 2030, 1, 1)
 
-	c := client(t, b.Addr, cache.NewMemory(100), time.Nanosecond)
+	c := follow(t, b.Addr)
 	units, err := c.Units(ctx, []string{"bac-kan", "so-noi-vu-bk", "khong-co", "", "bac-kan"})
 	require.NoError(t, err)
 	require.Len(t, units, 2, "unknown ids are left out")
@@ -58,77 +90,141 @@ func TestUnitsAndAncestors(t *testing.T) {
 	require.Empty(t, anc["khong-co"])
 }
 
-func TestCacheAndUnavailable(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	b := blocsv1Start(t)
-	mem := cache.NewMemory(100)
-	c := client(t, b.Addr, mem, time.Minute)
-	units, err := c.Units(ctx, []string{"ha-noi"})
-	require.NoError(t, err)
-	require.Equal(t, "Hà Nội", units["ha-noi"].ShortName)
-
-	b.Stop()
-	units, err = c.Units(ctx, []string{"ha-noi"})
-	require.NoError(t, err, "served from the cache")
-	require.Equal(t, "Hà Nội", units["ha-noi"].ShortName)
-
-	_, err = c.Units(ctx, []string{"hue"})
-	var down *domainerr.UnavailableError
-	require.ErrorAs(t, err, &down, "a miss while blocs is down")
-	require.Equal(t, "blocs", down.Service)
-}
-
-func blocsv1Start(t *testing.T) *blocstest.Blocs {
-	b := blocstest.Start(t)
-	b.Province("ha-noi", "Hà Nội")
-	return b
-}
-
-func TestManyUnknownUnits(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	b := blocsv1Start(t)
-	c := client(t, b.Addr, cache.NewMemory(5000), time.Minute)
-	ids := []string{"ha-noi"}
-	for i := range 300 {
-		ids = append(ids, fmt.Sprintf("khong-co-%d", i))
-	}
-	units, err := c.Units(ctx, ids)
-	require.NoError(t, err)
-	require.Len(t, units, 1)
-	require.Contains(t, units, "ha-noi")
-	b.Stop()
-	units, err = c.Units(ctx, ids)
-	require.NoError(t, err, "unknown units are remembered for a while too")
-	require.Len(t, units, 1)
-}
-
-func TestFreshBypassesTheCache(t *testing.T) {
+func TestFollowsChanges(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	b := blocstest.Start(t)
 	b.Province("bac-kan", "Bắc Kạn")
 	b.Province("thai-nguyen", "Thái Nguyên")
-	c := client(t, b.Addr, cache.NewMemory(100), time.Hour)
-
-	units, err := c.Units(ctx, []string{"bac-kan"})
-	require.NoError(t, err)
-	require.False(t, units["bac-kan"].Dissolved)
+	c := follow(t, b.Addr)
+	require.Equal(t, b.Revision, c.Revision())
 
 	b.Dissolve("bac-kan", "thai-nguyen", 2025, 7, 1)
-	units, err = c.Units(ctx, []string{"bac-kan"})
+	reaches(t, c, b.Revision)
+	units, err := c.Units(ctx, []string{"bac-kan"})
 	require.NoError(t, err)
-	require.False(t, units["bac-kan"].Dissolved, "Units serves the cached unit within its TTL")
+	require.True(t, units["bac-kan"].Dissolved)
+	require.Equal(t, "thai-nguyen", units["bac-kan"].Current)
+	anc, err := c.Ancestors(ctx, []string{"thai-nguyen"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"bac-kan"}, anc["thai-nguyen"])
 
-	units, err = c.Fresh(ctx, []string{"bac-kan"})
+	// A rename dated in law keeps the name of before.
+	_, err = b.Client.UpdateUnit(ctx, &blocsv1.UpdateUnitRequest{
+		Unit:        &blocsv1.Unit{Name: "units/thai-nguyen", DisplayName: "Tỉnh Thái Nguyên mới", ShortName: "Thái Nguyên", Kind: blocsv1.UnitKind_UNIT_KIND_LOCALITY, Level: blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE},
+		EffectiveOn: &date.Date{Year: 2025, Month: 7, Day: 1},
+	})
+	require.NoError(t, err)
+	require.EventuallyWithT(t, func(ct *assert.CollectT) {
+		units, err := c.Units(ctx, []string{"thai-nguyen"})
+		assert.NoError(ct, err)
+		assert.Equal(ct, "Tỉnh Thái Nguyên mới", units["thai-nguyen"].DisplayName)
+		assert.Equal(ct, "Ủy ban nhân dân tỉnh Thái Nguyên", units["thai-nguyen"].On(civil.Date{Year: 2025, Month: 6, Day: 30}).DisplayName)
+	}, 5*time.Second, 5*time.Millisecond)
+}
+
+func TestNewAndUnknownUnits(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	b := blocstest.Start(t)
+	b.Province("ha-noi", "Hà Nội")
+	c := follow(t, b.Addr)
+	b.Province("hue", "Huế")
+	units, err := c.Units(ctx, []string{"hue"})
+	require.NoError(t, err)
+	require.Equal(t, "Huế", units["hue"].ShortName, "a unit created a moment ago is found")
+
+	ids := []string{"ha-noi"}
+	for i := range 300 {
+		ids = append(ids, fmt.Sprintf("khong-co-%d", i))
+	}
+	units, err = c.Units(ctx, ids)
+	require.NoError(t, err)
+	require.Len(t, units, 1, "unknown units are left out")
+	require.Contains(t, units, "ha-noi")
+}
+
+func TestBlocsDown(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	b := blocstest.Start(t)
+	b.Province("ha-noi", "Hà Nội")
+	c := follow(t, b.Addr)
+	b.Stop()
+
+	units, err := c.Units(ctx, []string{"ha-noi"})
+	require.NoError(t, err, "the units followed are served while blocs is down")
+	require.Equal(t, "Hà Nội", units["ha-noi"].ShortName)
+	_, err = c.Units(ctx, []string{"hue"})
+	var down *domainerr.UnavailableError
+	require.ErrorAs(t, err, &down, "a unit not followed needs blocs")
+	require.Equal(t, "blocs", down.Service)
+	_, err = c.Fresh(ctx, []string{"ha-noi"})
+	require.ErrorAs(t, err, new(*domainerr.UnavailableError), "Fresh asks blocs itself")
+
+	// Back on the same database: the client resumes and sees what changed.
+	b.Restart(false)
+	b.Province("hue", "Huế")
+	b.Dissolve("ha-noi", "hue", 2026, 1, 1)
+	reaches(t, c, b.Revision)
+	units, err = c.Units(ctx, []string{"ha-noi"})
+	require.NoError(t, err)
+	require.Equal(t, "hue", units["ha-noi"].Current)
+}
+
+func TestStartsWhileBlocsIsDown(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	b := blocstest.Start(t)
+	b.Province("ha-noi", "Hà Nội")
+	b.Stop()
+	c := newClient(t, b.Addr)
+	_, err := c.Units(ctx, []string{"ha-noi"})
+	require.ErrorAs(t, err, new(*domainerr.UnavailableError), "nothing listed yet")
+	b.Restart(false)
+	select {
+	case <-c.Synced():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the client did not catch up once blocs was back")
+	}
+	units, err := c.Units(ctx, []string{"ha-noi"})
+	require.NoError(t, err)
+	require.Contains(t, units, "ha-noi")
+}
+
+func TestListsAgainWhenBlocsIsBehind(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	b := blocstest.Start(t)
+	for i := range 5 {
+		b.Province(fmt.Sprintf("tinh-%d", i), fmt.Sprintf("Tỉnh %d", i))
+	}
+	c := follow(t, b.Addr)
+	require.EqualValues(t, 5, c.Revision())
+
+	// blocs comes back on an older database: its feed is behind the client.
+	b.Restart(true)
+	b.Province("moi", "Mới")
+	require.EventuallyWithT(t, func(ct *assert.CollectT) {
+		units, err := c.Units(ctx, []string{"tinh-0", "moi"})
+		assert.NoError(ct, err)
+		assert.Contains(ct, units, "moi")
+		assert.NotContains(ct, units, "tinh-0", "the units of the old database are gone")
+		assert.EqualValues(ct, 1, c.Revision())
+	}, 10*time.Second, 10*time.Millisecond)
+}
+
+func TestFresh(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	b := blocstest.Start(t)
+	b.Province("bac-kan", "Bắc Kạn")
+	b.Province("thai-nguyen", "Thái Nguyên")
+	c := follow(t, b.Addr)
+	b.Dissolve("bac-kan", "thai-nguyen", 2025, 7, 1)
+	units, err := c.Fresh(ctx, []string{"bac-kan", "khong-co"})
 	require.NoError(t, err)
 	require.True(t, units["bac-kan"].Dissolved, "Fresh asks blocs")
-	units, err = c.Units(ctx, []string{"bac-kan"})
-	require.NoError(t, err)
-	require.True(t, units["bac-kan"].Dissolved, "and refreshes the cache")
-
-	b.Stop()
-	_, err = c.Fresh(ctx, []string{"bac-kan"})
-	require.ErrorAs(t, err, new(*domainerr.UnavailableError))
+	require.Equal(t, "thai-nguyen", units["bac-kan"].Current)
+	require.NotContains(t, units, "khong-co")
 }

@@ -28,48 +28,73 @@ type Blocs struct {
 	Addr   string
 	Client blocsv1.BlocsServiceClient
 	t      testing.TB
-	stop   func()
+	db     string
+	stop   func() // nil while stopped
+	// Revision is the feed revision of the last change made through the
+	// helpers below: a follower that has reached it has seen them.
+	Revision int64
 }
 
 // Start starts blocs; it stops when t ends (or on Stop).
 func Start(t testing.TB) *Blocs {
 	t.Helper()
+	b := &Blocs{t: t, db: filepath.Join(t.TempDir(), "blocs.db"), Addr: "127.0.0.1:0"}
+	b.start()
+	t.Cleanup(b.Stop)
+	return b
+}
+
+// Restart stops the service and starts it again on the same address: on
+// the same database, or on a new, empty one when fresh (as if its database
+// had been restored from a copy older than anything its followers saw).
+func (b *Blocs) Restart(fresh bool) {
+	b.t.Helper()
+	b.Stop()
+	if fresh {
+		b.db = filepath.Join(b.t.TempDir(), "blocs.db")
+		b.Revision = 0
+	}
+	b.start()
+}
+
+func (b *Blocs) start() {
+	t := b.t
+	t.Helper()
 	tel, err := telemetry.Setup(context.Background(), telemetry.Config{ServiceName: "tdkt-blocs-test", LogOutput: io.Discard})
 	require.NoError(t, err)
 	svc, err := blocs.New(context.Background(), blocs.Config{Config: service.Config{
-		DatabaseURL:  "sqlite:" + filepath.Join(t.TempDir(), "blocs.db"),
+		DatabaseURL:  "sqlite:" + b.db,
 		PageTokenKey: "blocs-test-page-token-key",
 	}}, tel)
 	require.NoError(t, err)
 	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, ShutdownTimeout: time.Second})
 	require.NoError(t, err)
 	svc.Register(srv.GRPC)
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	lis, err := net.Listen("tcp", b.Addr)
 	require.NoError(t, err)
+	b.Addr = lis.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, lis) }()
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(b.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	require.NoError(t, err)
-	stopped := false
-	b := &Blocs{Addr: lis.Addr().String(), Client: blocsv1.NewBlocsServiceClient(conn), t: t}
+	b.Client = blocsv1.NewBlocsServiceClient(conn)
 	b.stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
 		cancel()
 		<-done
 		conn.Close()
 		svc.Close()
 		_ = tel.Shutdown(context.Background())
 	}
-	t.Cleanup(b.stop)
-	return b
 }
 
 // Stop stops the service now: calls to it fail with Unavailable.
-func (b *Blocs) Stop() { b.stop() }
+func (b *Blocs) Stop() {
+	if b.stop != nil {
+		b.stop()
+		b.stop = nil
+	}
+}
 
 // Unit creates a unit; province is an id or "".
 func (b *Blocs) Unit(id, name, short string, kind blocsv1.UnitKind, level blocsv1.UnitLevel, province string) *blocsv1.Unit {
@@ -80,6 +105,7 @@ func (b *Blocs) Unit(id, name, short string, kind blocsv1.UnitKind, level blocsv
 	}
 	got, err := b.Client.CreateUnit(context.Background(), &blocsv1.CreateUnitRequest{UnitId: id, Unit: u})
 	require.NoError(b.t, err)
+	b.Revision = max(b.Revision, got.GetRevision())
 	return got
 }
 
@@ -92,8 +118,9 @@ func (b *Blocs) Province(id, short string) *blocsv1.Unit {
 // Dissolve dissolves unit id into successor on the given day.
 func (b *Blocs) Dissolve(id, successor string, y, m, d int32) {
 	b.t.Helper()
-	_, err := b.Client.DissolveUnit(context.Background(), &blocsv1.DissolveUnitRequest{
+	got, err := b.Client.DissolveUnit(context.Background(), &blocsv1.DissolveUnitRequest{
 		Name: "units/" + id, Successor: "units/" + successor, EffectiveOn: &date.Date{Year: y, Month: m, Day: d},
 	})
 	require.NoError(b.t, err)
+	b.Revision = max(b.Revision, got.GetRevision())
 }

@@ -49,9 +49,34 @@ type Unit struct {
 	Province    string
 	Dissolved   bool
 	DissolvedOn civil.Date // zero unless Dissolved
+	// Successor is the id of the unit it was dissolved into; "" while it is
+	// active.
+	Successor string
 	// Current is the id of the active unit at the end of the successor
 	// chain: the unit itself while it is active.
 	Current string
 	// Predecessors are the ids of the units dissolved directly into this one.
 	Predecessors []string
+	// History is what the unit was called before its dated changes, oldest
+	// first.
+	History []Period
+}
+
+// Period is a unit's name and level until a dated change took effect on
+// Until (Thừa Thiên Huế became the city of Huế on 2025-01-01).
+type Period struct {
+	DisplayName string
+	ShortName   string
+	Level       Level
+	Until       civil.Date
+}
+
+// On returns the unit's names and level in force on day d.
+func (u Unit) On(d civil.Date) Period {
+	for _, p := range u.History {
+		if d.Before(p.Until) {
+			return p
+		}
+	}
+	return Period{DisplayName: u.DisplayName, ShortName: u.ShortName, Level: u.Level}
 }

@@ -25,6 +25,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
@@ -62,9 +64,20 @@ type Plan struct {
 	Covenants    []*blocsv1.CreateCovenantRequest
 	Scores       []*blocsv1.SubmitScoreRequest
 	Dissolutions []*blocsv1.DissolveUnitRequest
+	// Renames are dated changes of name, recorded in the units' history.
+	Renames []Rename
 	// Decisions are sent to the honours service once the blocs data are
 	// loaded.
 	Decisions []*DecisionPlan
+}
+
+// Rename is a unit's dated change of name: it was called Before (display
+// and short name) until EffectiveOn, and is called as the plan creates it
+// from then on.
+type Rename struct {
+	Unit                   string // units/{unit}
+	DisplayName, ShortName string // before
+	EffectiveOn            *date.Date
 }
 
 // Summary counts what p holds.
@@ -145,6 +158,11 @@ func Load(ctx context.Context, clients Clients) (Summary, error) {
 			return Summary{}, err
 		}
 	}
+	for _, r := range p.Renames {
+		if err := rename(ctx, c, r); err != nil {
+			return Summary{}, err
+		}
+	}
 	for _, r := range p.Dissolutions {
 		if err := dissolve(ctx, c, r); err != nil {
 			return Summary{}, err
@@ -162,6 +180,34 @@ func Load(ctx context.Context, clients Clients) (Summary, error) {
 func send[Req, Resp any](ctx context.Context, call func(context.Context, Req, ...grpc.CallOption) (Resp, error), req Req, what string) error {
 	if _, err := call(ctx, req); err != nil && status.Code(err) != codes.AlreadyExists {
 		return fmt.Errorf("demo: create %s: %w", what, err)
+	}
+	return nil
+}
+
+// rename records a unit's dated change of name unless its history has it:
+// the unit, created under its present name, is set back to its name of
+// before (a correction, which keeps no history), then renamed in law on the
+// day the change took effect.
+func rename(ctx context.Context, c blocsv1.BlocsServiceClient, r Rename) error {
+	u, err := c.GetUnit(ctx, &blocsv1.GetUnitRequest{Name: r.Unit})
+	if err != nil {
+		return fmt.Errorf("demo: rename %s: %w", r.Unit, err)
+	}
+	for _, h := range u.GetHistory() {
+		if proto.Equal(h.GetUntil(), r.EffectiveOn) {
+			return nil
+		}
+	}
+	now := proto.CloneOf(u)
+	before := proto.CloneOf(u)
+	before.DisplayName, before.ShortName = r.DisplayName, r.ShortName
+	mask := &fieldmaskpb.FieldMask{Paths: []string{"display_name", "short_name"}}
+	if _, err := c.UpdateUnit(ctx, &blocsv1.UpdateUnitRequest{Unit: before, UpdateMask: mask}); err != nil {
+		return fmt.Errorf("demo: rename %s: %w", r.Unit, err)
+	}
+	now.Etag = ""
+	if _, err := c.UpdateUnit(ctx, &blocsv1.UpdateUnitRequest{Unit: now, UpdateMask: mask, EffectiveOn: r.EffectiveOn}); err != nil {
+		return fmt.Errorf("demo: rename %s: %w", r.Unit, err)
 	}
 	return nil
 }
@@ -218,6 +264,15 @@ func NewPlan() (*Plan, error) {
 
 // data is the shape of demo.json. Unit references are bare ids.
 type data struct {
+	Renames []struct {
+		Unit   string `json:"unit"`
+		Before struct {
+			DisplayName string `json:"displayName"`
+			ShortName   string `json:"shortName"`
+		} `json:"before"`
+		EffectiveOn string `json:"effectiveOn"`
+		Source      string `json:"source"`
+	} `json:"renames"`
 	Units []struct {
 		ID          string `json:"id"`
 		DisplayName string `json:"displayName"`
@@ -271,6 +326,11 @@ func (p *Plan) addJSON(b []byte) error {
 		return err
 	}
 	var errs []error
+	for _, r := range d.Renames {
+		on, err := parseDate(r.EffectiveOn)
+		errs = append(errs, err)
+		p.Renames = append(p.Renames, Rename{Unit: unitName(r.Unit), DisplayName: r.Before.DisplayName, ShortName: r.Before.ShortName, EffectiveOn: on})
+	}
 	for _, u := range d.Units {
 		kind, err := enumValue(blocsv1.UnitKind_value, "UNIT_KIND_", u.Kind)
 		errs = append(errs, err)

@@ -91,6 +91,12 @@ type decisionData struct {
 			Gender string `json:"gender"`
 		} `json:"positions"`
 	} `json:"individuals"`
+
+	// SigningCapacity is a tdkt.type.v1.SigningCapacity without its
+	// prefix ("DEPUTY"); empty: the head signs in person.
+	SigningCapacity string `json:"signingCapacity"`
+	// Recipients are the "Nơi nhận" lines of the decision.
+	Recipients []string `json:"recipients"`
 }
 
 // addHonoursJSON adds the units of honours.json to p.Units and its
@@ -148,6 +154,14 @@ func decisionPlan(d decisionData, units map[string]*blocsv1.Unit, districts map[
 	}
 	if units[d.Authority] == nil {
 		return nil, fmt.Errorf("authority %q is not a unit of the demo", d.Authority)
+	}
+	capacity := typev1.SigningCapacity_SIGNING_CAPACITY_UNSPECIFIED
+	if d.SigningCapacity != "" {
+		c, err := enumValue(typev1.SigningCapacity_value, "SIGNING_CAPACITY_", d.SigningCapacity)
+		if err != nil {
+			return nil, fmt.Errorf("signingCapacity: %w", err)
+		}
+		capacity = typev1.SigningCapacity(c)
 	}
 	if d.SignerSeed == "" || d.SignerTitle == "" || d.Number == "" || d.AwardType == "" {
 		return nil, errors.New("number, awardType, signerTitle and signerSeed are required")
@@ -252,11 +266,13 @@ func decisionPlan(d decisionData, units map[string]*blocsv1.Unit, districts map[
 			DecisionId: d.ID,
 			Decision: &honoursv1.Decision{
 				Document: &typev1.DocumentRef{
-					Number:      d.Number,
-					SignedOn:    signed,
-					SignerName:  signer.fullName,
-					SignerTitle: d.SignerTitle,
-					Issuer:      unitName(d.Authority),
+					Number:          d.Number,
+					SignedOn:        signed,
+					SignerName:      signer.fullName,
+					SignerTitle:     d.SignerTitle,
+					Issuer:          unitName(d.Authority),
+					SigningCapacity: capacity,
+					Recipients:      d.Recipients,
 				},
 				Title:     d.Title,
 				Authority: unitName(d.Authority),

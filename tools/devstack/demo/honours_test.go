@@ -27,7 +27,7 @@ func TestPlanDecisions(t *testing.T) {
 	}{
 		"decisions/bac-kan-946-qd-ubnd-2023":        {"946/QĐ-UBND", "2023-05-31", "units/bac-kan", counts{30, 24, 52}},
 		"decisions/thai-nguyen-khoi-3-dai-hoi-2020": {"2115/QĐ-UBND", "2020-07-27", "units/thai-nguyen-cu", counts{9, 0, 52}},
-		"decisions/thai-nguyen-chi-thi-11-2022":     {"1380/QĐ-UBND", "2022-06-15", "units/thai-nguyen-cu", counts{15, 0, 0}},
+		"decisions/thai-nguyen-chi-thi-11-2022":     {"25/QĐ-UBND", "2022-01-05", "units/thai-nguyen-cu", counts{15, 0, 0}},
 	}
 	require.Len(t, p.Decisions, len(want))
 	names := make(map[string]bool)
@@ -41,6 +41,12 @@ func TestPlanDecisions(t *testing.T) {
 		require.Equal(t, w.authority, doc.GetIssuer())
 		require.NotEmpty(t, doc.GetSignerName())
 		require.Contains(t, []string{"Chủ tịch", "Phó Chủ tịch"}, doc.GetSignerTitle())
+		// A deputy signs for the chairman ("KT. CHỦ TỊCH"), and says so.
+		if doc.GetSignerTitle() == "Phó Chủ tịch" {
+			require.Equal(t, typev1.SigningCapacity_SIGNING_CAPACITY_DEPUTY, doc.GetSigningCapacity(), d.Name())
+		}
+		require.NotEmpty(t, doc.GetRecipients(), "%s: Nơi nhận", d.Name())
+		require.True(t, strings.HasPrefix(doc.GetRecipients()[len(doc.GetRecipients())-1], "Lưu: VT"), d.Name())
 
 		var got counts
 		for _, e := range d.Entries() {

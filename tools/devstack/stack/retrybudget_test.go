@@ -62,13 +62,16 @@ func (d *downService) calls() []string {
 // UNAVAILABLE, and makes one REST call that needs blocs (the register of a
 // province, which honours expands through the province's lineage).
 //
-// The bound: honours' client tries BatchGetUnits at most 4 times (its
-// retry policy's maxAttempts; its fresh retry budget of 10 tokens allows
-// them all). honours then answers Unavailable with a retry pushback that
-// forbids retries, so the gateway, whose policy would otherwise retry the
-// read up to 4 times, calls honours once: blocs is reached at most 4
-// times, where retries at both hops without pushback would reach it up
-// to 16 times (or 7 once honours' budget cuts in).
+// The bound: honours answers lineage from the units it follows, and a
+// follower that could not list them answers Unavailable at once, so the
+// call itself reaches blocs at most 4 times (a BatchGetUnits for a unit not
+// followed, which honours' client tries at most 4 times: its retry
+// policy's maxAttempts within its retry budget). honours answers
+// Unavailable with a retry pushback that forbids retries, so the gateway,
+// whose policy would otherwise retry the read up to 4 times, calls honours
+// once, where retries at both hops would reach blocs up to 16 times. The
+// follower's own attempts to watch blocs are paced by its backoff, not by
+// requests.
 func TestBlocsDownBoundsAttempts(t *testing.T) {
 	down := startDownService(t)
 	spans := tracetest.NewSpanRecorder()
@@ -81,8 +84,16 @@ func TestBlocsDownBoundsAttempts(t *testing.T) {
 	require.Equal(t, http.StatusServiceUnavailable, r.status, "%s", r.body)
 	require.Equal(t, int(codes.Unavailable), errorOf(t, r).Code)
 
-	calls := down.calls()
-	require.NotEmpty(t, calls, "the call needs blocs")
+	var calls, watches []string
+	for _, m := range down.calls() {
+		if m == "/tdkt.blocs.v1.BlocsService/WatchUnits" {
+			watches = append(watches, m)
+			continue
+		}
+		calls = append(calls, m)
+	}
+	require.NotEmpty(t, watches, "honours tries to follow the units of blocs")
+	require.LessOrEqual(t, len(watches), 12, "the follower's attempts are paced by its backoff")
 	require.LessOrEqual(t, len(calls), 4, "blocs reached %d times: %v", len(calls), calls)
 	for _, m := range calls {
 		require.Equal(t, "/tdkt.blocs.v1.BlocsService/BatchGetUnits", m)

@@ -416,7 +416,13 @@ type Unit struct {
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Checksum of the current state; send it back on update to detect
 	// concurrent changes.
-	Etag          string `protobuf:"bytes,16,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,16,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Output only. The revision of the unit's last change (WatchUnits).
+	Revision int64 `protobuf:"varint,17,opt,name=revision,proto3" json:"revision,omitempty"`
+	// Output only. What the unit was called, and what it was, before its dated
+	// changes (UpdateUnitRequest.effective_on), oldest first; the unit's own
+	// fields are what it is now.
+	History       []*UnitPeriod `protobuf:"bytes,18,rep,name=history,proto3" json:"history,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -563,6 +569,207 @@ func (x *Unit) GetEtag() string {
 	return ""
 }
 
+func (x *Unit) GetRevision() int64 {
+	if x != nil {
+		return x.Revision
+	}
+	return 0
+}
+
+func (x *Unit) GetHistory() []*UnitPeriod {
+	if x != nil {
+		return x.History
+	}
+	return nil
+}
+
+// UnitPeriod is a unit as it was until a dated change: a rename, or a change
+// of kind or level (Thừa Thiên Huế became the centrally-run city of Huế on
+// 1 January 2025).
+type UnitPeriod struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The unit's full name then.
+	DisplayName string `protobuf:"bytes,1,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// Its short name then.
+	ShortName string `protobuf:"bytes,2,opt,name=short_name,json=shortName,proto3" json:"short_name,omitempty"`
+	// Its kind then.
+	Kind UnitKind `protobuf:"varint,3,opt,name=kind,proto3,enum=tdkt.blocs.v1.UnitKind" json:"kind,omitempty"`
+	// Its level then.
+	Level UnitLevel `protobuf:"varint,4,opt,name=level,proto3,enum=tdkt.blocs.v1.UnitLevel" json:"level,omitempty"`
+	// The day the next state took effect: the period ends the day before.
+	Until         *date.Date `protobuf:"bytes,5,opt,name=until,proto3" json:"until,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnitPeriod) Reset() {
+	*x = UnitPeriod{}
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnitPeriod) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnitPeriod) ProtoMessage() {}
+
+func (x *UnitPeriod) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnitPeriod.ProtoReflect.Descriptor instead.
+func (*UnitPeriod) Descriptor() ([]byte, []int) {
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *UnitPeriod) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *UnitPeriod) GetShortName() string {
+	if x != nil {
+		return x.ShortName
+	}
+	return ""
+}
+
+func (x *UnitPeriod) GetKind() UnitKind {
+	if x != nil {
+		return x.Kind
+	}
+	return UnitKind_UNIT_KIND_UNSPECIFIED
+}
+
+func (x *UnitPeriod) GetLevel() UnitLevel {
+	if x != nil {
+		return x.Level
+	}
+	return UnitLevel_UNIT_LEVEL_UNSPECIFIED
+}
+
+func (x *UnitPeriod) GetUntil() *date.Date {
+	if x != nil {
+		return x.Until
+	}
+	return nil
+}
+
+// Request of WatchUnits.
+type WatchUnitsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The last revision the caller has seen; 0 for every unit.
+	SinceRevision int64 `protobuf:"varint,1,opt,name=since_revision,json=sinceRevision,proto3" json:"since_revision,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchUnitsRequest) Reset() {
+	*x = WatchUnitsRequest{}
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchUnitsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchUnitsRequest) ProtoMessage() {}
+
+func (x *WatchUnitsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchUnitsRequest.ProtoReflect.Descriptor instead.
+func (*WatchUnitsRequest) Descriptor() ([]byte, []int) {
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *WatchUnitsRequest) GetSinceRevision() int64 {
+	if x != nil {
+		return x.SinceRevision
+	}
+	return 0
+}
+
+// A message of WatchUnits.
+type WatchUnitsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Units changed since the previous message, in revision order, as they
+	// are after the change; empty when the message only says the caller is
+	// up to date.
+	Units []*Unit `protobuf:"bytes,1,rep,name=units,proto3" json:"units,omitempty"`
+	// The revision the caller has seen once it applied this message.
+	Revision      int64 `protobuf:"varint,2,opt,name=revision,proto3" json:"revision,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchUnitsResponse) Reset() {
+	*x = WatchUnitsResponse{}
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchUnitsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchUnitsResponse) ProtoMessage() {}
+
+func (x *WatchUnitsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchUnitsResponse.ProtoReflect.Descriptor instead.
+func (*WatchUnitsResponse) Descriptor() ([]byte, []int) {
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *WatchUnitsResponse) GetUnits() []*Unit {
+	if x != nil {
+		return x.Units
+	}
+	return nil
+}
+
+func (x *WatchUnitsResponse) GetRevision() int64 {
+	if x != nil {
+		return x.Revision
+	}
+	return 0
+}
+
 // Request of CreateUnit.
 type CreateUnitRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -578,7 +785,7 @@ type CreateUnitRequest struct {
 
 func (x *CreateUnitRequest) Reset() {
 	*x = CreateUnitRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[1]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -590,7 +797,7 @@ func (x *CreateUnitRequest) String() string {
 func (*CreateUnitRequest) ProtoMessage() {}
 
 func (x *CreateUnitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[1]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -603,7 +810,7 @@ func (x *CreateUnitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateUnitRequest.ProtoReflect.Descriptor instead.
 func (*CreateUnitRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{1}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *CreateUnitRequest) GetUnit() *Unit {
@@ -638,7 +845,7 @@ type GetUnitRequest struct {
 
 func (x *GetUnitRequest) Reset() {
 	*x = GetUnitRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[2]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -650,7 +857,7 @@ func (x *GetUnitRequest) String() string {
 func (*GetUnitRequest) ProtoMessage() {}
 
 func (x *GetUnitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[2]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -663,7 +870,7 @@ func (x *GetUnitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetUnitRequest.ProtoReflect.Descriptor instead.
 func (*GetUnitRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{2}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetUnitRequest) GetName() string {
@@ -698,7 +905,7 @@ type ListUnitsRequest struct {
 
 func (x *ListUnitsRequest) Reset() {
 	*x = ListUnitsRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[3]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -710,7 +917,7 @@ func (x *ListUnitsRequest) String() string {
 func (*ListUnitsRequest) ProtoMessage() {}
 
 func (x *ListUnitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[3]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -723,7 +930,7 @@ func (x *ListUnitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListUnitsRequest.ProtoReflect.Descriptor instead.
 func (*ListUnitsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{3}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListUnitsRequest) GetPageSize() int32 {
@@ -797,7 +1004,7 @@ type ListUnitsResponse struct {
 
 func (x *ListUnitsResponse) Reset() {
 	*x = ListUnitsResponse{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[4]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -809,7 +1016,7 @@ func (x *ListUnitsResponse) String() string {
 func (*ListUnitsResponse) ProtoMessage() {}
 
 func (x *ListUnitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[4]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -822,7 +1029,7 @@ func (x *ListUnitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListUnitsResponse.ProtoReflect.Descriptor instead.
 func (*ListUnitsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{4}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListUnitsResponse) GetUnits() []*Unit {
@@ -854,14 +1061,20 @@ type UpdateUnitRequest struct {
 	// Fields to change: display_name, short_name, kind, level, province,
 	// parent, code; "*" replaces all of them. Empty means the fields present
 	// in a REST body, or all of them over gRPC.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// The day a change of name, kind or level took effect, for a unit renamed
+	// or changed in law (not a correction of the record): the unit as it was
+	// goes into its history until that day. It must be after the unit's
+	// previous dated change and not in the future. Empty: the change corrects
+	// the record and keeps no history.
+	EffectiveOn   *date.Date `protobuf:"bytes,3,opt,name=effective_on,json=effectiveOn,proto3" json:"effective_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *UpdateUnitRequest) Reset() {
 	*x = UpdateUnitRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[5]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -873,7 +1086,7 @@ func (x *UpdateUnitRequest) String() string {
 func (*UpdateUnitRequest) ProtoMessage() {}
 
 func (x *UpdateUnitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[5]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -886,7 +1099,7 @@ func (x *UpdateUnitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateUnitRequest.ProtoReflect.Descriptor instead.
 func (*UpdateUnitRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{5}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *UpdateUnitRequest) GetUnit() *Unit {
@@ -899,6 +1112,13 @@ func (x *UpdateUnitRequest) GetUnit() *Unit {
 func (x *UpdateUnitRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 	if x != nil {
 		return x.UpdateMask
+	}
+	return nil
+}
+
+func (x *UpdateUnitRequest) GetEffectiveOn() *date.Date {
+	if x != nil {
+		return x.EffectiveOn
 	}
 	return nil
 }
@@ -923,7 +1143,7 @@ type DissolveUnitRequest struct {
 
 func (x *DissolveUnitRequest) Reset() {
 	*x = DissolveUnitRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[6]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -935,7 +1155,7 @@ func (x *DissolveUnitRequest) String() string {
 func (*DissolveUnitRequest) ProtoMessage() {}
 
 func (x *DissolveUnitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[6]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -948,7 +1168,7 @@ func (x *DissolveUnitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DissolveUnitRequest.ProtoReflect.Descriptor instead.
 func (*DissolveUnitRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{6}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DissolveUnitRequest) GetName() string {
@@ -997,7 +1217,7 @@ type BatchGetUnitsRequest struct {
 
 func (x *BatchGetUnitsRequest) Reset() {
 	*x = BatchGetUnitsRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[7]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1009,7 +1229,7 @@ func (x *BatchGetUnitsRequest) String() string {
 func (*BatchGetUnitsRequest) ProtoMessage() {}
 
 func (x *BatchGetUnitsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[7]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1022,7 +1242,7 @@ func (x *BatchGetUnitsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchGetUnitsRequest.ProtoReflect.Descriptor instead.
 func (*BatchGetUnitsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{7}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *BatchGetUnitsRequest) GetNames() []string {
@@ -1043,7 +1263,7 @@ type BatchGetUnitsResponse struct {
 
 func (x *BatchGetUnitsResponse) Reset() {
 	*x = BatchGetUnitsResponse{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[8]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1055,7 +1275,7 @@ func (x *BatchGetUnitsResponse) String() string {
 func (*BatchGetUnitsResponse) ProtoMessage() {}
 
 func (x *BatchGetUnitsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[8]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1068,7 +1288,7 @@ func (x *BatchGetUnitsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchGetUnitsResponse.ProtoReflect.Descriptor instead.
 func (*BatchGetUnitsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{8}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *BatchGetUnitsResponse) GetUnits() []*Unit {
@@ -1105,7 +1325,7 @@ type Group struct {
 
 func (x *Group) Reset() {
 	*x = Group{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[9]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1117,7 +1337,7 @@ func (x *Group) String() string {
 func (*Group) ProtoMessage() {}
 
 func (x *Group) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[9]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1130,7 +1350,7 @@ func (x *Group) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Group.ProtoReflect.Descriptor instead.
 func (*Group) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{9}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Group) GetName() string {
@@ -1211,7 +1431,7 @@ type CreateGroupRequest struct {
 
 func (x *CreateGroupRequest) Reset() {
 	*x = CreateGroupRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[10]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1223,7 +1443,7 @@ func (x *CreateGroupRequest) String() string {
 func (*CreateGroupRequest) ProtoMessage() {}
 
 func (x *CreateGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[10]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1236,7 +1456,7 @@ func (x *CreateGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateGroupRequest.ProtoReflect.Descriptor instead.
 func (*CreateGroupRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{10}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *CreateGroupRequest) GetGroup() *Group {
@@ -1271,7 +1491,7 @@ type GetGroupRequest struct {
 
 func (x *GetGroupRequest) Reset() {
 	*x = GetGroupRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[11]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1283,7 +1503,7 @@ func (x *GetGroupRequest) String() string {
 func (*GetGroupRequest) ProtoMessage() {}
 
 func (x *GetGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[11]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1296,7 +1516,7 @@ func (x *GetGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetGroupRequest.ProtoReflect.Descriptor instead.
 func (*GetGroupRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{11}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetGroupRequest) GetName() string {
@@ -1332,7 +1552,7 @@ type ListGroupsRequest struct {
 
 func (x *ListGroupsRequest) Reset() {
 	*x = ListGroupsRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[12]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1344,7 +1564,7 @@ func (x *ListGroupsRequest) String() string {
 func (*ListGroupsRequest) ProtoMessage() {}
 
 func (x *ListGroupsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[12]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1357,7 +1577,7 @@ func (x *ListGroupsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListGroupsRequest.ProtoReflect.Descriptor instead.
 func (*ListGroupsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{12}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListGroupsRequest) GetPageSize() int32 {
@@ -1431,7 +1651,7 @@ type ListGroupsResponse struct {
 
 func (x *ListGroupsResponse) Reset() {
 	*x = ListGroupsResponse{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[13]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1443,7 +1663,7 @@ func (x *ListGroupsResponse) String() string {
 func (*ListGroupsResponse) ProtoMessage() {}
 
 func (x *ListGroupsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[13]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1456,7 +1676,7 @@ func (x *ListGroupsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListGroupsResponse.ProtoReflect.Descriptor instead.
 func (*ListGroupsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{13}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListGroupsResponse) GetGroups() []*Group {
@@ -1494,7 +1714,7 @@ type UpdateGroupRequest struct {
 
 func (x *UpdateGroupRequest) Reset() {
 	*x = UpdateGroupRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[14]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1506,7 +1726,7 @@ func (x *UpdateGroupRequest) String() string {
 func (*UpdateGroupRequest) ProtoMessage() {}
 
 func (x *UpdateGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[14]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1519,7 +1739,7 @@ func (x *UpdateGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateGroupRequest.ProtoReflect.Descriptor instead.
 func (*UpdateGroupRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{14}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *UpdateGroupRequest) GetGroup() *Group {
@@ -1551,7 +1771,7 @@ type ArchiveGroupRequest struct {
 
 func (x *ArchiveGroupRequest) Reset() {
 	*x = ArchiveGroupRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[15]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1563,7 +1783,7 @@ func (x *ArchiveGroupRequest) String() string {
 func (*ArchiveGroupRequest) ProtoMessage() {}
 
 func (x *ArchiveGroupRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[15]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1576,7 +1796,7 @@ func (x *ArchiveGroupRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArchiveGroupRequest.ProtoReflect.Descriptor instead.
 func (*ArchiveGroupRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{15}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ArchiveGroupRequest) GetName() string {
@@ -1622,7 +1842,7 @@ type Membership struct {
 
 func (x *Membership) Reset() {
 	*x = Membership{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[16]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1634,7 +1854,7 @@ func (x *Membership) String() string {
 func (*Membership) ProtoMessage() {}
 
 func (x *Membership) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[16]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1647,7 +1867,7 @@ func (x *Membership) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Membership.ProtoReflect.Descriptor instead.
 func (*Membership) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{16}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Membership) GetName() string {
@@ -1709,7 +1929,7 @@ type CreateMembershipRequest struct {
 
 func (x *CreateMembershipRequest) Reset() {
 	*x = CreateMembershipRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[17]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1721,7 +1941,7 @@ func (x *CreateMembershipRequest) String() string {
 func (*CreateMembershipRequest) ProtoMessage() {}
 
 func (x *CreateMembershipRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[17]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1734,7 +1954,7 @@ func (x *CreateMembershipRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateMembershipRequest.ProtoReflect.Descriptor instead.
 func (*CreateMembershipRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{17}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateMembershipRequest) GetParent() string {
@@ -1782,7 +2002,7 @@ type ListMembershipsRequest struct {
 
 func (x *ListMembershipsRequest) Reset() {
 	*x = ListMembershipsRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[18]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1794,7 +2014,7 @@ func (x *ListMembershipsRequest) String() string {
 func (*ListMembershipsRequest) ProtoMessage() {}
 
 func (x *ListMembershipsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[18]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1807,7 +2027,7 @@ func (x *ListMembershipsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMembershipsRequest.ProtoReflect.Descriptor instead.
 func (*ListMembershipsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{18}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListMembershipsRequest) GetParent() string {
@@ -1853,7 +2073,7 @@ type ListMembershipsResponse struct {
 
 func (x *ListMembershipsResponse) Reset() {
 	*x = ListMembershipsResponse{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[19]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1865,7 +2085,7 @@ func (x *ListMembershipsResponse) String() string {
 func (*ListMembershipsResponse) ProtoMessage() {}
 
 func (x *ListMembershipsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[19]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1878,7 +2098,7 @@ func (x *ListMembershipsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMembershipsResponse.ProtoReflect.Descriptor instead.
 func (*ListMembershipsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{19}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListMembershipsResponse) GetMemberships() []*Membership {
@@ -1917,7 +2137,7 @@ type EndMembershipRequest struct {
 
 func (x *EndMembershipRequest) Reset() {
 	*x = EndMembershipRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[20]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1929,7 +2149,7 @@ func (x *EndMembershipRequest) String() string {
 func (*EndMembershipRequest) ProtoMessage() {}
 
 func (x *EndMembershipRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[20]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1942,7 +2162,7 @@ func (x *EndMembershipRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndMembershipRequest.ProtoReflect.Descriptor instead.
 func (*EndMembershipRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{20}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *EndMembershipRequest) GetName() string {
@@ -1986,7 +2206,7 @@ type Term struct {
 
 func (x *Term) Reset() {
 	*x = Term{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[21]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1998,7 +2218,7 @@ func (x *Term) String() string {
 func (*Term) ProtoMessage() {}
 
 func (x *Term) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[21]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2011,7 +2231,7 @@ func (x *Term) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Term.ProtoReflect.Descriptor instead.
 func (*Term) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{21}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Term) GetName() string {
@@ -2066,7 +2286,7 @@ type CreateTermRequest struct {
 
 func (x *CreateTermRequest) Reset() {
 	*x = CreateTermRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[22]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2078,7 +2298,7 @@ func (x *CreateTermRequest) String() string {
 func (*CreateTermRequest) ProtoMessage() {}
 
 func (x *CreateTermRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[22]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2091,7 +2311,7 @@ func (x *CreateTermRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTermRequest.ProtoReflect.Descriptor instead.
 func (*CreateTermRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{22}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CreateTermRequest) GetParent() string {
@@ -2133,7 +2353,7 @@ type GetTermRequest struct {
 
 func (x *GetTermRequest) Reset() {
 	*x = GetTermRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[23]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2145,7 +2365,7 @@ func (x *GetTermRequest) String() string {
 func (*GetTermRequest) ProtoMessage() {}
 
 func (x *GetTermRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[23]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2158,7 +2378,7 @@ func (x *GetTermRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTermRequest.ProtoReflect.Descriptor instead.
 func (*GetTermRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{23}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *GetTermRequest) GetName() string {
@@ -2183,7 +2403,7 @@ type ListTermsRequest struct {
 
 func (x *ListTermsRequest) Reset() {
 	*x = ListTermsRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[24]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2195,7 +2415,7 @@ func (x *ListTermsRequest) String() string {
 func (*ListTermsRequest) ProtoMessage() {}
 
 func (x *ListTermsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[24]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2208,7 +2428,7 @@ func (x *ListTermsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTermsRequest.ProtoReflect.Descriptor instead.
 func (*ListTermsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{24}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListTermsRequest) GetParent() string {
@@ -2247,7 +2467,7 @@ type ListTermsResponse struct {
 
 func (x *ListTermsResponse) Reset() {
 	*x = ListTermsResponse{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[25]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2259,7 +2479,7 @@ func (x *ListTermsResponse) String() string {
 func (*ListTermsResponse) ProtoMessage() {}
 
 func (x *ListTermsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[25]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2272,7 +2492,7 @@ func (x *ListTermsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTermsResponse.ProtoReflect.Descriptor instead.
 func (*ListTermsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{25}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListTermsResponse) GetTerms() []*Term {
@@ -2311,7 +2531,7 @@ type Criterion struct {
 
 func (x *Criterion) Reset() {
 	*x = Criterion{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[26]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2323,7 +2543,7 @@ func (x *Criterion) String() string {
 func (*Criterion) ProtoMessage() {}
 
 func (x *Criterion) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[26]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2336,7 +2556,7 @@ func (x *Criterion) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Criterion.ProtoReflect.Descriptor instead.
 func (*Criterion) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{26}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Criterion) GetId() string {
@@ -2389,7 +2609,7 @@ type Covenant struct {
 
 func (x *Covenant) Reset() {
 	*x = Covenant{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[27]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2401,7 +2621,7 @@ func (x *Covenant) String() string {
 func (*Covenant) ProtoMessage() {}
 
 func (x *Covenant) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[27]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2414,7 +2634,7 @@ func (x *Covenant) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Covenant.ProtoReflect.Descriptor instead.
 func (*Covenant) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{27}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *Covenant) GetName() string {
@@ -2497,7 +2717,7 @@ type CreateCovenantRequest struct {
 
 func (x *CreateCovenantRequest) Reset() {
 	*x = CreateCovenantRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[28]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2509,7 +2729,7 @@ func (x *CreateCovenantRequest) String() string {
 func (*CreateCovenantRequest) ProtoMessage() {}
 
 func (x *CreateCovenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[28]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2522,7 +2742,7 @@ func (x *CreateCovenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCovenantRequest.ProtoReflect.Descriptor instead.
 func (*CreateCovenantRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{28}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CreateCovenantRequest) GetParent() string {
@@ -2564,7 +2784,7 @@ type GetCovenantRequest struct {
 
 func (x *GetCovenantRequest) Reset() {
 	*x = GetCovenantRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[29]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2576,7 +2796,7 @@ func (x *GetCovenantRequest) String() string {
 func (*GetCovenantRequest) ProtoMessage() {}
 
 func (x *GetCovenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[29]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2589,7 +2809,7 @@ func (x *GetCovenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCovenantRequest.ProtoReflect.Descriptor instead.
 func (*GetCovenantRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{29}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *GetCovenantRequest) GetName() string {
@@ -2613,7 +2833,7 @@ type UpdateCovenantRequest struct {
 
 func (x *UpdateCovenantRequest) Reset() {
 	*x = UpdateCovenantRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[30]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2625,7 +2845,7 @@ func (x *UpdateCovenantRequest) String() string {
 func (*UpdateCovenantRequest) ProtoMessage() {}
 
 func (x *UpdateCovenantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[30]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2638,7 +2858,7 @@ func (x *UpdateCovenantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateCovenantRequest.ProtoReflect.Descriptor instead.
 func (*UpdateCovenantRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{30}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *UpdateCovenantRequest) GetCovenant() *Covenant {
@@ -2681,7 +2901,7 @@ type Score struct {
 
 func (x *Score) Reset() {
 	*x = Score{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[31]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2693,7 +2913,7 @@ func (x *Score) String() string {
 func (*Score) ProtoMessage() {}
 
 func (x *Score) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[31]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2706,7 +2926,7 @@ func (x *Score) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Score.ProtoReflect.Descriptor instead.
 func (*Score) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{31}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *Score) GetName() string {
@@ -2773,7 +2993,7 @@ type SubmitScoreRequest struct {
 
 func (x *SubmitScoreRequest) Reset() {
 	*x = SubmitScoreRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[32]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2785,7 +3005,7 @@ func (x *SubmitScoreRequest) String() string {
 func (*SubmitScoreRequest) ProtoMessage() {}
 
 func (x *SubmitScoreRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[32]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2798,7 +3018,7 @@ func (x *SubmitScoreRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitScoreRequest.ProtoReflect.Descriptor instead.
 func (*SubmitScoreRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{32}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *SubmitScoreRequest) GetParent() string {
@@ -2837,7 +3057,7 @@ type ListScoresRequest struct {
 
 func (x *ListScoresRequest) Reset() {
 	*x = ListScoresRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[33]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2849,7 +3069,7 @@ func (x *ListScoresRequest) String() string {
 func (*ListScoresRequest) ProtoMessage() {}
 
 func (x *ListScoresRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[33]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2862,7 +3082,7 @@ func (x *ListScoresRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListScoresRequest.ProtoReflect.Descriptor instead.
 func (*ListScoresRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{33}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ListScoresRequest) GetParent() string {
@@ -2901,7 +3121,7 @@ type ListScoresResponse struct {
 
 func (x *ListScoresResponse) Reset() {
 	*x = ListScoresResponse{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[34]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2913,7 +3133,7 @@ func (x *ListScoresResponse) String() string {
 func (*ListScoresResponse) ProtoMessage() {}
 
 func (x *ListScoresResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[34]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2926,7 +3146,7 @@ func (x *ListScoresResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListScoresResponse.ProtoReflect.Descriptor instead.
 func (*ListScoresResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{34}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ListScoresResponse) GetScores() []*Score {
@@ -2972,7 +3192,7 @@ type RankingEntry struct {
 
 func (x *RankingEntry) Reset() {
 	*x = RankingEntry{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[35]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2984,7 +3204,7 @@ func (x *RankingEntry) String() string {
 func (*RankingEntry) ProtoMessage() {}
 
 func (x *RankingEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[35]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2997,7 +3217,7 @@ func (x *RankingEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RankingEntry.ProtoReflect.Descriptor instead.
 func (*RankingEntry) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{35}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *RankingEntry) GetUnit() string {
@@ -3063,7 +3283,7 @@ type Ranking struct {
 
 func (x *Ranking) Reset() {
 	*x = Ranking{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[36]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3075,7 +3295,7 @@ func (x *Ranking) String() string {
 func (*Ranking) ProtoMessage() {}
 
 func (x *Ranking) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[36]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3088,7 +3308,7 @@ func (x *Ranking) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ranking.ProtoReflect.Descriptor instead.
 func (*Ranking) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{36}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *Ranking) GetName() string {
@@ -3130,7 +3350,7 @@ type GetRankingRequest struct {
 
 func (x *GetRankingRequest) Reset() {
 	*x = GetRankingRequest{}
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[37]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3142,7 +3362,7 @@ func (x *GetRankingRequest) String() string {
 func (*GetRankingRequest) ProtoMessage() {}
 
 func (x *GetRankingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[37]
+	mi := &file_tdkt_blocs_v1_blocs_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3155,7 +3375,7 @@ func (x *GetRankingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRankingRequest.ProtoReflect.Descriptor instead.
 func (*GetRankingRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{37}
+	return file_tdkt_blocs_v1_blocs_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetRankingRequest) GetName() string {
@@ -3169,7 +3389,7 @@ var File_tdkt_blocs_v1_blocs_proto protoreflect.FileDescriptor
 
 const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\n" +
-	"\x19tdkt/blocs/v1/blocs.proto\x12\rtdkt.blocs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\x9f\a\n" +
+	"\x19tdkt/blocs/v1/blocs.proto\x12\rtdkt.blocs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xfa\a\n" +
 	"\x04Unit\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12.\n" +
 	"\fdisplay_name\x18\x02 \x01(\tB\v\xe0A\x02\xbaH\x05r\x03\x18\xac\x02R\vdisplayName\x12&\n" +
@@ -3192,8 +3412,23 @@ const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x1b\n" +
-	"\x04etag\x18\x10 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag:0\xeaA-\n" +
-	"\x10tdkt.gov.vn/Unit\x12\funits/{unit}*\x05units2\x04unit\"\xb9\x01\n" +
+	"\x04etag\x18\x10 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12\x1f\n" +
+	"\brevision\x18\x11 \x01(\x03B\x03\xe0A\x03R\brevision\x128\n" +
+	"\ahistory\x18\x12 \x03(\v2\x19.tdkt.blocs.v1.UnitPeriodB\x03\xe0A\x03R\ahistory:0\xeaA-\n" +
+	"\x10tdkt.gov.vn/Unit\x12\funits/{unit}*\x05units2\x04unit\"\xd4\x01\n" +
+	"\n" +
+	"UnitPeriod\x12!\n" +
+	"\fdisplay_name\x18\x01 \x01(\tR\vdisplayName\x12\x1d\n" +
+	"\n" +
+	"short_name\x18\x02 \x01(\tR\tshortName\x12+\n" +
+	"\x04kind\x18\x03 \x01(\x0e2\x17.tdkt.blocs.v1.UnitKindR\x04kind\x12.\n" +
+	"\x05level\x18\x04 \x01(\x0e2\x18.tdkt.blocs.v1.UnitLevelR\x05level\x12'\n" +
+	"\x05until\x18\x05 \x01(\v2\x11.google.type.DateR\x05until\"C\n" +
+	"\x11WatchUnitsRequest\x12.\n" +
+	"\x0esince_revision\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\rsinceRevision\"[\n" +
+	"\x12WatchUnitsResponse\x12)\n" +
+	"\x05units\x18\x01 \x03(\v2\x13.tdkt.blocs.v1.UnitR\x05units\x12\x1a\n" +
+	"\brevision\x18\x02 \x01(\x03R\brevision\"\xb9\x01\n" +
 	"\x11CreateUnitRequest\x12/\n" +
 	"\x04unit\x18\x01 \x01(\v2\x13.tdkt.blocs.v1.UnitB\x06\xbaH\x03\xc8\x01\x01R\x04unit\x12G\n" +
 	"\aunit_id\x18\x02 \x01(\tB.\xbaH+\xd8\x01\x01r&2$^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x06unitId\x12*\n" +
@@ -3216,11 +3451,12 @@ const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\x05units\x18\x01 \x03(\v2\x13.tdkt.blocs.v1.UnitR\x05units\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\x81\x01\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xb7\x01\n" +
 	"\x11UpdateUnitRequest\x12/\n" +
 	"\x04unit\x18\x01 \x01(\v2\x13.tdkt.blocs.v1.UnitB\x06\xbaH\x03\xc8\x01\x01R\x04unit\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"\xc1\x02\n" +
+	"updateMask\x124\n" +
+	"\feffective_on\x18\x03 \x01(\v2\x11.google.type.DateR\veffectiveOn\"\xc1\x02\n" +
 	"\x13DissolveUnitRequest\x12J\n" +
 	"\x04name\x18\x01 \x01(\tB6\xe0A\x02\xbaH0r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\x12T\n" +
 	"\tsuccessor\x18\x02 \x01(\tB6\xe0A\x02\xbaH0r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\tsuccessor\x12?\n" +
@@ -3448,7 +3684,7 @@ const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\x14PROPOSAL_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rPROPOSAL_FLAG\x10\x01\x12\x18\n" +
 	"\x14PROPOSAL_CERTIFICATE\x10\x02\x12\x11\n" +
-	"\rPROPOSAL_NONE\x10\x032\xfd\x14\n" +
+	"\rPROPOSAL_NONE\x10\x032\xeb\x15\n" +
 	"\fBlocsService\x12\\\n" +
 	"\n" +
 	"CreateUnit\x12 .tdkt.blocs.v1.CreateUnitRequest\x1a\x13.tdkt.blocs.v1.Unit\"\x17\x82\xd3\xe4\x93\x02\x11:\x04unit\"\t/v1/units\x12Y\n" +
@@ -3457,7 +3693,9 @@ const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\n" +
 	"UpdateUnit\x12 .tdkt.blocs.v1.UpdateUnitRequest\x1a\x13.tdkt.blocs.v1.Unit\"%\x82\xd3\xe4\x93\x02\x1f:\x04unit2\x17/v1/{unit.name=units/*}\x12o\n" +
 	"\fDissolveUnit\x12\".tdkt.blocs.v1.DissolveUnitRequest\x1a\x13.tdkt.blocs.v1.Unit\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/{name=units/*}:dissolve\x12v\n" +
-	"\rBatchGetUnits\x12#.tdkt.blocs.v1.BatchGetUnitsRequest\x1a$.tdkt.blocs.v1.BatchGetUnitsResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/units:batchGet\x12a\n" +
+	"\rBatchGetUnits\x12#.tdkt.blocs.v1.BatchGetUnitsRequest\x1a$.tdkt.blocs.v1.BatchGetUnitsResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/units:batchGet\x12l\n" +
+	"\n" +
+	"WatchUnits\x12 .tdkt.blocs.v1.WatchUnitsRequest\x1a!.tdkt.blocs.v1.WatchUnitsResponse\"\x17\x82\xd3\xe4\x93\x02\x11\x12\x0f/v1/units:watch0\x01\x12a\n" +
 	"\vCreateGroup\x12!.tdkt.blocs.v1.CreateGroupRequest\x1a\x14.tdkt.blocs.v1.Group\"\x19\x82\xd3\xe4\x93\x02\x13:\x05group\"\n" +
 	"/v1/groups\x12]\n" +
 	"\bGetGroup\x12\x1e.tdkt.blocs.v1.GetGroupRequest\x1a\x14.tdkt.blocs.v1.Group\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/{name=groups/*}\x12e\n" +
@@ -3496,7 +3734,7 @@ func file_tdkt_blocs_v1_blocs_proto_rawDescGZIP() []byte {
 }
 
 var file_tdkt_blocs_v1_blocs_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_tdkt_blocs_v1_blocs_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
+var file_tdkt_blocs_v1_blocs_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_tdkt_blocs_v1_blocs_proto_goTypes = []any{
 	(UnitKind)(0),                   // 0: tdkt.blocs.v1.UnitKind
 	(UnitLevel)(0),                  // 1: tdkt.blocs.v1.UnitLevel
@@ -3505,147 +3743,158 @@ var file_tdkt_blocs_v1_blocs_proto_goTypes = []any{
 	(GroupState)(0),                 // 4: tdkt.blocs.v1.GroupState
 	(Proposal)(0),                   // 5: tdkt.blocs.v1.Proposal
 	(*Unit)(nil),                    // 6: tdkt.blocs.v1.Unit
-	(*CreateUnitRequest)(nil),       // 7: tdkt.blocs.v1.CreateUnitRequest
-	(*GetUnitRequest)(nil),          // 8: tdkt.blocs.v1.GetUnitRequest
-	(*ListUnitsRequest)(nil),        // 9: tdkt.blocs.v1.ListUnitsRequest
-	(*ListUnitsResponse)(nil),       // 10: tdkt.blocs.v1.ListUnitsResponse
-	(*UpdateUnitRequest)(nil),       // 11: tdkt.blocs.v1.UpdateUnitRequest
-	(*DissolveUnitRequest)(nil),     // 12: tdkt.blocs.v1.DissolveUnitRequest
-	(*BatchGetUnitsRequest)(nil),    // 13: tdkt.blocs.v1.BatchGetUnitsRequest
-	(*BatchGetUnitsResponse)(nil),   // 14: tdkt.blocs.v1.BatchGetUnitsResponse
-	(*Group)(nil),                   // 15: tdkt.blocs.v1.Group
-	(*CreateGroupRequest)(nil),      // 16: tdkt.blocs.v1.CreateGroupRequest
-	(*GetGroupRequest)(nil),         // 17: tdkt.blocs.v1.GetGroupRequest
-	(*ListGroupsRequest)(nil),       // 18: tdkt.blocs.v1.ListGroupsRequest
-	(*ListGroupsResponse)(nil),      // 19: tdkt.blocs.v1.ListGroupsResponse
-	(*UpdateGroupRequest)(nil),      // 20: tdkt.blocs.v1.UpdateGroupRequest
-	(*ArchiveGroupRequest)(nil),     // 21: tdkt.blocs.v1.ArchiveGroupRequest
-	(*Membership)(nil),              // 22: tdkt.blocs.v1.Membership
-	(*CreateMembershipRequest)(nil), // 23: tdkt.blocs.v1.CreateMembershipRequest
-	(*ListMembershipsRequest)(nil),  // 24: tdkt.blocs.v1.ListMembershipsRequest
-	(*ListMembershipsResponse)(nil), // 25: tdkt.blocs.v1.ListMembershipsResponse
-	(*EndMembershipRequest)(nil),    // 26: tdkt.blocs.v1.EndMembershipRequest
-	(*Term)(nil),                    // 27: tdkt.blocs.v1.Term
-	(*CreateTermRequest)(nil),       // 28: tdkt.blocs.v1.CreateTermRequest
-	(*GetTermRequest)(nil),          // 29: tdkt.blocs.v1.GetTermRequest
-	(*ListTermsRequest)(nil),        // 30: tdkt.blocs.v1.ListTermsRequest
-	(*ListTermsResponse)(nil),       // 31: tdkt.blocs.v1.ListTermsResponse
-	(*Criterion)(nil),               // 32: tdkt.blocs.v1.Criterion
-	(*Covenant)(nil),                // 33: tdkt.blocs.v1.Covenant
-	(*CreateCovenantRequest)(nil),   // 34: tdkt.blocs.v1.CreateCovenantRequest
-	(*GetCovenantRequest)(nil),      // 35: tdkt.blocs.v1.GetCovenantRequest
-	(*UpdateCovenantRequest)(nil),   // 36: tdkt.blocs.v1.UpdateCovenantRequest
-	(*Score)(nil),                   // 37: tdkt.blocs.v1.Score
-	(*SubmitScoreRequest)(nil),      // 38: tdkt.blocs.v1.SubmitScoreRequest
-	(*ListScoresRequest)(nil),       // 39: tdkt.blocs.v1.ListScoresRequest
-	(*ListScoresResponse)(nil),      // 40: tdkt.blocs.v1.ListScoresResponse
-	(*RankingEntry)(nil),            // 41: tdkt.blocs.v1.RankingEntry
-	(*Ranking)(nil),                 // 42: tdkt.blocs.v1.Ranking
-	(*GetRankingRequest)(nil),       // 43: tdkt.blocs.v1.GetRankingRequest
-	nil,                             // 44: tdkt.blocs.v1.Score.PointsEntry
-	(*date.Date)(nil),               // 45: google.type.Date
-	(*timestamppb.Timestamp)(nil),   // 46: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),   // 47: google.protobuf.FieldMask
+	(*UnitPeriod)(nil),              // 7: tdkt.blocs.v1.UnitPeriod
+	(*WatchUnitsRequest)(nil),       // 8: tdkt.blocs.v1.WatchUnitsRequest
+	(*WatchUnitsResponse)(nil),      // 9: tdkt.blocs.v1.WatchUnitsResponse
+	(*CreateUnitRequest)(nil),       // 10: tdkt.blocs.v1.CreateUnitRequest
+	(*GetUnitRequest)(nil),          // 11: tdkt.blocs.v1.GetUnitRequest
+	(*ListUnitsRequest)(nil),        // 12: tdkt.blocs.v1.ListUnitsRequest
+	(*ListUnitsResponse)(nil),       // 13: tdkt.blocs.v1.ListUnitsResponse
+	(*UpdateUnitRequest)(nil),       // 14: tdkt.blocs.v1.UpdateUnitRequest
+	(*DissolveUnitRequest)(nil),     // 15: tdkt.blocs.v1.DissolveUnitRequest
+	(*BatchGetUnitsRequest)(nil),    // 16: tdkt.blocs.v1.BatchGetUnitsRequest
+	(*BatchGetUnitsResponse)(nil),   // 17: tdkt.blocs.v1.BatchGetUnitsResponse
+	(*Group)(nil),                   // 18: tdkt.blocs.v1.Group
+	(*CreateGroupRequest)(nil),      // 19: tdkt.blocs.v1.CreateGroupRequest
+	(*GetGroupRequest)(nil),         // 20: tdkt.blocs.v1.GetGroupRequest
+	(*ListGroupsRequest)(nil),       // 21: tdkt.blocs.v1.ListGroupsRequest
+	(*ListGroupsResponse)(nil),      // 22: tdkt.blocs.v1.ListGroupsResponse
+	(*UpdateGroupRequest)(nil),      // 23: tdkt.blocs.v1.UpdateGroupRequest
+	(*ArchiveGroupRequest)(nil),     // 24: tdkt.blocs.v1.ArchiveGroupRequest
+	(*Membership)(nil),              // 25: tdkt.blocs.v1.Membership
+	(*CreateMembershipRequest)(nil), // 26: tdkt.blocs.v1.CreateMembershipRequest
+	(*ListMembershipsRequest)(nil),  // 27: tdkt.blocs.v1.ListMembershipsRequest
+	(*ListMembershipsResponse)(nil), // 28: tdkt.blocs.v1.ListMembershipsResponse
+	(*EndMembershipRequest)(nil),    // 29: tdkt.blocs.v1.EndMembershipRequest
+	(*Term)(nil),                    // 30: tdkt.blocs.v1.Term
+	(*CreateTermRequest)(nil),       // 31: tdkt.blocs.v1.CreateTermRequest
+	(*GetTermRequest)(nil),          // 32: tdkt.blocs.v1.GetTermRequest
+	(*ListTermsRequest)(nil),        // 33: tdkt.blocs.v1.ListTermsRequest
+	(*ListTermsResponse)(nil),       // 34: tdkt.blocs.v1.ListTermsResponse
+	(*Criterion)(nil),               // 35: tdkt.blocs.v1.Criterion
+	(*Covenant)(nil),                // 36: tdkt.blocs.v1.Covenant
+	(*CreateCovenantRequest)(nil),   // 37: tdkt.blocs.v1.CreateCovenantRequest
+	(*GetCovenantRequest)(nil),      // 38: tdkt.blocs.v1.GetCovenantRequest
+	(*UpdateCovenantRequest)(nil),   // 39: tdkt.blocs.v1.UpdateCovenantRequest
+	(*Score)(nil),                   // 40: tdkt.blocs.v1.Score
+	(*SubmitScoreRequest)(nil),      // 41: tdkt.blocs.v1.SubmitScoreRequest
+	(*ListScoresRequest)(nil),       // 42: tdkt.blocs.v1.ListScoresRequest
+	(*ListScoresResponse)(nil),      // 43: tdkt.blocs.v1.ListScoresResponse
+	(*RankingEntry)(nil),            // 44: tdkt.blocs.v1.RankingEntry
+	(*Ranking)(nil),                 // 45: tdkt.blocs.v1.Ranking
+	(*GetRankingRequest)(nil),       // 46: tdkt.blocs.v1.GetRankingRequest
+	nil,                             // 47: tdkt.blocs.v1.Score.PointsEntry
+	(*date.Date)(nil),               // 48: google.type.Date
+	(*timestamppb.Timestamp)(nil),   // 49: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),   // 50: google.protobuf.FieldMask
 }
 var file_tdkt_blocs_v1_blocs_proto_depIdxs = []int32{
 	0,  // 0: tdkt.blocs.v1.Unit.kind:type_name -> tdkt.blocs.v1.UnitKind
 	1,  // 1: tdkt.blocs.v1.Unit.level:type_name -> tdkt.blocs.v1.UnitLevel
 	2,  // 2: tdkt.blocs.v1.Unit.state:type_name -> tdkt.blocs.v1.UnitState
-	45, // 3: tdkt.blocs.v1.Unit.dissolved_on:type_name -> google.type.Date
-	46, // 4: tdkt.blocs.v1.Unit.create_time:type_name -> google.protobuf.Timestamp
-	46, // 5: tdkt.blocs.v1.Unit.update_time:type_name -> google.protobuf.Timestamp
-	6,  // 6: tdkt.blocs.v1.CreateUnitRequest.unit:type_name -> tdkt.blocs.v1.Unit
-	1,  // 7: tdkt.blocs.v1.ListUnitsRequest.level:type_name -> tdkt.blocs.v1.UnitLevel
-	0,  // 8: tdkt.blocs.v1.ListUnitsRequest.kind:type_name -> tdkt.blocs.v1.UnitKind
-	2,  // 9: tdkt.blocs.v1.ListUnitsRequest.state:type_name -> tdkt.blocs.v1.UnitState
-	6,  // 10: tdkt.blocs.v1.ListUnitsResponse.units:type_name -> tdkt.blocs.v1.Unit
-	6,  // 11: tdkt.blocs.v1.UpdateUnitRequest.unit:type_name -> tdkt.blocs.v1.Unit
-	47, // 12: tdkt.blocs.v1.UpdateUnitRequest.update_mask:type_name -> google.protobuf.FieldMask
-	45, // 13: tdkt.blocs.v1.DissolveUnitRequest.effective_on:type_name -> google.type.Date
-	6,  // 14: tdkt.blocs.v1.BatchGetUnitsResponse.units:type_name -> tdkt.blocs.v1.Unit
-	3,  // 15: tdkt.blocs.v1.Group.kind:type_name -> tdkt.blocs.v1.GroupKind
-	4,  // 16: tdkt.blocs.v1.Group.state:type_name -> tdkt.blocs.v1.GroupState
-	46, // 17: tdkt.blocs.v1.Group.create_time:type_name -> google.protobuf.Timestamp
-	46, // 18: tdkt.blocs.v1.Group.update_time:type_name -> google.protobuf.Timestamp
-	15, // 19: tdkt.blocs.v1.CreateGroupRequest.group:type_name -> tdkt.blocs.v1.Group
-	3,  // 20: tdkt.blocs.v1.ListGroupsRequest.kind:type_name -> tdkt.blocs.v1.GroupKind
-	4,  // 21: tdkt.blocs.v1.ListGroupsRequest.state:type_name -> tdkt.blocs.v1.GroupState
-	15, // 22: tdkt.blocs.v1.ListGroupsResponse.groups:type_name -> tdkt.blocs.v1.Group
-	15, // 23: tdkt.blocs.v1.UpdateGroupRequest.group:type_name -> tdkt.blocs.v1.Group
-	47, // 24: tdkt.blocs.v1.UpdateGroupRequest.update_mask:type_name -> google.protobuf.FieldMask
-	45, // 25: tdkt.blocs.v1.Membership.joined_on:type_name -> google.type.Date
-	45, // 26: tdkt.blocs.v1.Membership.left_on:type_name -> google.type.Date
-	46, // 27: tdkt.blocs.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
-	22, // 28: tdkt.blocs.v1.CreateMembershipRequest.membership:type_name -> tdkt.blocs.v1.Membership
-	22, // 29: tdkt.blocs.v1.ListMembershipsResponse.memberships:type_name -> tdkt.blocs.v1.Membership
-	45, // 30: tdkt.blocs.v1.EndMembershipRequest.left_on:type_name -> google.type.Date
-	46, // 31: tdkt.blocs.v1.Term.create_time:type_name -> google.protobuf.Timestamp
-	27, // 32: tdkt.blocs.v1.CreateTermRequest.term:type_name -> tdkt.blocs.v1.Term
-	27, // 33: tdkt.blocs.v1.ListTermsResponse.terms:type_name -> tdkt.blocs.v1.Term
-	32, // 34: tdkt.blocs.v1.Covenant.criteria:type_name -> tdkt.blocs.v1.Criterion
-	45, // 35: tdkt.blocs.v1.Covenant.signed_on:type_name -> google.type.Date
-	46, // 36: tdkt.blocs.v1.Covenant.create_time:type_name -> google.protobuf.Timestamp
-	46, // 37: tdkt.blocs.v1.Covenant.update_time:type_name -> google.protobuf.Timestamp
-	33, // 38: tdkt.blocs.v1.CreateCovenantRequest.covenant:type_name -> tdkt.blocs.v1.Covenant
-	33, // 39: tdkt.blocs.v1.UpdateCovenantRequest.covenant:type_name -> tdkt.blocs.v1.Covenant
-	47, // 40: tdkt.blocs.v1.UpdateCovenantRequest.update_mask:type_name -> google.protobuf.FieldMask
-	44, // 41: tdkt.blocs.v1.Score.points:type_name -> tdkt.blocs.v1.Score.PointsEntry
-	46, // 42: tdkt.blocs.v1.Score.submit_time:type_name -> google.protobuf.Timestamp
-	37, // 43: tdkt.blocs.v1.SubmitScoreRequest.score:type_name -> tdkt.blocs.v1.Score
-	37, // 44: tdkt.blocs.v1.ListScoresResponse.scores:type_name -> tdkt.blocs.v1.Score
-	5,  // 45: tdkt.blocs.v1.RankingEntry.proposal:type_name -> tdkt.blocs.v1.Proposal
-	41, // 46: tdkt.blocs.v1.Ranking.entries:type_name -> tdkt.blocs.v1.RankingEntry
-	7,  // 47: tdkt.blocs.v1.BlocsService.CreateUnit:input_type -> tdkt.blocs.v1.CreateUnitRequest
-	8,  // 48: tdkt.blocs.v1.BlocsService.GetUnit:input_type -> tdkt.blocs.v1.GetUnitRequest
-	9,  // 49: tdkt.blocs.v1.BlocsService.ListUnits:input_type -> tdkt.blocs.v1.ListUnitsRequest
-	11, // 50: tdkt.blocs.v1.BlocsService.UpdateUnit:input_type -> tdkt.blocs.v1.UpdateUnitRequest
-	12, // 51: tdkt.blocs.v1.BlocsService.DissolveUnit:input_type -> tdkt.blocs.v1.DissolveUnitRequest
-	13, // 52: tdkt.blocs.v1.BlocsService.BatchGetUnits:input_type -> tdkt.blocs.v1.BatchGetUnitsRequest
-	16, // 53: tdkt.blocs.v1.BlocsService.CreateGroup:input_type -> tdkt.blocs.v1.CreateGroupRequest
-	17, // 54: tdkt.blocs.v1.BlocsService.GetGroup:input_type -> tdkt.blocs.v1.GetGroupRequest
-	18, // 55: tdkt.blocs.v1.BlocsService.ListGroups:input_type -> tdkt.blocs.v1.ListGroupsRequest
-	20, // 56: tdkt.blocs.v1.BlocsService.UpdateGroup:input_type -> tdkt.blocs.v1.UpdateGroupRequest
-	21, // 57: tdkt.blocs.v1.BlocsService.ArchiveGroup:input_type -> tdkt.blocs.v1.ArchiveGroupRequest
-	23, // 58: tdkt.blocs.v1.BlocsService.CreateMembership:input_type -> tdkt.blocs.v1.CreateMembershipRequest
-	24, // 59: tdkt.blocs.v1.BlocsService.ListMemberships:input_type -> tdkt.blocs.v1.ListMembershipsRequest
-	26, // 60: tdkt.blocs.v1.BlocsService.EndMembership:input_type -> tdkt.blocs.v1.EndMembershipRequest
-	28, // 61: tdkt.blocs.v1.BlocsService.CreateTerm:input_type -> tdkt.blocs.v1.CreateTermRequest
-	29, // 62: tdkt.blocs.v1.BlocsService.GetTerm:input_type -> tdkt.blocs.v1.GetTermRequest
-	30, // 63: tdkt.blocs.v1.BlocsService.ListTerms:input_type -> tdkt.blocs.v1.ListTermsRequest
-	34, // 64: tdkt.blocs.v1.BlocsService.CreateCovenant:input_type -> tdkt.blocs.v1.CreateCovenantRequest
-	35, // 65: tdkt.blocs.v1.BlocsService.GetCovenant:input_type -> tdkt.blocs.v1.GetCovenantRequest
-	36, // 66: tdkt.blocs.v1.BlocsService.UpdateCovenant:input_type -> tdkt.blocs.v1.UpdateCovenantRequest
-	38, // 67: tdkt.blocs.v1.BlocsService.SubmitScore:input_type -> tdkt.blocs.v1.SubmitScoreRequest
-	39, // 68: tdkt.blocs.v1.BlocsService.ListScores:input_type -> tdkt.blocs.v1.ListScoresRequest
-	43, // 69: tdkt.blocs.v1.BlocsService.GetRanking:input_type -> tdkt.blocs.v1.GetRankingRequest
-	6,  // 70: tdkt.blocs.v1.BlocsService.CreateUnit:output_type -> tdkt.blocs.v1.Unit
-	6,  // 71: tdkt.blocs.v1.BlocsService.GetUnit:output_type -> tdkt.blocs.v1.Unit
-	10, // 72: tdkt.blocs.v1.BlocsService.ListUnits:output_type -> tdkt.blocs.v1.ListUnitsResponse
-	6,  // 73: tdkt.blocs.v1.BlocsService.UpdateUnit:output_type -> tdkt.blocs.v1.Unit
-	6,  // 74: tdkt.blocs.v1.BlocsService.DissolveUnit:output_type -> tdkt.blocs.v1.Unit
-	14, // 75: tdkt.blocs.v1.BlocsService.BatchGetUnits:output_type -> tdkt.blocs.v1.BatchGetUnitsResponse
-	15, // 76: tdkt.blocs.v1.BlocsService.CreateGroup:output_type -> tdkt.blocs.v1.Group
-	15, // 77: tdkt.blocs.v1.BlocsService.GetGroup:output_type -> tdkt.blocs.v1.Group
-	19, // 78: tdkt.blocs.v1.BlocsService.ListGroups:output_type -> tdkt.blocs.v1.ListGroupsResponse
-	15, // 79: tdkt.blocs.v1.BlocsService.UpdateGroup:output_type -> tdkt.blocs.v1.Group
-	15, // 80: tdkt.blocs.v1.BlocsService.ArchiveGroup:output_type -> tdkt.blocs.v1.Group
-	22, // 81: tdkt.blocs.v1.BlocsService.CreateMembership:output_type -> tdkt.blocs.v1.Membership
-	25, // 82: tdkt.blocs.v1.BlocsService.ListMemberships:output_type -> tdkt.blocs.v1.ListMembershipsResponse
-	22, // 83: tdkt.blocs.v1.BlocsService.EndMembership:output_type -> tdkt.blocs.v1.Membership
-	27, // 84: tdkt.blocs.v1.BlocsService.CreateTerm:output_type -> tdkt.blocs.v1.Term
-	27, // 85: tdkt.blocs.v1.BlocsService.GetTerm:output_type -> tdkt.blocs.v1.Term
-	31, // 86: tdkt.blocs.v1.BlocsService.ListTerms:output_type -> tdkt.blocs.v1.ListTermsResponse
-	33, // 87: tdkt.blocs.v1.BlocsService.CreateCovenant:output_type -> tdkt.blocs.v1.Covenant
-	33, // 88: tdkt.blocs.v1.BlocsService.GetCovenant:output_type -> tdkt.blocs.v1.Covenant
-	33, // 89: tdkt.blocs.v1.BlocsService.UpdateCovenant:output_type -> tdkt.blocs.v1.Covenant
-	37, // 90: tdkt.blocs.v1.BlocsService.SubmitScore:output_type -> tdkt.blocs.v1.Score
-	40, // 91: tdkt.blocs.v1.BlocsService.ListScores:output_type -> tdkt.blocs.v1.ListScoresResponse
-	42, // 92: tdkt.blocs.v1.BlocsService.GetRanking:output_type -> tdkt.blocs.v1.Ranking
-	70, // [70:93] is the sub-list for method output_type
-	47, // [47:70] is the sub-list for method input_type
-	47, // [47:47] is the sub-list for extension type_name
-	47, // [47:47] is the sub-list for extension extendee
-	0,  // [0:47] is the sub-list for field type_name
+	48, // 3: tdkt.blocs.v1.Unit.dissolved_on:type_name -> google.type.Date
+	49, // 4: tdkt.blocs.v1.Unit.create_time:type_name -> google.protobuf.Timestamp
+	49, // 5: tdkt.blocs.v1.Unit.update_time:type_name -> google.protobuf.Timestamp
+	7,  // 6: tdkt.blocs.v1.Unit.history:type_name -> tdkt.blocs.v1.UnitPeriod
+	0,  // 7: tdkt.blocs.v1.UnitPeriod.kind:type_name -> tdkt.blocs.v1.UnitKind
+	1,  // 8: tdkt.blocs.v1.UnitPeriod.level:type_name -> tdkt.blocs.v1.UnitLevel
+	48, // 9: tdkt.blocs.v1.UnitPeriod.until:type_name -> google.type.Date
+	6,  // 10: tdkt.blocs.v1.WatchUnitsResponse.units:type_name -> tdkt.blocs.v1.Unit
+	6,  // 11: tdkt.blocs.v1.CreateUnitRequest.unit:type_name -> tdkt.blocs.v1.Unit
+	1,  // 12: tdkt.blocs.v1.ListUnitsRequest.level:type_name -> tdkt.blocs.v1.UnitLevel
+	0,  // 13: tdkt.blocs.v1.ListUnitsRequest.kind:type_name -> tdkt.blocs.v1.UnitKind
+	2,  // 14: tdkt.blocs.v1.ListUnitsRequest.state:type_name -> tdkt.blocs.v1.UnitState
+	6,  // 15: tdkt.blocs.v1.ListUnitsResponse.units:type_name -> tdkt.blocs.v1.Unit
+	6,  // 16: tdkt.blocs.v1.UpdateUnitRequest.unit:type_name -> tdkt.blocs.v1.Unit
+	50, // 17: tdkt.blocs.v1.UpdateUnitRequest.update_mask:type_name -> google.protobuf.FieldMask
+	48, // 18: tdkt.blocs.v1.UpdateUnitRequest.effective_on:type_name -> google.type.Date
+	48, // 19: tdkt.blocs.v1.DissolveUnitRequest.effective_on:type_name -> google.type.Date
+	6,  // 20: tdkt.blocs.v1.BatchGetUnitsResponse.units:type_name -> tdkt.blocs.v1.Unit
+	3,  // 21: tdkt.blocs.v1.Group.kind:type_name -> tdkt.blocs.v1.GroupKind
+	4,  // 22: tdkt.blocs.v1.Group.state:type_name -> tdkt.blocs.v1.GroupState
+	49, // 23: tdkt.blocs.v1.Group.create_time:type_name -> google.protobuf.Timestamp
+	49, // 24: tdkt.blocs.v1.Group.update_time:type_name -> google.protobuf.Timestamp
+	18, // 25: tdkt.blocs.v1.CreateGroupRequest.group:type_name -> tdkt.blocs.v1.Group
+	3,  // 26: tdkt.blocs.v1.ListGroupsRequest.kind:type_name -> tdkt.blocs.v1.GroupKind
+	4,  // 27: tdkt.blocs.v1.ListGroupsRequest.state:type_name -> tdkt.blocs.v1.GroupState
+	18, // 28: tdkt.blocs.v1.ListGroupsResponse.groups:type_name -> tdkt.blocs.v1.Group
+	18, // 29: tdkt.blocs.v1.UpdateGroupRequest.group:type_name -> tdkt.blocs.v1.Group
+	50, // 30: tdkt.blocs.v1.UpdateGroupRequest.update_mask:type_name -> google.protobuf.FieldMask
+	48, // 31: tdkt.blocs.v1.Membership.joined_on:type_name -> google.type.Date
+	48, // 32: tdkt.blocs.v1.Membership.left_on:type_name -> google.type.Date
+	49, // 33: tdkt.blocs.v1.Membership.create_time:type_name -> google.protobuf.Timestamp
+	25, // 34: tdkt.blocs.v1.CreateMembershipRequest.membership:type_name -> tdkt.blocs.v1.Membership
+	25, // 35: tdkt.blocs.v1.ListMembershipsResponse.memberships:type_name -> tdkt.blocs.v1.Membership
+	48, // 36: tdkt.blocs.v1.EndMembershipRequest.left_on:type_name -> google.type.Date
+	49, // 37: tdkt.blocs.v1.Term.create_time:type_name -> google.protobuf.Timestamp
+	30, // 38: tdkt.blocs.v1.CreateTermRequest.term:type_name -> tdkt.blocs.v1.Term
+	30, // 39: tdkt.blocs.v1.ListTermsResponse.terms:type_name -> tdkt.blocs.v1.Term
+	35, // 40: tdkt.blocs.v1.Covenant.criteria:type_name -> tdkt.blocs.v1.Criterion
+	48, // 41: tdkt.blocs.v1.Covenant.signed_on:type_name -> google.type.Date
+	49, // 42: tdkt.blocs.v1.Covenant.create_time:type_name -> google.protobuf.Timestamp
+	49, // 43: tdkt.blocs.v1.Covenant.update_time:type_name -> google.protobuf.Timestamp
+	36, // 44: tdkt.blocs.v1.CreateCovenantRequest.covenant:type_name -> tdkt.blocs.v1.Covenant
+	36, // 45: tdkt.blocs.v1.UpdateCovenantRequest.covenant:type_name -> tdkt.blocs.v1.Covenant
+	50, // 46: tdkt.blocs.v1.UpdateCovenantRequest.update_mask:type_name -> google.protobuf.FieldMask
+	47, // 47: tdkt.blocs.v1.Score.points:type_name -> tdkt.blocs.v1.Score.PointsEntry
+	49, // 48: tdkt.blocs.v1.Score.submit_time:type_name -> google.protobuf.Timestamp
+	40, // 49: tdkt.blocs.v1.SubmitScoreRequest.score:type_name -> tdkt.blocs.v1.Score
+	40, // 50: tdkt.blocs.v1.ListScoresResponse.scores:type_name -> tdkt.blocs.v1.Score
+	5,  // 51: tdkt.blocs.v1.RankingEntry.proposal:type_name -> tdkt.blocs.v1.Proposal
+	44, // 52: tdkt.blocs.v1.Ranking.entries:type_name -> tdkt.blocs.v1.RankingEntry
+	10, // 53: tdkt.blocs.v1.BlocsService.CreateUnit:input_type -> tdkt.blocs.v1.CreateUnitRequest
+	11, // 54: tdkt.blocs.v1.BlocsService.GetUnit:input_type -> tdkt.blocs.v1.GetUnitRequest
+	12, // 55: tdkt.blocs.v1.BlocsService.ListUnits:input_type -> tdkt.blocs.v1.ListUnitsRequest
+	14, // 56: tdkt.blocs.v1.BlocsService.UpdateUnit:input_type -> tdkt.blocs.v1.UpdateUnitRequest
+	15, // 57: tdkt.blocs.v1.BlocsService.DissolveUnit:input_type -> tdkt.blocs.v1.DissolveUnitRequest
+	16, // 58: tdkt.blocs.v1.BlocsService.BatchGetUnits:input_type -> tdkt.blocs.v1.BatchGetUnitsRequest
+	8,  // 59: tdkt.blocs.v1.BlocsService.WatchUnits:input_type -> tdkt.blocs.v1.WatchUnitsRequest
+	19, // 60: tdkt.blocs.v1.BlocsService.CreateGroup:input_type -> tdkt.blocs.v1.CreateGroupRequest
+	20, // 61: tdkt.blocs.v1.BlocsService.GetGroup:input_type -> tdkt.blocs.v1.GetGroupRequest
+	21, // 62: tdkt.blocs.v1.BlocsService.ListGroups:input_type -> tdkt.blocs.v1.ListGroupsRequest
+	23, // 63: tdkt.blocs.v1.BlocsService.UpdateGroup:input_type -> tdkt.blocs.v1.UpdateGroupRequest
+	24, // 64: tdkt.blocs.v1.BlocsService.ArchiveGroup:input_type -> tdkt.blocs.v1.ArchiveGroupRequest
+	26, // 65: tdkt.blocs.v1.BlocsService.CreateMembership:input_type -> tdkt.blocs.v1.CreateMembershipRequest
+	27, // 66: tdkt.blocs.v1.BlocsService.ListMemberships:input_type -> tdkt.blocs.v1.ListMembershipsRequest
+	29, // 67: tdkt.blocs.v1.BlocsService.EndMembership:input_type -> tdkt.blocs.v1.EndMembershipRequest
+	31, // 68: tdkt.blocs.v1.BlocsService.CreateTerm:input_type -> tdkt.blocs.v1.CreateTermRequest
+	32, // 69: tdkt.blocs.v1.BlocsService.GetTerm:input_type -> tdkt.blocs.v1.GetTermRequest
+	33, // 70: tdkt.blocs.v1.BlocsService.ListTerms:input_type -> tdkt.blocs.v1.ListTermsRequest
+	37, // 71: tdkt.blocs.v1.BlocsService.CreateCovenant:input_type -> tdkt.blocs.v1.CreateCovenantRequest
+	38, // 72: tdkt.blocs.v1.BlocsService.GetCovenant:input_type -> tdkt.blocs.v1.GetCovenantRequest
+	39, // 73: tdkt.blocs.v1.BlocsService.UpdateCovenant:input_type -> tdkt.blocs.v1.UpdateCovenantRequest
+	41, // 74: tdkt.blocs.v1.BlocsService.SubmitScore:input_type -> tdkt.blocs.v1.SubmitScoreRequest
+	42, // 75: tdkt.blocs.v1.BlocsService.ListScores:input_type -> tdkt.blocs.v1.ListScoresRequest
+	46, // 76: tdkt.blocs.v1.BlocsService.GetRanking:input_type -> tdkt.blocs.v1.GetRankingRequest
+	6,  // 77: tdkt.blocs.v1.BlocsService.CreateUnit:output_type -> tdkt.blocs.v1.Unit
+	6,  // 78: tdkt.blocs.v1.BlocsService.GetUnit:output_type -> tdkt.blocs.v1.Unit
+	13, // 79: tdkt.blocs.v1.BlocsService.ListUnits:output_type -> tdkt.blocs.v1.ListUnitsResponse
+	6,  // 80: tdkt.blocs.v1.BlocsService.UpdateUnit:output_type -> tdkt.blocs.v1.Unit
+	6,  // 81: tdkt.blocs.v1.BlocsService.DissolveUnit:output_type -> tdkt.blocs.v1.Unit
+	17, // 82: tdkt.blocs.v1.BlocsService.BatchGetUnits:output_type -> tdkt.blocs.v1.BatchGetUnitsResponse
+	9,  // 83: tdkt.blocs.v1.BlocsService.WatchUnits:output_type -> tdkt.blocs.v1.WatchUnitsResponse
+	18, // 84: tdkt.blocs.v1.BlocsService.CreateGroup:output_type -> tdkt.blocs.v1.Group
+	18, // 85: tdkt.blocs.v1.BlocsService.GetGroup:output_type -> tdkt.blocs.v1.Group
+	22, // 86: tdkt.blocs.v1.BlocsService.ListGroups:output_type -> tdkt.blocs.v1.ListGroupsResponse
+	18, // 87: tdkt.blocs.v1.BlocsService.UpdateGroup:output_type -> tdkt.blocs.v1.Group
+	18, // 88: tdkt.blocs.v1.BlocsService.ArchiveGroup:output_type -> tdkt.blocs.v1.Group
+	25, // 89: tdkt.blocs.v1.BlocsService.CreateMembership:output_type -> tdkt.blocs.v1.Membership
+	28, // 90: tdkt.blocs.v1.BlocsService.ListMemberships:output_type -> tdkt.blocs.v1.ListMembershipsResponse
+	25, // 91: tdkt.blocs.v1.BlocsService.EndMembership:output_type -> tdkt.blocs.v1.Membership
+	30, // 92: tdkt.blocs.v1.BlocsService.CreateTerm:output_type -> tdkt.blocs.v1.Term
+	30, // 93: tdkt.blocs.v1.BlocsService.GetTerm:output_type -> tdkt.blocs.v1.Term
+	34, // 94: tdkt.blocs.v1.BlocsService.ListTerms:output_type -> tdkt.blocs.v1.ListTermsResponse
+	36, // 95: tdkt.blocs.v1.BlocsService.CreateCovenant:output_type -> tdkt.blocs.v1.Covenant
+	36, // 96: tdkt.blocs.v1.BlocsService.GetCovenant:output_type -> tdkt.blocs.v1.Covenant
+	36, // 97: tdkt.blocs.v1.BlocsService.UpdateCovenant:output_type -> tdkt.blocs.v1.Covenant
+	40, // 98: tdkt.blocs.v1.BlocsService.SubmitScore:output_type -> tdkt.blocs.v1.Score
+	43, // 99: tdkt.blocs.v1.BlocsService.ListScores:output_type -> tdkt.blocs.v1.ListScoresResponse
+	45, // 100: tdkt.blocs.v1.BlocsService.GetRanking:output_type -> tdkt.blocs.v1.Ranking
+	77, // [77:101] is the sub-list for method output_type
+	53, // [53:77] is the sub-list for method input_type
+	53, // [53:53] is the sub-list for extension type_name
+	53, // [53:53] is the sub-list for extension extendee
+	0,  // [0:53] is the sub-list for field type_name
 }
 
 func init() { file_tdkt_blocs_v1_blocs_proto_init() }
@@ -3653,14 +3902,14 @@ func file_tdkt_blocs_v1_blocs_proto_init() {
 	if File_tdkt_blocs_v1_blocs_proto != nil {
 		return
 	}
-	file_tdkt_blocs_v1_blocs_proto_msgTypes[27].OneofWrappers = []any{}
+	file_tdkt_blocs_v1_blocs_proto_msgTypes[30].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tdkt_blocs_v1_blocs_proto_rawDesc), len(file_tdkt_blocs_v1_blocs_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   39,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

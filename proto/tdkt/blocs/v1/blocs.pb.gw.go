@@ -311,6 +311,34 @@ func local_request_BlocsService_BatchGetUnits_0(ctx context.Context, marshaler r
 	return msg, metadata, err
 }
 
+var filter_BlocsService_WatchUnits_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
+
+func request_BlocsService_WatchUnits_0(ctx context.Context, marshaler runtime.Marshaler, client BlocsServiceClient, req *http.Request, pathParams map[string]string) (BlocsService_WatchUnitsClient, runtime.ServerMetadata, error) {
+	var (
+		protoReq WatchUnitsRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_BlocsService_WatchUnits_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	stream, err := client.WatchUnits(ctx, &protoReq)
+	if err != nil {
+		return nil, metadata, err
+	}
+	header, err := stream.Header()
+	if err != nil {
+		return nil, metadata, err
+	}
+	metadata.HeaderMD = header
+	return stream, metadata, nil
+}
+
 var filter_BlocsService_CreateGroup_0 = &utilities.DoubleArray{Encoding: map[string]int{"group": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
 
 func request_BlocsService_CreateGroup_0(ctx context.Context, marshaler runtime.Marshaler, client BlocsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -1316,6 +1344,13 @@ func RegisterBlocsServiceHandlerServer(ctx context.Context, mux *runtime.ServeMu
 		}
 		forward_BlocsService_BatchGetUnits_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+
+	mux.Handle(http.MethodGet, pattern_BlocsService_WatchUnits_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		err := status.Error(codes.Unimplemented, "streaming calls are not yet supported in the in-process transport")
+		_, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+		return
+	})
 	mux.Handle(http.MethodPost, pattern_BlocsService_CreateGroup_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1798,6 +1833,23 @@ func RegisterBlocsServiceHandlerClient(ctx context.Context, mux *runtime.ServeMu
 		}
 		forward_BlocsService_BatchGetUnits_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_BlocsService_WatchUnits_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/tdkt.blocs.v1.BlocsService/WatchUnits", runtime.WithHTTPPathPattern("/v1/units:watch"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_BlocsService_WatchUnits_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_BlocsService_WatchUnits_0(annotatedContext, mux, outboundMarshaler, w, req, func() (proto.Message, error) { return resp.Recv() }, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_BlocsService_CreateGroup_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -2097,6 +2149,7 @@ var (
 	pattern_BlocsService_UpdateUnit_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "units", "unit.name"}, ""))
 	pattern_BlocsService_DissolveUnit_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "units", "name"}, "dissolve"))
 	pattern_BlocsService_BatchGetUnits_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "units"}, "batchGet"))
+	pattern_BlocsService_WatchUnits_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "units"}, "watch"))
 	pattern_BlocsService_CreateGroup_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "groups"}, ""))
 	pattern_BlocsService_GetGroup_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "groups", "name"}, ""))
 	pattern_BlocsService_ListGroups_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "groups"}, ""))
@@ -2123,6 +2176,7 @@ var (
 	forward_BlocsService_UpdateUnit_0       = runtime.ForwardResponseMessage
 	forward_BlocsService_DissolveUnit_0     = runtime.ForwardResponseMessage
 	forward_BlocsService_BatchGetUnits_0    = runtime.ForwardResponseMessage
+	forward_BlocsService_WatchUnits_0       = runtime.ForwardResponseStream
 	forward_BlocsService_CreateGroup_0      = runtime.ForwardResponseMessage
 	forward_BlocsService_GetGroup_0         = runtime.ForwardResponseMessage
 	forward_BlocsService_ListGroups_0       = runtime.ForwardResponseMessage

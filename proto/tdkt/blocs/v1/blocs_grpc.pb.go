@@ -25,6 +25,7 @@ const (
 	BlocsService_UpdateUnit_FullMethodName       = "/tdkt.blocs.v1.BlocsService/UpdateUnit"
 	BlocsService_DissolveUnit_FullMethodName     = "/tdkt.blocs.v1.BlocsService/DissolveUnit"
 	BlocsService_BatchGetUnits_FullMethodName    = "/tdkt.blocs.v1.BlocsService/BatchGetUnits"
+	BlocsService_WatchUnits_FullMethodName       = "/tdkt.blocs.v1.BlocsService/WatchUnits"
 	BlocsService_CreateGroup_FullMethodName      = "/tdkt.blocs.v1.BlocsService/CreateGroup"
 	BlocsService_GetGroup_FullMethodName         = "/tdkt.blocs.v1.BlocsService/GetGroup"
 	BlocsService_ListGroups_FullMethodName       = "/tdkt.blocs.v1.BlocsService/ListGroups"
@@ -81,6 +82,20 @@ type BlocsServiceClient interface {
 	// Returns many units in one call, in the order asked. Any unknown name
 	// fails the whole call with NOT_FOUND.
 	BatchGetUnits(ctx context.Context, in *BatchGetUnitsRequest, opts ...grpc.CallOption) (*BatchGetUnitsResponse, error)
+	// Follows the changes of units, the way an informer follows the
+	// Kubernetes API server: every change of a unit (create, update,
+	// dissolve, a dated revision) gets a revision, increasing with each
+	// commit. The stream first sends every unit changed after since_revision
+	// (all units for 0) in revision order, then a message with no units whose
+	// revision says the caller is up to date, then each later change as it
+	// commits, until the caller cancels. A caller that loses the stream
+	// resumes from the last revision it saw; a since_revision beyond the
+	// service's (its database was restored from an older copy) is
+	// FAILED_PRECONDITION with reason REVISION_AHEAD, and the caller starts
+	// again from 0. Units come without
+	// their derived lineage (predecessors, current), which a follower derives
+	// from successors.
+	WatchUnits(ctx context.Context, in *WatchUnitsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchUnitsResponse], error)
 	// Creates a bloc or a cluster.
 	CreateGroup(ctx context.Context, in *CreateGroupRequest, opts ...grpc.CallOption) (*Group, error)
 	// Returns a bloc or cluster.
@@ -190,6 +205,25 @@ func (c *blocsServiceClient) BatchGetUnits(ctx context.Context, in *BatchGetUnit
 	}
 	return out, nil
 }
+
+func (c *blocsServiceClient) WatchUnits(ctx context.Context, in *WatchUnitsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchUnitsResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &BlocsService_ServiceDesc.Streams[0], BlocsService_WatchUnits_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[WatchUnitsRequest, WatchUnitsResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type BlocsService_WatchUnitsClient = grpc.ServerStreamingClient[WatchUnitsResponse]
 
 func (c *blocsServiceClient) CreateGroup(ctx context.Context, in *CreateGroupRequest, opts ...grpc.CallOption) (*Group, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
@@ -398,6 +432,20 @@ type BlocsServiceServer interface {
 	// Returns many units in one call, in the order asked. Any unknown name
 	// fails the whole call with NOT_FOUND.
 	BatchGetUnits(context.Context, *BatchGetUnitsRequest) (*BatchGetUnitsResponse, error)
+	// Follows the changes of units, the way an informer follows the
+	// Kubernetes API server: every change of a unit (create, update,
+	// dissolve, a dated revision) gets a revision, increasing with each
+	// commit. The stream first sends every unit changed after since_revision
+	// (all units for 0) in revision order, then a message with no units whose
+	// revision says the caller is up to date, then each later change as it
+	// commits, until the caller cancels. A caller that loses the stream
+	// resumes from the last revision it saw; a since_revision beyond the
+	// service's (its database was restored from an older copy) is
+	// FAILED_PRECONDITION with reason REVISION_AHEAD, and the caller starts
+	// again from 0. Units come without
+	// their derived lineage (predecessors, current), which a follower derives
+	// from successors.
+	WatchUnits(*WatchUnitsRequest, grpc.ServerStreamingServer[WatchUnitsResponse]) error
 	// Creates a bloc or a cluster.
 	CreateGroup(context.Context, *CreateGroupRequest) (*Group, error)
 	// Returns a bloc or cluster.
@@ -465,6 +513,9 @@ func (UnimplementedBlocsServiceServer) DissolveUnit(context.Context, *DissolveUn
 }
 func (UnimplementedBlocsServiceServer) BatchGetUnits(context.Context, *BatchGetUnitsRequest) (*BatchGetUnitsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method BatchGetUnits not implemented")
+}
+func (UnimplementedBlocsServiceServer) WatchUnits(*WatchUnitsRequest, grpc.ServerStreamingServer[WatchUnitsResponse]) error {
+	return status.Error(codes.Unimplemented, "method WatchUnits not implemented")
 }
 func (UnimplementedBlocsServiceServer) CreateGroup(context.Context, *CreateGroupRequest) (*Group, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateGroup not implemented")
@@ -645,6 +696,17 @@ func _BlocsService_BatchGetUnits_Handler(srv interface{}, ctx context.Context, d
 	}
 	return interceptor(ctx, in, info, handler)
 }
+
+func _BlocsService_WatchUnits_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(WatchUnitsRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(BlocsServiceServer).WatchUnits(m, &grpc.GenericServerStream[WatchUnitsRequest, WatchUnitsResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type BlocsService_WatchUnitsServer = grpc.ServerStreamingServer[WatchUnitsResponse]
 
 func _BlocsService_CreateGroup_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CreateGroupRequest)
@@ -1052,6 +1114,12 @@ var BlocsService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _BlocsService_GetRanking_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "WatchUnits",
+			Handler:       _BlocsService_WatchUnits_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "tdkt/blocs/v1/blocs.proto",
 }

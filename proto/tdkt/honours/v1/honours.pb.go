@@ -146,6 +146,61 @@ func (DecisionState) EnumDescriptor() ([]byte, []int) {
 	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{1}
 }
 
+// DecisionView is how much of a decision GetDecision returns (AIP-157).
+type DecisionView int32
+
+const (
+	// Not set: FULL, what GetDecision has always returned. (AIP-157 suggests
+	// BASIC; v1 keeps the behaviour its callers rely on, AIP-180.)
+	DecisionView_DECISION_VIEW_UNSPECIFIED DecisionView = 0
+	// Everything but the entries.
+	DecisionView_DECISION_VIEW_BASIC DecisionView = 1
+	// Everything, entries included; refused for a decision too large for one
+	// message (see GetDecision).
+	DecisionView_DECISION_VIEW_FULL DecisionView = 2
+)
+
+// Enum value maps for DecisionView.
+var (
+	DecisionView_name = map[int32]string{
+		0: "DECISION_VIEW_UNSPECIFIED",
+		1: "DECISION_VIEW_BASIC",
+		2: "DECISION_VIEW_FULL",
+	}
+	DecisionView_value = map[string]int32{
+		"DECISION_VIEW_UNSPECIFIED": 0,
+		"DECISION_VIEW_BASIC":       1,
+		"DECISION_VIEW_FULL":        2,
+	}
+)
+
+func (x DecisionView) Enum() *DecisionView {
+	p := new(DecisionView)
+	*p = x
+	return p
+}
+
+func (x DecisionView) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DecisionView) Descriptor() protoreflect.EnumDescriptor {
+	return file_tdkt_honours_v1_honours_proto_enumTypes[2].Descriptor()
+}
+
+func (DecisionView) Type() protoreflect.EnumType {
+	return &file_tdkt_honours_v1_honours_proto_enumTypes[2]
+}
+
+func (x DecisionView) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DecisionView.Descriptor instead.
+func (DecisionView) EnumDescriptor() ([]byte, []int) {
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{2}
+}
+
 // HonourState is whether an honour stands.
 type HonourState int32
 
@@ -183,11 +238,11 @@ func (x HonourState) String() string {
 }
 
 func (HonourState) Descriptor() protoreflect.EnumDescriptor {
-	return file_tdkt_honours_v1_honours_proto_enumTypes[2].Descriptor()
+	return file_tdkt_honours_v1_honours_proto_enumTypes[3].Descriptor()
 }
 
 func (HonourState) Type() protoreflect.EnumType {
-	return &file_tdkt_honours_v1_honours_proto_enumTypes[2]
+	return &file_tdkt_honours_v1_honours_proto_enumTypes[3]
 }
 
 func (x HonourState) Number() protoreflect.EnumNumber {
@@ -196,7 +251,7 @@ func (x HonourState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use HonourState.Descriptor instead.
 func (HonourState) EnumDescriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{2}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{3}
 }
 
 // Coefficient multiplies the base salary for one kind of recipient.
@@ -897,7 +952,10 @@ type Decision struct {
 	// The unit whose head decides (units/{unit}); its level must be allowed
 	// to confer every award type of the entries.
 	Authority string `protobuf:"bytes,4,opt,name=authority,proto3" json:"authority,omitempty"`
-	// The entries; GetDecision returns them, ListDecisions does not.
+	// The entries. CreateDecision accepts them; GetDecision returns them in
+	// the FULL view; ListDecisions and the responses of the methods that
+	// change a decision do not (AddDecisionEntries returns those it added).
+	// ListDecisionEntries pages through them.
 	Entries []*DecisionEntry `protobuf:"bytes,5,rep,name=entries,proto3" json:"entries,omitempty"`
 	// Output only. Number of entries.
 	EntryCount int32 `protobuf:"varint,6,opt,name=entry_count,json=entryCount,proto3" json:"entry_count,omitempty"`
@@ -1108,7 +1166,9 @@ func (x *CreateDecisionRequest) GetRequestId() string {
 type GetDecisionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// decisions/{decision}
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// How much to return; unset is FULL.
+	View          DecisionView `protobuf:"varint,2,opt,name=view,proto3,enum=tdkt.honours.v1.DecisionView" json:"view,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1150,6 +1210,141 @@ func (x *GetDecisionRequest) GetName() string {
 	return ""
 }
 
+func (x *GetDecisionRequest) GetView() DecisionView {
+	if x != nil {
+		return x.View
+	}
+	return DecisionView_DECISION_VIEW_UNSPECIFIED
+}
+
+// Request of ListDecisionEntries.
+type ListDecisionEntriesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The decision: decisions/{decision}
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// At most this many; 0 means 50, larger than 1000 means 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response of the same request.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDecisionEntriesRequest) Reset() {
+	*x = ListDecisionEntriesRequest{}
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDecisionEntriesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDecisionEntriesRequest) ProtoMessage() {}
+
+func (x *ListDecisionEntriesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDecisionEntriesRequest.ProtoReflect.Descriptor instead.
+func (*ListDecisionEntriesRequest) Descriptor() ([]byte, []int) {
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ListDecisionEntriesRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListDecisionEntriesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListDecisionEntriesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// Response of ListDecisionEntries.
+type ListDecisionEntriesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The page of entries, in ordinal order.
+	Entries []*DecisionEntry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	// Token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// Number of entries of the decision.
+	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDecisionEntriesResponse) Reset() {
+	*x = ListDecisionEntriesResponse{}
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDecisionEntriesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDecisionEntriesResponse) ProtoMessage() {}
+
+func (x *ListDecisionEntriesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDecisionEntriesResponse.ProtoReflect.Descriptor instead.
+func (*ListDecisionEntriesResponse) Descriptor() ([]byte, []int) {
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ListDecisionEntriesResponse) GetEntries() []*DecisionEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+func (x *ListDecisionEntriesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+func (x *ListDecisionEntriesResponse) GetTotalSize() int32 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
+}
+
 // Request of ListDecisions.
 type ListDecisionsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1171,7 +1366,7 @@ type ListDecisionsRequest struct {
 
 func (x *ListDecisionsRequest) Reset() {
 	*x = ListDecisionsRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[13]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1183,7 +1378,7 @@ func (x *ListDecisionsRequest) String() string {
 func (*ListDecisionsRequest) ProtoMessage() {}
 
 func (x *ListDecisionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[13]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1196,7 +1391,7 @@ func (x *ListDecisionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDecisionsRequest.ProtoReflect.Descriptor instead.
 func (*ListDecisionsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{13}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListDecisionsRequest) GetPageSize() int32 {
@@ -1256,7 +1451,7 @@ type ListDecisionsResponse struct {
 
 func (x *ListDecisionsResponse) Reset() {
 	*x = ListDecisionsResponse{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[14]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1268,7 +1463,7 @@ func (x *ListDecisionsResponse) String() string {
 func (*ListDecisionsResponse) ProtoMessage() {}
 
 func (x *ListDecisionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[14]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1281,7 +1476,7 @@ func (x *ListDecisionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDecisionsResponse.ProtoReflect.Descriptor instead.
 func (*ListDecisionsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{14}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListDecisionsResponse) GetDecisions() []*Decision {
@@ -1320,7 +1515,7 @@ type AddDecisionEntriesRequest struct {
 
 func (x *AddDecisionEntriesRequest) Reset() {
 	*x = AddDecisionEntriesRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[15]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1332,7 +1527,7 @@ func (x *AddDecisionEntriesRequest) String() string {
 func (*AddDecisionEntriesRequest) ProtoMessage() {}
 
 func (x *AddDecisionEntriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[15]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1345,7 +1540,7 @@ func (x *AddDecisionEntriesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddDecisionEntriesRequest.ProtoReflect.Descriptor instead.
 func (*AddDecisionEntriesRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{15}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *AddDecisionEntriesRequest) GetName() string {
@@ -1384,7 +1579,7 @@ type IssueDecisionRequest struct {
 
 func (x *IssueDecisionRequest) Reset() {
 	*x = IssueDecisionRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[16]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1396,7 +1591,7 @@ func (x *IssueDecisionRequest) String() string {
 func (*IssueDecisionRequest) ProtoMessage() {}
 
 func (x *IssueDecisionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[16]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1409,7 +1604,7 @@ func (x *IssueDecisionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IssueDecisionRequest.ProtoReflect.Descriptor instead.
 func (*IssueDecisionRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{16}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *IssueDecisionRequest) GetName() string {
@@ -1450,7 +1645,7 @@ type RevokeDecisionRequest struct {
 
 func (x *RevokeDecisionRequest) Reset() {
 	*x = RevokeDecisionRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[17]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1462,7 +1657,7 @@ func (x *RevokeDecisionRequest) String() string {
 func (*RevokeDecisionRequest) ProtoMessage() {}
 
 func (x *RevokeDecisionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[17]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1475,7 +1670,7 @@ func (x *RevokeDecisionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeDecisionRequest.ProtoReflect.Descriptor instead.
 func (*RevokeDecisionRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{17}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *RevokeDecisionRequest) GetName() string {
@@ -1554,7 +1749,7 @@ type Honour struct {
 
 func (x *Honour) Reset() {
 	*x = Honour{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[18]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1566,7 +1761,7 @@ func (x *Honour) String() string {
 func (*Honour) ProtoMessage() {}
 
 func (x *Honour) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[18]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1579,7 +1774,7 @@ func (x *Honour) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Honour.ProtoReflect.Descriptor instead.
 func (*Honour) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{18}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Honour) GetName() string {
@@ -1719,7 +1914,7 @@ type GetHonourRequest struct {
 
 func (x *GetHonourRequest) Reset() {
 	*x = GetHonourRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[19]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1731,7 +1926,7 @@ func (x *GetHonourRequest) String() string {
 func (*GetHonourRequest) ProtoMessage() {}
 
 func (x *GetHonourRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[19]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1744,7 +1939,7 @@ func (x *GetHonourRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetHonourRequest.ProtoReflect.Descriptor instead.
 func (*GetHonourRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{19}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetHonourRequest) GetName() string {
@@ -1787,7 +1982,7 @@ type ListHonoursRequest struct {
 
 func (x *ListHonoursRequest) Reset() {
 	*x = ListHonoursRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[20]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1799,7 +1994,7 @@ func (x *ListHonoursRequest) String() string {
 func (*ListHonoursRequest) ProtoMessage() {}
 
 func (x *ListHonoursRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[20]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1812,7 +2007,7 @@ func (x *ListHonoursRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHonoursRequest.ProtoReflect.Descriptor instead.
 func (*ListHonoursRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{20}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListHonoursRequest) GetPageSize() int32 {
@@ -1907,7 +2102,7 @@ type ListHonoursResponse struct {
 
 func (x *ListHonoursResponse) Reset() {
 	*x = ListHonoursResponse{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[21]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1919,7 +2114,7 @@ func (x *ListHonoursResponse) String() string {
 func (*ListHonoursResponse) ProtoMessage() {}
 
 func (x *ListHonoursResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[21]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1932,7 +2127,7 @@ func (x *ListHonoursResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHonoursResponse.ProtoReflect.Descriptor instead.
 func (*ListHonoursResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{21}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListHonoursResponse) GetHonours() []*Honour {
@@ -1973,7 +2168,7 @@ type RevokeHonourRequest struct {
 
 func (x *RevokeHonourRequest) Reset() {
 	*x = RevokeHonourRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[22]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1985,7 +2180,7 @@ func (x *RevokeHonourRequest) String() string {
 func (*RevokeHonourRequest) ProtoMessage() {}
 
 func (x *RevokeHonourRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[22]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1998,7 +2193,7 @@ func (x *RevokeHonourRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeHonourRequest.ProtoReflect.Descriptor instead.
 func (*RevokeHonourRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{22}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *RevokeHonourRequest) GetName() string {
@@ -2042,7 +2237,7 @@ type BatchGetRecipientHistoryRequest struct {
 
 func (x *BatchGetRecipientHistoryRequest) Reset() {
 	*x = BatchGetRecipientHistoryRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[23]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2054,7 +2249,7 @@ func (x *BatchGetRecipientHistoryRequest) String() string {
 func (*BatchGetRecipientHistoryRequest) ProtoMessage() {}
 
 func (x *BatchGetRecipientHistoryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[23]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2067,7 +2262,7 @@ func (x *BatchGetRecipientHistoryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchGetRecipientHistoryRequest.ProtoReflect.Descriptor instead.
 func (*BatchGetRecipientHistoryRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{23}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *BatchGetRecipientHistoryRequest) GetRecipientKeys() []string {
@@ -2097,7 +2292,7 @@ type RecipientHistory struct {
 
 func (x *RecipientHistory) Reset() {
 	*x = RecipientHistory{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[24]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2109,7 +2304,7 @@ func (x *RecipientHistory) String() string {
 func (*RecipientHistory) ProtoMessage() {}
 
 func (x *RecipientHistory) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[24]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2122,7 +2317,7 @@ func (x *RecipientHistory) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecipientHistory.ProtoReflect.Descriptor instead.
 func (*RecipientHistory) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{24}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *RecipientHistory) GetRecipientKey() string {
@@ -2150,7 +2345,7 @@ type BatchGetRecipientHistoryResponse struct {
 
 func (x *BatchGetRecipientHistoryResponse) Reset() {
 	*x = BatchGetRecipientHistoryResponse{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[25]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2162,7 +2357,7 @@ func (x *BatchGetRecipientHistoryResponse) String() string {
 func (*BatchGetRecipientHistoryResponse) ProtoMessage() {}
 
 func (x *BatchGetRecipientHistoryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[25]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2175,7 +2370,7 @@ func (x *BatchGetRecipientHistoryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchGetRecipientHistoryResponse.ProtoReflect.Descriptor instead.
 func (*BatchGetRecipientHistoryResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{25}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *BatchGetRecipientHistoryResponse) GetHistories() []*RecipientHistory {
@@ -2207,7 +2402,7 @@ type GetStatisticsRequest struct {
 
 func (x *GetStatisticsRequest) Reset() {
 	*x = GetStatisticsRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[26]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2219,7 +2414,7 @@ func (x *GetStatisticsRequest) String() string {
 func (*GetStatisticsRequest) ProtoMessage() {}
 
 func (x *GetStatisticsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[26]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2232,7 +2427,7 @@ func (x *GetStatisticsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStatisticsRequest.ProtoReflect.Descriptor instead.
 func (*GetStatisticsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{26}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetStatisticsRequest) GetGroupBy() []string {
@@ -2300,7 +2495,7 @@ type StatisticsRow struct {
 
 func (x *StatisticsRow) Reset() {
 	*x = StatisticsRow{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[27]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2312,7 +2507,7 @@ func (x *StatisticsRow) String() string {
 func (*StatisticsRow) ProtoMessage() {}
 
 func (x *StatisticsRow) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[27]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2325,7 +2520,7 @@ func (x *StatisticsRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatisticsRow.ProtoReflect.Descriptor instead.
 func (*StatisticsRow) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{27}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *StatisticsRow) GetAwardType() string {
@@ -2392,7 +2587,7 @@ type Statistics struct {
 
 func (x *Statistics) Reset() {
 	*x = Statistics{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[28]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2404,7 +2599,7 @@ func (x *Statistics) String() string {
 func (*Statistics) ProtoMessage() {}
 
 func (x *Statistics) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[28]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2417,7 +2612,7 @@ func (x *Statistics) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Statistics.ProtoReflect.Descriptor instead.
 func (*Statistics) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{28}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *Statistics) GetRows() []*StatisticsRow {
@@ -2452,7 +2647,7 @@ type RenderDecisionRequest struct {
 
 func (x *RenderDecisionRequest) Reset() {
 	*x = RenderDecisionRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[29]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2464,7 +2659,7 @@ func (x *RenderDecisionRequest) String() string {
 func (*RenderDecisionRequest) ProtoMessage() {}
 
 func (x *RenderDecisionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[29]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2477,7 +2672,7 @@ func (x *RenderDecisionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RenderDecisionRequest.ProtoReflect.Descriptor instead.
 func (*RenderDecisionRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{29}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *RenderDecisionRequest) GetName() string {
@@ -2498,7 +2693,7 @@ type RenderCertificateRequest struct {
 
 func (x *RenderCertificateRequest) Reset() {
 	*x = RenderCertificateRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[30]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2510,7 +2705,7 @@ func (x *RenderCertificateRequest) String() string {
 func (*RenderCertificateRequest) ProtoMessage() {}
 
 func (x *RenderCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[30]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2523,7 +2718,7 @@ func (x *RenderCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RenderCertificateRequest.ProtoReflect.Descriptor instead.
 func (*RenderCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{30}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *RenderCertificateRequest) GetName() string {
@@ -2560,7 +2755,7 @@ type ExportHonoursRequest struct {
 
 func (x *ExportHonoursRequest) Reset() {
 	*x = ExportHonoursRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[31]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2572,7 +2767,7 @@ func (x *ExportHonoursRequest) String() string {
 func (*ExportHonoursRequest) ProtoMessage() {}
 
 func (x *ExportHonoursRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[31]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2585,7 +2780,7 @@ func (x *ExportHonoursRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportHonoursRequest.ProtoReflect.Descriptor instead.
 func (*ExportHonoursRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{31}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ExportHonoursRequest) GetRecipientKey() string {
@@ -2668,7 +2863,7 @@ type ImportDecisionsRequest struct {
 
 func (x *ImportDecisionsRequest) Reset() {
 	*x = ImportDecisionsRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[32]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2680,7 +2875,7 @@ func (x *ImportDecisionsRequest) String() string {
 func (*ImportDecisionsRequest) ProtoMessage() {}
 
 func (x *ImportDecisionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[32]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2693,7 +2888,7 @@ func (x *ImportDecisionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportDecisionsRequest.ProtoReflect.Descriptor instead.
 func (*ImportDecisionsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{32}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ImportDecisionsRequest) GetDecisionId() string {
@@ -2743,7 +2938,7 @@ type ImportResult struct {
 
 func (x *ImportResult) Reset() {
 	*x = ImportResult{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[33]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2755,7 +2950,7 @@ func (x *ImportResult) String() string {
 func (*ImportResult) ProtoMessage() {}
 
 func (x *ImportResult) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[33]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2768,7 +2963,7 @@ func (x *ImportResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportResult.ProtoReflect.Descriptor instead.
 func (*ImportResult) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{33}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ImportResult) GetIndex() int32 {
@@ -2821,7 +3016,7 @@ type ImportDecisionsResponse struct {
 
 func (x *ImportDecisionsResponse) Reset() {
 	*x = ImportDecisionsResponse{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[34]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2833,7 +3028,7 @@ func (x *ImportDecisionsResponse) String() string {
 func (*ImportDecisionsResponse) ProtoMessage() {}
 
 func (x *ImportDecisionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[34]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2846,7 +3041,7 @@ func (x *ImportDecisionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportDecisionsResponse.ProtoReflect.Descriptor instead.
 func (*ImportDecisionsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{34}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ImportDecisionsResponse) GetResults() []*ImportResult {
@@ -2942,7 +3137,7 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\bdocument\x18\x02 \x01(\v2\x19.tdkt.type.v1.DocumentRefB\x03\xe0A\x02R\bdocument\x12\x1e\n" +
 	"\x05title\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\x05title\x12W\n" +
 	"\tauthority\x18\x04 \x01(\tB9\xe0A\x02\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\tauthority\x12=\n" +
-	"\aentries\x18\x05 \x03(\v2\x1e.tdkt.honours.v1.DecisionEntryB\x03\xe0A\x03R\aentries\x12$\n" +
+	"\aentries\x18\x05 \x03(\v2\x1e.tdkt.honours.v1.DecisionEntryB\x03\xe0A\x01R\aentries\x12$\n" +
 	"\ventry_count\x18\x06 \x01(\x05B\x03\xe0A\x03R\n" +
 	"entryCount\x129\n" +
 	"\x05state\x18\a \x01(\x0e2\x1e.tdkt.honours.v1.DecisionStateB\x03\xe0A\x03R\x05state\x12$\n" +
@@ -2963,9 +3158,20 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\vdecision_id\x18\x02 \x01(\tB.\xbaH+\xd8\x01\x01r&2$^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\n" +
 	"decisionId\x12*\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"b\n" +
+	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"\x9f\x01\n" +
 	"\x12GetDecisionRequest\x12L\n" +
-	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r02.^decisions/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xbf\x02\n" +
+	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r02.^decisions/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\x12;\n" +
+	"\x04view\x18\x02 \x01(\x0e2\x1d.tdkt.honours.v1.DecisionViewB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04view\"\xbd\x01\n" +
+	"\x1aListDecisionEntriesRequest\x12P\n" +
+	"\x06parent\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r02.^decisions/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x06parent\x12$\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\tpageToken\"\x9e\x01\n" +
+	"\x1bListDecisionEntriesResponse\x128\n" +
+	"\aentries\x18\x01 \x03(\v2\x1e.tdkt.honours.v1.DecisionEntryR\aentries\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
+	"\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xbf\x02\n" +
 	"\x14ListDecisionsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
@@ -3130,16 +3336,21 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\x14DECISION_STATE_DRAFT\x10\x01\x12\x19\n" +
 	"\x15DECISION_STATE_ISSUED\x10\x02\x12\x1a\n" +
 	"\x16DECISION_STATE_REVOKED\x10\x03*^\n" +
+	"\fDecisionView\x12\x1d\n" +
+	"\x19DECISION_VIEW_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13DECISION_VIEW_BASIC\x10\x01\x12\x16\n" +
+	"\x12DECISION_VIEW_FULL\x10\x02*^\n" +
 	"\vHonourState\x12\x1c\n" +
 	"\x18HONOUR_STATE_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13HONOUR_STATE_ACTIVE\x10\x01\x12\x18\n" +
-	"\x14HONOUR_STATE_REVOKED\x10\x022\x9b\x11\n" +
+	"\x14HONOUR_STATE_REVOKED\x10\x022\xbc\x12\n" +
 	"\x0eHonoursService\x12y\n" +
 	"\x0eListAwardTypes\x12&.tdkt.honours.v1.ListAwardTypesRequest\x1a'.tdkt.honours.v1.ListAwardTypesResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/awardTypes\x12q\n" +
 	"\fGetAwardType\x12$.tdkt.honours.v1.GetAwardTypeRequest\x1a\x1a.tdkt.honours.v1.AwardType\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/{name=awardTypes/*}\x12\x81\x01\n" +
 	"\x10ListBaseSalaries\x12(.tdkt.honours.v1.ListBaseSalariesRequest\x1a).tdkt.honours.v1.ListBaseSalariesResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/baseSalaries\x12t\n" +
 	"\x0eCreateDecision\x12&.tdkt.honours.v1.CreateDecisionRequest\x1a\x19.tdkt.honours.v1.Decision\"\x1f\x82\xd3\xe4\x93\x02\x19:\bdecision\"\r/v1/decisions\x12m\n" +
-	"\vGetDecision\x12#.tdkt.honours.v1.GetDecisionRequest\x1a\x19.tdkt.honours.v1.Decision\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/{name=decisions/*}\x12u\n" +
+	"\vGetDecision\x12#.tdkt.honours.v1.GetDecisionRequest\x1a\x19.tdkt.honours.v1.Decision\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/{name=decisions/*}\x12\x9a\x01\n" +
+	"\x13ListDecisionEntries\x12+.tdkt.honours.v1.ListDecisionEntriesRequest\x1a,.tdkt.honours.v1.ListDecisionEntriesResponse\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=decisions/*}/entries\x12u\n" +
 	"\rListDecisions\x12%.tdkt.honours.v1.ListDecisionsRequest\x1a&.tdkt.honours.v1.ListDecisionsResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/decisions\x12\x89\x01\n" +
 	"\x12AddDecisionEntries\x12*.tdkt.honours.v1.AddDecisionEntriesRequest\x1a\x19.tdkt.honours.v1.Decision\",\x82\xd3\xe4\x93\x02&:\x01*\"!/v1/{name=decisions/*}:addEntries\x12z\n" +
 	"\rIssueDecision\x12%.tdkt.honours.v1.IssueDecisionRequest\x1a\x19.tdkt.honours.v1.Decision\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/{name=decisions/*}:issue\x12}\n" +
@@ -3148,10 +3359,10 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\vListHonours\x12#.tdkt.honours.v1.ListHonoursRequest\x1a$.tdkt.honours.v1.ListHonoursResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\v/v1/honours\x12u\n" +
 	"\fRevokeHonour\x12$.tdkt.honours.v1.RevokeHonourRequest\x1a\x17.tdkt.honours.v1.Honour\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/{name=honours/*}:revoke\x12\xa8\x01\n" +
 	"\x18BatchGetRecipientHistory\x120.tdkt.honours.v1.BatchGetRecipientHistoryRequest\x1a1.tdkt.honours.v1.BatchGetRecipientHistoryResponse\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/honours:recipientHistory\x12s\n" +
-	"\rGetStatistics\x12%.tdkt.honours.v1.GetStatisticsRequest\x1a\x1b.tdkt.honours.v1.Statistics\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/honours:statistics\x12u\n" +
-	"\x0eRenderDecision\x12&.tdkt.honours.v1.RenderDecisionRequest\x1a\x14.google.api.HttpBody\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/{name=decisions/*}:render\x12~\n" +
-	"\x11RenderCertificate\x12).tdkt.honours.v1.RenderCertificateRequest\x1a\x14.google.api.HttpBody\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=honours/*}:certificate\x12h\n" +
-	"\rExportHonours\x12%.tdkt.honours.v1.ExportHonoursRequest\x1a\x14.google.api.HttpBody\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/honours:export\x12f\n" +
+	"\rGetStatistics\x12%.tdkt.honours.v1.GetStatisticsRequest\x1a\x1b.tdkt.honours.v1.Statistics\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/honours:statistics\x12w\n" +
+	"\x0eRenderDecision\x12&.tdkt.honours.v1.RenderDecisionRequest\x1a\x14.google.api.HttpBody\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/{name=decisions/*}:render0\x01\x12~\n" +
+	"\x11RenderCertificate\x12).tdkt.honours.v1.RenderCertificateRequest\x1a\x14.google.api.HttpBody\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=honours/*}:certificate\x12j\n" +
+	"\rExportHonours\x12%.tdkt.honours.v1.ExportHonoursRequest\x1a\x14.google.api.HttpBody\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/honours:export0\x01\x12f\n" +
 	"\x0fImportDecisions\x12'.tdkt.honours.v1.ImportDecisionsRequest\x1a(.tdkt.honours.v1.ImportDecisionsResponse(\x01B9Z7github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1;honoursv1b\x06proto3"
 
 var (
@@ -3166,140 +3377,147 @@ func file_tdkt_honours_v1_honours_proto_rawDescGZIP() []byte {
 	return file_tdkt_honours_v1_honours_proto_rawDescData
 }
 
-var file_tdkt_honours_v1_honours_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_tdkt_honours_v1_honours_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
+var file_tdkt_honours_v1_honours_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_tdkt_honours_v1_honours_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
 var file_tdkt_honours_v1_honours_proto_goTypes = []any{
 	(AwardCategory)(0),                       // 0: tdkt.honours.v1.AwardCategory
 	(DecisionState)(0),                       // 1: tdkt.honours.v1.DecisionState
-	(HonourState)(0),                         // 2: tdkt.honours.v1.HonourState
-	(*Coefficient)(nil),                      // 3: tdkt.honours.v1.Coefficient
-	(*AwardType)(nil),                        // 4: tdkt.honours.v1.AwardType
-	(*ListAwardTypesRequest)(nil),            // 5: tdkt.honours.v1.ListAwardTypesRequest
-	(*ListAwardTypesResponse)(nil),           // 6: tdkt.honours.v1.ListAwardTypesResponse
-	(*GetAwardTypeRequest)(nil),              // 7: tdkt.honours.v1.GetAwardTypeRequest
-	(*BaseSalary)(nil),                       // 8: tdkt.honours.v1.BaseSalary
-	(*ListBaseSalariesRequest)(nil),          // 9: tdkt.honours.v1.ListBaseSalariesRequest
-	(*ListBaseSalariesResponse)(nil),         // 10: tdkt.honours.v1.ListBaseSalariesResponse
-	(*DecisionEntry)(nil),                    // 11: tdkt.honours.v1.DecisionEntry
-	(*Revocation)(nil),                       // 12: tdkt.honours.v1.Revocation
-	(*Decision)(nil),                         // 13: tdkt.honours.v1.Decision
-	(*CreateDecisionRequest)(nil),            // 14: tdkt.honours.v1.CreateDecisionRequest
-	(*GetDecisionRequest)(nil),               // 15: tdkt.honours.v1.GetDecisionRequest
-	(*ListDecisionsRequest)(nil),             // 16: tdkt.honours.v1.ListDecisionsRequest
-	(*ListDecisionsResponse)(nil),            // 17: tdkt.honours.v1.ListDecisionsResponse
-	(*AddDecisionEntriesRequest)(nil),        // 18: tdkt.honours.v1.AddDecisionEntriesRequest
-	(*IssueDecisionRequest)(nil),             // 19: tdkt.honours.v1.IssueDecisionRequest
-	(*RevokeDecisionRequest)(nil),            // 20: tdkt.honours.v1.RevokeDecisionRequest
-	(*Honour)(nil),                           // 21: tdkt.honours.v1.Honour
-	(*GetHonourRequest)(nil),                 // 22: tdkt.honours.v1.GetHonourRequest
-	(*ListHonoursRequest)(nil),               // 23: tdkt.honours.v1.ListHonoursRequest
-	(*ListHonoursResponse)(nil),              // 24: tdkt.honours.v1.ListHonoursResponse
-	(*RevokeHonourRequest)(nil),              // 25: tdkt.honours.v1.RevokeHonourRequest
-	(*BatchGetRecipientHistoryRequest)(nil),  // 26: tdkt.honours.v1.BatchGetRecipientHistoryRequest
-	(*RecipientHistory)(nil),                 // 27: tdkt.honours.v1.RecipientHistory
-	(*BatchGetRecipientHistoryResponse)(nil), // 28: tdkt.honours.v1.BatchGetRecipientHistoryResponse
-	(*GetStatisticsRequest)(nil),             // 29: tdkt.honours.v1.GetStatisticsRequest
-	(*StatisticsRow)(nil),                    // 30: tdkt.honours.v1.StatisticsRow
-	(*Statistics)(nil),                       // 31: tdkt.honours.v1.Statistics
-	(*RenderDecisionRequest)(nil),            // 32: tdkt.honours.v1.RenderDecisionRequest
-	(*RenderCertificateRequest)(nil),         // 33: tdkt.honours.v1.RenderCertificateRequest
-	(*ExportHonoursRequest)(nil),             // 34: tdkt.honours.v1.ExportHonoursRequest
-	(*ImportDecisionsRequest)(nil),           // 35: tdkt.honours.v1.ImportDecisionsRequest
-	(*ImportResult)(nil),                     // 36: tdkt.honours.v1.ImportResult
-	(*ImportDecisionsResponse)(nil),          // 37: tdkt.honours.v1.ImportDecisionsResponse
-	(v1.RecipientKind)(0),                    // 38: tdkt.type.v1.RecipientKind
-	(*date.Date)(nil),                        // 39: google.type.Date
-	(*v1.Recipient)(nil),                     // 40: tdkt.type.v1.Recipient
-	(*v1.Period)(nil),                        // 41: tdkt.type.v1.Period
-	(*v1.DocumentRef)(nil),                   // 42: tdkt.type.v1.DocumentRef
-	(*timestamppb.Timestamp)(nil),            // 43: google.protobuf.Timestamp
-	(*status.Status)(nil),                    // 44: google.rpc.Status
-	(*httpbody.HttpBody)(nil),                // 45: google.api.HttpBody
+	(DecisionView)(0),                        // 2: tdkt.honours.v1.DecisionView
+	(HonourState)(0),                         // 3: tdkt.honours.v1.HonourState
+	(*Coefficient)(nil),                      // 4: tdkt.honours.v1.Coefficient
+	(*AwardType)(nil),                        // 5: tdkt.honours.v1.AwardType
+	(*ListAwardTypesRequest)(nil),            // 6: tdkt.honours.v1.ListAwardTypesRequest
+	(*ListAwardTypesResponse)(nil),           // 7: tdkt.honours.v1.ListAwardTypesResponse
+	(*GetAwardTypeRequest)(nil),              // 8: tdkt.honours.v1.GetAwardTypeRequest
+	(*BaseSalary)(nil),                       // 9: tdkt.honours.v1.BaseSalary
+	(*ListBaseSalariesRequest)(nil),          // 10: tdkt.honours.v1.ListBaseSalariesRequest
+	(*ListBaseSalariesResponse)(nil),         // 11: tdkt.honours.v1.ListBaseSalariesResponse
+	(*DecisionEntry)(nil),                    // 12: tdkt.honours.v1.DecisionEntry
+	(*Revocation)(nil),                       // 13: tdkt.honours.v1.Revocation
+	(*Decision)(nil),                         // 14: tdkt.honours.v1.Decision
+	(*CreateDecisionRequest)(nil),            // 15: tdkt.honours.v1.CreateDecisionRequest
+	(*GetDecisionRequest)(nil),               // 16: tdkt.honours.v1.GetDecisionRequest
+	(*ListDecisionEntriesRequest)(nil),       // 17: tdkt.honours.v1.ListDecisionEntriesRequest
+	(*ListDecisionEntriesResponse)(nil),      // 18: tdkt.honours.v1.ListDecisionEntriesResponse
+	(*ListDecisionsRequest)(nil),             // 19: tdkt.honours.v1.ListDecisionsRequest
+	(*ListDecisionsResponse)(nil),            // 20: tdkt.honours.v1.ListDecisionsResponse
+	(*AddDecisionEntriesRequest)(nil),        // 21: tdkt.honours.v1.AddDecisionEntriesRequest
+	(*IssueDecisionRequest)(nil),             // 22: tdkt.honours.v1.IssueDecisionRequest
+	(*RevokeDecisionRequest)(nil),            // 23: tdkt.honours.v1.RevokeDecisionRequest
+	(*Honour)(nil),                           // 24: tdkt.honours.v1.Honour
+	(*GetHonourRequest)(nil),                 // 25: tdkt.honours.v1.GetHonourRequest
+	(*ListHonoursRequest)(nil),               // 26: tdkt.honours.v1.ListHonoursRequest
+	(*ListHonoursResponse)(nil),              // 27: tdkt.honours.v1.ListHonoursResponse
+	(*RevokeHonourRequest)(nil),              // 28: tdkt.honours.v1.RevokeHonourRequest
+	(*BatchGetRecipientHistoryRequest)(nil),  // 29: tdkt.honours.v1.BatchGetRecipientHistoryRequest
+	(*RecipientHistory)(nil),                 // 30: tdkt.honours.v1.RecipientHistory
+	(*BatchGetRecipientHistoryResponse)(nil), // 31: tdkt.honours.v1.BatchGetRecipientHistoryResponse
+	(*GetStatisticsRequest)(nil),             // 32: tdkt.honours.v1.GetStatisticsRequest
+	(*StatisticsRow)(nil),                    // 33: tdkt.honours.v1.StatisticsRow
+	(*Statistics)(nil),                       // 34: tdkt.honours.v1.Statistics
+	(*RenderDecisionRequest)(nil),            // 35: tdkt.honours.v1.RenderDecisionRequest
+	(*RenderCertificateRequest)(nil),         // 36: tdkt.honours.v1.RenderCertificateRequest
+	(*ExportHonoursRequest)(nil),             // 37: tdkt.honours.v1.ExportHonoursRequest
+	(*ImportDecisionsRequest)(nil),           // 38: tdkt.honours.v1.ImportDecisionsRequest
+	(*ImportResult)(nil),                     // 39: tdkt.honours.v1.ImportResult
+	(*ImportDecisionsResponse)(nil),          // 40: tdkt.honours.v1.ImportDecisionsResponse
+	(v1.RecipientKind)(0),                    // 41: tdkt.type.v1.RecipientKind
+	(*date.Date)(nil),                        // 42: google.type.Date
+	(*v1.Recipient)(nil),                     // 43: tdkt.type.v1.Recipient
+	(*v1.Period)(nil),                        // 44: tdkt.type.v1.Period
+	(*v1.DocumentRef)(nil),                   // 45: tdkt.type.v1.DocumentRef
+	(*timestamppb.Timestamp)(nil),            // 46: google.protobuf.Timestamp
+	(*status.Status)(nil),                    // 47: google.rpc.Status
+	(*httpbody.HttpBody)(nil),                // 48: google.api.HttpBody
 }
 var file_tdkt_honours_v1_honours_proto_depIdxs = []int32{
-	38, // 0: tdkt.honours.v1.Coefficient.recipient_kind:type_name -> tdkt.type.v1.RecipientKind
+	41, // 0: tdkt.honours.v1.Coefficient.recipient_kind:type_name -> tdkt.type.v1.RecipientKind
 	0,  // 1: tdkt.honours.v1.AwardType.category:type_name -> tdkt.honours.v1.AwardCategory
-	38, // 2: tdkt.honours.v1.AwardType.recipient_kinds:type_name -> tdkt.type.v1.RecipientKind
-	3,  // 3: tdkt.honours.v1.AwardType.coefficients:type_name -> tdkt.honours.v1.Coefficient
-	39, // 4: tdkt.honours.v1.AwardType.valid_from:type_name -> google.type.Date
-	39, // 5: tdkt.honours.v1.AwardType.valid_to:type_name -> google.type.Date
-	4,  // 6: tdkt.honours.v1.ListAwardTypesResponse.award_types:type_name -> tdkt.honours.v1.AwardType
-	39, // 7: tdkt.honours.v1.BaseSalary.effective_from:type_name -> google.type.Date
-	8,  // 8: tdkt.honours.v1.ListBaseSalariesResponse.base_salaries:type_name -> tdkt.honours.v1.BaseSalary
-	40, // 9: tdkt.honours.v1.DecisionEntry.recipient:type_name -> tdkt.type.v1.Recipient
-	41, // 10: tdkt.honours.v1.DecisionEntry.period:type_name -> tdkt.type.v1.Period
-	42, // 11: tdkt.honours.v1.Revocation.document:type_name -> tdkt.type.v1.DocumentRef
-	43, // 12: tdkt.honours.v1.Revocation.revoke_time:type_name -> google.protobuf.Timestamp
-	42, // 13: tdkt.honours.v1.Decision.document:type_name -> tdkt.type.v1.DocumentRef
-	11, // 14: tdkt.honours.v1.Decision.entries:type_name -> tdkt.honours.v1.DecisionEntry
+	41, // 2: tdkt.honours.v1.AwardType.recipient_kinds:type_name -> tdkt.type.v1.RecipientKind
+	4,  // 3: tdkt.honours.v1.AwardType.coefficients:type_name -> tdkt.honours.v1.Coefficient
+	42, // 4: tdkt.honours.v1.AwardType.valid_from:type_name -> google.type.Date
+	42, // 5: tdkt.honours.v1.AwardType.valid_to:type_name -> google.type.Date
+	5,  // 6: tdkt.honours.v1.ListAwardTypesResponse.award_types:type_name -> tdkt.honours.v1.AwardType
+	42, // 7: tdkt.honours.v1.BaseSalary.effective_from:type_name -> google.type.Date
+	9,  // 8: tdkt.honours.v1.ListBaseSalariesResponse.base_salaries:type_name -> tdkt.honours.v1.BaseSalary
+	43, // 9: tdkt.honours.v1.DecisionEntry.recipient:type_name -> tdkt.type.v1.Recipient
+	44, // 10: tdkt.honours.v1.DecisionEntry.period:type_name -> tdkt.type.v1.Period
+	45, // 11: tdkt.honours.v1.Revocation.document:type_name -> tdkt.type.v1.DocumentRef
+	46, // 12: tdkt.honours.v1.Revocation.revoke_time:type_name -> google.protobuf.Timestamp
+	45, // 13: tdkt.honours.v1.Decision.document:type_name -> tdkt.type.v1.DocumentRef
+	12, // 14: tdkt.honours.v1.Decision.entries:type_name -> tdkt.honours.v1.DecisionEntry
 	1,  // 15: tdkt.honours.v1.Decision.state:type_name -> tdkt.honours.v1.DecisionState
-	12, // 16: tdkt.honours.v1.Decision.revocation:type_name -> tdkt.honours.v1.Revocation
-	43, // 17: tdkt.honours.v1.Decision.create_time:type_name -> google.protobuf.Timestamp
-	43, // 18: tdkt.honours.v1.Decision.issue_time:type_name -> google.protobuf.Timestamp
-	13, // 19: tdkt.honours.v1.CreateDecisionRequest.decision:type_name -> tdkt.honours.v1.Decision
-	1,  // 20: tdkt.honours.v1.ListDecisionsRequest.state:type_name -> tdkt.honours.v1.DecisionState
-	13, // 21: tdkt.honours.v1.ListDecisionsResponse.decisions:type_name -> tdkt.honours.v1.Decision
-	11, // 22: tdkt.honours.v1.AddDecisionEntriesRequest.entries:type_name -> tdkt.honours.v1.DecisionEntry
-	42, // 23: tdkt.honours.v1.RevokeDecisionRequest.revoking_document:type_name -> tdkt.type.v1.DocumentRef
-	40, // 24: tdkt.honours.v1.Honour.recipient:type_name -> tdkt.type.v1.Recipient
-	41, // 25: tdkt.honours.v1.Honour.period:type_name -> tdkt.type.v1.Period
-	39, // 26: tdkt.honours.v1.Honour.conferred_on:type_name -> google.type.Date
-	2,  // 27: tdkt.honours.v1.Honour.state:type_name -> tdkt.honours.v1.HonourState
-	12, // 28: tdkt.honours.v1.Honour.revocation:type_name -> tdkt.honours.v1.Revocation
-	43, // 29: tdkt.honours.v1.Honour.create_time:type_name -> google.protobuf.Timestamp
-	2,  // 30: tdkt.honours.v1.ListHonoursRequest.state:type_name -> tdkt.honours.v1.HonourState
-	21, // 31: tdkt.honours.v1.ListHonoursResponse.honours:type_name -> tdkt.honours.v1.Honour
-	42, // 32: tdkt.honours.v1.RevokeHonourRequest.revoking_document:type_name -> tdkt.type.v1.DocumentRef
-	21, // 33: tdkt.honours.v1.RecipientHistory.honours:type_name -> tdkt.honours.v1.Honour
-	27, // 34: tdkt.honours.v1.BatchGetRecipientHistoryResponse.histories:type_name -> tdkt.honours.v1.RecipientHistory
-	38, // 35: tdkt.honours.v1.StatisticsRow.recipient_kind:type_name -> tdkt.type.v1.RecipientKind
-	30, // 36: tdkt.honours.v1.Statistics.rows:type_name -> tdkt.honours.v1.StatisticsRow
-	2,  // 37: tdkt.honours.v1.ExportHonoursRequest.state:type_name -> tdkt.honours.v1.HonourState
-	13, // 38: tdkt.honours.v1.ImportDecisionsRequest.decision:type_name -> tdkt.honours.v1.Decision
-	11, // 39: tdkt.honours.v1.ImportDecisionsRequest.entries:type_name -> tdkt.honours.v1.DecisionEntry
-	44, // 40: tdkt.honours.v1.ImportResult.status:type_name -> google.rpc.Status
-	36, // 41: tdkt.honours.v1.ImportDecisionsResponse.results:type_name -> tdkt.honours.v1.ImportResult
-	5,  // 42: tdkt.honours.v1.HonoursService.ListAwardTypes:input_type -> tdkt.honours.v1.ListAwardTypesRequest
-	7,  // 43: tdkt.honours.v1.HonoursService.GetAwardType:input_type -> tdkt.honours.v1.GetAwardTypeRequest
-	9,  // 44: tdkt.honours.v1.HonoursService.ListBaseSalaries:input_type -> tdkt.honours.v1.ListBaseSalariesRequest
-	14, // 45: tdkt.honours.v1.HonoursService.CreateDecision:input_type -> tdkt.honours.v1.CreateDecisionRequest
-	15, // 46: tdkt.honours.v1.HonoursService.GetDecision:input_type -> tdkt.honours.v1.GetDecisionRequest
-	16, // 47: tdkt.honours.v1.HonoursService.ListDecisions:input_type -> tdkt.honours.v1.ListDecisionsRequest
-	18, // 48: tdkt.honours.v1.HonoursService.AddDecisionEntries:input_type -> tdkt.honours.v1.AddDecisionEntriesRequest
-	19, // 49: tdkt.honours.v1.HonoursService.IssueDecision:input_type -> tdkt.honours.v1.IssueDecisionRequest
-	20, // 50: tdkt.honours.v1.HonoursService.RevokeDecision:input_type -> tdkt.honours.v1.RevokeDecisionRequest
-	22, // 51: tdkt.honours.v1.HonoursService.GetHonour:input_type -> tdkt.honours.v1.GetHonourRequest
-	23, // 52: tdkt.honours.v1.HonoursService.ListHonours:input_type -> tdkt.honours.v1.ListHonoursRequest
-	25, // 53: tdkt.honours.v1.HonoursService.RevokeHonour:input_type -> tdkt.honours.v1.RevokeHonourRequest
-	26, // 54: tdkt.honours.v1.HonoursService.BatchGetRecipientHistory:input_type -> tdkt.honours.v1.BatchGetRecipientHistoryRequest
-	29, // 55: tdkt.honours.v1.HonoursService.GetStatistics:input_type -> tdkt.honours.v1.GetStatisticsRequest
-	32, // 56: tdkt.honours.v1.HonoursService.RenderDecision:input_type -> tdkt.honours.v1.RenderDecisionRequest
-	33, // 57: tdkt.honours.v1.HonoursService.RenderCertificate:input_type -> tdkt.honours.v1.RenderCertificateRequest
-	34, // 58: tdkt.honours.v1.HonoursService.ExportHonours:input_type -> tdkt.honours.v1.ExportHonoursRequest
-	35, // 59: tdkt.honours.v1.HonoursService.ImportDecisions:input_type -> tdkt.honours.v1.ImportDecisionsRequest
-	6,  // 60: tdkt.honours.v1.HonoursService.ListAwardTypes:output_type -> tdkt.honours.v1.ListAwardTypesResponse
-	4,  // 61: tdkt.honours.v1.HonoursService.GetAwardType:output_type -> tdkt.honours.v1.AwardType
-	10, // 62: tdkt.honours.v1.HonoursService.ListBaseSalaries:output_type -> tdkt.honours.v1.ListBaseSalariesResponse
-	13, // 63: tdkt.honours.v1.HonoursService.CreateDecision:output_type -> tdkt.honours.v1.Decision
-	13, // 64: tdkt.honours.v1.HonoursService.GetDecision:output_type -> tdkt.honours.v1.Decision
-	17, // 65: tdkt.honours.v1.HonoursService.ListDecisions:output_type -> tdkt.honours.v1.ListDecisionsResponse
-	13, // 66: tdkt.honours.v1.HonoursService.AddDecisionEntries:output_type -> tdkt.honours.v1.Decision
-	13, // 67: tdkt.honours.v1.HonoursService.IssueDecision:output_type -> tdkt.honours.v1.Decision
-	13, // 68: tdkt.honours.v1.HonoursService.RevokeDecision:output_type -> tdkt.honours.v1.Decision
-	21, // 69: tdkt.honours.v1.HonoursService.GetHonour:output_type -> tdkt.honours.v1.Honour
-	24, // 70: tdkt.honours.v1.HonoursService.ListHonours:output_type -> tdkt.honours.v1.ListHonoursResponse
-	21, // 71: tdkt.honours.v1.HonoursService.RevokeHonour:output_type -> tdkt.honours.v1.Honour
-	28, // 72: tdkt.honours.v1.HonoursService.BatchGetRecipientHistory:output_type -> tdkt.honours.v1.BatchGetRecipientHistoryResponse
-	31, // 73: tdkt.honours.v1.HonoursService.GetStatistics:output_type -> tdkt.honours.v1.Statistics
-	45, // 74: tdkt.honours.v1.HonoursService.RenderDecision:output_type -> google.api.HttpBody
-	45, // 75: tdkt.honours.v1.HonoursService.RenderCertificate:output_type -> google.api.HttpBody
-	45, // 76: tdkt.honours.v1.HonoursService.ExportHonours:output_type -> google.api.HttpBody
-	37, // 77: tdkt.honours.v1.HonoursService.ImportDecisions:output_type -> tdkt.honours.v1.ImportDecisionsResponse
-	60, // [60:78] is the sub-list for method output_type
-	42, // [42:60] is the sub-list for method input_type
-	42, // [42:42] is the sub-list for extension type_name
-	42, // [42:42] is the sub-list for extension extendee
-	0,  // [0:42] is the sub-list for field type_name
+	13, // 16: tdkt.honours.v1.Decision.revocation:type_name -> tdkt.honours.v1.Revocation
+	46, // 17: tdkt.honours.v1.Decision.create_time:type_name -> google.protobuf.Timestamp
+	46, // 18: tdkt.honours.v1.Decision.issue_time:type_name -> google.protobuf.Timestamp
+	14, // 19: tdkt.honours.v1.CreateDecisionRequest.decision:type_name -> tdkt.honours.v1.Decision
+	2,  // 20: tdkt.honours.v1.GetDecisionRequest.view:type_name -> tdkt.honours.v1.DecisionView
+	12, // 21: tdkt.honours.v1.ListDecisionEntriesResponse.entries:type_name -> tdkt.honours.v1.DecisionEntry
+	1,  // 22: tdkt.honours.v1.ListDecisionsRequest.state:type_name -> tdkt.honours.v1.DecisionState
+	14, // 23: tdkt.honours.v1.ListDecisionsResponse.decisions:type_name -> tdkt.honours.v1.Decision
+	12, // 24: tdkt.honours.v1.AddDecisionEntriesRequest.entries:type_name -> tdkt.honours.v1.DecisionEntry
+	45, // 25: tdkt.honours.v1.RevokeDecisionRequest.revoking_document:type_name -> tdkt.type.v1.DocumentRef
+	43, // 26: tdkt.honours.v1.Honour.recipient:type_name -> tdkt.type.v1.Recipient
+	44, // 27: tdkt.honours.v1.Honour.period:type_name -> tdkt.type.v1.Period
+	42, // 28: tdkt.honours.v1.Honour.conferred_on:type_name -> google.type.Date
+	3,  // 29: tdkt.honours.v1.Honour.state:type_name -> tdkt.honours.v1.HonourState
+	13, // 30: tdkt.honours.v1.Honour.revocation:type_name -> tdkt.honours.v1.Revocation
+	46, // 31: tdkt.honours.v1.Honour.create_time:type_name -> google.protobuf.Timestamp
+	3,  // 32: tdkt.honours.v1.ListHonoursRequest.state:type_name -> tdkt.honours.v1.HonourState
+	24, // 33: tdkt.honours.v1.ListHonoursResponse.honours:type_name -> tdkt.honours.v1.Honour
+	45, // 34: tdkt.honours.v1.RevokeHonourRequest.revoking_document:type_name -> tdkt.type.v1.DocumentRef
+	24, // 35: tdkt.honours.v1.RecipientHistory.honours:type_name -> tdkt.honours.v1.Honour
+	30, // 36: tdkt.honours.v1.BatchGetRecipientHistoryResponse.histories:type_name -> tdkt.honours.v1.RecipientHistory
+	41, // 37: tdkt.honours.v1.StatisticsRow.recipient_kind:type_name -> tdkt.type.v1.RecipientKind
+	33, // 38: tdkt.honours.v1.Statistics.rows:type_name -> tdkt.honours.v1.StatisticsRow
+	3,  // 39: tdkt.honours.v1.ExportHonoursRequest.state:type_name -> tdkt.honours.v1.HonourState
+	14, // 40: tdkt.honours.v1.ImportDecisionsRequest.decision:type_name -> tdkt.honours.v1.Decision
+	12, // 41: tdkt.honours.v1.ImportDecisionsRequest.entries:type_name -> tdkt.honours.v1.DecisionEntry
+	47, // 42: tdkt.honours.v1.ImportResult.status:type_name -> google.rpc.Status
+	39, // 43: tdkt.honours.v1.ImportDecisionsResponse.results:type_name -> tdkt.honours.v1.ImportResult
+	6,  // 44: tdkt.honours.v1.HonoursService.ListAwardTypes:input_type -> tdkt.honours.v1.ListAwardTypesRequest
+	8,  // 45: tdkt.honours.v1.HonoursService.GetAwardType:input_type -> tdkt.honours.v1.GetAwardTypeRequest
+	10, // 46: tdkt.honours.v1.HonoursService.ListBaseSalaries:input_type -> tdkt.honours.v1.ListBaseSalariesRequest
+	15, // 47: tdkt.honours.v1.HonoursService.CreateDecision:input_type -> tdkt.honours.v1.CreateDecisionRequest
+	16, // 48: tdkt.honours.v1.HonoursService.GetDecision:input_type -> tdkt.honours.v1.GetDecisionRequest
+	17, // 49: tdkt.honours.v1.HonoursService.ListDecisionEntries:input_type -> tdkt.honours.v1.ListDecisionEntriesRequest
+	19, // 50: tdkt.honours.v1.HonoursService.ListDecisions:input_type -> tdkt.honours.v1.ListDecisionsRequest
+	21, // 51: tdkt.honours.v1.HonoursService.AddDecisionEntries:input_type -> tdkt.honours.v1.AddDecisionEntriesRequest
+	22, // 52: tdkt.honours.v1.HonoursService.IssueDecision:input_type -> tdkt.honours.v1.IssueDecisionRequest
+	23, // 53: tdkt.honours.v1.HonoursService.RevokeDecision:input_type -> tdkt.honours.v1.RevokeDecisionRequest
+	25, // 54: tdkt.honours.v1.HonoursService.GetHonour:input_type -> tdkt.honours.v1.GetHonourRequest
+	26, // 55: tdkt.honours.v1.HonoursService.ListHonours:input_type -> tdkt.honours.v1.ListHonoursRequest
+	28, // 56: tdkt.honours.v1.HonoursService.RevokeHonour:input_type -> tdkt.honours.v1.RevokeHonourRequest
+	29, // 57: tdkt.honours.v1.HonoursService.BatchGetRecipientHistory:input_type -> tdkt.honours.v1.BatchGetRecipientHistoryRequest
+	32, // 58: tdkt.honours.v1.HonoursService.GetStatistics:input_type -> tdkt.honours.v1.GetStatisticsRequest
+	35, // 59: tdkt.honours.v1.HonoursService.RenderDecision:input_type -> tdkt.honours.v1.RenderDecisionRequest
+	36, // 60: tdkt.honours.v1.HonoursService.RenderCertificate:input_type -> tdkt.honours.v1.RenderCertificateRequest
+	37, // 61: tdkt.honours.v1.HonoursService.ExportHonours:input_type -> tdkt.honours.v1.ExportHonoursRequest
+	38, // 62: tdkt.honours.v1.HonoursService.ImportDecisions:input_type -> tdkt.honours.v1.ImportDecisionsRequest
+	7,  // 63: tdkt.honours.v1.HonoursService.ListAwardTypes:output_type -> tdkt.honours.v1.ListAwardTypesResponse
+	5,  // 64: tdkt.honours.v1.HonoursService.GetAwardType:output_type -> tdkt.honours.v1.AwardType
+	11, // 65: tdkt.honours.v1.HonoursService.ListBaseSalaries:output_type -> tdkt.honours.v1.ListBaseSalariesResponse
+	14, // 66: tdkt.honours.v1.HonoursService.CreateDecision:output_type -> tdkt.honours.v1.Decision
+	14, // 67: tdkt.honours.v1.HonoursService.GetDecision:output_type -> tdkt.honours.v1.Decision
+	18, // 68: tdkt.honours.v1.HonoursService.ListDecisionEntries:output_type -> tdkt.honours.v1.ListDecisionEntriesResponse
+	20, // 69: tdkt.honours.v1.HonoursService.ListDecisions:output_type -> tdkt.honours.v1.ListDecisionsResponse
+	14, // 70: tdkt.honours.v1.HonoursService.AddDecisionEntries:output_type -> tdkt.honours.v1.Decision
+	14, // 71: tdkt.honours.v1.HonoursService.IssueDecision:output_type -> tdkt.honours.v1.Decision
+	14, // 72: tdkt.honours.v1.HonoursService.RevokeDecision:output_type -> tdkt.honours.v1.Decision
+	24, // 73: tdkt.honours.v1.HonoursService.GetHonour:output_type -> tdkt.honours.v1.Honour
+	27, // 74: tdkt.honours.v1.HonoursService.ListHonours:output_type -> tdkt.honours.v1.ListHonoursResponse
+	24, // 75: tdkt.honours.v1.HonoursService.RevokeHonour:output_type -> tdkt.honours.v1.Honour
+	31, // 76: tdkt.honours.v1.HonoursService.BatchGetRecipientHistory:output_type -> tdkt.honours.v1.BatchGetRecipientHistoryResponse
+	34, // 77: tdkt.honours.v1.HonoursService.GetStatistics:output_type -> tdkt.honours.v1.Statistics
+	48, // 78: tdkt.honours.v1.HonoursService.RenderDecision:output_type -> google.api.HttpBody
+	48, // 79: tdkt.honours.v1.HonoursService.RenderCertificate:output_type -> google.api.HttpBody
+	48, // 80: tdkt.honours.v1.HonoursService.ExportHonours:output_type -> google.api.HttpBody
+	40, // 81: tdkt.honours.v1.HonoursService.ImportDecisions:output_type -> tdkt.honours.v1.ImportDecisionsResponse
+	63, // [63:82] is the sub-list for method output_type
+	44, // [44:63] is the sub-list for method input_type
+	44, // [44:44] is the sub-list for extension type_name
+	44, // [44:44] is the sub-list for extension extendee
+	0,  // [0:44] is the sub-list for field type_name
 }
 
 func init() { file_tdkt_honours_v1_honours_proto_init() }
@@ -3312,8 +3530,8 @@ func file_tdkt_honours_v1_honours_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tdkt_honours_v1_honours_proto_rawDesc), len(file_tdkt_honours_v1_honours_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   35,
+			NumEnums:      4,
+			NumMessages:   37,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -25,6 +25,7 @@ const (
 	HonoursService_ListBaseSalaries_FullMethodName         = "/tdkt.honours.v1.HonoursService/ListBaseSalaries"
 	HonoursService_CreateDecision_FullMethodName           = "/tdkt.honours.v1.HonoursService/CreateDecision"
 	HonoursService_GetDecision_FullMethodName              = "/tdkt.honours.v1.HonoursService/GetDecision"
+	HonoursService_ListDecisionEntries_FullMethodName      = "/tdkt.honours.v1.HonoursService/ListDecisionEntries"
 	HonoursService_ListDecisions_FullMethodName            = "/tdkt.honours.v1.HonoursService/ListDecisions"
 	HonoursService_AddDecisionEntries_FullMethodName       = "/tdkt.honours.v1.HonoursService/AddDecisionEntries"
 	HonoursService_IssueDecision_FullMethodName            = "/tdkt.honours.v1.HonoursService/IssueDecision"
@@ -59,10 +60,28 @@ type HonoursServiceClient interface {
 	GetAwardType(ctx context.Context, in *GetAwardTypeRequest, opts ...grpc.CallOption) (*AwardType, error)
 	// Lists the base salary (lương cơ sở) table, oldest first.
 	ListBaseSalaries(ctx context.Context, in *ListBaseSalariesRequest, opts ...grpc.CallOption) (*ListBaseSalariesResponse, error)
-	// Creates a draft decision.
+	// Creates a draft decision with the entries it is given, if any: they
+	// follow the rules of AddDecisionEntries (the limit of 50,000 entries per
+	// decision, not its 1000 per call) and are added in the transaction that
+	// creates the decision, so that a provincial system can send a whole
+	// decision at once, up to what one request carries (4 MiB over gRPC, the
+	// edge's body limit over REST, 1 MiB by default: a larger decision is
+	// created with a first part and completed with AddDecisionEntries). The
+	// response is the decision without its entries (entry_count counts them;
+	// ListDecisionEntries returns them), so that it is never larger than the
+	// request.
 	CreateDecision(ctx context.Context, in *CreateDecisionRequest, opts ...grpc.CallOption) (*Decision, error)
-	// Returns a decision with its entries.
+	// Returns a decision. With the FULL view (the default) it carries its
+	// entries, which a decision of more than 5000 entries (or of entries
+	// that would pass 3 MiB encoded) cannot: that is FAILED_PRECONDITION,
+	// reason DECISION_TOO_LARGE_FOR_VIEW; read such a decision with the
+	// BASIC view and its entries with ListDecisionEntries.
 	GetDecision(ctx context.Context, in *GetDecisionRequest, opts ...grpc.CallOption) (*Decision, error)
+	// Lists the entries of a decision in ordinal order, with the honour each
+	// became once issued. A page may hold fewer than page_size entries, and
+	// does when more would pass 2 MiB encoded (long achievements); only an
+	// empty next_page_token means the last page.
+	ListDecisionEntries(ctx context.Context, in *ListDecisionEntriesRequest, opts ...grpc.CallOption) (*ListDecisionEntriesResponse, error)
 	// Lists decisions, newest signing date first, without their entries.
 	ListDecisions(ctx context.Context, in *ListDecisionsRequest, opts ...grpc.CallOption) (*ListDecisionsResponse, error)
 	// Adds entries (at most 1000 per call) to a draft decision.
@@ -85,13 +104,18 @@ type HonoursServiceClient interface {
 	BatchGetRecipientHistory(ctx context.Context, in *BatchGetRecipientHistoryRequest, opts ...grpc.CallOption) (*BatchGetRecipientHistoryResponse, error)
 	// Counts active honours and sums their rewards, grouped.
 	GetStatistics(ctx context.Context, in *GetStatisticsRequest, opts ...grpc.CallOption) (*Statistics, error)
-	// Renders a decision with its annex as a PDF.
-	RenderDecision(ctx context.Context, in *RenderDecisionRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Renders a decision with its annex as a PDF. The file comes as a stream
+	// of chunks of at most 256 KiB, to be joined in order: the first carries
+	// content_type ("application/pdf"), and the response header metadata
+	// "content-disposition" names the file. Over REST the edge writes the
+	// chunks as they come into one response body.
+	RenderDecision(ctx context.Context, in *RenderDecisionRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[httpbody.HttpBody], error)
 	// Renders an honour's certificate as a PDF.
 	RenderCertificate(ctx context.Context, in *RenderCertificateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 	// Exports the honours that ListHonours would return for the same filters
-	// as an XLSX workbook (at most 200,000 rows).
-	ExportHonours(ctx context.Context, in *ExportHonoursRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// as an XLSX workbook (at most 200,000 rows), streamed in chunks as
+	// RenderDecision is.
+	ExportHonours(ctx context.Context, in *ExportHonoursRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[httpbody.HttpBody], error)
 	// Loads decisions with their entries from a provincial system, one
 	// message per decision; the answer has one result per message. Each item
 	// is retry-safe through its request_id.
@@ -150,6 +174,16 @@ func (c *honoursServiceClient) GetDecision(ctx context.Context, in *GetDecisionR
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Decision)
 	err := c.cc.Invoke(ctx, HonoursService_GetDecision_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *honoursServiceClient) ListDecisionEntries(ctx context.Context, in *ListDecisionEntriesRequest, opts ...grpc.CallOption) (*ListDecisionEntriesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListDecisionEntriesResponse)
+	err := c.cc.Invoke(ctx, HonoursService_ListDecisionEntries_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -246,15 +280,24 @@ func (c *honoursServiceClient) GetStatistics(ctx context.Context, in *GetStatist
 	return out, nil
 }
 
-func (c *honoursServiceClient) RenderDecision(ctx context.Context, in *RenderDecisionRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+func (c *honoursServiceClient) RenderDecision(ctx context.Context, in *RenderDecisionRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[httpbody.HttpBody], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(httpbody.HttpBody)
-	err := c.cc.Invoke(ctx, HonoursService_RenderDecision_FullMethodName, in, out, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &HonoursService_ServiceDesc.Streams[0], HonoursService_RenderDecision_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	x := &grpc.GenericClientStream[RenderDecisionRequest, httpbody.HttpBody]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
 }
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HonoursService_RenderDecisionClient = grpc.ServerStreamingClient[httpbody.HttpBody]
 
 func (c *honoursServiceClient) RenderCertificate(ctx context.Context, in *RenderCertificateRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
@@ -266,19 +309,28 @@ func (c *honoursServiceClient) RenderCertificate(ctx context.Context, in *Render
 	return out, nil
 }
 
-func (c *honoursServiceClient) ExportHonours(ctx context.Context, in *ExportHonoursRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+func (c *honoursServiceClient) ExportHonours(ctx context.Context, in *ExportHonoursRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[httpbody.HttpBody], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	out := new(httpbody.HttpBody)
-	err := c.cc.Invoke(ctx, HonoursService_ExportHonours_FullMethodName, in, out, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &HonoursService_ServiceDesc.Streams[1], HonoursService_ExportHonours_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	x := &grpc.GenericClientStream[ExportHonoursRequest, httpbody.HttpBody]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
 }
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HonoursService_ExportHonoursClient = grpc.ServerStreamingClient[httpbody.HttpBody]
 
 func (c *honoursServiceClient) ImportDecisions(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[ImportDecisionsRequest, ImportDecisionsResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &HonoursService_ServiceDesc.Streams[0], HonoursService_ImportDecisions_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &HonoursService_ServiceDesc.Streams[2], HonoursService_ImportDecisions_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -308,10 +360,28 @@ type HonoursServiceServer interface {
 	GetAwardType(context.Context, *GetAwardTypeRequest) (*AwardType, error)
 	// Lists the base salary (lương cơ sở) table, oldest first.
 	ListBaseSalaries(context.Context, *ListBaseSalariesRequest) (*ListBaseSalariesResponse, error)
-	// Creates a draft decision.
+	// Creates a draft decision with the entries it is given, if any: they
+	// follow the rules of AddDecisionEntries (the limit of 50,000 entries per
+	// decision, not its 1000 per call) and are added in the transaction that
+	// creates the decision, so that a provincial system can send a whole
+	// decision at once, up to what one request carries (4 MiB over gRPC, the
+	// edge's body limit over REST, 1 MiB by default: a larger decision is
+	// created with a first part and completed with AddDecisionEntries). The
+	// response is the decision without its entries (entry_count counts them;
+	// ListDecisionEntries returns them), so that it is never larger than the
+	// request.
 	CreateDecision(context.Context, *CreateDecisionRequest) (*Decision, error)
-	// Returns a decision with its entries.
+	// Returns a decision. With the FULL view (the default) it carries its
+	// entries, which a decision of more than 5000 entries (or of entries
+	// that would pass 3 MiB encoded) cannot: that is FAILED_PRECONDITION,
+	// reason DECISION_TOO_LARGE_FOR_VIEW; read such a decision with the
+	// BASIC view and its entries with ListDecisionEntries.
 	GetDecision(context.Context, *GetDecisionRequest) (*Decision, error)
+	// Lists the entries of a decision in ordinal order, with the honour each
+	// became once issued. A page may hold fewer than page_size entries, and
+	// does when more would pass 2 MiB encoded (long achievements); only an
+	// empty next_page_token means the last page.
+	ListDecisionEntries(context.Context, *ListDecisionEntriesRequest) (*ListDecisionEntriesResponse, error)
 	// Lists decisions, newest signing date first, without their entries.
 	ListDecisions(context.Context, *ListDecisionsRequest) (*ListDecisionsResponse, error)
 	// Adds entries (at most 1000 per call) to a draft decision.
@@ -334,13 +404,18 @@ type HonoursServiceServer interface {
 	BatchGetRecipientHistory(context.Context, *BatchGetRecipientHistoryRequest) (*BatchGetRecipientHistoryResponse, error)
 	// Counts active honours and sums their rewards, grouped.
 	GetStatistics(context.Context, *GetStatisticsRequest) (*Statistics, error)
-	// Renders a decision with its annex as a PDF.
-	RenderDecision(context.Context, *RenderDecisionRequest) (*httpbody.HttpBody, error)
+	// Renders a decision with its annex as a PDF. The file comes as a stream
+	// of chunks of at most 256 KiB, to be joined in order: the first carries
+	// content_type ("application/pdf"), and the response header metadata
+	// "content-disposition" names the file. Over REST the edge writes the
+	// chunks as they come into one response body.
+	RenderDecision(*RenderDecisionRequest, grpc.ServerStreamingServer[httpbody.HttpBody]) error
 	// Renders an honour's certificate as a PDF.
 	RenderCertificate(context.Context, *RenderCertificateRequest) (*httpbody.HttpBody, error)
 	// Exports the honours that ListHonours would return for the same filters
-	// as an XLSX workbook (at most 200,000 rows).
-	ExportHonours(context.Context, *ExportHonoursRequest) (*httpbody.HttpBody, error)
+	// as an XLSX workbook (at most 200,000 rows), streamed in chunks as
+	// RenderDecision is.
+	ExportHonours(*ExportHonoursRequest, grpc.ServerStreamingServer[httpbody.HttpBody]) error
 	// Loads decisions with their entries from a provincial system, one
 	// message per decision; the answer has one result per message. Each item
 	// is retry-safe through its request_id.
@@ -370,6 +445,9 @@ func (UnimplementedHonoursServiceServer) CreateDecision(context.Context, *Create
 func (UnimplementedHonoursServiceServer) GetDecision(context.Context, *GetDecisionRequest) (*Decision, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetDecision not implemented")
 }
+func (UnimplementedHonoursServiceServer) ListDecisionEntries(context.Context, *ListDecisionEntriesRequest) (*ListDecisionEntriesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListDecisionEntries not implemented")
+}
 func (UnimplementedHonoursServiceServer) ListDecisions(context.Context, *ListDecisionsRequest) (*ListDecisionsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListDecisions not implemented")
 }
@@ -397,14 +475,14 @@ func (UnimplementedHonoursServiceServer) BatchGetRecipientHistory(context.Contex
 func (UnimplementedHonoursServiceServer) GetStatistics(context.Context, *GetStatisticsRequest) (*Statistics, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetStatistics not implemented")
 }
-func (UnimplementedHonoursServiceServer) RenderDecision(context.Context, *RenderDecisionRequest) (*httpbody.HttpBody, error) {
-	return nil, status.Error(codes.Unimplemented, "method RenderDecision not implemented")
+func (UnimplementedHonoursServiceServer) RenderDecision(*RenderDecisionRequest, grpc.ServerStreamingServer[httpbody.HttpBody]) error {
+	return status.Error(codes.Unimplemented, "method RenderDecision not implemented")
 }
 func (UnimplementedHonoursServiceServer) RenderCertificate(context.Context, *RenderCertificateRequest) (*httpbody.HttpBody, error) {
 	return nil, status.Error(codes.Unimplemented, "method RenderCertificate not implemented")
 }
-func (UnimplementedHonoursServiceServer) ExportHonours(context.Context, *ExportHonoursRequest) (*httpbody.HttpBody, error) {
-	return nil, status.Error(codes.Unimplemented, "method ExportHonours not implemented")
+func (UnimplementedHonoursServiceServer) ExportHonours(*ExportHonoursRequest, grpc.ServerStreamingServer[httpbody.HttpBody]) error {
+	return status.Error(codes.Unimplemented, "method ExportHonours not implemented")
 }
 func (UnimplementedHonoursServiceServer) ImportDecisions(grpc.ClientStreamingServer[ImportDecisionsRequest, ImportDecisionsResponse]) error {
 	return status.Error(codes.Unimplemented, "method ImportDecisions not implemented")
@@ -516,6 +594,24 @@ func _HonoursService_GetDecision_Handler(srv interface{}, ctx context.Context, d
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(HonoursServiceServer).GetDecision(ctx, req.(*GetDecisionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _HonoursService_ListDecisionEntries_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListDecisionEntriesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HonoursServiceServer).ListDecisionEntries(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HonoursService_ListDecisionEntries_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HonoursServiceServer).ListDecisionEntries(ctx, req.(*ListDecisionEntriesRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -682,23 +778,16 @@ func _HonoursService_GetStatistics_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
-func _HonoursService_RenderDecision_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(RenderDecisionRequest)
-	if err := dec(in); err != nil {
-		return nil, err
+func _HonoursService_RenderDecision_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(RenderDecisionRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
 	}
-	if interceptor == nil {
-		return srv.(HonoursServiceServer).RenderDecision(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: HonoursService_RenderDecision_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(HonoursServiceServer).RenderDecision(ctx, req.(*RenderDecisionRequest))
-	}
-	return interceptor(ctx, in, info, handler)
+	return srv.(HonoursServiceServer).RenderDecision(m, &grpc.GenericServerStream[RenderDecisionRequest, httpbody.HttpBody]{ServerStream: stream})
 }
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HonoursService_RenderDecisionServer = grpc.ServerStreamingServer[httpbody.HttpBody]
 
 func _HonoursService_RenderCertificate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RenderCertificateRequest)
@@ -718,23 +807,16 @@ func _HonoursService_RenderCertificate_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
-func _HonoursService_ExportHonours_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(ExportHonoursRequest)
-	if err := dec(in); err != nil {
-		return nil, err
+func _HonoursService_ExportHonours_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(ExportHonoursRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
 	}
-	if interceptor == nil {
-		return srv.(HonoursServiceServer).ExportHonours(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: HonoursService_ExportHonours_FullMethodName,
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(HonoursServiceServer).ExportHonours(ctx, req.(*ExportHonoursRequest))
-	}
-	return interceptor(ctx, in, info, handler)
+	return srv.(HonoursServiceServer).ExportHonours(m, &grpc.GenericServerStream[ExportHonoursRequest, httpbody.HttpBody]{ServerStream: stream})
 }
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type HonoursService_ExportHonoursServer = grpc.ServerStreamingServer[httpbody.HttpBody]
 
 func _HonoursService_ImportDecisions_Handler(srv interface{}, stream grpc.ServerStream) error {
 	return srv.(HonoursServiceServer).ImportDecisions(&grpc.GenericServerStream[ImportDecisionsRequest, ImportDecisionsResponse]{ServerStream: stream})
@@ -769,6 +851,10 @@ var HonoursService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetDecision",
 			Handler:    _HonoursService_GetDecision_Handler,
+		},
+		{
+			MethodName: "ListDecisionEntries",
+			Handler:    _HonoursService_ListDecisionEntries_Handler,
 		},
 		{
 			MethodName: "ListDecisions",
@@ -807,19 +893,21 @@ var HonoursService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _HonoursService_GetStatistics_Handler,
 		},
 		{
-			MethodName: "RenderDecision",
-			Handler:    _HonoursService_RenderDecision_Handler,
-		},
-		{
 			MethodName: "RenderCertificate",
 			Handler:    _HonoursService_RenderCertificate_Handler,
 		},
-		{
-			MethodName: "ExportHonours",
-			Handler:    _HonoursService_ExportHonours_Handler,
-		},
 	},
 	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "RenderDecision",
+			Handler:       _HonoursService_RenderDecision_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "ExportHonours",
+			Handler:       _HonoursService_ExportHonours_Handler,
+			ServerStreams: true,
+		},
 		{
 			StreamName:    "ImportDecisions",
 			Handler:       _HonoursService_ImportDecisions_Handler,

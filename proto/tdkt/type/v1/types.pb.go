@@ -23,6 +23,66 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// SigningCapacity is in what capacity the signer of a document signed it
+// (quyền hạn của người ký, Decree 30/2020/NĐ-CP, Appendix I, II.7.b).
+type SigningCapacity int32
+
+const (
+	// The head of the issuing body signs in person: "CHỦ TỊCH".
+	SigningCapacity_SIGNING_CAPACITY_UNSPECIFIED SigningCapacity = 0
+	// A deputy signs for the head (ký thay): "KT. CHỦ TỊCH" over the
+	// deputy's title, "PHÓ CHỦ TỊCH".
+	SigningCapacity_SIGNING_CAPACITY_DEPUTY SigningCapacity = 1
+	// The head signs on behalf of a collective body (thay mặt): "TM. ỦY BAN
+	// NHÂN DÂN" over "CHỦ TỊCH".
+	SigningCapacity_SIGNING_CAPACITY_COLLECTIVE SigningCapacity = 2
+	// An acting head signs (quyền): "Q. CHỦ TỊCH".
+	SigningCapacity_SIGNING_CAPACITY_ACTING SigningCapacity = 3
+)
+
+// Enum value maps for SigningCapacity.
+var (
+	SigningCapacity_name = map[int32]string{
+		0: "SIGNING_CAPACITY_UNSPECIFIED",
+		1: "SIGNING_CAPACITY_DEPUTY",
+		2: "SIGNING_CAPACITY_COLLECTIVE",
+		3: "SIGNING_CAPACITY_ACTING",
+	}
+	SigningCapacity_value = map[string]int32{
+		"SIGNING_CAPACITY_UNSPECIFIED": 0,
+		"SIGNING_CAPACITY_DEPUTY":      1,
+		"SIGNING_CAPACITY_COLLECTIVE":  2,
+		"SIGNING_CAPACITY_ACTING":      3,
+	}
+)
+
+func (x SigningCapacity) Enum() *SigningCapacity {
+	p := new(SigningCapacity)
+	*p = x
+	return p
+}
+
+func (x SigningCapacity) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SigningCapacity) Descriptor() protoreflect.EnumDescriptor {
+	return file_tdkt_type_v1_types_proto_enumTypes[0].Descriptor()
+}
+
+func (SigningCapacity) Type() protoreflect.EnumType {
+	return &file_tdkt_type_v1_types_proto_enumTypes[0]
+}
+
+func (x SigningCapacity) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SigningCapacity.Descriptor instead.
+func (SigningCapacity) EnumDescriptor() ([]byte, []int) {
+	return file_tdkt_type_v1_types_proto_rawDescGZIP(), []int{0}
+}
+
 // RecipientKind says who is honoured or nominated.
 type RecipientKind int32
 
@@ -64,11 +124,11 @@ func (x RecipientKind) String() string {
 }
 
 func (RecipientKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_tdkt_type_v1_types_proto_enumTypes[0].Descriptor()
+	return file_tdkt_type_v1_types_proto_enumTypes[1].Descriptor()
 }
 
 func (RecipientKind) Type() protoreflect.EnumType {
-	return &file_tdkt_type_v1_types_proto_enumTypes[0]
+	return &file_tdkt_type_v1_types_proto_enumTypes[1]
 }
 
 func (x RecipientKind) Number() protoreflect.EnumNumber {
@@ -77,7 +137,7 @@ func (x RecipientKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RecipientKind.Descriptor instead.
 func (RecipientKind) EnumDescriptor() ([]byte, []int) {
-	return file_tdkt_type_v1_types_proto_rawDescGZIP(), []int{0}
+	return file_tdkt_type_v1_types_proto_rawDescGZIP(), []int{1}
 }
 
 // Gender of an individual recipient.
@@ -117,11 +177,11 @@ func (x Gender) String() string {
 }
 
 func (Gender) Descriptor() protoreflect.EnumDescriptor {
-	return file_tdkt_type_v1_types_proto_enumTypes[1].Descriptor()
+	return file_tdkt_type_v1_types_proto_enumTypes[2].Descriptor()
 }
 
 func (Gender) Type() protoreflect.EnumType {
-	return &file_tdkt_type_v1_types_proto_enumTypes[1]
+	return &file_tdkt_type_v1_types_proto_enumTypes[2]
 }
 
 func (x Gender) Number() protoreflect.EnumNumber {
@@ -130,7 +190,7 @@ func (x Gender) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Gender.Descriptor instead.
 func (Gender) EnumDescriptor() ([]byte, []int) {
-	return file_tdkt_type_v1_types_proto_rawDescGZIP(), []int{1}
+	return file_tdkt_type_v1_types_proto_rawDescGZIP(), []int{2}
 }
 
 // Period is what an award is for: a run of calendar years, inclusive.
@@ -256,7 +316,17 @@ type DocumentRef struct {
 	// Title of the signer, e.g. "Chủ tịch".
 	SignerTitle string `protobuf:"bytes,4,opt,name=signer_title,json=signerTitle,proto3" json:"signer_title,omitempty"`
 	// The issuing unit, units/{unit}.
-	Issuer        string `protobuf:"bytes,5,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	Issuer string `protobuf:"bytes,5,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	// In what capacity the signer signed (Decree 30/2020/NĐ-CP, Appendix I):
+	// the head in person, a deputy for the head ("KT."), the head for a
+	// collective body ("TM.") or an acting head ("Q."). With signer_title it
+	// gives the printed authority: "KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH".
+	SigningCapacity SigningCapacity `protobuf:"varint,6,opt,name=signing_capacity,json=signingCapacity,proto3,enum=tdkt.type.v1.SigningCapacity" json:"signing_capacity,omitempty"`
+	// Where the document is sent ("Nơi nhận"), one recipient or group a line,
+	// in order, the last one usually "Lưu: VT, NC": "Như Điều 3",
+	// "Ban Thi đua - Khen thưởng Trung ương". Printed at the bottom left,
+	// beside the signature, each line ending with ";" and the last with ".".
+	Recipients    []string `protobuf:"bytes,7,rep,name=recipients,proto3" json:"recipients,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -324,6 +394,20 @@ func (x *DocumentRef) GetIssuer() string {
 		return x.Issuer
 	}
 	return ""
+}
+
+func (x *DocumentRef) GetSigningCapacity() SigningCapacity {
+	if x != nil {
+		return x.SigningCapacity
+	}
+	return SigningCapacity_SIGNING_CAPACITY_UNSPECIFIED
+}
+
+func (x *DocumentRef) GetRecipients() []string {
+	if x != nil {
+		return x.Recipients
+	}
+	return nil
 }
 
 // Recipient is who is honoured or nominated.
@@ -486,14 +570,18 @@ const file_tdkt_type_v1_types_proto_rawDesc = "" +
 	"\tDateRange\x120\n" +
 	"\n" +
 	"start_date\x18\x01 \x01(\v2\x11.google.type.DateR\tstartDate\x12,\n" +
-	"\bend_date\x18\x02 \x01(\v2\x11.google.type.DateR\aendDate\"\x85\x02\n" +
+	"\bend_date\x18\x02 \x01(\v2\x11.google.type.DateR\aendDate\"\x8c\x03\n" +
 	"\vDocumentRef\x12!\n" +
 	"\x06number\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06number\x12.\n" +
 	"\tsigned_on\x18\x02 \x01(\v2\x11.google.type.DateR\bsignedOn\x12)\n" +
 	"\vsigner_name\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\n" +
 	"signerName\x12+\n" +
 	"\fsigner_title\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\vsignerTitle\x12K\n" +
-	"\x06issuer\x18\x05 \x01(\tB3\xbaH0r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x06issuer\"\xd4\x04\n" +
+	"\x06issuer\x18\x05 \x01(\tB3\xbaH0r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x06issuer\x12R\n" +
+	"\x10signing_capacity\x18\x06 \x01(\x0e2\x1d.tdkt.type.v1.SigningCapacityB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0fsigningCapacity\x121\n" +
+	"\n" +
+	"recipients\x18\a \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10(\"\ar\x05\x10\x01\x18\xac\x02R\n" +
+	"recipients\"\xd4\x04\n" +
 	"\tRecipient\x12;\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x1b.tdkt.type.v1.RecipientKindB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x12%\n" +
@@ -510,7 +598,12 @@ const file_tdkt_type_v1_types_proto_rawDesc = "" +
 	"\acommune\x18\n" +
 	" \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\acommune\x12#\n" +
 	"\rrecipient_key\x18\v \x01(\tR\frecipientKey\x12\x12\n" +
-	"\x04weak\x18\f \x01(\bR\x04weak*\x8b\x01\n" +
+	"\x04weak\x18\f \x01(\bR\x04weak*\x8e\x01\n" +
+	"\x0fSigningCapacity\x12 \n" +
+	"\x1cSIGNING_CAPACITY_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17SIGNING_CAPACITY_DEPUTY\x10\x01\x12\x1f\n" +
+	"\x1bSIGNING_CAPACITY_COLLECTIVE\x10\x02\x12\x1b\n" +
+	"\x17SIGNING_CAPACITY_ACTING\x10\x03*\x8b\x01\n" +
 	"\rRecipientKind\x12\x1e\n" +
 	"\x1aRECIPIENT_KIND_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19RECIPIENT_KIND_INDIVIDUAL\x10\x01\x12\x1d\n" +
@@ -533,28 +626,30 @@ func file_tdkt_type_v1_types_proto_rawDescGZIP() []byte {
 	return file_tdkt_type_v1_types_proto_rawDescData
 }
 
-var file_tdkt_type_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_tdkt_type_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_tdkt_type_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_tdkt_type_v1_types_proto_goTypes = []any{
-	(RecipientKind)(0),  // 0: tdkt.type.v1.RecipientKind
-	(Gender)(0),         // 1: tdkt.type.v1.Gender
-	(*Period)(nil),      // 2: tdkt.type.v1.Period
-	(*DateRange)(nil),   // 3: tdkt.type.v1.DateRange
-	(*DocumentRef)(nil), // 4: tdkt.type.v1.DocumentRef
-	(*Recipient)(nil),   // 5: tdkt.type.v1.Recipient
-	(*date.Date)(nil),   // 6: google.type.Date
+	(SigningCapacity)(0), // 0: tdkt.type.v1.SigningCapacity
+	(RecipientKind)(0),   // 1: tdkt.type.v1.RecipientKind
+	(Gender)(0),          // 2: tdkt.type.v1.Gender
+	(*Period)(nil),       // 3: tdkt.type.v1.Period
+	(*DateRange)(nil),    // 4: tdkt.type.v1.DateRange
+	(*DocumentRef)(nil),  // 5: tdkt.type.v1.DocumentRef
+	(*Recipient)(nil),    // 6: tdkt.type.v1.Recipient
+	(*date.Date)(nil),    // 7: google.type.Date
 }
 var file_tdkt_type_v1_types_proto_depIdxs = []int32{
-	6, // 0: tdkt.type.v1.DateRange.start_date:type_name -> google.type.Date
-	6, // 1: tdkt.type.v1.DateRange.end_date:type_name -> google.type.Date
-	6, // 2: tdkt.type.v1.DocumentRef.signed_on:type_name -> google.type.Date
-	0, // 3: tdkt.type.v1.Recipient.kind:type_name -> tdkt.type.v1.RecipientKind
-	1, // 4: tdkt.type.v1.Recipient.gender:type_name -> tdkt.type.v1.Gender
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	7, // 0: tdkt.type.v1.DateRange.start_date:type_name -> google.type.Date
+	7, // 1: tdkt.type.v1.DateRange.end_date:type_name -> google.type.Date
+	7, // 2: tdkt.type.v1.DocumentRef.signed_on:type_name -> google.type.Date
+	0, // 3: tdkt.type.v1.DocumentRef.signing_capacity:type_name -> tdkt.type.v1.SigningCapacity
+	1, // 4: tdkt.type.v1.Recipient.kind:type_name -> tdkt.type.v1.RecipientKind
+	2, // 5: tdkt.type.v1.Recipient.gender:type_name -> tdkt.type.v1.Gender
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_tdkt_type_v1_types_proto_init() }
@@ -567,7 +662,7 @@ func file_tdkt_type_v1_types_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tdkt_type_v1_types_proto_rawDesc), len(file_tdkt_type_v1_types_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/tdkt-vn/tdkt/platform/civil"
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
@@ -52,10 +53,24 @@ type Unit struct {
 	CreateTime  time.Time
 	UpdateTime  time.Time
 	Version     int64
+	// Revision is the change feed's revision of the unit's last change.
+	Revision int64
+	// History is what the unit was before its dated changes, oldest first.
+	History []Period
 
 	// Filled by reads, not stored.
 	Predecessors []string // ids of units dissolved directly into this one
 	Current      string   // id of the active unit at the end of the successor chain
+}
+
+// Period is a unit as it was until a dated change (a rename, a change of
+// kind or level in law) took effect on Until.
+type Period struct {
+	DisplayName string
+	ShortName   string
+	Kind        UnitKind
+	Level       Level
+	Until       civil.Date
 }
 
 // UnitFields are the fields a client sets on create and update.
@@ -152,16 +167,45 @@ func (u *Unit) Fields() UnitFields {
 }
 
 // Update replaces u's fields with f after checking that u may change.
-func (u *Unit) Update(f UnitFields, etag string, now time.Time) error {
+// effectiveOn dates a change of name, kind or level in law: the unit as it
+// was goes into its history until that day, which must come after its
+// previous dated change and not after today. A zero effectiveOn corrects
+// the record and keeps no history. It returns the period it added, if any.
+func (u *Unit) Update(f UnitFields, effectiveOn, today civil.Date, etag string, now time.Time) (*Period, error) {
 	if err := CheckEtag(etag, u.Version); err != nil {
-		return err
+		return nil, err
 	}
 	if u.State == UnitDissolved {
-		return rule("UNIT_DISSOLVED", u.Name(), "a dissolved unit cannot be changed")
+		return nil, rule("UNIT_DISSOLVED", u.Name(), "a dissolved unit cannot be changed")
+	}
+	var added *Period
+	if !effectiveOn.IsZero() {
+		was := Period{DisplayName: u.DisplayName, ShortName: u.ShortName, Kind: u.Kind, Level: u.Level, Until: effectiveOn}
+		switch {
+		case was.DisplayName == f.DisplayName && was.ShortName == f.ShortName && was.Kind == f.Kind && was.Level == f.Level:
+			return nil, domainerr.Field("effectiveOn", "dates a change of name, kind or level, and the request changes none")
+		case effectiveOn.After(today):
+			return nil, domainerr.Field("effectiveOn", "must not be in the future (%s is after %s)", effectiveOn, today)
+		case len(u.History) > 0 && !effectiveOn.After(u.History[len(u.History)-1].Until):
+			return nil, domainerr.Field("effectiveOn", "must be after the unit's previous dated change, on %s", u.History[len(u.History)-1].Until)
+		}
+		u.History = append(u.History, was)
+		added = &u.History[len(u.History)-1]
 	}
 	u.set(f)
 	u.UpdateTime, u.Version = now, u.Version+1
-	return nil
+	return added, nil
+}
+
+// On returns the unit's name, kind and level in force on day d: those of
+// the first period of its history that ends after d, or its own.
+func (u *Unit) On(d civil.Date) Period {
+	for _, p := range u.History {
+		if d.Before(p.Until) {
+			return p
+		}
+	}
+	return Period{DisplayName: u.DisplayName, ShortName: u.ShortName, Kind: u.Kind, Level: u.Level}
 }
 
 // Dissolve marks u dissolved into successor from the date on. The

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
 
@@ -177,8 +178,9 @@ func TestUnitUpdate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			u := tc.unit()
 			before := *u
-			err := u.Update(newFields, tc.etag, later)
+			added, err := u.Update(newFields, civil.Date{}, day(2026, 1, 1), tc.etag, later)
 			tc.want.check(t, err)
+			require.Nil(t, added, "a correction keeps no history")
 			if !tc.want.ok() {
 				require.Equal(t, before, *u, "a refused update changes nothing")
 				return
@@ -254,5 +256,54 @@ func TestUnitDissolveTwice(t *testing.T) {
 	// The old etag is stale now, and that is reported first.
 	require.ErrorIs(t, u.Dissolve(soNoiVu(), day(2025, 8, 1), `"1"`, later), ErrStaleEtag)
 	// Nor can the dissolved unit be changed.
-	requireRule(t, u.Update(u.Fields(), "", later), "UNIT_DISSOLVED", "units/vu-tay")
+	_, err = u.Update(u.Fields(), civil.Date{}, day(2026, 1, 1), "", later)
+	requireRule(t, err, "UNIT_DISSOLVED", "units/vu-tay")
+}
+
+// TestUnitDatedChanges renames a province and changes its kind in law, as
+// Thừa Thiên Huế became the centrally-run city of Huế on 1 January 2025.
+func TestUnitDatedChanges(t *testing.T) {
+	today := day(2026, 12, 4)
+	hue := func() *Unit {
+		return &Unit{ID: "hue", DisplayName: "Tỉnh Thừa Thiên Huế", ShortName: "Thừa Thiên Huế", Kind: KindLocality,
+			Level: lineage.LevelProvince, Province: "hue", State: UnitActive, Version: 1}
+	}
+	city := hue().Fields()
+	city.DisplayName, city.ShortName = "Thành phố Huế", "Huế"
+
+	u := hue()
+	added, err := u.Update(city, day(2025, 1, 1), today, "", later)
+	require.NoError(t, err)
+	require.Equal(t, &Period{DisplayName: "Tỉnh Thừa Thiên Huế", ShortName: "Thừa Thiên Huế", Kind: KindLocality,
+		Level: lineage.LevelProvince, Until: day(2025, 1, 1)}, added)
+	require.Equal(t, "Thành phố Huế", u.DisplayName)
+	require.Equal(t, "Tỉnh Thừa Thiên Huế", u.On(day(2024, 12, 31)).DisplayName, "the day before")
+	require.Equal(t, "Thành phố Huế", u.On(day(2025, 1, 1)).DisplayName, "the day it took effect")
+	require.Equal(t, "Thành phố Huế", u.On(today).DisplayName)
+
+	for _, tc := range []struct {
+		name string
+		f    UnitFields
+		on   civil.Date
+	}{
+		{"no change of name, kind or level", hue().Fields(), day(2025, 1, 1)},
+		{"in the future", city, day(2027, 1, 1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := hue()
+			_, err := u.Update(tc.f, tc.on, today, "", later)
+			requireFields(t, err, "effectiveOn")
+			require.Empty(t, u.History)
+		})
+	}
+
+	again := city
+	again.DisplayName = "Thành phố Huế mới"
+	_, err = u.Update(again, day(2024, 6, 1), today, "", later)
+	requireFields(t, err, "effectiveOn")
+	_, err = u.Update(again, day(2026, 1, 1), today, "", later)
+	require.NoError(t, err)
+	require.Len(t, u.History, 2)
+	require.Equal(t, "Thành phố Huế", u.On(day(2025, 6, 1)).DisplayName)
+	require.Equal(t, "Tỉnh Thừa Thiên Huế", u.On(day(2020, 1, 1)).DisplayName)
 }

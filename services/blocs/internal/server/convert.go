@@ -31,7 +31,20 @@ func unitToProto(u *domain.Unit) *blocsv1.Unit {
 		CreateTime:   timestamppb.New(u.CreateTime),
 		UpdateTime:   timestamppb.New(u.UpdateTime),
 		Etag:         u.Etag(),
+		Revision:     u.Revision,
+		History:      periodsToProto(u.History),
 	}
+}
+
+func periodsToProto(ps []domain.Period) []*blocsv1.UnitPeriod {
+	out := make([]*blocsv1.UnitPeriod, len(ps))
+	for i, p := range ps {
+		out[i] = &blocsv1.UnitPeriod{
+			DisplayName: p.DisplayName, ShortName: p.ShortName, Kind: blocsv1.UnitKind(p.Kind),
+			Level: blocsv1.UnitLevel(p.Level), Until: p.Until.Proto(),
+		}
+	}
+	return out
 }
 
 // unitFields reads the settable fields of a unit message; prefix is its

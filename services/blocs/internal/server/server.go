@@ -30,11 +30,12 @@ type Server struct {
 	cache  cache.Cache
 	tokens *pagetoken.Signer
 	log    *slog.Logger
+	feed   *feed
 }
 
 // New returns the handlers.
 func New(st *store.Store, c cache.Cache, tokens *pagetoken.Signer, log *slog.Logger) *Server {
-	return &Server{store: st, cache: c, tokens: tokens, log: log}
+	return &Server{store: st, cache: c, tokens: tokens, log: log, feed: newFeed()}
 }
 
 // invalidate deletes cache entries after a commit. The cache fails open: an

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/fieldmask"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
@@ -47,7 +48,11 @@ func (s *Server) CreateUnit(ctx context.Context, req *blocsv1.CreateUnitRequest)
 		}
 		return unitToProto(u), nil
 	})
-	return resp, err
+	if err != nil {
+		return nil, err
+	}
+	s.feed.notify()
+	return resp, nil
 }
 
 func (s *Server) checkUnitRefs(ctx context.Context, tx *store.Tx, id string, f *domain.UnitFields) error {
@@ -125,6 +130,11 @@ func (s *Server) UpdateUnit(ctx context.Context, req *blocsv1.UpdateUnitRequest)
 	if !ok {
 		return nil, domainerr.Field("unit.name", "must be units/{unit}")
 	}
+	var errs resname.Fields
+	effectiveOn := errs.Date("effectiveOn", req.GetEffectiveOn())
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
 	resp := new(blocsv1.Unit)
 	err := idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		u, err := tx.GetUnit(ctx, id)
@@ -145,8 +155,14 @@ func (s *Server) UpdateUnit(ctx context.Context, req *blocsv1.UpdateUnitRequest)
 		if err := s.checkUnitRefs(ctx, tx, id, &f); err != nil {
 			return nil, err
 		}
-		if err := u.Update(f, req.GetUnit().GetEtag(), tx.Now()); err != nil {
+		added, err := u.Update(f, effectiveOn, civil.Today(tx.Now()), req.GetUnit().GetEtag(), tx.Now())
+		if err != nil {
 			return nil, err
+		}
+		if added != nil {
+			if err := tx.AddPeriod(ctx, id, *added); err != nil {
+				return nil, err
+			}
 		}
 		if err := tx.UpdateUnit(ctx, u); err != nil {
 			return nil, err
@@ -157,6 +173,7 @@ func (s *Server) UpdateUnit(ctx context.Context, req *blocsv1.UpdateUnitRequest)
 		return nil, err
 	}
 	s.invalidate(ctx, unitKey(id))
+	s.feed.notify()
 	return resp, nil
 }
 
@@ -221,6 +238,7 @@ func (s *Server) DissolveUnit(ctx context.Context, req *blocsv1.DissolveUnitRequ
 		return nil, err
 	}
 	s.invalidate(ctx, affected...)
+	s.feed.notify()
 	return resp, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
@@ -13,12 +14,13 @@ import (
 )
 
 const unitColumns = `id, display_name, short_name, kind, level, province, parent, code, state,
-	successor, dissolved_on, create_time, update_time, version`
+	successor, dissolved_on, create_time, update_time, version, revision`
 
 func scanUnit(row interface{ Scan(...any) error }) (*domain.Unit, error) {
 	var u domain.Unit
 	err := row.Scan(&u.ID, &u.DisplayName, &u.ShortName, &u.Kind, &u.Level, &u.Province, &u.Parent,
-		&u.Code, &u.State, &u.Successor, &u.DissolvedOn, sqlstore.Micros(&u.CreateTime), sqlstore.Micros(&u.UpdateTime), &u.Version)
+		&u.Code, &u.State, &u.Successor, &u.DissolvedOn, sqlstore.Micros(&u.CreateTime), sqlstore.Micros(&u.UpdateTime),
+		&u.Version, &u.Revision)
 	if err != nil {
 		return nil, err
 	}
@@ -37,14 +39,102 @@ func (r reader) GetUnit(ctx context.Context, id string) (*domain.Unit, error) {
 	return u, nil
 }
 
-// getUnit returns a unit without its lineage.
+// getUnit returns a unit with its history, without its lineage.
 func (r reader) getUnit(ctx context.Context, id string) (*domain.Unit, error) {
 	row := r.Q.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1`, id)
 	u, err := scanUnit(row)
 	if err != nil {
 		return nil, sqlstore.NotFound(err, domain.UnitName(id))
 	}
+	if err := r.fillHistory(ctx, []*domain.Unit{u}); err != nil {
+		return nil, err
+	}
 	return u, nil
+}
+
+// fillHistory sets the History of each unit.
+func (r reader) fillHistory(ctx context.Context, units []*domain.Unit) error {
+	if len(units) == 0 {
+		return nil
+	}
+	byID := make(map[string]*domain.Unit, len(units))
+	ids := make([]any, 0, len(units))
+	for _, u := range units {
+		u.History = nil
+		if _, dup := byID[u.ID]; !dup {
+			byID[u.ID] = u
+			ids = append(ids, u.ID)
+		}
+	}
+	rows, err := r.Q.QueryContext(ctx, `SELECT unit_id, until, display_name, short_name, kind, level FROM unit_history
+		WHERE unit_id IN (`+sqlstore.Placeholders(1, len(ids))+`) ORDER BY unit_id, until`, ids...)
+	if err != nil {
+		return fmt.Errorf("unit history: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id string
+			p  domain.Period
+		)
+		if err := rows.Scan(&id, &p.Until, &p.DisplayName, &p.ShortName, &p.Kind, &p.Level); err != nil {
+			return err
+		}
+		byID[id].History = append(byID[id].History, p)
+	}
+	return rows.Err()
+}
+
+// AddPeriod records what unit id was until a dated change.
+func (tx *Tx) AddPeriod(ctx context.Context, id string, p domain.Period) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO unit_history (unit_id, until, display_name, short_name, kind, level)
+		VALUES ($1, $2, $3, $4, $5, $6)`, id, p.Until, p.DisplayName, p.ShortName, p.Kind, p.Level)
+	return err
+}
+
+// nextRevision takes the change feed's next revision. Its row stays locked
+// until the transaction ends, so revisions follow the order of commits.
+func (tx *Tx) nextRevision(ctx context.Context) (int64, error) {
+	var rev int64
+	err := tx.QueryRowContext(ctx, `UPDATE unit_feed SET revision = revision + 1 WHERE id = 1 RETURNING revision`).Scan(&rev)
+	if err != nil {
+		return 0, fmt.Errorf("unit feed revision: %w", err)
+	}
+	return rev, nil
+}
+
+// FeedRevision is the revision of the last change of a unit.
+func (r reader) FeedRevision(ctx context.Context) (int64, error) {
+	var rev int64
+	if err := r.Q.QueryRowContext(ctx, `SELECT revision FROM unit_feed WHERE id = 1`).Scan(&rev); err != nil {
+		return 0, fmt.Errorf("unit feed revision: %w", err)
+	}
+	return rev, nil
+}
+
+// UnitsChangedSince returns up to limit units whose last change came after
+// revision since, in revision order, with their history (not their
+// lineage).
+func (r reader) UnitsChangedSince(ctx context.Context, since int64, limit int) ([]*domain.Unit, error) {
+	rows, err := r.Q.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE revision > $1
+		ORDER BY revision LIMIT `+strconv.Itoa(limit), since)
+	if err != nil {
+		return nil, fmt.Errorf("units changed since %d: %w", since, err)
+	}
+	var units []*domain.Unit
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		units = append(units, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return units, r.fillHistory(ctx, units)
 }
 
 // FindUnit returns the unit, or nil when it does not exist.
@@ -73,6 +163,9 @@ func (r reader) BatchGetUnits(ctx context.Context, ids []string) ([]*domain.Unit
 			return nil, &domain.NotFoundError{Name: domain.UnitName(id)}
 		}
 		out[i] = u
+	}
+	if err := r.fillHistory(ctx, out); err != nil {
+		return nil, err
 	}
 	if err := r.fillLineage(ctx, out); err != nil {
 		return nil, err
@@ -262,6 +355,9 @@ func (r reader) ListUnits(ctx context.Context, f UnitFilter, after *UnitCursor, 
 		units = units[:size]
 		next = &UnitCursor{SortKey: keys[size-1], ID: units[size-1].ID}
 	}
+	if err := r.fillHistory(ctx, units); err != nil {
+		return nil, nil, 0, err
+	}
 	if err := r.fillLineage(ctx, units); err != nil {
 		return nil, nil, 0, err
 	}
@@ -281,27 +377,39 @@ type extraScanner struct {
 
 func (s extraScanner) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra...)...) }
 
-// InsertUnit stores a new unit; an existing id is an ExistsError.
+// InsertUnit stores a new unit, with the next revision of the feed; an
+// existing id is an ExistsError.
 func (tx *Tx) InsertUnit(ctx context.Context, u *domain.Unit) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO units (`+unitColumns+`, sort_key, search)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+	rev, err := tx.nextRevision(ctx)
+	if err != nil {
+		return err
+	}
+	u.Revision = rev
+	_, err = tx.ExecContext(ctx, `INSERT INTO units (`+unitColumns+`, sort_key, search)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
 		u.ID, u.DisplayName, u.ShortName, u.Kind, u.Level, u.Province, u.Parent, u.Code, u.State,
 		u.Successor, u.DissolvedOn, sqlstore.Micros(&u.CreateTime), sqlstore.Micros(&u.UpdateTime), u.Version,
-		vnfold.SortKey(u.DisplayName), u.SearchText())
+		u.Revision, vnfold.SortKey(u.DisplayName), u.SearchText())
 	if sqlstore.IsUniqueViolation(err) {
 		return &domain.ExistsError{Name: u.Name()}
 	}
 	return err
 }
 
-// UpdateUnit writes u, which was read at version u.Version-1.
+// UpdateUnit writes u, which was read at version u.Version-1, with the
+// next revision of the feed.
 func (tx *Tx) UpdateUnit(ctx context.Context, u *domain.Unit) error {
+	rev, err := tx.nextRevision(ctx)
+	if err != nil {
+		return err
+	}
+	u.Revision = rev
 	res, err := tx.ExecContext(ctx, `UPDATE units SET display_name=$2, short_name=$3, kind=$4, level=$5,
 		province=$6, parent=$7, code=$8, state=$9, successor=$10, dissolved_on=$11, update_time=$12,
-		version=$13, sort_key=$14, search=$15 WHERE id=$1 AND version=$16`,
+		version=$13, sort_key=$14, search=$15, revision=$16 WHERE id=$1 AND version=$17`,
 		u.ID, u.DisplayName, u.ShortName, u.Kind, u.Level, u.Province, u.Parent, u.Code, u.State,
 		u.Successor, u.DissolvedOn, sqlstore.Micros(&u.UpdateTime), u.Version,
-		vnfold.SortKey(u.DisplayName), u.SearchText(), u.Version-1)
+		vnfold.SortKey(u.DisplayName), u.SearchText(), u.Revision, u.Version-1)
 	return sqlstore.CheckUpdated(res, err)
 }
 

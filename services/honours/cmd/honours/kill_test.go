@@ -160,7 +160,7 @@ func TestKillDuringIssue(t *testing.T) {
 			require.Error(t, err, "the call cannot succeed: the server died")
 		}
 		p = run(t, bin, dbURL, b.Addr)
-		dec, err := p.client.GetDecision(ctx, &honoursv1.GetDecisionRequest{Name: "decisions/qd-lon"})
+		dec, err := p.client.GetDecision(ctx, &honoursv1.GetDecisionRequest{Name: "decisions/qd-lon", View: honoursv1.DecisionView_DECISION_VIEW_BASIC})
 		require.NoError(t, err)
 		list, err := p.client.ListHonours(ctx, &honoursv1.ListHonoursRequest{PageSize: 1})
 		require.NoError(t, err)

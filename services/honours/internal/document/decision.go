@@ -18,12 +18,20 @@ var ErrInvalidInput = errors.New("invalid document input")
 // Text may come in any Unicode normalisation form; it is printed in NFC with
 // white space collapsed. Fields marked optional may be empty.
 type Decision struct {
-	Number      string     // "946/QĐ-UBND"
-	SignedOn    civil.Date // 2023-05-31
-	Place       string     // "Bắc Kạn"
-	IssuerName  string     // "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"; a "\n" forces the line break, else it is balanced
-	SignerTitle string     // "CHỦ TỊCH", or "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"
-	SignerName  string     // "Nguyễn Văn A"
+	Number   string     // "946/QĐ-UBND"; a number below 10 is printed with a leading zero ("05/QĐ-UBND")
+	SignedOn civil.Date // 2023-05-31
+	Place    string     // "Bắc Kạn"
+	// GoverningBody is the issuing body's direct governing body, printed
+	// upright above it (optional): "UBND TỈNH BẮC NINH" above "SỞ NỘI VỤ".
+	GoverningBody string
+	// IssuerName is the issuing body's full official name, printed bold:
+	// "ỦY BAN NHÂN DÂN\nTỈNH BẮC KẠN"; a "\n" forces a line break, else a
+	// line too long is balanced over two.
+	IssuerName string
+	// SignerTitle is the signer's authority as printed, one line each:
+	// "CHỦ TỊCH", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH".
+	SignerTitle string
+	SignerName  string // "Nguyễn Văn A"
 	// Authority is the heading above the preamble, the one who decides
 	// ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẮC KẠN"). Optional: by default the
 	// first line of SignerTitle without "KT."/"Q." followed by IssuerName, or
@@ -42,8 +50,9 @@ type Decision struct {
 	// đơn vị có liên quan"): "Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc
 	// Sở Nội vụ".
 	Executors string
-	// Recipients is the "Nơi nhận" list printed left of the signature
-	// (optional): "Như Điều 3;", "Lưu: VT, NC."
+	// Recipients is the "Nơi nhận" list printed at the bottom left, beside
+	// the signature (optional): "Như Điều 3", "Lưu: VT, NC". Each line is
+	// printed after "- " and ends with ";", the last one with ".".
 	Recipients []string
 	// AnnexTitle is the line under "DANH SÁCH" (optional; by default derived
 	// from the entries: "TẬP THỂ, CÁ NHÂN ĐƯỢC TẶNG BẰNG KHEN …").
@@ -66,7 +75,8 @@ type Entry struct {
 }
 
 func (d *Decision) normalize() error {
-	d.Number, d.Place, d.SignerName = cleanPDF(d.Number), cleanPDF(d.Place), cleanPDF(d.SignerName)
+	d.Number, d.Place, d.SignerName = documentNumber(cleanPDF(d.Number)), cleanPDF(d.Place), cleanPDF(d.SignerName)
+	d.GoverningBody = cleanPDF(d.GoverningBody)
 	d.Title, d.Achievement, d.FundingSource = cleanPDF(d.Title), cleanPDF(d.Achievement), cleanPDF(d.FundingSource)
 	d.Executors, d.AnnexTitle, d.Authority = cleanPDF(d.Executors), cleanPDF(d.AnnexTitle), cleanPDF(d.Authority)
 	switch {
@@ -112,8 +122,15 @@ func (d *Decision) normalize() error {
 	d.Preamble = preamble
 	recipients := make([]string, 0, len(d.Recipients))
 	for _, r := range d.Recipients {
-		if r = cleanPDF(r); r != "" {
+		if r = strings.TrimRight(cleanPDF(r), ";.,: "); r != "" {
 			recipients = append(recipients, r)
+		}
+	}
+	for i := range recipients {
+		if i == len(recipients)-1 {
+			recipients[i] += "."
+		} else {
+			recipients[i] += ";"
 		}
 	}
 	d.Recipients = recipients
@@ -124,6 +141,16 @@ func (d *Decision) normalize() error {
 		d.Executors = "Thủ trưởng các cơ quan, đơn vị có liên quan"
 	}
 	return nil
+}
+
+// documentNumber writes a document number below 10 with a leading zero, as
+// Decree 30/2020/NĐ-CP asks: "5/QĐ-UBND" -> "05/QĐ-UBND".
+func documentNumber(n string) string {
+	i := strings.IndexFunc(n, func(r rune) bool { return r < '0' || r > '9' })
+	if i == 1 || (i < 0 && len(n) == 1) {
+		return "0" + n
+	}
+	return n
 }
 
 func defaultAuthority(signerTitle, issuer string) string {
@@ -239,18 +266,28 @@ func composeDecision(d *Decision) decisionText {
 	return t
 }
 
-// Layout of the decision (A4 portrait, margins of Decree 30/2020/NĐ-CP).
+// Layout of the decision: A4 portrait with the margins of Decree
+// 30/2020/NĐ-CP, Appendix I, I.3 (top and bottom 20–25 mm, left 30–35 mm,
+// right 15–20 mm).
 const (
 	decLeft, decTop, decRight, decBottom = 30.0, 20.0, 15.0, 20.0
 	bodySize                             = 14.0
 	tableSize                            = 11.0
 	cellPadH, cellPadV                   = 1.2, 0.8
+	pageNumberSize                       = 13.0
+	headerLeftW                          = 68.0 // the issuer's column; the national name's takes the rest
 )
 
 // RenderDecision renders the decision and its annex as an A4 PDF: page 1
-// the decision (header, subject, preamble, articles, signature), then the
-// annex table on as many pages as the entries need, its header row repeated
-// on every page, and "Trang n/N" at the foot of each page.
+// the decision (header, subject, preamble, articles, signature and "Nơi
+// nhận"), then the annex table on as many pages as the entries need, its
+// header row repeated on every page.
+//
+// Pages are numbered as Decree 30/2020/NĐ-CP, Appendix I asks: the number
+// centred in the top margin, none on the first page; the annex is numbered
+// on its own from 1 (III.1.đ: "Số trang của Phụ lục được đánh số riêng"),
+// and its first page, like the decision's, shows none [check: the decree
+// does not say whether an annex shows the number of its first page].
 func RenderDecision(d Decision) ([]byte, error) {
 	if err := d.normalize(); err != nil {
 		return nil, err
@@ -263,10 +300,11 @@ func RenderDecision(d Decision) ([]byte, error) {
 		date:        d.SignedOn,
 	}, decLeft, decTop, decRight, decBottom)
 	f := doc.f
-	f.AliasNbPages("{nb}")
-	f.SetFooterFunc(func() {
-		doc.font(italic, 10)
-		doc.text(doc.left, doc.pageH-12, doc.contentWidth(), 5, fmt.Sprintf("Trang %d/{nb}", f.PageNo()), "C")
+	sectionStart := 1 // the first page of the decision, then of the annex
+	f.SetHeaderFunc(func() {
+		if n := f.PageNo() - sectionStart + 1; n > 1 {
+			doc.pageNumber(n)
+		}
 	})
 	f.AddPage()
 
@@ -274,22 +312,45 @@ func RenderDecision(d Decision) ([]byte, error) {
 	doc.decisionBody(&d, t)
 	doc.signature(&d)
 
+	sectionStart = f.PageNo() + 1
 	f.AddPage()
 	doc.annex(&d, t)
 	return doc.bytes()
 }
 
-// decisionHeader draws the two header blocks, the title and the subject.
-func (doc *pdfDoc) decisionHeader(d *Decision) {
-	const leftW = 72.0
-	lx, rx := doc.left-8, doc.left+leftW-8
-	rw := doc.pageW - doc.right - rx + 4
+// pageNumber prints n upright, centred across the text area in the top
+// margin.
+func (doc *pdfDoc) pageNumber(n int) {
+	doc.font(regular, pageNumberSize)
+	h := lineHeight(pageNumberSize)
+	doc.text(doc.left, (doc.top-h)/2, doc.contentWidth(), h, strconv.Itoa(n), "C")
+}
 
-	// Left: issuer, rule, number.
-	doc.font(bold, 12.5)
-	issuer := doc.balanced(d.IssuerName, leftW)
-	y := doc.centred(issuer, lx, doc.top, leftW, bold, 12.5)
-	doc.rule(lx+leftW/2, y+0.8, 24)
+// decisionHeader draws the two header blocks, the title and the subject.
+// Left (Appendix I, II.2–3): the governing body upright, the issuing body
+// bold with a rule under it of 2/5 of its longest line, the number; right
+// (II.1, II.4): the national name, the motto with a rule of its length,
+// the place and date.
+func (doc *pdfDoc) decisionHeader(d *Decision) {
+	const issuerSize = 12.5
+	lw := headerLeftW
+	lx, rx := doc.left, doc.left+headerLeftW
+	rw := doc.pageW - doc.right - rx
+
+	// Left: governing body, issuer, rule, number.
+	y := doc.top
+	if d.GoverningBody != "" {
+		doc.font(regular, issuerSize)
+		y = doc.centred(doc.balanced(d.GoverningBody, lw), lx, y, lw, regular, issuerSize)
+	}
+	doc.font(bold, issuerSize)
+	issuer := doc.balanced(d.IssuerName, lw)
+	y = doc.centred(issuer, lx, y, lw, bold, issuerSize)
+	widest := 0.0
+	for _, l := range issuer {
+		widest = max(widest, doc.width(l))
+	}
+	doc.rule(lx+lw/2, y+0.8, min(widest, lw)*0.4)
 	yl := y + 3
 
 	// Right: national name and motto, rule under the motto.
@@ -299,15 +360,20 @@ func (doc *pdfDoc) decisionHeader(d *Decision) {
 	yr += 3
 
 	y = max(yl, yr)
-	doc.centred([]string{"Số: " + d.Number}, lx, y, leftW, regular, 13)
+	doc.centred([]string{"Số: " + d.Number}, lx, y, lw, regular, 13)
 	doc.centred([]string{placeDate(d.Place, d.SignedOn)}, rx, y, rw, italic, 13.5)
 	y += lineHeight(13.5) + 8
 
 	w := doc.contentWidth()
 	y = doc.centred([]string{"QUYẾT ĐỊNH"}, doc.left, y, w, bold, bodySize)
 	doc.font(bold, bodySize)
-	y = doc.centred(doc.balanced(d.Title, w-20), doc.left, y, w, bold, bodySize)
-	doc.rule(doc.left+w/2, y+1, 40)
+	title := doc.balanced(d.Title, w-20)
+	y = doc.centred(title, doc.left, y, w, bold, bodySize)
+	widest = 0
+	for _, l := range title {
+		widest = max(widest, doc.width(l))
+	}
+	doc.rule(doc.left+w/2, y+1, widest*0.4)
 	y += 6
 	doc.font(bold, bodySize)
 	y = doc.centred(doc.balanced(d.Authority, w), doc.left, y, w, bold, bodySize)
@@ -339,20 +405,54 @@ func (doc *pdfDoc) decisionBody(d *Decision, t decisionText) {
 	}
 }
 
-const signatureGap = 26.0 // room for the signature and seal
+const (
+	signatureGap = 26.0 // room for the signature and seal
+	signerW      = 80.0 // the signer's column, at the right margin
+	// Appendix I, II.9: "Nơi nhận:" bold italic 12, the list upright 11.
+	recipientsHead, recipientsSize = 12.0, 11.0
+)
+
+// recipientLine is a printed line of the "Nơi nhận" list.
+type recipientLine struct {
+	text         string
+	continuation bool // a further line of an item, printed under its text
+}
+
+// recipientsWidth is the width of the "Nơi nhận" column, left of the
+// signer's.
+func (doc *pdfDoc) recipientsWidth() float64 { return doc.contentWidth() - signerW - 4 }
+
+// recipientLines wraps the "Nơi nhận" list into its column, each item
+// after "- " at the left margin.
+func (doc *pdfDoc) recipientLines(d *Decision) []recipientLine {
+	doc.font(regular, recipientsSize)
+	w := doc.recipientsWidth() - doc.width("- ")
+	var out []recipientLine
+	for _, r := range d.Recipients {
+		for i, l := range doc.wrap(r, w, w) {
+			if i == 0 {
+				l = "- " + l
+			}
+			out = append(out, recipientLine{text: l, continuation: i > 0})
+		}
+	}
+	return out
+}
 
 // signatureHeight is the height of the block signature draws.
 func (doc *pdfDoc) signatureHeight(d *Decision) float64 {
 	rightH := float64(len(cleanLines(d.SignerTitle)))*lineHeight(bodySize) + signatureGap + lineHeight(bodySize)
 	leftH := 0.0
 	if len(d.Recipients) > 0 {
-		leftH = lineHeight(12) + float64(len(d.Recipients))*lineHeight(11)
+		leftH = lineHeight(recipientsHead) + float64(len(doc.recipientLines(d)))*lineHeight(recipientsSize)
 	}
 	return 4 + max(leftH, rightH)
 }
 
-// signature draws the "Nơi nhận" list (left) and the signer block (right),
-// kept together on one page.
+// signature draws the signer's block at the right (authority, room for the
+// signature and seal, name) and, beside it at the left margin, the "Nơi
+// nhận" list, its heading level with the signer's first line (Appendix I,
+// II.9); both are kept together on one page.
 func (doc *pdfDoc) signature(d *Decision) {
 	titleLines := cleanLines(d.SignerTitle)
 	doc.ensure(doc.signatureHeight(d))
@@ -360,21 +460,28 @@ func (doc *pdfDoc) signature(d *Decision) {
 	leftH := 0.0
 
 	if len(d.Recipients) > 0 {
-		doc.font(bold, 12)
-		doc.text(doc.left, y0, 70, lineHeight(12), "Nơi nhận:", "L")
-		y := y0 + lineHeight(12)
-		doc.font(regular, 11)
-		for _, r := range d.Recipients {
-			doc.text(doc.left, y, 75, lineHeight(11), "- "+r, "L")
-			y += lineHeight(11)
+		lines := doc.recipientLines(d)
+		// Centre the heading's line on the signer's first line.
+		y := y0 + (lineHeight(bodySize)-lineHeight(recipientsHead))/2
+		doc.font(boldItalic, recipientsHead)
+		doc.text(doc.left, y, doc.width("Nơi nhận:")+1, lineHeight(recipientsHead), "Nơi nhận:", "L")
+		y += lineHeight(recipientsHead)
+		doc.font(regular, recipientsSize)
+		indent, w := doc.width("- "), doc.recipientsWidth()
+		for _, l := range lines {
+			x := doc.left
+			if l.continuation {
+				x += indent
+			}
+			doc.text(x, y, w-(x-doc.left), lineHeight(recipientsSize), l.text, "L")
+			y += lineHeight(recipientsSize)
 		}
 		leftH = y - y0
 	}
 
-	const rw = 80.0
-	rx := doc.pageW - doc.right - rw
-	y := doc.centred(titleLines, rx, y0, rw, bold, bodySize)
-	y = doc.centred([]string{d.SignerName}, rx, y+signatureGap, rw, bold, bodySize)
+	rx := doc.pageW - doc.right - signerW
+	y := doc.centred(titleLines, rx, y0, signerW, bold, bodySize)
+	y = doc.centred([]string{d.SignerName}, rx, y+signatureGap, signerW, bold, bodySize)
 	doc.f.SetY(max(y, y0+leftH))
 }
 

@@ -21,6 +21,8 @@ var (
 	serifBold []byte
 	//go:embed fonts/LiberationSerif-Italic.ttf
 	serifItalic []byte
+	//go:embed fonts/LiberationSerif-BoldItalic.ttf
+	serifBoldItalic []byte
 )
 
 const family = "LiberationSerif"
@@ -29,9 +31,10 @@ const family = "LiberationSerif"
 type style string
 
 const (
-	regular style = ""
-	bold    style = "B"
-	italic  style = "I"
+	regular    style = ""
+	bold       style = "B"
+	italic     style = "I"
+	boldItalic style = "BI" // registered on first use: only the decision's "Nơi nhận:" needs it
 )
 
 // ptMM is one typographic point in millimetres.
@@ -49,6 +52,7 @@ type pdfDoc struct {
 	f                        *fpdf.Fpdf
 	left, top, right, bottom float64
 	pageW, pageH             float64
+	haveBoldItalic           bool
 }
 
 type docInfo struct {
@@ -89,7 +93,13 @@ func (d *pdfDoc) bytes() ([]byte, error) {
 
 func (d *pdfDoc) contentWidth() float64 { return d.pageW - d.left - d.right }
 
-func (d *pdfDoc) font(st style, size float64) { d.f.SetFont(family, string(st), size) }
+func (d *pdfDoc) font(st style, size float64) {
+	if st == boldItalic && !d.haveBoldItalic {
+		d.f.AddUTF8FontFromBytes(family, string(boldItalic), serifBoldItalic)
+		d.haveBoldItalic = true
+	}
+	d.f.SetFont(family, string(st), size)
+}
 
 // lineHeight is the leading for a font size: 1.3 em leaves room for the
 // stacked Vietnamese marks (Ễ, Ặ) above capitals.

@@ -98,9 +98,25 @@ type Document struct {
 	Number      string // "12/QĐ-UBND"
 	SignedOn    civil.Date
 	SignerName  string
-	SignerTitle string
+	SignerTitle string // the signer's own title: "Phó Chủ tịch"
 	Issuer      string // units/{unit}
+	Capacity    SigningCapacity
+	// Recipients are the "Nơi nhận" lines in order: "Như Điều 3",
+	// "Lưu: VT, NC".
+	Recipients []string
 }
+
+// SigningCapacity is in what capacity the signer signed (Decree
+// 30/2020/NĐ-CP, Appendix I). Values match tdkt.type.v1.SigningCapacity.
+type SigningCapacity int32
+
+// Signing capacities.
+const (
+	SignedInPerson      SigningCapacity = iota // the head: "CHỦ TỊCH"
+	SignedAsDeputy                             // "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"
+	SignedForCollective                        // "TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH"
+	SignedAsActing                             // "Q. CHỦ TỊCH"
+)
 
 // Revocation is why and by which document a decision or an honour was
 // revoked (domain.md §8). It stays in the register with the revoked thing.

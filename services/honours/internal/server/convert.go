@@ -74,20 +74,30 @@ func documentIn(errs *resname.Fields, prefix string, p *typev1.DocumentRef) doma
 		SignerName:  vnfold.Normalize(p.GetSignerName()),
 		SignerTitle: vnfold.Normalize(p.GetSignerTitle()),
 		Issuer:      errs.ID(prefix+".issuer", p.GetIssuer(), resname.Unit),
+		Capacity:    domain.SigningCapacity(p.GetSigningCapacity()),
 	}
 	if d.Number == "" {
 		errs.Add(prefix+".number", "is required")
+	}
+	for i, r := range p.GetRecipients() {
+		r = vnfold.Normalize(r)
+		if r == "" {
+			errs.Add(prefix+".recipients["+strconv.Itoa(i)+"]", "is empty")
+		}
+		d.Recipients = append(d.Recipients, r)
 	}
 	return d
 }
 
 func documentOut(d domain.Document) *typev1.DocumentRef {
 	return &typev1.DocumentRef{
-		Number:      d.Number,
-		SignedOn:    d.SignedOn.Proto(),
-		SignerName:  d.SignerName,
-		SignerTitle: d.SignerTitle,
-		Issuer:      resname.Unit.Format(d.Issuer),
+		Number:          d.Number,
+		SignedOn:        d.SignedOn.Proto(),
+		SignerName:      d.SignerName,
+		SignerTitle:     d.SignerTitle,
+		Issuer:          resname.Unit.Format(d.Issuer),
+		SigningCapacity: typev1.SigningCapacity(d.Capacity),
+		Recipients:      d.Recipients,
 	}
 }
 

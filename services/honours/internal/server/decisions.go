@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
@@ -16,19 +17,33 @@ import (
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
 )
 
-// CreateDecision creates a draft decision.
+// CreateDecision creates a draft decision with the entries it is given,
+// checked as AddDecisionEntries checks them and added in the same
+// transaction. The response holds no entries: it would be as large as the
+// request.
 func (s *Server) CreateDecision(ctx context.Context, req *honoursv1.CreateDecisionRequest) (*honoursv1.Decision, error) {
 	d, err := s.decisionIn(ctx, "decision", req.GetDecision(), req.GetDecisionId())
 	if err != nil {
 		return nil, err
 	}
+	const base = "decision.entries"
+	entries, err := s.entriesIn(ctx, d.ID, base, req.GetDecision().GetEntries())
+	if err != nil {
+		return nil, err
+	}
 	resp := new(honoursv1.Decision)
 	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
+		d := *d // fn may run again: start from what the request says
 		d.CreateTime, d.UpdateTime = tx.Now(), tx.Now()
-		if err := tx.InsertDecision(ctx, d); err != nil {
+		if err := tx.InsertDecision(ctx, &d); err != nil {
 			return nil, err
 		}
-		return decisionOut(d, nil), nil
+		if len(entries) > 0 {
+			if err := s.addEntries(ctx, tx, &d, base, entries); err != nil {
+				return nil, err
+			}
+		}
+		return decisionOut(&d, nil), nil
 	})
 	if err != nil {
 		return nil, err
@@ -79,7 +94,8 @@ func (s *Server) decisionIn(ctx context.Context, prefix string, p *honoursv1.Dec
 	return d, nil
 }
 
-// GetDecision returns a decision with its entries.
+// GetDecision returns a decision: with its entries in the FULL view (the
+// default), which a decision too large for one message cannot have.
 func (s *Server) GetDecision(ctx context.Context, req *honoursv1.GetDecisionRequest) (*honoursv1.Decision, error) {
 	id, err := decisionID("name", req.GetName())
 	if err != nil {
@@ -89,11 +105,81 @@ func (s *Server) GetDecision(ctx context.Context, req *honoursv1.GetDecisionRequ
 	if err != nil {
 		return nil, err
 	}
+	if req.GetView() == honoursv1.DecisionView_DECISION_VIEW_BASIC {
+		return decisionOut(d, nil), nil
+	}
+	if d.EntryCount > maxFullViewEntries {
+		return nil, tooLargeForView(d, fmt.Sprintf("has %d entries, more than the %d", d.EntryCount, maxFullViewEntries))
+	}
 	entries, err := s.store.Entries(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return decisionOut(d, entries), nil
+	resp := decisionOut(d, entries)
+	if n := proto.Size(resp); n > maxFullViewBytes {
+		return nil, tooLargeForView(d, fmt.Sprintf("is %d bytes with its entries, more than the %d bytes", n, maxFullViewBytes))
+	}
+	return resp, nil
+}
+
+// tooLargeForView refuses the FULL view of d, which is too large (what
+// says how).
+func tooLargeForView(d *domain.Decision, what string) error {
+	return domainerr.Rule("DECISION_TOO_LARGE_FOR_VIEW", d.Name(),
+		"the decision %s that the FULL view returns in one message: ask for the BASIC view and list its entries with ListDecisionEntries", what)
+}
+
+// entryCursor is the position after the last entry of a page.
+type entryCursor struct {
+	Ordinal int `json:"o"`
+}
+
+// ListDecisionEntries lists a decision's entries in ordinal order, a page
+// at a time: at most page_size entries, fewer when more would pass
+// maxEntryPageBytes.
+func (s *Server) ListDecisionEntries(ctx context.Context, req *honoursv1.ListDecisionEntriesRequest) (*honoursv1.ListDecisionEntriesResponse, error) {
+	size, err := pagetoken.Size(req.GetPageSize())
+	if err != nil {
+		return nil, err
+	}
+	id, err := decisionID("parent", req.GetParent())
+	if err != nil {
+		return nil, err
+	}
+	scope := pagetoken.ScopeOf(req)
+	after, err := pagetoken.DecodeCursor[entryCursor](s.tokens, req.GetPageToken(), scope)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.store.GetDecision(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	from := 0
+	if after != nil {
+		from = after.Ordinal
+	}
+	entries, err := s.store.EntriesAfter(ctx, id, from, size+1)
+	if err != nil {
+		return nil, err
+	}
+	resp := &honoursv1.ListDecisionEntriesResponse{TotalSize: int32(d.EntryCount)}
+	var next *entryCursor
+	bytes := 0
+	for i, e := range entries {
+		p := entryOut(e)
+		n := protowire.SizeTag(1) + protowire.SizeBytes(proto.Size(p))
+		if i == size || (i > 0 && bytes+n > maxEntryPageBytes) {
+			next = &entryCursor{Ordinal: entries[i-1].Ordinal}
+			break
+		}
+		bytes += n
+		resp.Entries = append(resp.Entries, p)
+	}
+	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
+		return nil, err
+	}
+	return resp, nil
 }
 
 // ListDecisions lists decisions without their entries. The authority
@@ -135,7 +221,7 @@ func (s *Server) ListDecisions(ctx context.Context, req *honoursv1.ListDecisions
 
 // AddDecisionEntries adds entries to a draft decision. The response is the
 // decision with the entries this call added (their ordinals assigned);
-// GetDecision returns all of them.
+// ListDecisionEntries returns all of them.
 func (s *Server) AddDecisionEntries(ctx context.Context, req *honoursv1.AddDecisionEntriesRequest) (*honoursv1.Decision, error) {
 	id, err := decisionID("name", req.GetName())
 	if err != nil {

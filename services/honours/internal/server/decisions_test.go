@@ -327,17 +327,21 @@ func TestBlocsUnavailable(t *testing.T) {
 		dec := newDecision(t, e.c, "qd-1", "bac-kan", "1/QĐ-UBND", d(2024, 1, 10))
 		addEntries(t, e.c, dec.GetName(), entry(person("Nông Văn A", cid(1), "so-noi-vu-bk"), "BK_TINH", 2024))
 		e.blocs.Stop()
+
+		// What the followed units answer still works.
+		_, err := e.c.CreateDecision(ctx, &honoursv1.CreateDecisionRequest{Decision: decisionMsg("bac-kan", "2/QĐ", d(2024, 1, 10))})
+		require.NoError(t, err, "the authority is known from the units followed")
+		_, err = e.c.ListHonours(ctx, &honoursv1.ListHonoursRequest{Province: "units/bac-kan"})
+		require.NoError(t, err, "lineage comes from the units followed")
+
+		// What needs blocs itself does not.
 		for name, call := range map[string]func() error{
-			"CreateDecision": func() error {
-				_, err := e.c.CreateDecision(ctx, &honoursv1.CreateDecisionRequest{Decision: decisionMsg("bac-kan", "2/QĐ", d(2024, 1, 10))})
-				return err
-			},
-			"IssueDecision": func() error {
+			"IssueDecision (the authority as it is now)": func() error {
 				_, err := e.c.IssueDecision(ctx, &honoursv1.IssueDecisionRequest{Name: dec.GetName()})
 				return err
 			},
-			"ListHonours by province": func() error {
-				_, err := e.c.ListHonours(ctx, &honoursv1.ListHonoursRequest{Province: "units/bac-kan"})
+			"CreateDecision naming a unit not followed": func() error {
+				_, err := e.c.CreateDecision(ctx, &honoursv1.CreateDecisionRequest{Decision: decisionMsg("moi-tao", "3/QĐ", d(2024, 1, 10))})
 				return err
 			},
 		} {

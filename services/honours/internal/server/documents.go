@@ -1,12 +1,12 @@
 package server
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"iter"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 
+	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/resname"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
@@ -30,17 +31,22 @@ const (
 	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 
-// RenderDecision renders a decision with its annex as a PDF.
-func (s *Server) RenderDecision(ctx context.Context, req *honoursv1.RenderDecisionRequest) (*httpbody.HttpBody, error) {
+// RenderDecision renders a decision with its annex as a PDF, sent in
+// chunks.
+func (s *Server) RenderDecision(req *honoursv1.RenderDecisionRequest, stream grpc.ServerStreamingServer[httpbody.HttpBody]) error {
 	id, err := decisionID("name", req.GetName())
 	if err != nil {
-		return nil, err
+		return err
 	}
-	b, err := s.renderDecision(ctx, id)
+	b, err := s.renderDecision(stream.Context(), id)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return s.file(ctx, pdfType, "quyet-dinh-"+id+".pdf", b), nil
+	w := s.newFileWriter(stream, pdfType, "quyet-dinh-"+id+".pdf")
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	return w.Close()
 }
 
 func (s *Server) renderDecision(ctx context.Context, id string) ([]byte, error) {
@@ -60,15 +66,16 @@ func (s *Server) renderDecision(ctx context.Context, id string) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
+	units = unitsOn(units, d.Document.SignedOn) // a decision names the units as they were then
 	doc := document.Decision{
-		Number:      d.Document.Number,
-		SignedOn:    d.Document.SignedOn,
-		Place:       place(units, d.Authority),
-		IssuerName:  strings.ToUpper(unitName(units, cmp.Or(d.Document.Issuer, d.Authority))),
-		SignerTitle: strings.ToUpper(d.Document.SignerTitle),
-		SignerName:  d.Document.SignerName,
-		Title:       d.Title,
+		Number:     d.Document.Number,
+		SignedOn:   d.Document.SignedOn,
+		Place:      place(units, d.Authority),
+		SignerName: d.Document.SignerName,
+		Title:      d.Title,
+		Recipients: d.Document.Recipients,
 	}
+	letterhead(&doc, d.Document, cmp.Or(d.Document.Issuer, d.Authority), units)
 	var bases []string
 	for _, e := range entries {
 		t, err := s.catalogue.Get(e.AwardCode)
@@ -126,6 +133,7 @@ func (s *Server) renderCertificate(ctx context.Context, id string) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
+	units = unitsOn(units, d.Document.SignedOn)
 	name, description := recipientText(h.Recipient, units)
 	signer := strings.ToUpper(d.Document.SignerTitle)
 	issuerTitle := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(firstLine(signer), "KT."), "Q.") + " " +
@@ -164,25 +172,29 @@ func awardHeading(t domain.AwardType) string {
 }
 
 // ExportHonours exports what ListHonours returns for the same filters as an
-// XLSX workbook, at most maxExportRows rows (beyond: FailedPrecondition).
-func (s *Server) ExportHonours(ctx context.Context, req *honoursv1.ExportHonoursRequest) (*httpbody.HttpBody, error) {
+// XLSX workbook, at most maxExportRows rows (beyond: FailedPrecondition),
+// sent in chunks. The rows are read from the store as the workbook is
+// written; the workbook is sent as it is zipped, at its end, so that a
+// failure while reading comes before its first chunk.
+func (s *Server) ExportHonours(req *honoursv1.ExportHonoursRequest, stream grpc.ServerStreamingServer[httpbody.HttpBody]) error {
+	ctx := stream.Context()
 	f, _, err := s.honourFilter(ctx, req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	n, err := s.store.CountHonours(ctx, f)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if n > s.exportLimit {
-		return nil, s.tooManyRows(n)
+		return s.tooManyRows(n)
 	}
-	var buf bytes.Buffer
 	info := document.ExportInfo{Filter: s.filterText(ctx, req), ExportedAt: time.Now()}
-	if err := document.WriteHonours(&buf, s.exportRows(ctx, f), info); err != nil {
-		return nil, err
+	w := s.newFileWriter(stream, xlsxType, "khen-thuong.xlsx")
+	if err := document.WriteHonours(w, s.exportRows(ctx, f), info); err != nil {
+		return err
 	}
-	return s.file(ctx, xlsxType, "khen-thuong.xlsx", buf.Bytes()), nil
+	return w.Close()
 }
 
 func (s *Server) tooManyRows(n int) error {
@@ -324,6 +336,72 @@ func (s *Server) file(ctx context.Context, contentType, filename string, b []byt
 	return &httpbody.HttpBody{ContentType: contentType, Data: b}
 }
 
+// fileWriter sends what is written to it as a stream of HttpBody messages
+// of fileChunkBytes each (the last one shorter): the first carries the
+// content type, and the response header "content-disposition" (which the
+// gateway passes on) goes out with it. Close sends what is left, and one
+// message for an empty file.
+type fileWriter struct {
+	stream      grpc.ServerStreamingServer[httpbody.HttpBody]
+	contentType string
+	disposition string
+	log         *slog.Logger
+	buf         []byte // a chunk being filled
+	sent        bool   // the first chunk is sent
+}
+
+func (s *Server) newFileWriter(stream grpc.ServerStreamingServer[httpbody.HttpBody], contentType, filename string) *fileWriter {
+	return &fileWriter{
+		stream:      stream,
+		contentType: contentType,
+		disposition: `attachment; filename="` + filename + `"`,
+		log:         s.log,
+	}
+}
+
+// Write sends every full chunk it completes. Each chunk is a buffer of its
+// own: a message must not change once sent (stats handlers may keep it).
+func (w *fileWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if w.buf == nil {
+			w.buf = make([]byte, 0, fileChunkBytes)
+		}
+		k := min(len(p), fileChunkBytes-len(w.buf))
+		w.buf = append(w.buf, p[:k]...)
+		p = p[k:]
+		if len(w.buf) == fileChunkBytes {
+			if err := w.send(w.buf); err != nil {
+				return n - len(p), err
+			}
+			w.buf = nil
+		}
+	}
+	return n, nil
+}
+
+// Close sends the last chunk.
+func (w *fileWriter) Close() error {
+	if len(w.buf) == 0 && w.sent {
+		return nil
+	}
+	err := w.send(w.buf)
+	w.buf = nil
+	return err
+}
+
+func (w *fileWriter) send(data []byte) error {
+	m := &httpbody.HttpBody{Data: data}
+	if !w.sent {
+		m.ContentType = w.contentType
+		if err := w.stream.SetHeader(metadata.Pairs("content-disposition", w.disposition)); err != nil {
+			w.log.DebugContext(w.stream.Context(), "no content-disposition header", "error", err)
+		}
+		w.sent = true
+	}
+	return w.stream.Send(m)
+}
+
 // documentError turns a document the package cannot make from what is
 // stored (no signer name, say) into FailedPrecondition about subject.
 func documentError(subject string, err error) error {
@@ -362,6 +440,18 @@ func kindLabel(k domain.RecipientKind) string {
 		return "Hộ gia đình"
 	}
 	return ""
+}
+
+// unitsOn returns the units with the names and levels they had on day d
+// (lineage.Unit.On): Thừa Thiên Huế on a decision of 2024, Huế after.
+func unitsOn(units map[string]lineage.Unit, d civil.Date) map[string]lineage.Unit {
+	out := make(map[string]lineage.Unit, len(units))
+	for id, u := range units {
+		then := u.On(d)
+		u.DisplayName, u.ShortName, u.Level = then.DisplayName, then.ShortName, then.Level
+		out[id] = u
+	}
+	return out
 }
 
 // unitName is a unit's display name, its id when blocs does not know it,

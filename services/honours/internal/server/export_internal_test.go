@@ -8,8 +8,11 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/genproto/googleapis/type/date"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
@@ -42,6 +45,8 @@ func (provinces) Ancestors(_ context.Context, ids []string) (map[string][]string
 	return make(map[string][]string), nil
 }
 
+func (provinces) Revision() int64 { return 1 }
+
 func TestExportLimit(t *testing.T) {
 	ctx := t.Context()
 	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "h.db"), nil)
@@ -71,15 +76,39 @@ func TestExportLimit(t *testing.T) {
 	require.NoError(t, err)
 
 	s.exportLimit = 3
-	_, err = s.ExportHonours(ctx, &honoursv1.ExportHonoursRequest{})
+	out := &fileStream{ctx: ctx}
+	err = s.ExportHonours(&honoursv1.ExportHonoursRequest{}, out)
 	require.NoError(t, err, "at the limit")
+	require.NotEmpty(t, out.chunks, "the workbook was sent")
+	require.Equal(t, xlsxType, out.chunks[0].GetContentType())
 	s.exportLimit = 2
-	_, err = s.ExportHonours(ctx, &honoursv1.ExportHonoursRequest{})
+	err = s.ExportHonours(&honoursv1.ExportHonoursRequest{}, &fileStream{ctx: ctx})
 	mapped, _ := rpcerr.FromDomain(err) // as the server's interceptor maps it
 	require.Equal(t, codes.FailedPrecondition, status.Code(mapped))
 	require.Contains(t, status.Convert(mapped).Message(), "at most 2")
-	_, err = s.ExportHonours(ctx, &honoursv1.ExportHonoursRequest{Query: "Văn C"})
+	err = s.ExportHonours(&honoursv1.ExportHonoursRequest{Query: "Văn C"}, &fileStream{ctx: ctx})
 	require.NoError(t, err, "narrower filters fit")
+}
+
+// fileStream is the server side of a stream of file chunks, which it
+// keeps.
+type fileStream struct {
+	grpc.ServerStream // nil: only what is below is called
+	ctx               context.Context
+	header            metadata.MD
+	chunks            []*httpbody.HttpBody
+}
+
+func (f *fileStream) Context() context.Context { return f.ctx }
+
+func (f *fileStream) SetHeader(md metadata.MD) error {
+	f.header = metadata.Join(f.header, md)
+	return nil
+}
+
+func (f *fileStream) Send(m *httpbody.HttpBody) error {
+	f.chunks = append(f.chunks, m)
+	return nil
 }
 
 // lateUnits is provinces, except that, once hide is set, the first lookup
@@ -140,4 +169,46 @@ func TestIssueLooksUpMissingUnitsOutsideTheTransaction(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, hs.GetHonours(), 1)
 	require.Equal(t, "units/q", hs.GetHonours()[0].GetProvince(), "the late unit's province")
+}
+
+// TestFileWriter checks the chunks of a streamed file: fileChunkBytes each
+// but the last, the content type on the first alone, the file name in the
+// header, and one message for an empty file.
+func TestFileWriter(t *testing.T) {
+	s := &Server{log: slog.New(slog.DiscardHandler)}
+	data := make([]byte, 2*fileChunkBytes+1000)
+	for i := range data {
+		data[i] = byte(i % 251)
+	}
+	out := &fileStream{ctx: t.Context()}
+	w := s.newFileWriter(out, pdfType, "a.pdf")
+	// Writes of uneven sizes: chunks do not follow them.
+	for p := data; len(p) > 0; {
+		k := min(len(p), 70_000)
+		n, err := w.Write(p[:k])
+		require.NoError(t, err)
+		require.Equal(t, k, n)
+		p = p[k:]
+	}
+	require.NoError(t, w.Close())
+	require.Len(t, out.chunks, 3)
+	var got []byte
+	for i, c := range out.chunks {
+		if i == 0 {
+			require.Equal(t, pdfType, c.GetContentType())
+		} else {
+			require.Empty(t, c.GetContentType(), "chunk %d", i)
+		}
+		got = append(got, c.GetData()...)
+	}
+	require.Len(t, out.chunks[0].GetData(), fileChunkBytes)
+	require.Len(t, out.chunks[2].GetData(), 1000)
+	require.Equal(t, data, got)
+	require.Equal(t, []string{`attachment; filename="a.pdf"`}, out.header.Get("content-disposition"))
+
+	empty := &fileStream{ctx: t.Context()}
+	require.NoError(t, s.newFileWriter(empty, xlsxType, "b.xlsx").Close())
+	require.Len(t, empty.chunks, 1)
+	require.Equal(t, xlsxType, empty.chunks[0].GetContentType())
+	require.Empty(t, empty.chunks[0].GetData())
 }

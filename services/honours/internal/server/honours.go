@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
@@ -34,13 +35,19 @@ func (s *Server) GetHonour(ctx context.Context, req *honoursv1.GetHonourRequest)
 
 // provincesNow sets the Province of each honour to the province it counts
 // under now: the end of the successor chain of the province stored when it
-// was issued.
+// was issued. While the units of blocs cannot be had (honours started while
+// blocs is down), the register is still served, with the provinces as they
+// were resolved when each honour was issued.
 func (s *Server) provincesNow(ctx context.Context, hs []*domain.Honour) error {
 	ids := make([]string, 0, len(hs))
 	for _, h := range hs {
 		ids = append(ids, h.Province)
 	}
 	units, err := s.units.Units(ctx, ids)
+	if _, down := errors.AsType[*domainerr.UnavailableError](err); down {
+		s.log.WarnContext(ctx, "provinces of honours shown as issued: the units of blocs are not at hand", "error", err)
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,7 @@ func TestLineage(t *testing.T) {
 			blocsv1.UnitLevel_UNIT_LEVEL_GRASSROOTS, "thai-nguyen")
 		e.blocs.Dissolve("bac-kan", "thai-nguyen", 2025, 7, 1)
 		e.blocs.Dissolve("truong-cho-don", "truong-moi", 2025, 7, 1)
+		e.synced(t)
 
 		after := listAll(t, c, &honoursv1.ListHonoursRequest{Province: "units/thai-nguyen"})
 		require.ElementsMatch(t, names(before), names(after), "a dissolved province's honours are found under its successor")

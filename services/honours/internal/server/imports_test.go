@@ -92,10 +92,10 @@ func TestDocuments(t *testing.T) {
 		issue(t, c, dec.GetName())
 
 		var header metadata.MD
-		pdf, err := c.RenderDecision(ctx, &honoursv1.RenderDecisionRequest{Name: dec.GetName()}, grpc.Header(&header))
+		pdfType, pdf, err := recvFile(c.RenderDecision(ctx, &honoursv1.RenderDecisionRequest{Name: dec.GetName()}, grpc.Header(&header)))
 		require.NoError(t, err)
-		require.Equal(t, "application/pdf", pdf.GetContentType())
-		require.True(t, bytes.HasPrefix(pdf.GetData(), []byte("%PDF-")))
+		require.Equal(t, "application/pdf", pdfType)
+		require.True(t, bytes.HasPrefix(pdf, []byte("%PDF-")))
 		require.Contains(t, header.Get("content-disposition")[0], "attachment")
 
 		hs := listAll(t, c, &honoursv1.ListHonoursRequest{})
@@ -104,10 +104,10 @@ func TestDocuments(t *testing.T) {
 		require.Equal(t, "application/pdf", cert.GetContentType())
 		require.True(t, bytes.HasPrefix(cert.GetData(), []byte("%PDF-")))
 
-		xlsx, err := c.ExportHonours(ctx, &honoursv1.ExportHonoursRequest{Province: "units/bac-kan"})
+		xlsxType, xlsx, err := recvFile(c.ExportHonours(ctx, &honoursv1.ExportHonoursRequest{Province: "units/bac-kan"}))
 		require.NoError(t, err)
-		require.Equal(t, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.GetContentType())
-		f, err := excelize.OpenReader(bytes.NewReader(xlsx.GetData()))
+		require.Equal(t, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsxType)
+		f, err := excelize.OpenReader(bytes.NewReader(xlsx))
 		require.NoError(t, err)
 		rows, err := f.GetRows("Khen thưởng")
 		require.NoError(t, err)
@@ -121,7 +121,7 @@ func TestDocuments(t *testing.T) {
 		u, err := c.CreateDecision(ctx, &honoursv1.CreateDecisionRequest{Decision: unsigned})
 		require.NoError(t, err)
 		addEntries(t, c, u.GetName(), entry(person("Lục Văn Ơn", cid(2), ""), "BK_TINH", 2023))
-		_, err = c.RenderDecision(ctx, &honoursv1.RenderDecisionRequest{Name: u.GetName()})
+		_, _, err = recvFile(c.RenderDecision(ctx, &honoursv1.RenderDecisionRequest{Name: u.GetName()}))
 		requireCode(t, err, codes.FailedPrecondition, "DOCUMENT_INCOMPLETE")
 		_, err = c.RenderCertificate(ctx, &honoursv1.RenderCertificateRequest{Name: "honours/khong-co"})
 		requireCode(t, err, codes.NotFound, "")

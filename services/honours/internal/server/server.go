@@ -31,18 +31,33 @@ type Units interface {
 	// Ancestors returns, for each id, the units dissolved into it,
 	// transitively.
 	Ancestors(ctx context.Context, ids []string) (map[string][]string, error)
+	// Revision is the revision of the units' last change the answers
+	// reflect; cached answers derived from units are keyed by it.
+	Revision() int64
 }
 
 // Limits.
 const (
-	// maxEntries bounds a decision: its issue is one transaction, and
-	// GetDecision returns every entry in one message.
-	maxEntries = 20_000
+	// maxEntries bounds a decision: its issue is one transaction. Nothing
+	// else holds all its entries in one message: GetDecision's FULL view
+	// is bounded by maxFullViewEntries, ListDecisionEntries pages, the PDF
+	// and the workbook are streamed in chunks.
+	maxEntries = 50_000
+	// maxFullViewEntries and maxFullViewBytes bound the decisions that
+	// GetDecision returns with their entries (the proto's promise), well
+	// within the 4 MiB clients receive by default.
+	maxFullViewEntries = 5000
+	maxFullViewBytes   = 3 << 20
+	// maxEntryPageBytes bounds a page of ListDecisionEntries, whatever its
+	// page_size: a page stops before the entry that would pass it.
+	maxEntryPageBytes = 2 << 20
+	// fileChunkBytes is the size of the chunks a streamed file is sent in.
+	fileChunkBytes = 256 << 10
 	// maxExportRows bounds ExportHonours (the proto's promise).
 	maxExportRows = 200_000
-	// statsTTL bounds how long statistics are served from the cache; every
-	// issue and revocation also starts a new generation of them. It also
-	// bounds how late a merger recorded in blocs shows in them.
+	// statsTTL bounds how long statistics stay in the cache; every issue
+	// and revocation starts a new generation of them, and every change of
+	// units a new revision, so it only frees memory.
 	statsTTL = 5 * time.Minute
 )
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/genproto/googleapis/type/date"
@@ -37,7 +38,17 @@ import (
 type env struct {
 	c     honoursv1.HonoursServiceClient
 	blocs *blocstest.Blocs
+	units *blocsclient.Client
 	dbURL string
+}
+
+// synced waits until the service has followed every change made through
+// e.blocs.
+func (e *env) synced(t *testing.T) {
+	t.Helper()
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.GreaterOrEqual(c, e.units.Revision(), e.blocs.Revision)
+	}, 5*time.Second, 5*time.Millisecond)
 }
 
 // options change what start builds.
@@ -63,9 +74,9 @@ func (l *testLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// start serves the honours handlers over a store on dbURL, calling blocs b.
-// Units are not cached (the lineage tests change them under the service).
-func start(t *testing.T, dbURL string, b *blocstest.Blocs, o options) honoursv1.HonoursServiceClient {
+// start serves the honours handlers over a store on dbURL, following the
+// units of blocs b.
+func start(t *testing.T, dbURL string, b *blocstest.Blocs, o options) (honoursv1.HonoursServiceClient, *blocsclient.Client) {
 	t.Helper()
 	ctx := t.Context()
 	logs := &testLog{t: t}
@@ -84,8 +95,13 @@ func start(t *testing.T, dbURL string, b *blocstest.Blocs, o options) honoursv1.
 	t.Cleanup(func() { blocsConn.Close() })
 	signer, err := pagetoken.NewSigner([]byte("0123456789abcdef-test-key"))
 	require.NoError(t, err)
+	units := blocsclient.New(blocsConn, tel.Logger)
+	follow, stopFollowing := context.WithCancel(context.Background())
+	followed := make(chan struct{})
+	go func() { defer close(followed); units.Run(follow) }()
+	t.Cleanup(func() { stopFollowing(); <-followed })
 	h, err := server.New(server.Options{
-		Store: st, Units: blocsclient.New(blocsConn, cache.NewMemory(100), time.Nanosecond), Cache: c,
+		Store: st, Units: units, Cache: c,
 		Tokens: signer, Sealer: o.sealer, Log: tel.Logger,
 	})
 	require.NoError(t, err)
@@ -102,7 +118,7 @@ func start(t *testing.T, dbURL string, b *blocstest.Blocs, o options) honoursv1.
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20)))
 	require.NoError(t, err)
 	t.Cleanup(func() { conn.Close() })
-	return honoursv1.NewHonoursServiceClient(conn)
+	return honoursv1.NewHonoursServiceClient(conn), units
 }
 
 // forEachEngine runs fn against SQLite and, when configured, PostgreSQL,
@@ -118,7 +134,10 @@ func forEachEngineWith(t *testing.T, o options, fn func(t *testing.T, e *env)) {
 			b := blocstest.Start(t)
 			world(b)
 			url := eng.URL(t)
-			fn(t, &env{c: start(t, url, b, o), blocs: b, dbURL: url})
+			c, units := start(t, url, b, o)
+			e := &env{c: c, blocs: b, units: units, dbURL: url}
+			e.synced(t)
+			fn(t, e)
 		})
 	}
 }

@@ -28,8 +28,8 @@ var dimensions = map[string]store.Dimension{
 // by the dimensions asked, from the register's running totals. Grouped by
 // province, honours count under the province that exists now (lineage);
 // the province and authority filters take in the units dissolved into the
-// unit asked for. Results are cached per filters and generation of the
-// register (see registerChanged).
+// unit asked for. Results are cached per filters, generation of the
+// register (see registerChanged) and revision of the units.
 func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatisticsRequest) (*honoursv1.Statistics, error) {
 	var errs resname.Fields
 	var dims []store.Dimension
@@ -64,8 +64,10 @@ func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatistics
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	key := "stats:" + s.statsGeneration(ctx) + ":" + pagetoken.Scope(strings.Join(names, ","), f.AwardCode,
-		authority, province, strconv.Itoa(f.YearFrom), strconv.Itoa(f.YearTo))
+	// The key names the units' revision: statistics grouped or filtered by
+	// province follow lineage, so a change of units makes new ones.
+	key := "stats:" + s.statsGeneration(ctx) + ":" + strconv.FormatInt(s.units.Revision(), 10) + ":" +
+		pagetoken.Scope(strings.Join(names, ","), f.AwardCode, authority, province, strconv.Itoa(f.YearFrom), strconv.Itoa(f.YearTo))
 	st, err := cache.GetOrLoad(ctx, s.cache, key, statsTTL, func() *honoursv1.Statistics { return new(honoursv1.Statistics) },
 		func(ctx context.Context) (*honoursv1.Statistics, error) {
 			var err error

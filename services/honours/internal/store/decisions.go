@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -12,7 +13,8 @@ import (
 
 const decisionColumns = `id, number, signed_on, signer_name, signer_title, issuer, title, authority, movement,
 	state, entry_count, reward_total, revoke_reason, revoke_number, revoke_signed_on, revoke_signer_name,
-	revoke_signer_title, revoke_issuer, revoke_time, create_time, issue_time, update_time, version`
+	revoke_signer_title, revoke_issuer, revoke_time, create_time, issue_time, update_time, version,
+	signing_capacity, recipients`
 
 func scanDecision(row interface{ Scan(...any) error }) (*domain.Decision, error) {
 	var (
@@ -22,9 +24,16 @@ func scanDecision(row interface{ Scan(...any) error }) (*domain.Decision, error)
 	dest := append([]any{&d.ID, &d.Document.Number, &d.Document.SignedOn, &d.Document.SignerName, &d.Document.SignerTitle,
 		&d.Document.Issuer, &d.Title, &d.Authority, &d.Movement, &d.State, &d.EntryCount, &d.RewardTotal},
 		revokedDest(&r)...)
-	dest = append(dest, sqlstore.Micros(&d.CreateTime), sqlstore.Micros(&d.IssueTime), sqlstore.Micros(&d.UpdateTime), &d.Version)
+	var recipients string
+	dest = append(dest, sqlstore.Micros(&d.CreateTime), sqlstore.Micros(&d.IssueTime), sqlstore.Micros(&d.UpdateTime), &d.Version,
+		&d.Document.Capacity, &recipients)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
+	}
+	if recipients != "" {
+		if err := json.Unmarshal([]byte(recipients), &d.Document.Recipients); err != nil {
+			return nil, fmt.Errorf("recipients of decision %s: %w", d.ID, err)
+		}
 	}
 	if !r.Time.IsZero() {
 		d.Revoked = &r
@@ -46,6 +55,19 @@ func revokedColumns(r *domain.Revoked) []any {
 	}
 	doc := r.Document
 	return []any{r.Reason, doc.Number, doc.SignedOn, doc.SignerName, doc.SignerTitle, doc.Issuer, sqlstore.Micros(&r.Time)}
+}
+
+// recipientsColumn is the value of the recipients column: a JSON array,
+// empty for none.
+func recipientsColumn(recipients []string) (string, error) {
+	if len(recipients) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(recipients)
+	if err != nil {
+		return "", fmt.Errorf("recipients: %w", err)
+	}
+	return string(b), nil
 }
 
 // decisionSearch is the folded text ListDecisions' query matches.
@@ -76,9 +98,13 @@ func (tx *Tx) InsertDecision(ctx context.Context, d *domain.Decision) error {
 	args := []any{d.ID, d.Document.Number, d.Document.SignedOn, d.Document.SignerName,
 		d.Document.SignerTitle, d.Document.Issuer, d.Title, d.Authority, d.Movement, d.State, d.EntryCount, d.RewardTotal}
 	args = append(args, revokedColumns(d.Revoked)...)
+	recipients, err := recipientsColumn(d.Document.Recipients)
+	if err != nil {
+		return err
+	}
 	args = append(args, sqlstore.Micros(&d.CreateTime), sqlstore.Micros(&d.IssueTime), sqlstore.Micros(&d.UpdateTime), d.Version,
-		d.Document.SignedOn.Year, decisionSearch(d))
-	_, err := tx.ExecContext(ctx, `INSERT INTO decisions (`+decisionColumns+`, year, search)
+		d.Document.Capacity, recipients, d.Document.SignedOn.Year, decisionSearch(d))
+	_, err = tx.ExecContext(ctx, `INSERT INTO decisions (`+decisionColumns+`, year, search)
 		VALUES (`+sqlstore.Placeholders(1, len(args))+`)`, args...)
 	if sqlstore.IsUniqueViolation(err) {
 		return &ExistsError{Name: d.Name()}
@@ -133,17 +159,34 @@ func (tx *Tx) InsertEntries(ctx context.Context, id string, entries []domain.Dec
 // Entries returns the entries of decision id in ordinal order, with the
 // honour each became once issued.
 func (r reader) Entries(ctx context.Context, id string) ([]domain.DecisionEntry, error) {
-	rows, err := r.Q.QueryContext(ctx, `SELECT e.ordinal, e.kind, e.full_name, e.gender, e.birth_year,
+	return r.entries(ctx, id, 0, 0)
+}
+
+// EntriesAfter returns up to limit entries of decision id whose ordinal is
+// greater than after, in ordinal order, with the honour each became once
+// issued: a page of them, found through the primary key.
+func (r reader) EntriesAfter(ctx context.Context, id string, after, limit int) ([]domain.DecisionEntry, error) {
+	return r.entries(ctx, id, after, limit)
+}
+
+// entries returns the entries of decision id after ordinal after, at most
+// limit of them (0: all).
+func (r reader) entries(ctx context.Context, id string, after, limit int) ([]domain.DecisionEntry, error) {
+	query := `SELECT e.ordinal, e.kind, e.full_name, e.gender, e.birth_year,
 		e.job_title, e.unit, e.citizen_id_masked, e.citizen_id_sealed, e.head_name, e.address, e.commune,
 		e.recipient_key, e.weak, e.award_code, e.period_start, e.period_end, e.achievements, e.nomination,
 		COALESCE(h.id, ''), COALESCE(h.reward_vnd, 0)
 		FROM decision_entries e LEFT JOIN honours h ON h.decision_id = e.decision_id AND h.ordinal = e.ordinal
-		WHERE e.decision_id = $1 ORDER BY e.ordinal`, id)
+		WHERE e.decision_id = $1 AND e.ordinal > $2 ORDER BY e.ordinal`
+	if limit > 0 {
+		query += ` LIMIT ` + strconv.Itoa(limit)
+	}
+	rows, err := r.Q.QueryContext(ctx, query, id, after)
 	if err != nil {
 		return nil, fmt.Errorf("entries of %s: %w", id, err)
 	}
 	defer rows.Close()
-	var out []domain.DecisionEntry
+	out := make([]domain.DecisionEntry, 0, limit)
 	for rows.Next() {
 		var (
 			e    domain.DecisionEntry
