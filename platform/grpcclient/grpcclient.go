@@ -121,8 +121,11 @@ func (d deadline) unary(ctx context.Context, method string, req, reply any, cc *
 	return invoker(ctx, method, req, reply, cc, opts...)
 }
 
+// stream gives a client stream the default deadline. A server stream
+// (a watch, a download) lasts as long as the caller's context: a watch
+// never ends by itself, and a download takes as long as the file.
 func (d deadline) stream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
-	if _, ok := ctx.Deadline(); ok {
+	if _, ok := ctx.Deadline(); ok || desc.ServerStreams {
 		return streamer(ctx, desc, cc, method, opts...)
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(d))

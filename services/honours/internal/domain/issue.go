@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -9,10 +10,10 @@ import (
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
 
-// MissingUnits returns the ids of the units issuing d with entries needs
-// that units lacks: the authority, every unit and commune the entries
-// name, and the provinces of those units.
-func MissingUnits(units map[string]lineage.Unit, authority string, entries []DecisionEntry) []string {
+// MissingUnits returns the ids of the units issuing a decision of
+// authority needs that units lacks: the authority, the units and communes
+// its entries name (unitIDs), and the provinces of the units known.
+func MissingUnits(units map[string]lineage.Unit, authority string, unitIDs []string) []string {
 	var missing []string
 	seen := make(map[string]bool)
 	need := func(id string) {
@@ -22,9 +23,8 @@ func MissingUnits(units map[string]lineage.Unit, authority string, entries []Dec
 		}
 	}
 	need(authority)
-	for _, e := range entries {
-		need(e.Recipient.Unit)
-		need(e.Recipient.Commune)
+	for _, id := range unitIDs {
+		need(id)
 	}
 	for _, u := range units {
 		need(u.Province)
@@ -32,30 +32,61 @@ func MissingUnits(units map[string]lineage.Unit, authority string, entries []Dec
 	return missing
 }
 
-// RecipientKeys returns the recipient key of each entry, in order: the
-// keys whose held awards Issue needs.
-func RecipientKeys(entries []DecisionEntry) []string {
-	keys := make([]string, len(entries))
+// EntryUnits returns the units and communes entries name.
+func EntryUnits(entries []DecisionEntry) []string {
+	ids := make([]string, 0, 2*len(entries))
+	for _, e := range entries {
+		ids = append(ids, e.Recipient.Unit, e.Recipient.Commune)
+	}
+	return ids
+}
+
+// RewardLines returns what the money rule needs of each entry, in order.
+func RewardLines(entries []DecisionEntry) []Entry {
+	lines := make([]Entry, len(entries))
 	for i, e := range entries {
-		keys[i] = e.Recipient.Key
+		lines[i] = Entry{RecipientKey: e.Recipient.Key, RecipientKind: e.Recipient.Kind, AwardCode: e.AwardCode, Period: e.Period}
+	}
+	return lines
+}
+
+// RecipientKeys returns the recipient key of each line, in order: the keys
+// whose held awards issuing needs.
+func RecipientKeys(lines []Entry) []string {
+	keys := make([]string, len(lines))
+	for i, l := range lines {
+		keys[i] = l.RecipientKey
 	}
 	return keys
 }
 
-// Issue issues draft d with its entries at time now (domain.md §7): the
-// authority exists, still existed when it signed, and its level may confer
-// every award of the decision; every entry's reward is computed (the
-// same-period rule counts held, the awards the recipients already hold in
-// the register); and every entry becomes an honour of the register,
-// counted under the province its unit belongs to now. units holds every
-// unit MissingUnits asks for. It returns the honours and marks d ISSUED
-// with its reward total; on error d is unchanged.
-func (c *Catalogue) Issue(salaries *SalaryTable, d *Decision, entries []DecisionEntry, units map[string]lineage.Unit, held []Held, now time.Time) ([]*Honour, error) {
+// Issuance is a draft decision being issued (domain.md §7): its authority
+// checked and every entry's reward computed, ready to turn its entries into
+// honours of the register a page at a time, so that a decision of any size
+// is issued without holding all of it at once.
+type Issuance struct {
+	d         *Decision
+	next      DecisionState
+	authority lineage.Unit
+	units     map[string]lineage.Unit
+	rewards   []Reward
+	done      int // entries turned into honours so far
+	total     int64
+	now       time.Time
+}
+
+// StartIssue begins issuing draft d at time now: the authority exists,
+// still existed when it signed, and its level may confer every award of
+// the decision; lines (RewardLines of all its entries, in ordinal order)
+// get their rewards, the same-period rule counting held, the awards the
+// recipients already hold in the register. units holds every unit
+// MissingUnits asks for. d is unchanged until Finish.
+func (c *Catalogue) StartIssue(salaries *SalaryTable, d *Decision, lines []Entry, units map[string]lineage.Unit, held []Held, now time.Time) (*Issuance, error) {
 	next, err := d.State.Issue(d.Name())
 	if err != nil {
 		return nil, err
 	}
-	if len(entries) == 0 {
+	if len(lines) == 0 {
 		return nil, rule("DECISION_EMPTY", d.Name(), "the decision has no entries; add them before issuing it")
 	}
 	authority, ok := units[d.Authority]
@@ -67,12 +98,12 @@ func (c *Catalogue) Issue(salaries *SalaryTable, d *Decision, entries []Decision
 			resname.Unit.Format(d.Authority), authority.DissolvedOn, d.Document.SignedOn)
 	}
 	checked := make(map[string]bool)
-	for _, e := range entries {
-		if checked[e.AwardCode] {
+	for _, l := range lines {
+		if checked[l.AwardCode] {
 			continue
 		}
-		checked[e.AwardCode] = true
-		t, err := c.Get(e.AwardCode)
+		checked[l.AwardCode] = true
+		t, err := c.Get(l.AwardCode)
 		if err != nil {
 			continue // ComputeRewards names the entry
 		}
@@ -80,24 +111,30 @@ func (c *Catalogue) Issue(salaries *SalaryTable, d *Decision, entries []Decision
 			return nil, err
 		}
 	}
-
-	lines := make([]Entry, len(entries))
-	for i, e := range entries {
-		lines[i] = Entry{RecipientKey: e.Recipient.Key, RecipientKind: e.Recipient.Kind, AwardCode: e.AwardCode, Period: e.Period}
-	}
 	rewards, err := c.ComputeRewards(salaries, d.Document.SignedOn, lines, held)
 	if err != nil {
 		return nil, err
 	}
+	return &Issuance{d: d, next: next, authority: authority, units: units, rewards: rewards, now: now}, nil
+}
 
+// Honours turns the next entries of the decision, in ordinal order, into
+// honours of the register, each counted under the province its unit
+// belongs to now.
+func (is *Issuance) Honours(entries []DecisionEntry) ([]*Honour, error) {
+	if is.done+len(entries) > len(is.rewards) {
+		return nil, fmt.Errorf("issue %s: %d entries given beyond the %d started with", is.d.Name(), is.done+len(entries)-len(is.rewards), len(is.rewards))
+	}
+	d := is.d
 	honours := make([]*Honour, len(entries))
-	var total int64
 	for i, e := range entries {
-		unit, field := e.Recipient.Unit, entryField(i, ".recipient.unit")
+		at := is.done + i
+		reward := is.rewards[at]
+		unit, field := e.Recipient.Unit, entryField(at, ".recipient.unit")
 		if e.Recipient.Kind == RecipientHousehold {
-			unit, field = e.Recipient.Commune, entryField(i, ".recipient.commune")
+			unit, field = e.Recipient.Commune, entryField(at, ".recipient.commune")
 		}
-		province, original, err := provinceOf(units, unit, field, authority)
+		province, original, err := provinceOf(is.units, unit, field, is.authority)
 		if err != nil {
 			return nil, err
 		}
@@ -111,12 +148,12 @@ func (c *Catalogue) Issue(salaries *SalaryTable, d *Decision, entries []Decision
 			Authority:         d.Authority,
 			AwardCode:         e.AwardCode,
 			Recipient:         r,
-			RecipientName:     recipientName(r, units),
+			RecipientName:     recipientName(r, is.units),
 			Period:            e.Period,
 			Achievements:      e.Achievements,
 			ConferredOn:       d.Document.SignedOn,
-			RewardVND:         rewards[i].AmountVND,
-			RewardNote:        rewards[i].Note,
+			RewardVND:         reward.AmountVND,
+			RewardNote:        reward.Note,
 			CertificateNumber: d.Document.Number + "/" + strconv.Itoa(e.Ordinal),
 			Nomination:        e.Nomination,
 			Movement:          d.Movement,
@@ -124,16 +161,27 @@ func (c *Catalogue) Issue(salaries *SalaryTable, d *Decision, entries []Decision
 			ProvinceOriginal:  original,
 			RecipientUnit:     unit,
 			State:             HonourActive,
-			CreateTime:        now,
-			UpdateTime:        now,
+			CreateTime:        is.now,
+			UpdateTime:        is.now,
 			Version:           1,
 		}
-		total += rewards[i].AmountVND
+		is.total += reward.AmountVND
 	}
-	d.State, d.RewardTotal = next, total
-	d.IssueTime, d.UpdateTime = now, now
-	d.Version++
+	is.done += len(entries)
 	return honours, nil
+}
+
+// Finish marks the decision ISSUED with its reward total, once every entry
+// has become an honour.
+func (is *Issuance) Finish() error {
+	if is.done != len(is.rewards) {
+		return fmt.Errorf("issue %s: %d of %d entries became honours", is.d.Name(), is.done, len(is.rewards))
+	}
+	d := is.d
+	d.State, d.RewardTotal = is.next, is.total
+	d.IssueTime, d.UpdateTime = is.now, is.now
+	d.Version++
+	return nil
 }
 
 // HonourID is the id of the honour entry ordinal of decision id becomes: a

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -30,6 +32,24 @@ func issueFixture() (*Decision, []DecisionEntry, map[string]lineage.Unit) {
 	return d, entries, units
 }
 
+// issue issues d with its entries in pages of two, as the server does in
+// pages of thousands.
+func issue(cat *Catalogue, salaries *SalaryTable, d *Decision, entries []DecisionEntry, units map[string]lineage.Unit, held []Held, now time.Time) ([]*Honour, error) {
+	is, err := cat.StartIssue(salaries, d, RewardLines(entries), units, held, now)
+	if err != nil {
+		return nil, err
+	}
+	var all []*Honour
+	for page := range slices.Chunk(entries, 2) {
+		hs, err := is.Honours(page)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, hs...)
+	}
+	return all, is.Finish()
+}
+
 func TestIssue(t *testing.T) {
 	cat := catalogue(t)
 	salaries, err := LoadSalaryTable()
@@ -37,10 +57,11 @@ func TestIssue(t *testing.T) {
 	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 
 	d, entries, units := issueFixture()
-	require.Empty(t, MissingUnits(units, d.Authority, entries))
-	honours, err := cat.Issue(salaries, d, entries, units, nil, now)
+	require.Empty(t, MissingUnits(units, d.Authority, EntryUnits(entries)))
+	entries = append(entries, DecisionEntry{Ordinal: 3, Recipient: entries[0].Recipient, AwardCode: "BK_TINH", Period: Period{StartYear: 2021, EndYear: 2021}})
+	honours, err := issue(cat, salaries, d, entries, units, nil, now)
 	require.NoError(t, err)
-	require.Len(t, honours, 2)
+	require.Len(t, honours, 3)
 	require.Equal(t, DecisionIssued, d.State)
 	require.EqualValues(t, 4, d.Version)
 	require.Equal(t, now, d.IssueTime)
@@ -49,7 +70,7 @@ func TestIssue(t *testing.T) {
 		require.Equal(t, HonourID("bk-1", i+1), h.ID, "a function of decision and ordinal: a retried issue names the same honours")
 		require.Equal(t, "thai-nguyen", h.Province, "counted under the province that exists now")
 		require.Equal(t, "bac-kan", h.ProvinceOriginal)
-		require.Equal(t, "946/QĐ-UBND/"+string(rune('0'+i+1)), h.CertificateNumber)
+		require.Equal(t, "946/QĐ-UBND/"+strconv.Itoa(i+1), h.CertificateNumber)
 		require.Empty(t, h.Recipient.CitizenID, "no clear citizen id in the register")
 		require.Nil(t, h.Recipient.CitizenIDSealed, "the sealed id stays with the entry")
 		require.Positive(t, h.RewardVND)
@@ -60,8 +81,18 @@ func TestIssue(t *testing.T) {
 	require.Equal(t, total, d.RewardTotal)
 	require.Equal(t, "001190987654", entries[0].Recipient.CitizenID, "the entries are left as they were")
 
-	_, err = cat.Issue(salaries, d, entries, units, nil, now)
+	_, err = issue(cat, salaries, d, entries, units, nil, now)
 	require.Error(t, err, "an issued decision is not issued again")
+
+	d, entries, units = issueFixture()
+	is, err := cat.StartIssue(salaries, d, RewardLines(entries), units, nil, now)
+	require.NoError(t, err)
+	_, err = is.Honours(entries[:1])
+	require.NoError(t, err)
+	require.Error(t, is.Finish(), "not every entry became an honour")
+	require.Equal(t, DecisionDraft, d.State)
+	_, err = is.Honours(append(entries[1:], entries...))
+	require.Error(t, err, "more entries than started with")
 }
 
 func TestIssueRefuses(t *testing.T) {
@@ -89,7 +120,7 @@ func TestIssueRefuses(t *testing.T) {
 			d, entries, units := issueFixture()
 			tc.change(d, &entries, units)
 			before := *d
-			_, err := cat.Issue(salaries, d, entries, units, nil, time.Now())
+			_, err := issue(cat, salaries, d, entries, units, nil, time.Now())
 			requireRule(t, err, tc.reason, tc.subject)
 			require.Equal(t, before, *d, "a refused issue leaves the decision as it was")
 		})
@@ -103,7 +134,7 @@ func TestMissingUnits(t *testing.T) {
 	u.Province = "lang-son"
 	units["so-gd"] = u
 	entries = append(entries, DecisionEntry{Recipient: Recipient{Kind: RecipientHousehold, Commune: "xa-1"}})
-	require.ElementsMatch(t, []string{"cho-don", "xa-1", "lang-son"}, MissingUnits(units, d.Authority, entries),
+	require.ElementsMatch(t, []string{"cho-don", "xa-1", "lang-son"}, MissingUnits(units, d.Authority, EntryUnits(entries)),
 		"the units the entries name and the provinces of those known")
-	require.Equal(t, []string{"ind:a", "unit:cho-don", ""}, RecipientKeys(entries))
+	require.Equal(t, []string{"ind:a", "unit:cho-don", ""}, RecipientKeys(RewardLines(entries)))
 }

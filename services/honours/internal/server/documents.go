@@ -54,15 +54,11 @@ func (s *Server) renderDecision(ctx context.Context, id string) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.store.Entries(ctx, id)
+	unitIDs, err := s.store.EntryUnits(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	ids := []string{d.Authority, d.Document.Issuer}
-	for _, e := range entries {
-		ids = append(ids, e.Recipient.Unit, e.Recipient.Commune)
-	}
-	units, err := s.unitsWithProvinces(ctx, ids)
+	units, err := s.unitsWithProvinces(ctx, append(unitIDs, d.Authority, d.Document.Issuer))
 	if err != nil {
 		return nil, err
 	}
@@ -74,27 +70,40 @@ func (s *Server) renderDecision(ctx context.Context, id string) ([]byte, error) 
 		SignerName: d.Document.SignerName,
 		Title:      d.Title,
 		Recipients: d.Document.Recipients,
+		Entries:    make([]document.Entry, 0, d.EntryCount),
 	}
 	letterhead(&doc, d.Document, cmp.Or(d.Document.Issuer, d.Authority), units)
 	var bases []string
-	for _, e := range entries {
-		t, err := s.catalogue.Get(e.AwardCode)
+	// The entries are read a page at a time: only the printed lines are
+	// kept for the whole decision.
+	for after := 0; ; {
+		page, err := s.store.EntriesAfter(ctx, id, after, issuePage)
 		if err != nil {
 			return nil, err
 		}
-		if !slices.Contains(bases, t.LegalBasis) {
-			bases = append(bases, t.LegalBasis)
+		if len(page) == 0 {
+			break
 		}
-		name, description := recipientText(e.Recipient, units)
-		doc.Entries = append(doc.Entries, document.Entry{
-			Ordinal:              e.Ordinal,
-			RecipientName:        name,
-			RecipientDescription: description,
-			Collective:           e.Recipient.Kind == domain.RecipientCollective,
-			AwardName:            t.DisplayName,
-			Achievement:          e.Achievements,
-			RewardVND:            e.RewardVND,
-		})
+		after = page[len(page)-1].Ordinal
+		for _, e := range page {
+			t, err := s.catalogue.Get(e.AwardCode)
+			if err != nil {
+				return nil, err
+			}
+			if !slices.Contains(bases, t.LegalBasis) {
+				bases = append(bases, t.LegalBasis)
+			}
+			name, description := recipientText(e.Recipient, units)
+			doc.Entries = append(doc.Entries, document.Entry{
+				Ordinal:              e.Ordinal,
+				RecipientName:        name,
+				RecipientDescription: description,
+				Collective:           e.Recipient.Kind == domain.RecipientCollective,
+				AwardName:            t.DisplayName,
+				Achievement:          e.Achievements,
+				RewardVND:            e.RewardVND,
+			})
+		}
 	}
 	for _, b := range bases {
 		doc.Preamble = append(doc.Preamble, "Căn cứ "+b+";")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 
 	"google.golang.org/protobuf/proto"
 
@@ -120,34 +121,74 @@ func (s *Server) unitsWithProvinces(ctx context.Context, ids []string) (map[stri
 	return units, nil
 }
 
-// issue issues draft d in tx (domain.Catalogue.Issue) and writes the
-// honours. units holds the units its entries name; it calls no other
-// service, since the transaction is open: a unit it lacks (of an entry
-// added since they were looked up) is a *missingUnitsError. entries are
-// d's entries when the caller has them all (it has just added them in tx);
-// nil reads them.
+// issuePage is how many entries issuing turns into honours at a time.
+const issuePage = 2000
+
+// issue issues draft d in tx and writes the honours, a page of entries at a
+// time (domain.Issuance). units holds the units its entries name; it calls
+// no other service, since the transaction is open: a unit it lacks (of an
+// entry added since they were looked up) is a *missingUnitsError. entries
+// are d's entries when the caller has them all (it has just added them in
+// tx); nil reads them from tx, in pages.
 func (s *Server) issue(ctx context.Context, tx *store.Tx, d *domain.Decision, units map[string]lineage.Unit, entries []domain.DecisionEntry) error {
 	if _, err := d.State.Issue(d.Name()); err != nil {
 		return err
 	}
-	if entries == nil {
-		var err error
-		if entries, err = tx.Entries(ctx, d.ID); err != nil {
+	var (
+		lines   []domain.Entry
+		unitIDs []string
+		err     error
+	)
+	if entries != nil {
+		lines, unitIDs = domain.RewardLines(entries), domain.EntryUnits(entries)
+	} else {
+		if lines, err = tx.EntryLines(ctx, d.ID); err != nil {
+			return err
+		}
+		if unitIDs, err = tx.EntryUnits(ctx, d.ID); err != nil {
 			return err
 		}
 	}
-	if missing := domain.MissingUnits(units, d.Authority, entries); len(missing) > 0 {
+	if missing := domain.MissingUnits(units, d.Authority, unitIDs); len(missing) > 0 {
 		return &missingUnitsError{ids: missing}
 	}
-	held, err := tx.HeldAwards(ctx, domain.RecipientKeys(entries))
+	held, err := tx.HeldAwards(ctx, domain.RecipientKeys(lines))
 	if err != nil {
 		return err
 	}
-	honours, err := s.catalogue.Issue(s.salaries, d, entries, units, held, tx.Now())
+	is, err := s.catalogue.StartIssue(s.salaries, d, lines, units, held, tx.Now())
 	if err != nil {
 		return err
 	}
-	if err := tx.InsertHonours(ctx, honours); err != nil {
+	write := func(page []domain.DecisionEntry) error {
+		honours, err := is.Honours(page)
+		if err != nil {
+			return err
+		}
+		return tx.InsertHonours(ctx, honours)
+	}
+	if entries != nil {
+		for page := range slices.Chunk(entries, issuePage) {
+			if err := write(page); err != nil {
+				return err
+			}
+		}
+	} else {
+		for after := 0; ; {
+			page, err := tx.EntriesAfter(ctx, d.ID, after, issuePage)
+			if err != nil {
+				return err
+			}
+			if len(page) == 0 {
+				break
+			}
+			if err := write(page); err != nil {
+				return err
+			}
+			after = page[len(page)-1].Ordinal
+		}
+	}
+	if err := is.Finish(); err != nil {
 		return err
 	}
 	return tx.UpdateDecision(ctx, d)

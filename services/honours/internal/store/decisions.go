@@ -205,6 +205,27 @@ func (r reader) entries(ctx context.Context, id string, after, limit int) ([]dom
 	return out, rows.Err()
 }
 
+// EntryLines returns what the money rule needs of each entry of decision
+// id, in ordinal order (domain.RewardLines without reading the entries
+// whole).
+func (r reader) EntryLines(ctx context.Context, id string) ([]domain.Entry, error) {
+	rows, err := r.Q.QueryContext(ctx, `SELECT recipient_key, kind, award_code, period_start, period_end
+		FROM decision_entries WHERE decision_id = $1 ORDER BY ordinal`, id)
+	if err != nil {
+		return nil, fmt.Errorf("entry lines of %s: %w", id, err)
+	}
+	defer rows.Close()
+	var out []domain.Entry
+	for rows.Next() {
+		var l domain.Entry
+		if err := rows.Scan(&l.RecipientKey, &l.RecipientKind, &l.AwardCode, &l.Period.StartYear, &l.Period.EndYear); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
 // EntryAward is what makes an entry a duplicate of another (domain.md §5
 // G2): the same recipient, award type and period.
 type EntryAward struct {
