@@ -92,7 +92,15 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Gateway, e
 	if cfg.MaxBodyBytes <= 0 {
 		return nil, fmt.Errorf("gateway: max body size must be positive, got %d", cfg.MaxBodyBytes)
 	}
-	mux := newServeMux()
+	var services []string
+	for _, b := range cfg.backends() {
+		services = append(services, b.service)
+	}
+	allow, err := newAllowed(services)
+	if err != nil {
+		return nil, err
+	}
+	mux := newServeMux(allow)
 	g := &Gateway{}
 	for _, b := range cfg.backends() {
 		if b.addr == "" {

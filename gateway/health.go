@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,12 +57,20 @@ func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write(openapi.JSON)
 }
 
+// cacheHealthService is the health a service reports for its cache
+// (service.CacheHealthService); the gateway links no service code.
+const cacheHealthService = "tdkt.cache"
+
 // serveReady answers 200 when every backend reports its service SERVING
-// within readyTimeout, and 503 naming those that do not.
+// within readyTimeout, and 503 naming those that do not. A backend whose
+// cache is degraded (its health of "tdkt.cache" NOT_SERVING: Redis failing,
+// reads served by the database) is still ready: the answer stays 200, with
+// status "degraded" and the backend listed under "degraded".
 func (g *Gateway) serveReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()
 	states := make(map[string]string, len(g.backends))
+	var degraded []string
 	var (
 		mu sync.Mutex
 		wg sync.WaitGroup
@@ -69,8 +78,12 @@ func (g *Gateway) serveReady(w http.ResponseWriter, r *http.Request) {
 	for _, b := range g.backends {
 		wg.Go(func() {
 			state := checkHealth(ctx, b)
+			cacheDegraded := state == healthpb.HealthCheckResponse_SERVING.String() && cacheIsDegraded(ctx, b)
 			mu.Lock()
 			states[b.name] = state
+			if cacheDegraded {
+				degraded = append(degraded, b.name+"/cache")
+			}
 			mu.Unlock()
 		})
 	}
@@ -82,14 +95,26 @@ func (g *Gateway) serveReady(w http.ResponseWriter, r *http.Request) {
 			failing = append(failing, b.name)
 		}
 	}
-	if len(failing) > 0 {
+	switch {
+	case len(failing) > 0:
 		code, overall = http.StatusServiceUnavailable, "unavailable"
+	case len(degraded) > 0:
+		overall = "degraded"
 	}
+	slices.Sort(degraded)
 	writeJSON(w, code, struct {
 		Status   string            `json:"status"`
 		Failing  []string          `json:"failing,omitempty"`
+		Degraded []string          `json:"degraded,omitempty"`
 		Backends map[string]string `json:"backends"`
-	}{overall, failing, states})
+	}{overall, failing, degraded, states})
+}
+
+// cacheIsDegraded reports whether the backend says its cache is degraded.
+// A backend that does not report its cache (NotFound) is not.
+func cacheIsDegraded(ctx context.Context, b dialled) bool {
+	resp, err := healthpb.NewHealthClient(b.conn).Check(ctx, &healthpb.HealthCheckRequest{Service: cacheHealthService})
+	return err == nil && resp.GetStatus() == healthpb.HealthCheckResponse_NOT_SERVING
 }
 
 // checkHealth returns the backend's health status name, or the gRPC code

@@ -15,7 +15,7 @@ import (
 )
 
 func TestHTTPBodyResponsesAreRaw(t *testing.T) {
-	mux := newServeMux()
+	mux := newServeMux(&allowed{probe: runtime.NewServeMux()})
 	r := httptest.NewRequest(http.MethodGet, "/v1/decisions/x:render", nil)
 	_, out := runtime.MarshalerForRequest(mux, r)
 	pdf := &httpbody.HttpBody{ContentType: "application/pdf", Data: []byte("%PDF-1.7")}

@@ -21,8 +21,8 @@ import (
 )
 
 // newServeMux builds the grpc-gateway mux with tdkt's JSON, headers and
-// errors.
-func newServeMux() *runtime.ServeMux {
+// errors; allow answers a method the path does not take with 405.
+func newServeMux(allow *allowed) *runtime.ServeMux {
 	var mux *runtime.ServeMux
 	mux = runtime.NewServeMux(
 		// Keep the HttpBody wrapping of the default marshaler so that file
@@ -49,6 +49,7 @@ func newServeMux() *runtime.ServeMux {
 		runtime.WithForwardResponseOption(setFileHeaders),
 		runtime.WithMetadata(nameSpan),
 		runtime.WithDisableHTTPMethodOverride(),
+		runtime.WithRoutingErrorHandler(allow.routingError),
 	)
 	return mux
 }

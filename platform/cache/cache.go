@@ -11,6 +11,7 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -44,6 +45,11 @@ type Config struct {
 	RedisDB       int
 	Prefix        string // prepended to every Redis key, e.g. "blocs:"
 	MemoryEntries int    // bound of the in-process cache (<= 0: DefaultMemoryEntries)
+	// RedisTimeout bounds each dial, read and write (<= 0: DefaultRedisTimeout).
+	RedisTimeout time.Duration
+	// RedisProbeInterval spaces the probes of an open circuit breaker (<= 0:
+	// DefaultRedisProbeInterval).
+	RedisProbeInterval time.Duration
 }
 
 // RegisterFlags registers the Redis settings on f: -redis-addr,
@@ -53,6 +59,8 @@ func (c *Config) RegisterFlags(f config.Flags) {
 	f.String(&c.RedisAddr, "redis-addr", "", "Redis host:port for the cache; empty means an in-process cache")
 	f.String(&c.RedisPassword, "redis-password", "", "Redis password")
 	f.Int(&c.RedisDB, "redis-db", 0, "Redis database number")
+	f.Duration(&c.RedisTimeout, "redis-timeout", DefaultRedisTimeout,
+		"timeout of each Redis dial, read and write; a slower Redis opens the circuit breaker and reads go to the database")
 }
 
 // Open returns the cache cfg asks for, instrumented with tel (nil: no
@@ -76,6 +84,7 @@ func Open(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (Cache, fun
 		}
 		return c, func() error { return nil }, nil
 	}
+	quietRedisLogs(logger)
 	r, err := NewRedis(cfg, tel)
 	if err != nil {
 		return nil, nil, err
@@ -165,6 +174,9 @@ func (c *instrumented) Delete(ctx context.Context, keys ...string) error {
 
 func (c *instrumented) fail(ctx context.Context, op string, err error) {
 	c.errs.Add(ctx, 1, metric.WithAttributes(c.backend, attribute.String("cache.operation", op)))
+	if errors.Is(err, ErrCircuitOpen) {
+		return // the breaker logged that it opened
+	}
 	now := time.Now().UnixNano()
 	last := c.lastLog.Load()
 	if now-last < int64(errorLogInterval) || !c.lastLog.CompareAndSwap(last, now) {
@@ -175,6 +187,75 @@ func (c *instrumented) fail(ctx context.Context, op string, err error) {
 }
 
 func (c *instrumented) loadGroup() *singleflight.Group { return &c.flights }
+
+func (c *instrumented) getForFill(ctx context.Context, key string) ([]byte, bool, fillToken, error) {
+	f, ok := c.next.(filler)
+	if !ok {
+		v, found, err := c.Get(ctx, key)
+		return v, found, fillToken{}, err
+	}
+	v, found, tok, err := f.getForFill(ctx, key)
+	if err != nil {
+		c.fail(ctx, "get", err)
+	}
+	result := c.miss
+	if found {
+		result = c.hit
+	}
+	c.lookups.Add(ctx, 1, result)
+	return v, found, tok, err
+}
+
+func (c *instrumented) setFilled(ctx context.Context, key string, value []byte, ttl time.Duration, tok fillToken) error {
+	f, ok := c.next.(filler)
+	if !ok {
+		return c.Set(ctx, key, value, ttl)
+	}
+	err := f.setFilled(ctx, key, value, ttl, tok)
+	if err != nil {
+		c.fail(ctx, "set", err)
+	}
+	return err
+}
+
+func (c *instrumented) watchHealth(f func(healthy bool)) (stop func()) {
+	return Watch(c.next, f)
+}
+
+// fillToken is what a fill of a key knows of the key's invalidations when
+// its load began: a value loaded then is stored only if the key has not
+// been invalidated since. version also names the flight: a reader that
+// misses after an invalidation does not join a load that began before it.
+type fillToken struct {
+	start   time.Time
+	version string // the key's last invalidation ("": none known)
+	seq     uint64 // Memory: invalidations counted
+	epoch   uint64 // Redis: see Redis.epoch
+}
+
+// filler is implemented by this package's caches: getForFill is Get plus,
+// on a miss, the token that setFilled checks before storing.
+type filler interface {
+	getForFill(ctx context.Context, key string) ([]byte, bool, fillToken, error)
+	setFilled(ctx context.Context, key string, value []byte, ttl time.Duration, tok fillToken) error
+}
+
+// healthWatcher is implemented by caches that can be degraded.
+type healthWatcher interface {
+	watchHealth(f func(healthy bool)) (stop func())
+}
+
+// Watch calls f with whether c is healthy, now and whenever that changes,
+// until stop is called. A Redis cache is degraded (not healthy) while its
+// circuit breaker is open: reads are served by the database, correctly but
+// without the cache. Other caches are always healthy. f must not block.
+func Watch(c Cache, f func(healthy bool)) (stop func()) {
+	if w, ok := c.(healthWatcher); ok {
+		return w.watchHealth(f)
+	}
+	f(true)
+	return func() {}
+}
 
 // peeker is implemented by caches that count lookups: peek looks without
 // counting.
@@ -202,7 +283,17 @@ type grouped interface {
 // func() *pb.Unit { return new(pb.Unit) }.
 func GetOrLoad[T proto.Message](ctx context.Context, c Cache, key string, ttl time.Duration, newT func() T, load func(context.Context) (T, error)) (T, error) {
 	var zero T
-	v, ok, cacheErr := cached(ctx, c.Get, key, newT)
+	get := c.Get
+	var tok fillToken
+	f, isFiller := c.(filler)
+	if isFiller {
+		get = func(ctx context.Context, key string) ([]byte, bool, error) {
+			v, found, t, err := f.getForFill(ctx, key)
+			tok = t
+			return v, found, err
+		}
+	}
+	v, ok, cacheErr := cached(ctx, get, key, newT)
 	if ok {
 		return v, nil
 	}
@@ -224,7 +315,13 @@ func GetOrLoad[T proto.Message](ctx context.Context, c Cache, key string, ttl ti
 			return v, err
 		}
 		if b, err := proto.Marshal(v); err == nil {
-			_ = c.Set(ctx, key, b, ttl) // counted and logged by the cache
+			// Counted and logged by the cache. A filler does not store a
+			// value loaded before an invalidation of key.
+			if isFiller {
+				_ = f.setFilled(ctx, key, b, ttl, tok)
+			} else {
+				_ = c.Set(ctx, key, b, ttl)
+			}
 		}
 		return v, nil
 	}
@@ -235,7 +332,9 @@ func GetOrLoad[T proto.Message](ctx context.Context, c Cache, key string, ttl ti
 	// The shared load must not fail for everyone because the first caller
 	// went away: it keeps ctx's values and deadline, not its cancellation.
 	// Each caller still stops waiting when its own ctx is done.
-	flight := key + "\x00" + string(newT().ProtoReflect().Descriptor().FullName())
+	// A reader that saw an invalidation of key does not share a load that
+	// began before it: the flight is named by the key's last invalidation.
+	flight := key + "\x00" + string(newT().ProtoReflect().Descriptor().FullName()) + "\x00" + tok.version
 	ch := g.loadGroup().DoChan(flight, func() (_ any, err error) {
 		// DoChan would crash the process on a panic: hand it to the callers.
 		defer func() {

@@ -33,6 +33,13 @@ func (c *countingCache) Get(ctx context.Context, key string) ([]byte, bool, erro
 	return c.Memory.Get(ctx, key)
 }
 
+func (c *countingCache) getForFill(ctx context.Context, key string) ([]byte, bool, fillToken, error) {
+	if c.gets.Add(1) == c.at {
+		close(c.reached)
+	}
+	return c.Memory.getForFill(ctx, key)
+}
+
 var _ grouped = (*countingCache)(nil)
 
 // failingCache fails every operation, like Redis when it is down.

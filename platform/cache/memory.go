@@ -3,6 +3,7 @@ package cache
 import (
 	"container/list"
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -22,6 +23,19 @@ type Memory struct {
 	order   *list.List               // front: most recently used
 	now     func() time.Time
 	flights singleflight.Group
+
+	// Invalidations: seq counts Deletes; tombs holds, for each key deleted
+	// in the last invalidationTTL, the seq and time of its last Delete. A
+	// fill stores its value only if the key was not deleted after its
+	// load began (see setFilled).
+	seq       uint64
+	tombs     map[string]memoryTomb
+	lastPrune time.Time
+}
+
+type memoryTomb struct {
+	seq uint64
+	at  time.Time
 }
 
 type memoryEntry struct {
@@ -41,6 +55,7 @@ func NewMemory(maxEntries int) *Memory {
 	return &Memory{
 		max:     maxEntries,
 		entries: make(map[string]*list.Element),
+		tombs:   make(map[string]memoryTomb),
 		order:   list.New(),
 		now:     time.Now,
 	}
@@ -66,33 +81,74 @@ func (m *Memory) Get(_ context.Context, key string) ([]byte, bool, error) {
 // Set stores a copy of value under key for ttl (ttl <= 0: until evicted),
 // evicting the least recently used entry when the cache is full.
 func (m *Memory) Set(_ context.Context, key string, value []byte, ttl time.Duration) error {
-	e := &memoryEntry{key: key, value: append([]byte(nil), value...)}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.set(key, value, ttl)
+	return nil
+}
+
+// set is Set with m.mu held.
+func (m *Memory) set(key string, value []byte, ttl time.Duration) {
+	e := &memoryEntry{key: key, value: append([]byte(nil), value...)}
 	if ttl > 0 {
 		e.expires = m.now().Add(ttl)
 	}
 	if el, ok := m.entries[key]; ok {
 		el.Value = e
 		m.order.MoveToFront(el)
-		return nil
+		return
 	}
 	m.entries[key] = m.order.PushFront(e)
 	for m.order.Len() > m.max {
 		m.remove(m.order.Back())
 	}
-	return nil
 }
 
-// Delete removes keys; missing keys are ignored.
+// Delete removes keys; missing keys are ignored. A fill of one of them
+// whose load began before is not stored.
 func (m *Memory) Delete(_ context.Context, keys ...string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	now := m.now()
+	m.seq++
 	for _, k := range keys {
 		if el, ok := m.entries[k]; ok {
 			m.remove(el)
 		}
+		m.tombs[k] = memoryTomb{seq: m.seq, at: now}
 	}
+	if now.Sub(m.lastPrune) > invalidationTTL {
+		for k, t := range m.tombs {
+			if now.Sub(t.at) > invalidationTTL {
+				delete(m.tombs, k)
+			}
+		}
+		m.lastPrune = now
+	}
+	return nil
+}
+
+// getForFill is Get, and the token a fill hands to setFilled.
+func (m *Memory) getForFill(ctx context.Context, key string) ([]byte, bool, fillToken, error) {
+	m.mu.Lock()
+	tok := fillToken{start: m.now(), seq: m.seq}
+	if t, ok := m.tombs[key]; ok {
+		tok.version = strconv.FormatUint(t.seq, 10)
+	}
+	m.mu.Unlock()
+	v, ok, err := m.Get(ctx, key)
+	return v, ok, tok, err
+}
+
+// setFilled stores value under key unless key was deleted since tok was
+// taken, or the fill is too old to tell.
+func (m *Memory) setFilled(_ context.Context, key string, value []byte, ttl time.Duration, tok fillToken) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t, deleted := m.tombs[key]; deleted && t.seq > tok.seq || m.now().Sub(tok.start) > maxFillAge {
+		return nil
+	}
+	m.set(key, value, ttl)
 	return nil
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
 
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
@@ -101,13 +102,17 @@ func Listen(addr, flagName, envName string) (net.Listener, error) {
 
 // ServeGRPC serves the handlers that register adds on lis, and /metrics on
 // metrics when it is not nil, until ctx is done; then calls in flight get
-// opts.ShutdownTimeout to finish.
-func ServeGRPC(ctx context.Context, tel *telemetry.Telemetry, opts Options, lis, metrics net.Listener, register func(*grpc.Server)) error {
+// opts.ShutdownTimeout to finish. Each of reportHealth is given the
+// server's health, to report the health of parts such as the cache.
+func ServeGRPC(ctx context.Context, tel *telemetry.Telemetry, opts Options, lis, metrics net.Listener, register func(*grpc.Server), reportHealth ...func(*health.Server)) error {
 	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, ShutdownTimeout: opts.ShutdownTimeout})
 	if err != nil {
 		return err
 	}
 	register(srv.GRPC)
+	for _, report := range reportHealth {
+		report(srv.Health)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		tel.Logger.InfoContext(gctx, "serving gRPC", "addr", lis.Addr().String())
@@ -124,15 +129,52 @@ func ServeGRPC(ctx context.Context, tel *telemetry.Telemetry, opts Options, lis,
 	return g.Wait()
 }
 
-// ServeHTTP serves h on lis until ctx is done, then lets requests in flight
-// finish within timeout.
-func ServeHTTP(ctx context.Context, log *slog.Logger, lis net.Listener, h http.Handler, timeout time.Duration) error {
-	srv := &http.Server{
+// HTTPTimeouts bound how long a client may hold a connection of an HTTP
+// server without finishing a request. There is no write timeout: a
+// response, such as a streamed PDF or XLSX file, takes as long as it needs.
+type HTTPTimeouts struct {
+	// ReadHeader is the longest a request's headers may take to arrive.
+	ReadHeader time.Duration
+	// Read is the longest a whole request, headers and body, may take to
+	// arrive; a body sent too slowly is cut and its connection closed.
+	Read time.Duration
+	// Idle is the longest a keep-alive connection may wait for its next
+	// request.
+	Idle time.Duration
+}
+
+// DefaultHTTPTimeouts are the timeouts of every tdkt HTTP server: the
+// gateway (cmd/gateway and devstack) and /metrics.
+var DefaultHTTPTimeouts = HTTPTimeouts{
+	ReadHeader: 10 * time.Second,
+	Read:       30 * time.Second,
+	Idle:       2 * time.Minute,
+}
+
+// NewHTTPServer is the HTTP server of h with timeouts t (the zero value:
+// DefaultHTTPTimeouts), logging its errors to log.
+func NewHTTPServer(log *slog.Logger, h http.Handler, t HTTPTimeouts) *http.Server {
+	if t == (HTTPTimeouts{}) {
+		t = DefaultHTTPTimeouts
+	}
+	return &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		IdleTimeout:       t.Idle,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// ServeHTTP serves h on lis until ctx is done, then lets requests in flight
+// finish within timeout. The server has DefaultHTTPTimeouts, or those of
+// httpTimeouts when given.
+func ServeHTTP(ctx context.Context, log *slog.Logger, lis net.Listener, h http.Handler, timeout time.Duration, httpTimeouts ...HTTPTimeouts) error {
+	t := DefaultHTTPTimeouts
+	if len(httpTimeouts) > 0 {
+		t = httpTimeouts[0]
+	}
+	srv := NewHTTPServer(log, h, t)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(lis) }()
 	select {
@@ -146,6 +188,13 @@ func ServeHTTP(ctx context.Context, log *slog.Logger, lis net.Listener, h http.H
 		return fmt.Errorf("shut down HTTP server: %w", err)
 	}
 	return nil
+}
+
+// HealthReporter is implemented by services that report the health of
+// their parts (the cache: service.CacheHealthService) in the server's
+// health.
+type HealthReporter interface {
+	RegisterHealth(*health.Server)
 }
 
 // Service is what a service's seam gives its command.
@@ -189,6 +238,10 @@ func ServiceMain[C any, PC interface {
 				return err
 			}
 		}
-		return ServeGRPC(ctx, tel, opts, lis, metrics, svc.Register)
+		var reportHealth []func(*health.Server)
+		if h, ok := any(svc).(HealthReporter); ok {
+			reportHealth = append(reportHealth, h.RegisterHealth)
+		}
+		return ServeGRPC(ctx, tel, opts, lis, metrics, svc.Register, reportHealth...)
 	})
 }

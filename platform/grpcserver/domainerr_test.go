@@ -70,6 +70,10 @@ func TestDomainErrorsMappedByTheServer(t *testing.T) {
 		{"a fault of ours", errors.New("sql: connection refused"), codes.Internal, "INTERNAL", func(t *testing.T, st *status.Status) {
 			require.Equal(t, "internal error", st.Message())
 		}},
+		{"the status of another service's answer", status.Error(codes.InvalidArgument, "names[0]: must be units/{unit}"),
+			codes.Internal, "INTERNAL", func(t *testing.T, st *status.Status) {
+				require.Equal(t, "internal error", st.Message(), "never forwarded")
+			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wrapped := fmt.Errorf("store: %w", tc.err)

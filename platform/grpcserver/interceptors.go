@@ -68,11 +68,12 @@ func (ic interceptors) logStream(srv any, ss grpc.ServerStream, info *grpc.Strea
 
 func (ic interceptors) finish(ctx context.Context, method string, start time.Time, err error) error {
 	cause := err
-	err = contextStatus(err)
-	if st, ok := rpcerr.FromDomain(err); ok {
-		err = st
+	// An error nothing maps, a status wrapped in it included (a call to
+	// another service), is a fault of ours: Internal, its cause logged.
+	code := codes.Internal
+	if st, ok := rpcerr.FromDomain(contextStatus(err)); ok {
+		err, code = st, status.Code(st)
 	}
-	code := status.Code(err)
 	attrs := []slog.Attr{
 		slog.String("rpc.method", method),
 		slog.String("rpc.code", code.String()),

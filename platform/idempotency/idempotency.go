@@ -21,7 +21,7 @@ import (
 )
 
 // Fingerprint returns the value of req's request_id field ("" when it has
-// none) and a SHA-256 of req without it, over the deterministic encoding
+// none), canonical (CanonicalRequestID), and a SHA-256 of req without it, over the deterministic encoding
 // and the message's full name: two requests share a fingerprint only when
 // they ask for the same thing.
 func Fingerprint(req proto.Message) (requestID string, sum []byte, err error) {
@@ -36,7 +36,7 @@ func Fingerprint(req proto.Message) (requestID string, sum []byte, err error) {
 	}
 	src.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		if fd == id {
-			requestID = v.String()
+			requestID = CanonicalRequestID(v.String())
 		} else {
 			m.Set(fd, v)
 		}
@@ -50,6 +50,12 @@ func Fingerprint(req proto.Message) (requestID string, sum []byte, err error) {
 	h := sha256.Sum256(append([]byte(string(m.Descriptor().FullName())+"\x00"), b...))
 	return requestID, h[:], nil
 }
+
+// CanonicalRequestID is the form of a request id that keys a saved
+// request. Request ids are UUIDs (api.md), whose hex digits are case
+// insensitive (RFC 9562), so the same id in upper or mixed case is the
+// same request: it is lower-cased.
+func CanonicalRequestID(id string) string { return strings.ToLower(id) }
 
 // Do is a store's transaction runner: sqlstore.DB.Do with the store's own
 // transaction type, which sets Op.At to the transaction's time when it is

@@ -3,6 +3,7 @@ package idempotency_test
 import (
 	"crypto/sha256"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -112,4 +113,35 @@ func TestRun(t *testing.T) {
 
 	require.Equal(t, "units/a", idempotency.ResourceName(newRequest(md, "units/a", "")))
 	require.Empty(t, idempotency.ResourceName(wrapperspb.String("x")))
+}
+
+// A request id is a UUID, whose hex digits are case insensitive: the same
+// id in upper case is a retry of the same request, and reusing it for
+// another request is refused as reusing the lower-case one is.
+func TestRequestIDCase(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"), nil, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	md := requestType(t)
+	const lower = "0b6f1e2c-4d6a-4f1b-9a53-2c1d7e9f0a11"
+	upper := strings.ToUpper(lower)
+
+	id, _, err := idempotency.Fingerprint(newRequest(md, "x", upper))
+	require.NoError(t, err)
+	require.Equal(t, lower, id)
+
+	runs := 0
+	mutation := func(*sqlstore.Tx) (proto.Message, error) {
+		runs++
+		return wrapperspb.Int64(int64(runs)), nil
+	}
+	for _, rid := range []string{lower, upper, "0B6F1E2C-4d6a-4f1b-9A53-2c1d7e9f0a11"} {
+		resp := new(wrapperspb.Int64Value)
+		require.NoError(t, idempotency.Mutate(ctx, db.Do, newRequest(md, "x", rid), resp, mutation), rid)
+		require.EqualValues(t, 1, resp.GetValue(), "%s is a retry of the first request", rid)
+	}
+	require.Equal(t, 1, runs)
+	err = idempotency.Mutate(ctx, db.Do, newRequest(md, "other", upper), new(wrapperspb.Int64Value), mutation)
+	require.ErrorIs(t, err, sqlstore.ErrRequestReused)
 }

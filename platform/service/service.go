@@ -10,6 +10,9 @@ import (
 	"errors"
 	"fmt"
 
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
@@ -45,8 +48,28 @@ type Parts struct {
 	// "tdkt:<name>:".
 	Cache cache.Cache
 	// Tokens signs and checks the service's page tokens.
-	Tokens     *pagetoken.Signer
-	closeCache func() error
+	Tokens      *pagetoken.Signer
+	closeCache  func() error
+	stopWatches []func()
+}
+
+// CacheHealthService is the name under which a service's gRPC health
+// reports its cache: NOT_SERVING while the cache is degraded (Redis failing
+// or slow, its circuit breaker open, reads served by the database), SERVING
+// otherwise. The service itself stays SERVING: it answers correctly, only
+// slower.
+const CacheHealthService = "tdkt.cache"
+
+// ReportHealth keeps the status of CacheHealthService in hs up to date
+// until Close.
+func (p *Parts) ReportHealth(hs *health.Server) {
+	p.stopWatches = append(p.stopWatches, cache.Watch(p.Cache, func(healthy bool) {
+		status := healthpb.HealthCheckResponse_SERVING
+		if !healthy {
+			status = healthpb.HealthCheckResponse_NOT_SERVING
+		}
+		hs.SetServingStatus(CacheHealthService, status)
+	}))
 }
 
 // Open opens the shared parts of the service name. Close releases them.
@@ -74,6 +97,9 @@ func Open(ctx context.Context, name string, cfg Config, tel *telemetry.Telemetry
 func (p *Parts) Close() error {
 	if p == nil {
 		return nil
+	}
+	for _, stop := range p.stopWatches {
+		stop()
 	}
 	return errors.Join(p.closeCache())
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
 
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/service"
@@ -57,6 +58,10 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 func (s *Service) Register(g *grpc.Server) {
 	blocsv1.RegisterBlocsServiceServer(g, s.handlers)
 }
+
+// RegisterHealth reports the health of the service's cache in hs (see
+// service.CacheHealthService).
+func (s *Service) RegisterHealth(hs *health.Server) { s.parts.ReportHealth(hs) }
 
 // Close releases the database and the cache.
 func (s *Service) Close() error {

@@ -6,11 +6,13 @@
 package honours
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
 
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/grpcclient"
@@ -34,6 +36,10 @@ type Config struct {
 	// ids are not kept at all, only their masked form and the recipient key
 	// derived from them.
 	PersonalDataKey string
+	// personalDataKeyVar is the environment variable PersonalDataKey's
+	// flag reads, as RegisterFlags registered it, for the warning without
+	// a key.
+	personalDataKeyVar string
 }
 
 // RegisterFlags registers the service's flags on f, with defaults from the
@@ -46,6 +52,7 @@ func (c *Config) RegisterFlags(f config.Flags) {
 		"gRPC address of the blocs service (units and their lineage)")
 	f.String(&c.PersonalDataKey, "personal-data-key", "",
 		"base64 of 32 random bytes that encrypt citizen ids at rest; empty keeps only masked citizen ids")
+	c.personalDataKeyVar = f.Env("personal-data-key")
 }
 
 // Service is a running honours service: its store, cache, blocs client and
@@ -80,7 +87,8 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 			return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close())
 		}
 	} else {
-		tel.Logger.WarnContext(ctx, "no personal data key: full citizen ids are not kept, only masked ones (set TDKT_PERSONAL_DATA_KEY)")
+		tel.Logger.WarnContext(ctx, "no personal data key: full citizen ids are not kept, only masked ones (set "+
+			cmp.Or(cfg.personalDataKeyVar, "TDKT_PERSONAL_DATA_KEY")+")")
 	}
 	conn, err := grpcclient.Dial(cfg.BlocsAddr, grpcclient.Options{Telemetry: tel})
 	if err != nil {
@@ -114,6 +122,10 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 func (s *Service) Register(g *grpc.Server) {
 	honoursv1.RegisterHonoursServiceServer(g, s.handlers)
 }
+
+// RegisterHealth reports the health of the service's cache in hs (see
+// service.CacheHealthService).
+func (s *Service) RegisterHealth(hs *health.Server) { s.parts.ReportHealth(hs) }
 
 // Close releases the database, the cache and the connection to blocs.
 func (s *Service) Close() error {

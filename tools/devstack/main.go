@@ -9,7 +9,14 @@
 // -honours.personal-data-key (TDKT_HONOURS_PERSONAL_DATA_KEY),
 // -gateway.http-max-body (TDKT_GATEWAY_HTTP_MAX_BODY) and so on; -h lists
 // them and -print-config prints the effective values, secrets redacted.
-// A flag wins over its variable. Devstack chooses some of them itself
+// A flag wins over its variable. The variables of a binary run alone
+// whose meaning is the same here apply too, below the component's own:
+// TDKT_PERSONAL_DATA_KEY (honours), TDKT_PAGE_TOKEN_KEY (blocs and
+// honours), TDKT_HTTP_MAX_BODY (the gateway), TDKT_LOG_FORMAT and
+// TDKT_LOG_LEVEL (every component), TDKT_REDIS_ADDR (-redis). Those naming
+// one service's database or address (TDKT_DATABASE_URL, TDKT_BLOCS_ADDR,
+// TDKT_GRPC_ADDR, …) would be ambiguous here and do not apply. Devstack
+// chooses some of them itself
 // unless the flag or the variable is given: the databases are
 // sqlite:DATA/blocs.db and sqlite:DATA/honours.db, a service caches in the
 // Redis of -redis (TDKT_REDIS_ADDR) unless its own -<name>.redis-addr says
@@ -44,6 +51,17 @@ type options struct {
 	printConfig bool
 }
 
+// inherited are the settings of a component that devstack also takes from
+// the variable a binary run alone reads (TDKT_ and the flag's own name),
+// when neither the component's flag nor its prefixed variable is given:
+// those with one meaning whichever component reads them.
+var inherited = []struct{ component, name string }{
+	{"blocs", "page-token-key"},
+	{"honours", "page-token-key"},
+	{"honours", "personal-data-key"},
+	{"gateway", "http-max-body"},
+}
+
 // registerFlags registers devstack's own flags at the root of f and each
 // component's flags under the component's name.
 func (o *options) registerFlags(f config.Flags) {
@@ -55,11 +73,33 @@ func (o *options) registerFlags(f config.Flags) {
 	config.String(fs, &o.stack.RedisAddr, "redis", "TDKT_REDIS_ADDR", "",
 		"host:port of a Redis the services cache in (unless -<service>.redis-addr is given); empty means in-process caches")
 	fs.BoolVar(&o.demo, "demo", false, "load the demo data (provinces, a cluster and two blocs, three decisions of honours) once the servers are up; loading twice changes nothing")
-	fs.StringVar(&o.logLevel, "log-level", "info", "minimum log level: debug, info, warn or error")
+	f.String(&o.logLevel, "log-level", "info", "minimum log level: debug, info, warn or error")
+	f.String(&o.stack.LogFormat, "log-format", "text", "log format of every component: text or json")
 	fs.BoolVar(&o.printConfig, "print-config", false, "print the effective configuration, secrets redacted, and exit")
 	o.stack.Blocs.RegisterFlags(f.Sub("blocs"))
 	o.stack.Honours.RegisterFlags(f.Sub("honours"))
 	o.stack.Gateway.RegisterFlags(f.Sub("gateway"))
+}
+
+// inheritRoot gives each inherited setting whose flag and prefixed
+// variable are both absent the value of the unprefixed variable, read with
+// getenv (os.Getenv), as if its flag had been given.
+func inheritRoot(root config.Flags, getenv func(string) string) error {
+	for _, in := range inherited {
+		f := root.Sub(in.component)
+		if f.IsSet(in.name) {
+			continue
+		}
+		env := root.Env(in.name)
+		v := getenv(env)
+		if v == "" {
+			continue
+		}
+		if err := root.FlagSet().Set(f.Name(in.name), v); err != nil {
+			return fmt.Errorf("invalid value %q for %s (-%s): %w", config.Redact(in.name, v), env, f.Name(in.name), err)
+		}
+	}
+	return nil
 }
 
 // leaveToStack empties, after parsing, the settings devstack chooses itself
@@ -97,14 +137,18 @@ func main() {
 		fmt.Fprintf(os.Stderr, "devstack: %v\nFix the flag or environment variable named above; devstack -h lists them all.\n", err)
 		os.Exit(2)
 	}
+	if err := inheritRoot(root, os.Getenv); err != nil {
+		fmt.Fprintf(os.Stderr, "devstack: %v\n", err)
+		os.Exit(2)
+	}
 	o.leaveToStack(root)
 	if o.printConfig {
 		o.stack = o.stack.WithDefaults() // the registered flags show o.stack
 		config.Dump(fs, os.Stdout)
 		return
 	}
-	if err := o.stack.LogLevel.UnmarshalText([]byte(o.logLevel)); err != nil {
-		fmt.Fprintf(os.Stderr, "devstack: invalid -log-level %q: use debug, info, warn or error\n", o.logLevel)
+	if err := o.checkLogs(); err != nil {
+		fmt.Fprintf(os.Stderr, "devstack: %v\n", err)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -113,6 +157,19 @@ func main() {
 		fmt.Fprintf(os.Stderr, "devstack: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// checkLogs reads -log-level into the stack's options and checks
+// -log-format.
+func (o *options) checkLogs() error {
+	if err := o.stack.LogLevel.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return fmt.Errorf("invalid -log-level (TDKT_LOG_LEVEL) %q: use debug, info, warn or error", o.logLevel)
+	}
+	switch o.stack.LogFormat {
+	case "text", "json":
+		return nil
+	}
+	return fmt.Errorf("invalid -log-format (TDKT_LOG_FORMAT) %q: use text or json", o.stack.LogFormat)
 }
 
 // run starts the stack, prints its addresses to out, loads the demo data
@@ -127,7 +184,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		fmt.Fprintf(out, "gRPC   %-8s %s\n", e.Name, e.Addr)
 	}
 	if o.demo {
-		sum, err := loadDemo(ctx, s, o.stack.LogLevel)
+		sum, err := loadDemo(ctx, s, o.stack.LogFormat, o.stack.LogLevel)
 		if err != nil {
 			return errors.Join(fmt.Errorf("%w (the servers are up; fix the data in tools/devstack/demo or start with a fresh -data directory)", err), s.Stop())
 		}
@@ -137,8 +194,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 }
 
 // loadDemo loads the demo data over gRPC, as any client would.
-func loadDemo(ctx context.Context, s *stack.Stack, level slog.Level) (demo.Summary, error) {
-	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: "tdkt-devstack-demo", LogFormat: "text", LogLevel: level})
+func loadDemo(ctx context.Context, s *stack.Stack, format string, level slog.Level) (demo.Summary, error) {
+	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: "tdkt-devstack-demo", LogFormat: format, LogLevel: level})
 	if err != nil {
 		return demo.Summary{}, err
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"io"
+	"log/slog"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -20,16 +22,21 @@ func parse(t *testing.T, args ...string) options {
 	root := config.NewFlags(fs)
 	o.registerFlags(root)
 	require.NoError(t, config.Parse(fs, args))
+	require.NoError(t, inheritRoot(root, os.Getenv))
 	o.leaveToStack(root)
 	o.stack = o.stack.WithDefaults()
 	return o
 }
 
 func TestDevstackDefaults(t *testing.T) {
-	// The variables of a binary run alone do not reach devstack's services.
+	// The variables of a binary run alone that name one service's database
+	// or address are ambiguous in devstack and do not reach its services.
 	t.Setenv("TDKT_DATABASE_URL", "postgres://u:p@h/shared")
 	t.Setenv("TDKT_BLOCS_ADDR", "elsewhere:9101")
-	t.Setenv("TDKT_PERSONAL_DATA_KEY", "root-key")
+	t.Setenv("TDKT_HONOURS_ADDR", "elsewhere:9104")
+	for _, v := range []string{"TDKT_PERSONAL_DATA_KEY", "TDKT_PAGE_TOKEN_KEY", "TDKT_HTTP_MAX_BODY", "TDKT_LOG_FORMAT", "TDKT_LOG_LEVEL"} {
+		t.Setenv(v, "")
+	}
 
 	o := parse(t, "-data", "/tmp/d", "--redis", "r:6379", "--demo")
 	require.True(t, o.demo)
@@ -42,6 +49,52 @@ func TestDevstackDefaults(t *testing.T) {
 	require.Equal(t, "127.0.0.1:9104", o.stack.Gateway.HonoursAddr)
 	require.Equal(t, int64(1<<20), o.stack.Gateway.MaxBodyBytes)
 	require.Empty(t, o.stack.Honours.PersonalDataKey)
+	require.Equal(t, "text", o.stack.LogFormat)
+	require.Equal(t, "info", o.logLevel)
+	require.NoError(t, o.checkLogs())
+}
+
+// The variables of a binary run alone whose meaning is the same in
+// devstack apply to its components; a component's prefixed variable, and
+// a flag, win over them.
+func TestDevstackRootVariables(t *testing.T) {
+	t.Setenv("TDKT_PERSONAL_DATA_KEY", "root-key")
+	t.Setenv("TDKT_PAGE_TOKEN_KEY", "root-page-key-0123456789")
+	t.Setenv("TDKT_HTTP_MAX_BODY", "4096")
+	t.Setenv("TDKT_LOG_FORMAT", "json")
+	t.Setenv("TDKT_LOG_LEVEL", "debug")
+
+	o := parse(t)
+	require.Equal(t, "root-key", o.stack.Honours.PersonalDataKey)
+	require.Equal(t, "root-page-key-0123456789", o.stack.Blocs.PageTokenKey)
+	require.Equal(t, "root-page-key-0123456789", o.stack.Honours.PageTokenKey)
+	require.Equal(t, int64(4096), o.stack.Gateway.MaxBodyBytes)
+	require.Equal(t, "json", o.stack.LogFormat)
+	require.NoError(t, o.checkLogs())
+	require.Equal(t, slog.LevelDebug, o.stack.LogLevel)
+
+	t.Setenv("TDKT_HONOURS_PERSONAL_DATA_KEY", "honours-key")
+	t.Setenv("TDKT_BLOCS_PAGE_TOKEN_KEY", "blocs-page-key-0123456789")
+	o = parse(t, "-gateway.http-max-body", "8192", "-log-format", "text")
+	require.Equal(t, "honours-key", o.stack.Honours.PersonalDataKey, "the prefixed variable wins")
+	require.Equal(t, "blocs-page-key-0123456789", o.stack.Blocs.PageTokenKey)
+	require.Equal(t, "root-page-key-0123456789", o.stack.Honours.PageTokenKey, "per component")
+	require.Equal(t, int64(8192), o.stack.Gateway.MaxBodyBytes, "a flag wins")
+	require.Equal(t, "text", o.stack.LogFormat)
+
+	t.Setenv("TDKT_LOG_FORMAT", "yaml")
+	o = parse(t)
+	require.ErrorContains(t, o.checkLogs(), "TDKT_LOG_FORMAT")
+
+	// A bad value names the variable it came from, without the secret.
+	t.Setenv("TDKT_HTTP_MAX_BODY", "lots")
+	var bad options
+	fs := flag.NewFlagSet("devstack", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	root := config.NewFlags(fs)
+	bad.registerFlags(root)
+	require.NoError(t, config.Parse(fs, nil))
+	require.ErrorContains(t, inheritRoot(root, os.Getenv), "TDKT_HTTP_MAX_BODY")
 }
 
 func TestDevstackComponentSettings(t *testing.T) {

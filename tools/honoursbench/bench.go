@@ -15,7 +15,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
-	"google.golang.org/grpc/codes"
 
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
@@ -260,12 +259,11 @@ func importAll(ctx context.Context, c honoursv1.HonoursServiceClient, reg *regis
 				if err != nil {
 					return err
 				}
-				for _, res := range resp.GetResults() {
-					if res.GetStatus().GetCode() != int32(codes.OK) {
-						return fmt.Errorf("decision %s: %s", res.GetDecisionId(), res.GetStatus().GetMessage())
-					}
-					mark.observe(done.Add(int64(res.GetHonourCount())), start)
+				// The results list the failures; successes are counted.
+				if failed := resp.GetResults(); len(failed) > 0 {
+					return fmt.Errorf("%d decisions failed; decision %s: %s", resp.GetFailed(), failed[0].GetDecisionId(), failed[0].GetStatus().GetMessage())
 				}
+				mark.observe(done.Add(resp.GetHonourCount()), start)
 			}
 		})
 	}

@@ -87,9 +87,9 @@ func TestImportEndToEnd(t *testing.T) {
 	})
 
 	t.Run("a decision the service refuses", func(t *testing.T) {
-		data := "decision_id,number,signed_on,authority,award_type,recipient_kind,unit,period_start\n" +
-			"no-such-authority,5/QĐ-UBND,2023-03-01,no-such-unit,BK_TINH,COLLECTIVE,bac-kan-xa-nam-mau,2022\n" +
-			"fine-one,6/QĐ-UBND,2023-03-01,bac-kan,BK_TINH,COLLECTIVE,bac-kan-xa-khang-ninh,2021\n"
+		data := "decision_id,number,signed_on,authority,signer_name,signer_title,title,award_type,recipient_kind,unit,period_start\n" +
+			"no-such-authority,5/QĐ-UBND,2023-03-01,no-such-unit,Nguyễn Văn An,Chủ tịch,Về việc tặng Bằng khen,BK_TINH,COLLECTIVE,bac-kan-xa-nam-mau,2022\n" +
+			"fine-one,6/QĐ-UBND,2023-03-01,bac-kan,Nguyễn Văn An,Chủ tịch,Về việc tặng Bằng khen,BK_TINH,COLLECTIVE,bac-kan-xa-khang-ninh,2021\n"
 		path := filepath.Join(t.TempDir(), "refused.csv")
 		require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
 		code, out, errOut := importFile(t, path)

@@ -33,50 +33,33 @@ type outcome struct {
 	honours                              int
 }
 
-// send streams the items of p to c, reporting progress, then prints one
-// line per failed item and a summary to out. It returns an error only when
-// the stream itself failed; failed items are counted in the outcome.
+// batchSize is the most items sent in one stream, within the server's
+// bound of a stream (10000 items); a larger file is sent as several
+// streams, one after the other.
+const batchSize = 5000
+
+// send streams the items of p to c, in streams of at most batchSize items,
+// reporting progress, then prints one line per failed item and a summary
+// to out. It returns an error only when a stream itself failed, after
+// reporting what the server answered for the items it did; failed items
+// are counted in the outcome.
 func send(ctx context.Context, c importer, p *plan, prog *progress, out io.Writer) (outcome, error) {
 	ctx = metadata.AppendToOutgoingContext(ctx, "x-tdkt-caller", caller)
 	var o outcome
-	stream, err := c.ImportDecisions(ctx)
-	if err != nil {
-		return o, fmt.Errorf("start the import: %w", err)
-	}
 	prog.start(len(p.items), p.rows)
-	var sendErr error
-	for _, it := range p.items {
-		if err := stream.Send(it.req); err != nil {
-			// io.EOF: the server ended the stream; CloseAndRecv says why.
-			if !errors.Is(err, io.EOF) {
-				sendErr = err
-			}
-			break
+	confirmed := make([]bool, len(p.items))
+	var streamErr error
+	for first := 0; first < len(p.items) && streamErr == nil; first += batchSize {
+		items := p.items[first:min(first+batchSize, len(p.items))]
+		resp, err := sendBatch(ctx, c, items, prog, &o)
+		if err != nil {
+			streamErr = fmt.Errorf("import stopped after sending %d of %d decisions: %w", o.sent, len(p.items), err)
 		}
-		o.sent++
-		prog.add(len(it.req.GetEntries()))
+		if resp != nil {
+			report(resp, p.items, first, len(items), confirmed, &o, out)
+		}
 	}
 	prog.done()
-	resp, err := stream.CloseAndRecv()
-	if err != nil {
-		return o, fmt.Errorf("import stopped after sending %d of %d decisions: %w", o.sent, len(p.items), errors.Join(err, sendErr))
-	}
-	confirmed := make(map[int]bool, len(resp.GetResults()))
-	for _, r := range resp.GetResults() {
-		i := int(r.GetIndex())
-		if i < 0 || i >= len(p.items) {
-			continue
-		}
-		confirmed[i] = true
-		st := status.FromProto(r.GetStatus())
-		if st.Code() == codes.OK {
-			o.succeeded++
-			o.honours += int(r.GetHonourCount())
-			continue
-		}
-		o.failed++
-		fmt.Fprintln(out, describeFailure(p.items[i], r.GetDecisionId(), st))
-	}
 	for i, it := range p.items {
 		if !confirmed[i] {
 			o.unconfirmed++
@@ -90,7 +73,70 @@ func send(ctx context.Context, c importer, p *plan, prog *progress, out io.Write
 		fmt.Fprintf(out, ", %d not confirmed", o.unconfirmed)
 	}
 	fmt.Fprintln(out)
-	return o, nil
+	return o, streamErr
+}
+
+// sendBatch streams items in one stream. When the stream fails, the
+// response the server attached to its status (the items it did before a
+// bound of the stream) comes back with the error.
+func sendBatch(ctx context.Context, c importer, items []*item, prog *progress, o *outcome) (*honoursv1.ImportDecisionsResponse, error) {
+	stream, err := c.ImportDecisions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("start the import: %w", err)
+	}
+	var sendErr error
+	for _, it := range items {
+		if err := stream.Send(it.req); err != nil {
+			// io.EOF: the server ended the stream; CloseAndRecv says why.
+			if !errors.Is(err, io.EOF) {
+				sendErr = err
+			}
+			break
+		}
+		o.sent++
+		prog.add(len(it.req.GetEntries()))
+	}
+	resp, err := stream.CloseAndRecv()
+	if err == nil {
+		return resp, nil
+	}
+	for _, d := range status.Convert(err).Details() {
+		if partial, ok := d.(*honoursv1.ImportDecisionsResponse); ok {
+			resp = partial
+		}
+	}
+	return resp, errors.Join(err, sendErr)
+}
+
+// report accounts for the response to a stream of n items, the first of
+// which is items[first]. The response lists failures only: the first
+// succeeded+failed items were done, and those not listed succeeded, up to
+// the last failure listed when the server listed only the first ones.
+func report(resp *honoursv1.ImportDecisionsResponse, items []*item, first, n int, confirmed []bool, o *outcome, out io.Writer) {
+	done := min(int(resp.GetSucceeded()+resp.GetFailed()), n)
+	for i := range done {
+		confirmed[first+i] = true
+	}
+	o.succeeded += int(resp.GetSucceeded())
+	o.failed += int(resp.GetFailed())
+	o.honours += int(resp.GetHonourCount())
+	for _, r := range resp.GetResults() {
+		if i := int(r.GetIndex()); i >= 0 && i < done {
+			fmt.Fprintln(out, describeFailure(items[first+i], r.GetDecisionId(), status.FromProto(r.GetStatus())))
+		}
+	}
+	if omitted := int(resp.GetFailed()) - len(resp.GetResults()); omitted > 0 {
+		from := 0
+		if rs := resp.GetResults(); len(rs) > 0 {
+			from = int(rs[len(rs)-1].GetIndex()) + 1
+		}
+		var lines []int
+		for _, it := range items[first+min(from, done) : first+done] {
+			lines = append(lines, it.lines...)
+		}
+		fmt.Fprintf(out, "FAILED %d more decisions, not listed (the server lists the first %d failures of a stream), among %s: fix the failures above and run the import again\n",
+			omitted, len(resp.GetResults()), linesOf(lines))
+	}
 }
 
 var entryField = regexp.MustCompile(`^entries\[(\d+)\]`)

@@ -161,6 +161,7 @@ func (s *Server) Stop() {
 	if s.cmd == nil {
 		return
 	}
+	_ = s.cmd.Process.Signal(syscall.SIGCONT) // in case it is paused
 	if err := command(s.Addr(), "SAVE", "+OK", 10*time.Second); err != nil {
 		s.t.Logf("redistest: SAVE before stopping %s: %v", s.Addr(), err)
 	}
@@ -172,6 +173,22 @@ func (s *Server) Stop() {
 		<-s.done
 	}
 	s.cmd = nil
+}
+
+// Pause freezes the server (SIGSTOP): connections stay open and new ones
+// are accepted by the kernel, but nothing is answered, like a Redis that
+// hangs. Resume undoes it; Stop resumes a paused server first.
+func (s *Server) Pause() {
+	s.t.Helper()
+	require.NotNil(s.t, s.cmd, "redis-server on %s is not running", s.Addr())
+	require.NoError(s.t, s.cmd.Process.Signal(syscall.SIGSTOP))
+}
+
+// Resume lets a paused server answer again (SIGCONT).
+func (s *Server) Resume() {
+	s.t.Helper()
+	require.NotNil(s.t, s.cmd, "redis-server on %s is not running", s.Addr())
+	require.NoError(s.t, s.cmd.Process.Signal(syscall.SIGCONT))
 }
 
 // ping sends PING over a new connection and expects +PONG.

@@ -379,8 +379,11 @@ func reason(err error) string {
 
 // blocsError maps an error of a call to blocs: one it may recover from is
 // a *domainerr.UnavailableError; any other (an InvalidArgument is our bug,
-// an Internal theirs) is wrapped for the log, never forwarded to our caller
-// as it is.
+// an Internal theirs) is a fault of ours. Its text keeps the cause for the
+// log, but it does not wrap blocs' status: a wrapped status would still be
+// found by status.Code and errors.As and reach our caller with its code
+// and message (a 400 quoting blocs' field names). The server answers a
+// fault as Internal and logs it.
 func blocsError(method string, err error) error {
 	switch status.Code(err) {
 	case codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted, codes.Aborted:
@@ -388,8 +391,17 @@ func blocsError(method string, err error) error {
 	case codes.Canceled:
 		return context.Canceled
 	}
-	return fmt.Errorf("blocs %s: %w", method, err)
+	return &callError{method: method, cause: err.Error()}
 }
+
+// callError is a failed call to blocs that our caller cannot act on. It
+// holds the text of blocs' error, not the error, so that nothing unwraps to
+// blocs' status.
+type callError struct {
+	method, cause string
+}
+
+func (e *callError) Error() string { return "blocs " + e.method + ": " + e.cause }
 
 // fromProto converts a unit of blocs, without its lineage.
 func fromProto(p *blocsv1.Unit) lineage.Unit {

@@ -2,6 +2,7 @@ package blocsclient_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,7 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 
 	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
@@ -227,4 +230,23 @@ func TestFresh(t *testing.T) {
 	require.True(t, units["bac-kan"].Dissolved, "Fresh asks blocs")
 	require.Equal(t, "thai-nguyen", units["bac-kan"].Current)
 	require.NotContains(t, units, "khong-co")
+}
+
+// An id blocs refuses (InvalidArgument) is a fault of the caller's
+// service, not of its client: the error keeps blocs' answer for the log
+// but carries no status of blocs to be forwarded.
+func TestFreshRefusedIsNotForwarded(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	b := blocstest.Start(t)
+	b.Province("bac-kan", "Bắc Kạn")
+	c := follow(t, b.Addr)
+	_, err := c.Fresh(ctx, []string{"BAC-KAN"})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "BatchGetUnits", "the cause is kept for the log")
+	require.Equal(t, codes.Unknown, status.Code(err), "blocs' InvalidArgument must not be found in the error")
+	_, isStatus := status.FromError(err)
+	require.False(t, isStatus)
+	var down *domainerr.UnavailableError
+	require.False(t, errors.As(err, &down))
 }

@@ -28,6 +28,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/tdkt-vn/tdkt/gateway"
+	"github.com/tdkt-vn/tdkt/platform/command"
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
@@ -77,10 +78,16 @@ type Options struct {
 	// tests (tracetest.SpanRecorder); its Shutdown is called once per
 	// component.
 	SpanProcessor sdktrace.SpanProcessor
-	// LogOutput receives every component's text logs. Default os.Stderr.
+	// LogOutput receives every component's logs. Default os.Stderr.
 	LogOutput io.Writer
+	// LogFormat is the format of the logs, "text" or "json". Default
+	// "text".
+	LogFormat string
 	// LogLevel is the minimum level logged.
 	LogLevel slog.Level
+	// HTTPTimeouts bound the requests and idle connections of the REST
+	// edge. Default command.DefaultHTTPTimeouts, as cmd/gateway.
+	HTTPTimeouts command.HTTPTimeouts
 }
 
 // Endpoint is a service's name and the address it listens on.
@@ -247,7 +254,7 @@ func (s *Stack) telemetry(ctx context.Context, name string) (*telemetry.Telemetr
 	tel, err := telemetry.Setup(ctx, telemetry.Config{
 		ServiceName: "tdkt-" + name,
 		Registerer:  prometheus.WrapRegistererWith(prometheus.Labels{"service": name}, s.Registry),
-		LogFormat:   "text",
+		LogFormat:   cmp.Or(s.opts.LogFormat, "text"),
 		LogLevel:    s.opts.LogLevel,
 		LogOutput:   s.opts.LogOutput,
 	})
@@ -347,6 +354,9 @@ func (s *Stack) startService(ctx context.Context, name, addr, flagName, dbURL st
 		return nil, errors.Join(err, release())
 	}
 	svc.Register(srv.GRPC)
+	if h, ok := svc.(command.HealthReporter); ok {
+		h.RegisterHealth(srv.Health)
+	}
 	lis, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("listen on %s: %w (is %s already running? choose another address with %s)", addr, err, name, flagName), release())
@@ -385,20 +395,17 @@ func startGateway(ctx context.Context, s *Stack) (*running, error) {
 	s.HTTPAddr = lis.Addr().String()
 	metrics := telemetry.MetricsHandler(s.Registry)
 	api := gw.Handler()
-	srv := &http.Server{
-		// The shared registry is served beside the gateway's routes; a plain
-		// switch rather than http.ServeMux keeps the request's Pattern free
-		// for the gateway's route names.
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/metrics" && r.Method == http.MethodGet {
-				metrics.ServeHTTP(w, r)
-				return
-			}
-			api.ServeHTTP(w, r)
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(tel.Logger.Handler(), slog.LevelWarn),
-	}
+	// The shared registry is served beside the gateway's routes; a plain
+	// switch rather than http.ServeMux keeps the request's Pattern free for
+	// the gateway's route names. The server is cmd/gateway's, with its
+	// timeouts.
+	srv := command.NewHTTPServer(tel.Logger, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" && r.Method == http.MethodGet {
+			metrics.ServeHTTP(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}), s.opts.HTTPTimeouts)
 	return &running{
 		log: tel.Logger,
 		serve: func(ctx context.Context) error {

@@ -8,6 +8,7 @@ package blocsv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	_ "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	date "google.golang.org/genproto/googleapis/type/date"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -3389,12 +3390,12 @@ var File_tdkt_blocs_v1_blocs_proto protoreflect.FileDescriptor
 
 const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\n" +
-	"\x19tdkt/blocs/v1/blocs.proto\x12\rtdkt.blocs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xfa\a\n" +
+	"\x19tdkt/blocs/v1/blocs.proto\x12\rtdkt.blocs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17tdkt/type/v1/text.proto\"\x82\b\n" +
 	"\x04Unit\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12.\n" +
-	"\fdisplay_name\x18\x02 \x01(\tB\v\xe0A\x02\xbaH\x05r\x03\x18\xac\x02R\vdisplayName\x12&\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x122\n" +
+	"\fdisplay_name\x18\x02 \x01(\tB\x0f\xe0A\x02\xbaH\tr\aȽ*\x01\x18\xac\x02R\vdisplayName\x12*\n" +
 	"\n" +
-	"short_name\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18dR\tshortName\x128\n" +
+	"short_name\x18\x03 \x01(\tB\v\xbaH\br\x06Ƚ*\x01\x18dR\tshortName\x128\n" +
 	"\x04kind\x18\x04 \x01(\x0e2\x17.tdkt.blocs.v1.UnitKindB\v\xe0A\x02\xbaH\x05\x82\x01\x02\x10\x01R\x04kind\x12;\n" +
 	"\x05level\x18\x05 \x01(\x0e2\x18.tdkt.blocs.v1.UnitLevelB\v\xe0A\x02\xbaH\x05\x82\x01\x02\x10\x01R\x05level\x12g\n" +
 	"\bprovince\x18\x06 \x01(\tBK\xfaA\x12\n" +
@@ -3436,12 +3437,12 @@ const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"q\n" +
 	"\x0eGetUnitRequest\x12_\n" +
 	"\x04name\x18\x01 \x01(\tBK\xe0A\x02\xfaA\x12\n" +
-	"\x10tdkt.gov.vn/Unit\xbaH0r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xd0\x03\n" +
+	"\x10tdkt.gov.vn/Unit\xbaH0r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xd4\x03\n" +
 	"\x10ListUnitsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\tpageToken\x12\x1e\n" +
-	"\x05query\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x05query\x128\n" +
+	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\tpageToken\x12\"\n" +
+	"\x05query\x18\x03 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\x05query\x128\n" +
 	"\x05level\x18\x04 \x01(\x0e2\x18.tdkt.blocs.v1.UnitLevelB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05level\x125\n" +
 	"\x04kind\x18\x05 \x01(\x0e2\x17.tdkt.blocs.v1.UnitKindB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04kind\x12R\n" +
 	"\bprovince\x18\x06 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\bprovince\x12N\n" +
@@ -3467,14 +3468,14 @@ const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\x14BatchGetUnitsRequest\x12S\n" +
 	"\x05names\x18\x01 \x03(\tB=\xbaH:\x92\x017\b\x01\x10\xe8\a\"0r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x05names\"B\n" +
 	"\x15BatchGetUnitsResponse\x12)\n" +
-	"\x05units\x18\x01 \x03(\v2\x13.tdkt.blocs.v1.UnitR\x05units\"\xb3\x04\n" +
+	"\x05units\x18\x01 \x03(\v2\x13.tdkt.blocs.v1.UnitR\x05units\"\xbb\x04\n" +
 	"\x05Group\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x129\n" +
-	"\x04kind\x18\x02 \x01(\x0e2\x18.tdkt.blocs.v1.GroupKindB\v\xe0A\x02\xbaH\x05\x82\x01\x02\x10\x01R\x04kind\x12.\n" +
-	"\fdisplay_name\x18\x03 \x01(\tB\v\xe0A\x02\xbaH\x05r\x03\x18\xac\x02R\vdisplayName\x12l\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x18.tdkt.blocs.v1.GroupKindB\v\xe0A\x02\xbaH\x05\x82\x01\x02\x10\x01R\x04kind\x122\n" +
+	"\fdisplay_name\x18\x03 \x01(\tB\x0f\xe0A\x02\xbaH\tr\aȽ*\x01\x18\xac\x02R\vdisplayName\x12l\n" +
 	"\torganizer\x18\x04 \x01(\tBN\xe0A\x02\xfaA\x12\n" +
-	"\x10tdkt.gov.vn/Unit\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\torganizer\x12*\n" +
-	"\vdescription\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\vdescription\x124\n" +
+	"\x10tdkt.gov.vn/Unit\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\torganizer\x12.\n" +
+	"\vdescription\x18\x05 \x01(\tB\f\xbaH\tr\aн*\x01\x18\xa0\x1fR\vdescription\x124\n" +
 	"\x05state\x18\x06 \x01(\x0e2\x19.tdkt.blocs.v1.GroupStateB\x03\xe0A\x03R\x05state\x12@\n" +
 	"\vcreate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12@\n" +
@@ -3488,14 +3489,14 @@ const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"^\n" +
 	"\x0fGetGroupRequest\x12K\n" +
-	"\x04name\x18\x01 \x01(\tB7\xe0A\x02\xbaH1r/\x18F2+^groups/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xbf\x03\n" +
+	"\x04name\x18\x01 \x01(\tB7\xe0A\x02\xbaH1r/\x18F2+^groups/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xc3\x03\n" +
 	"\x11ListGroupsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\tpageToken\x126\n" +
 	"\x04kind\x18\x03 \x01(\x0e2\x18.tdkt.blocs.v1.GroupKindB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04kind\x12T\n" +
-	"\torganizer\x18\x04 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\torganizer\x12\x1e\n" +
-	"\x05query\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x05query\x12\"\n" +
+	"\torganizer\x18\x04 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\torganizer\x12\"\n" +
+	"\x05query\x18\x05 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\x05query\x12\"\n" +
 	"\x04year\x18\x06 \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\x04year\x12N\n" +
 	"\x06member\x18\a \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x06member\x129\n" +
 	"\x05state\x18\b \x01(\x0e2\x19.tdkt.blocs.v1.GroupStateB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05state\"\x89\x01\n" +
@@ -3574,11 +3575,10 @@ const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\x05terms\x18\x01 \x03(\v2\x13.tdkt.blocs.v1.TermR\x05terms\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\x92\x01\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\x96\x01\n" +
 	"\tCriterion\x12)\n" +
-	"\x02id\x18\x01 \x01(\tB\x19\xbaH\x16r\x142\x12^[a-z0-9_-]{1,32}$R\x02id\x12 \n" +
-	"\x05title\x18\x02 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\xf4\x03R\x05title\x128\n" +
+	"\x02id\x18\x01 \x01(\tB\x19\xbaH\x16r\x142\x12^[a-z0-9_-]{1,32}$R\x02id\x12$\n" +
+	"\x05title\x18\x02 \x01(\tB\x0e\xbaH\vr\tȽ*\x01\x10\x01\x18\xf4\x03R\x05title\x128\n" +
 	"\n" +
 	"max_points\x18\x03 \x01(\x01B\x19\xbaH\x16\x12\x14@\x01\x19\x00\x00\x00\x00\x00\x88\xc3@!\x00\x00\x00\x00\x00\x00\x00\x00R\tmaxPoints\"\xd9\x04\n" +
 	"\bCovenant\x12\x17\n" +
@@ -3607,15 +3607,15 @@ const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\x15UpdateCovenantRequest\x12;\n" +
 	"\bcovenant\x18\x01 \x01(\v2\x17.tdkt.blocs.v1.CovenantB\x06\xbaH\x03\xc8\x01\x01R\bcovenant\x12;\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"\xb6\x04\n" +
+	"updateMask\"\xba\x04\n" +
 	"\x05Score\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12M\n" +
 	"\x04unit\x18\x02 \x01(\tB9\xe0A\x02\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04unit\x12i\n" +
 	"\x06points\x18\x03 \x03(\v2 .tdkt.blocs.v1.Score.PointsEntryB/\xbaH,\x9a\x01)\x10d\"\x16r\x142\x12^[a-z0-9_-]{1,32}$*\r\x12\v@\x01)\x00\x00\x00\x00\x00\x00\x00\x00R\x06points\x12:\n" +
 	"\vwomen_share\x18\x04 \x01(\x01B\x19\xbaH\x16\x12\x14@\x01\x19\x00\x00\x00\x00\x00\x00\xf0?)\x00\x00\x00\x00\x00\x00\x00\x00R\n" +
 	"womenShare\x12\x19\n" +
-	"\x05total\x18\x05 \x01(\x01B\x03\xe0A\x03R\x05total\x12+\n" +
-	"\fsubmitted_by\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\vsubmittedBy\x12@\n" +
+	"\x05total\x18\x05 \x01(\x01B\x03\xe0A\x03R\x05total\x12/\n" +
+	"\fsubmitted_by\x18\x06 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\vsubmittedBy\x12@\n" +
 	"\vsubmit_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"submitTime\x1a9\n" +
 	"\vPointsEntry\x12\x10\n" +

@@ -3001,15 +3001,24 @@ func (x *ImportResult) GetHonourCount() int32 {
 	return 0
 }
 
-// Response of ImportDecisions.
+// Response of ImportDecisions. A stream is bounded: at most 10000 items,
+// 30 s without a message, 15 minutes in all. Past a bound the call fails
+// (ResourceExhausted, ErrorInfo reason STREAM_TOO_MANY_ITEMS; or
+// DeadlineExceeded, STREAM_IDLE or STREAM_TOO_LONG) and carries this
+// response, for the items done before, among the status's details.
 type ImportDecisionsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// One result per item, in order.
+	// The results of the items that failed, in order of index; the first
+	// 1000 failures (fewer when their statuses are large), the others are
+	// only counted in failed. Items not listed among the first
+	// succeeded + failed succeeded, up to the last failure listed.
 	Results []*ImportResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
 	// Items imported (including items already imported before).
 	Succeeded int32 `protobuf:"varint,2,opt,name=succeeded,proto3" json:"succeeded,omitempty"`
 	// Items refused.
-	Failed        int32 `protobuf:"varint,3,opt,name=failed,proto3" json:"failed,omitempty"`
+	Failed int32 `protobuf:"varint,3,opt,name=failed,proto3" json:"failed,omitempty"`
+	// Honours held by the decisions of the items imported.
+	HonourCount   int64 `protobuf:"varint,4,opt,name=honour_count,json=honourCount,proto3" json:"honour_count,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3065,11 +3074,18 @@ func (x *ImportDecisionsResponse) GetFailed() int32 {
 	return 0
 }
 
+func (x *ImportDecisionsResponse) GetHonourCount() int64 {
+	if x != nil {
+		return x.HonourCount
+	}
+	return 0
+}
+
 var File_tdkt_honours_v1_honours_proto protoreflect.FileDescriptor
 
 const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\n" +
-	"\x1dtdkt/honours/v1/honours.proto\x12\x0ftdkt.honours.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x16google/type/date.proto\x1a\x18tdkt/type/v1/types.proto\"s\n" +
+	"\x1dtdkt/honours/v1/honours.proto\x12\x0ftdkt.honours.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x16google/type/date.proto\x1a\x18tdkt/type/v1/types.proto\x1a\x17tdkt/type/v1/text.proto\"s\n" +
 	"\vCoefficient\x12B\n" +
 	"\x0erecipient_kind\x18\x01 \x01(\x0e2\x1b.tdkt.type.v1.RecipientKindR\rrecipientKind\x12 \n" +
 	"\vcoefficient\x18\x02 \x01(\x01R\vcoefficient\"\x94\x05\n" +
@@ -3112,16 +3128,16 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"check_note\x18\x05 \x01(\tR\tcheckNote\"\x19\n" +
 	"\x17ListBaseSalariesRequest\"\\\n" +
 	"\x18ListBaseSalariesResponse\x12@\n" +
-	"\rbase_salaries\x18\x01 \x03(\v2\x1b.tdkt.honours.v1.BaseSalaryR\fbaseSalaries\"\x80\x03\n" +
+	"\rbase_salaries\x18\x01 \x03(\v2\x1b.tdkt.honours.v1.BaseSalaryR\fbaseSalaries\"\x88\x03\n" +
 	"\rDecisionEntry\x12\x1d\n" +
 	"\aordinal\x18\x01 \x01(\x05B\x03\xe0A\x03R\aordinal\x12=\n" +
 	"\trecipient\x18\x02 \x01(\v2\x17.tdkt.type.v1.RecipientB\x06\xbaH\x03\xc8\x01\x01R\trecipient\x12B\n" +
 	"\n" +
 	"award_type\x18\x03 \x01(\tB#\xbaH r\x1e2\x1c^awardTypes/[A-Z0-9_]{1,32}$R\tawardType\x124\n" +
-	"\x06period\x18\x04 \x01(\v2\x14.tdkt.type.v1.PeriodB\x06\xbaH\x03\xc8\x01\x01R\x06period\x12,\n" +
-	"\fachievements\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\fachievements\x12(\n" +
+	"\x06period\x18\x04 \x01(\v2\x14.tdkt.type.v1.PeriodB\x06\xbaH\x03\xc8\x01\x01R\x06period\x120\n" +
+	"\fachievements\x18\x05 \x01(\tB\f\xbaH\tr\aн*\x01\x18\xd0\x0fR\fachievements\x12,\n" +
 	"\n" +
-	"nomination\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\n" +
+	"nomination\x18\x06 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\n" +
 	"nomination\x12\x1b\n" +
 	"\x06honour\x18\a \x01(\tB\x03\xe0A\x03R\x06honour\x12\"\n" +
 	"\n" +
@@ -3131,17 +3147,17 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x125\n" +
 	"\bdocument\x18\x02 \x01(\v2\x19.tdkt.type.v1.DocumentRefR\bdocument\x12;\n" +
 	"\vrevoke_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"revokeTime\"\xf4\x05\n" +
+	"revokeTime\"\xfc\x05\n" +
 	"\bDecision\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12:\n" +
-	"\bdocument\x18\x02 \x01(\v2\x19.tdkt.type.v1.DocumentRefB\x03\xe0A\x02R\bdocument\x12\x1e\n" +
-	"\x05title\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\x05title\x12W\n" +
+	"\bdocument\x18\x02 \x01(\v2\x19.tdkt.type.v1.DocumentRefB\x03\xe0A\x02R\bdocument\x12\"\n" +
+	"\x05title\x18\x03 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xf4\x03R\x05title\x12W\n" +
 	"\tauthority\x18\x04 \x01(\tB9\xe0A\x02\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\tauthority\x12=\n" +
 	"\aentries\x18\x05 \x03(\v2\x1e.tdkt.honours.v1.DecisionEntryB\x03\xe0A\x01R\aentries\x12$\n" +
 	"\ventry_count\x18\x06 \x01(\x05B\x03\xe0A\x03R\n" +
 	"entryCount\x129\n" +
-	"\x05state\x18\a \x01(\x0e2\x1e.tdkt.honours.v1.DecisionStateB\x03\xe0A\x03R\x05state\x12$\n" +
-	"\bmovement\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\bmovement\x12-\n" +
+	"\x05state\x18\a \x01(\x0e2\x1e.tdkt.honours.v1.DecisionStateB\x03\xe0A\x03R\x05state\x12(\n" +
+	"\bmovement\x18\b \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\bmovement\x12-\n" +
 	"\x10reward_total_vnd\x18\t \x01(\x03B\x03\xe0A\x03R\x0erewardTotalVnd\x12@\n" +
 	"\n" +
 	"revocation\x18\n" +
@@ -3171,14 +3187,14 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\aentries\x18\x01 \x03(\v2\x1e.tdkt.honours.v1.DecisionEntryR\aentries\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xbf\x02\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xc3\x02\n" +
 	"\x14ListDecisionsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\tpageToken\x12T\n" +
 	"\tauthority\x18\x03 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\tauthority\x12\"\n" +
-	"\x04year\x18\x04 \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\x04year\x12\x1e\n" +
-	"\x05query\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x05query\x12>\n" +
+	"\x04year\x18\x04 \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\x04year\x12\"\n" +
+	"\x05query\x18\x05 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\x05query\x12>\n" +
 	"\x05state\x18\x06 \x01(\x0e2\x1e.tdkt.honours.v1.DecisionStateB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05state\"\x97\x01\n" +
 	"\x15ListDecisionsResponse\x127\n" +
 	"\tdecisions\x18\x01 \x03(\v2\x19.tdkt.honours.v1.DecisionR\tdecisions\x12&\n" +
@@ -3194,11 +3210,10 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r02.^decisions/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\x12\x1b\n" +
 	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12*\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"\x85\x02\n" +
+	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"\x89\x02\n" +
 	"\x15RevokeDecisionRequest\x12L\n" +
-	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r02.^decisions/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\x12\"\n" +
-	"\x06reason\x18\x02 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\xd0\x0fR\x06reason\x12N\n" +
+	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r02.^decisions/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\x12&\n" +
+	"\x06reason\x18\x02 \x01(\tB\x0e\xbaH\vr\tн*\x01\x10\x01\x18\xd0\x0fR\x06reason\x12N\n" +
 	"\x11revoking_document\x18\x03 \x01(\v2\x19.tdkt.type.v1.DocumentRefB\x06\xbaH\x03\xc8\x01\x01R\x10revokingDocument\x12*\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"\x93\x06\n" +
@@ -3232,18 +3247,18 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"createTime::\xeaA7\n" +
 	"\x12tdkt.gov.vn/Honour\x12\x10honours/{honour}*\ahonours2\x06honour\"^\n" +
 	"\x10GetHonourRequest\x12J\n" +
-	"\x04name\x18\x01 \x01(\tB6\xe0A\x02\xbaH0r.2,^honours/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xdd\x04\n" +
+	"\x04name\x18\x01 \x01(\tB6\xe0A\x02\xbaH0r.2,^honours/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xe5\x04\n" +
 	"\x12ListHonoursRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\tpageToken\x12-\n" +
-	"\rrecipient_key\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\frecipientKey\x12\x1e\n" +
-	"\x05query\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x05query\x12E\n" +
+	"\rrecipient_key\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\frecipientKey\x12\"\n" +
+	"\x05query\x18\x04 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\x05query\x12E\n" +
 	"\n" +
 	"award_type\x18\x05 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^awardTypes/[A-Z0-9_]{1,32}$R\tawardType\x12T\n" +
 	"\tauthority\x18\x06 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\tauthority\x12R\n" +
-	"\bprovince\x18\a \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\bprovince\x12$\n" +
-	"\bmovement\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\bmovement\x12+\n" +
+	"\bprovince\x18\a \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\bprovince\x12(\n" +
+	"\bmovement\x18\b \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\bmovement\x12+\n" +
 	"\tyear_from\x18\t \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\byearFrom\x12'\n" +
 	"\ayear_to\x18\n" +
 	" \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\x06yearTo\x12<\n" +
@@ -3252,11 +3267,10 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\ahonours\x18\x01 \x03(\v2\x17.tdkt.honours.v1.HonourR\ahonours\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\x81\x02\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\x85\x02\n" +
 	"\x13RevokeHonourRequest\x12J\n" +
-	"\x04name\x18\x01 \x01(\tB6\xe0A\x02\xbaH0r.2,^honours/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\x12\"\n" +
-	"\x06reason\x18\x02 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\xd0\x0fR\x06reason\x12N\n" +
+	"\x04name\x18\x01 \x01(\tB6\xe0A\x02\xbaH0r.2,^honours/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\x12&\n" +
+	"\x06reason\x18\x02 \x01(\tB\x0e\xbaH\vr\tн*\x01\x10\x01\x18\xd0\x0fR\x06reason\x12N\n" +
 	"\x11revoking_document\x18\x03 \x01(\v2\x19.tdkt.type.v1.DocumentRefB\x06\xbaH\x03\xc8\x01\x01R\x10revokingDocument\x12*\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"\x89\x01\n" +
@@ -3295,15 +3309,15 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\x15RenderDecisionRequest\x12L\n" +
 	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r02.^decisions/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"f\n" +
 	"\x18RenderCertificateRequest\x12J\n" +
-	"\x04name\x18\x01 \x01(\tB6\xe0A\x02\xbaH0r.2,^honours/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\x90\x04\n" +
+	"\x04name\x18\x01 \x01(\tB6\xe0A\x02\xbaH0r.2,^honours/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\x98\x04\n" +
 	"\x14ExportHonoursRequest\x12-\n" +
-	"\rrecipient_key\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\frecipientKey\x12\x1e\n" +
-	"\x05query\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x05query\x12E\n" +
+	"\rrecipient_key\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\frecipientKey\x12\"\n" +
+	"\x05query\x18\x02 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\x05query\x12E\n" +
 	"\n" +
 	"award_type\x18\x03 \x01(\tB&\xbaH#\xd8\x01\x01r\x1e2\x1c^awardTypes/[A-Z0-9_]{1,32}$R\tawardType\x12T\n" +
 	"\tauthority\x18\x04 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\tauthority\x12R\n" +
-	"\bprovince\x18\x05 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\bprovince\x12$\n" +
-	"\bmovement\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\bmovement\x12+\n" +
+	"\bprovince\x18\x05 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\bprovince\x12(\n" +
+	"\bmovement\x18\x06 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\bmovement\x12+\n" +
 	"\tyear_from\x18\a \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\byearFrom\x12'\n" +
 	"\ayear_to\x18\b \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\x06yearTo\x12<\n" +
 	"\x05state\x18\t \x01(\x0e2\x1c.tdkt.honours.v1.HonourStateB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05state\"\x93\x02\n" +
@@ -3320,11 +3334,12 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"decisionId\x12\x1a\n" +
 	"\bdecision\x18\x03 \x01(\tR\bdecision\x12*\n" +
 	"\x06status\x18\x04 \x01(\v2\x12.google.rpc.StatusR\x06status\x12!\n" +
-	"\fhonour_count\x18\x05 \x01(\x05R\vhonourCount\"\x88\x01\n" +
+	"\fhonour_count\x18\x05 \x01(\x05R\vhonourCount\"\xab\x01\n" +
 	"\x17ImportDecisionsResponse\x127\n" +
 	"\aresults\x18\x01 \x03(\v2\x1d.tdkt.honours.v1.ImportResultR\aresults\x12\x1c\n" +
 	"\tsucceeded\x18\x02 \x01(\x05R\tsucceeded\x12\x16\n" +
-	"\x06failed\x18\x03 \x01(\x05R\x06failed*\xb7\x01\n" +
+	"\x06failed\x18\x03 \x01(\x05R\x06failed\x12!\n" +
+	"\fhonour_count\x18\x04 \x01(\x03R\vhonourCount*\xb7\x01\n" +
 	"\rAwardCategory\x12\x1e\n" +
 	"\x1aAWARD_CATEGORY_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eAWARD_CATEGORY_EMULATION_TITLE\x10\x01\x12\x1f\n" +

@@ -561,7 +561,7 @@ var File_tdkt_type_v1_types_proto protoreflect.FileDescriptor
 
 const file_tdkt_type_v1_types_proto_rawDesc = "" +
 	"\n" +
-	"\x18tdkt/type/v1/types.proto\x12\ftdkt.type.v1\x1a\x1bbuf/validate/validate.proto\x1a\x16google/type/date.proto\"\xbb\x01\n" +
+	"\x18tdkt/type/v1/types.proto\x12\ftdkt.type.v1\x1a\x1bbuf/validate/validate.proto\x1a\x16google/type/date.proto\x1a\x17tdkt/type/v1/text.proto\"\xbb\x01\n" +
 	"\x06Period\x12*\n" +
 	"\n" +
 	"start_year\x18\x01 \x01(\x05B\v\xbaH\b\x1a\x06\x18\x98\x11(\x99\x0fR\tstartYear\x12&\n" +
@@ -570,31 +570,32 @@ const file_tdkt_type_v1_types_proto_rawDesc = "" +
 	"\tDateRange\x120\n" +
 	"\n" +
 	"start_date\x18\x01 \x01(\v2\x11.google.type.DateR\tstartDate\x12,\n" +
-	"\bend_date\x18\x02 \x01(\v2\x11.google.type.DateR\aendDate\"\x8c\x03\n" +
-	"\vDocumentRef\x12!\n" +
-	"\x06number\x18\x01 \x01(\tB\t\xbaH\x06r\x04\x10\x01\x18@R\x06number\x12.\n" +
-	"\tsigned_on\x18\x02 \x01(\v2\x11.google.type.DateR\bsignedOn\x12)\n" +
-	"\vsigner_name\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\n" +
-	"signerName\x12+\n" +
-	"\fsigner_title\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\vsignerTitle\x12K\n" +
+	"\bend_date\x18\x02 \x01(\v2\x11.google.type.DateR\aendDate\"\x9c\x03\n" +
+	"\vDocumentRef\x12%\n" +
+	"\x06number\x18\x01 \x01(\tB\r\xbaH\n" +
+	"r\bȽ*\x01\x10\x01\x18@R\x06number\x12.\n" +
+	"\tsigned_on\x18\x02 \x01(\v2\x11.google.type.DateR\bsignedOn\x12-\n" +
+	"\vsigner_name\x18\x03 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\n" +
+	"signerName\x12/\n" +
+	"\fsigner_title\x18\x04 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\vsignerTitle\x12K\n" +
 	"\x06issuer\x18\x05 \x01(\tB3\xbaH0r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x06issuer\x12R\n" +
-	"\x10signing_capacity\x18\x06 \x01(\x0e2\x1d.tdkt.type.v1.SigningCapacityB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0fsigningCapacity\x121\n" +
+	"\x10signing_capacity\x18\x06 \x01(\x0e2\x1d.tdkt.type.v1.SigningCapacityB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0fsigningCapacity\x125\n" +
 	"\n" +
-	"recipients\x18\a \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10(\"\ar\x05\x10\x01\x18\xac\x02R\n" +
-	"recipients\"\xd4\x04\n" +
+	"recipients\x18\a \x03(\tB\x15\xbaH\x12\x92\x01\x0f\x10(\"\vr\tȽ*\x01\x10\x01\x18\xac\x02R\n" +
+	"recipients\"\xe4\x04\n" +
 	"\tRecipient\x12;\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x1b.tdkt.type.v1.RecipientKindB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x12%\n" +
-	"\tfull_name\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\bfullName\x126\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x12)\n" +
+	"\tfull_name\x18\x02 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\bfullName\x126\n" +
 	"\x06gender\x18\x03 \x01(\x0e2\x14.tdkt.type.v1.GenderB\b\xbaH\x05\x82\x01\x02\x10\x01R\x06gender\x12-\n" +
 	"\n" +
-	"birth_year\x18\x04 \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\xd8\x0eR\tbirthYear\x12$\n" +
-	"\bposition\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xac\x02R\bposition\x12J\n" +
+	"birth_year\x18\x04 \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\xd8\x0eR\tbirthYear\x12(\n" +
+	"\bposition\x18\x05 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xac\x02R\bposition\x12J\n" +
 	"\x04unit\x18\x06 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04unit\x124\n" +
 	"\n" +
-	"citizen_id\x18\a \x01(\tB\x15\xbaH\x12\xd8\x01\x01r\r2\v^[0-9]{12}$R\tcitizenId\x12%\n" +
-	"\thead_name\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\bheadName\x12\"\n" +
-	"\aaddress\x18\t \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\aaddress\x12P\n" +
+	"citizen_id\x18\a \x01(\tB\x15\xbaH\x12\xd8\x01\x01r\r2\v^[0-9]{12}$R\tcitizenId\x12)\n" +
+	"\thead_name\x18\b \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\bheadName\x12&\n" +
+	"\aaddress\x18\t \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xf4\x03R\aaddress\x12P\n" +
 	"\acommune\x18\n" +
 	" \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\acommune\x12#\n" +
 	"\rrecipient_key\x18\v \x01(\tR\frecipientKey\x12\x12\n" +
@@ -657,6 +658,7 @@ func file_tdkt_type_v1_types_proto_init() {
 	if File_tdkt_type_v1_types_proto != nil {
 		return
 	}
+	file_tdkt_type_v1_text_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -72,6 +72,7 @@ func (s *Server) decisionIn(ctx context.Context, prefix string, p *honoursv1.Dec
 	if p.GetAuthority() == "" {
 		errs.Add(prefix+".authority", "is required")
 	}
+	requireRenderable(&errs, prefix, d)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -92,6 +93,25 @@ func (s *Server) decisionIn(ctx context.Context, prefix string, p *honoursv1.Dec
 		d.ID = newID()
 	}
 	return d, nil
+}
+
+// requireRenderable records as violations the fields a decision's PDF
+// cannot do without (document.Decision's required inputs) beyond those
+// documentIn requires (number, signing date): its title and its signer's
+// name and title. A decision created without them could never be rendered.
+func requireRenderable(errs *resname.Fields, prefix string, d *domain.Decision) {
+	if d.Title == "" {
+		errs.Add(prefix+".title", "is required")
+	}
+	if errs.Has(prefix + ".document") {
+		return // no document at all: already reported
+	}
+	if d.Document.SignerName == "" {
+		errs.Add(prefix+".document.signerName", "is required")
+	}
+	if d.Document.SignerTitle == "" {
+		errs.Add(prefix+".document.signerTitle", "is required")
+	}
 }
 
 // GetDecision returns a decision: with its entries in the FULL view (the

@@ -60,6 +60,7 @@ func TestExportLimit(t *testing.T) {
 
 	dec, err := s.CreateDecision(ctx, &honoursv1.CreateDecisionRequest{Decision: &honoursv1.Decision{
 		Document:  &typev1.DocumentRef{Number: "1/QĐ", SignedOn: &date.Date{Year: 2024, Month: 1, Day: 2}, SignerName: "A", SignerTitle: "Chủ tịch", Issuer: "units/p"},
+		Title:     "Về việc tặng Bằng khen",
 		Authority: "units/p",
 	}})
 	require.NoError(t, err)
@@ -151,6 +152,7 @@ func TestIssueLooksUpMissingUnitsOutsideTheTransaction(t *testing.T) {
 
 	dec, err := s.CreateDecision(ctx, &honoursv1.CreateDecisionRequest{Decision: &honoursv1.Decision{
 		Document:  &typev1.DocumentRef{Number: "2/QĐ", SignedOn: &date.Date{Year: 2024, Month: 1, Day: 2}, SignerName: "A", SignerTitle: "Chủ tịch", Issuer: "units/p"},
+		Title:     "Về việc tặng Bằng khen",
 		Authority: "units/p",
 	}})
 	require.NoError(t, err)

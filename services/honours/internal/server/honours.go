@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
@@ -10,6 +11,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/resid"
 	"github.com/tdkt-vn/tdkt/platform/resname"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
@@ -94,6 +96,7 @@ func (s *Server) honourFilter(ctx context.Context, req honourFilterRequest) (sto
 	}
 	authority := errs.ID("authority", req.GetAuthority(), resname.Unit)
 	province := errs.ID("province", req.GetProvince(), resname.Unit)
+	recipientKeyIn(&errs, "recipientKey", req.GetRecipientKey())
 	if f.YearFrom != 0 && f.YearTo != 0 && f.YearTo < f.YearFrom {
 		errs.Add("yearTo", "must not be before yearFrom")
 	}
@@ -125,6 +128,16 @@ func (s *Server) honourFilter(ctx context.Context, req honourFilterRequest) (sto
 // collectivePrefix starts the recipient key of a collective: "unit:" + its
 // unit id (domain.RecipientKey).
 const collectivePrefix = "unit:"
+
+// recipientKeyIn checks the recipient key of field: a collective's key
+// names a unit ("unit:" + its id), whose id must be a valid unit id before
+// it is looked up in blocs. Other keys are digests; one that matches no
+// recipient finds nothing.
+func recipientKeyIn(errs *resname.Fields, field, key string) {
+	if id, ok := strings.CutPrefix(key, collectivePrefix); ok && !resid.Valid(id) {
+		errs.Add(field, "a collective's key must be %s{unit id}, the id 1-63 lowercase letters, digits and '-'", collectivePrefix)
+	}
+}
 
 // recipientKeys returns, for each key, the keys whose honours are that
 // recipient's: the key itself and, for a collective, the keys of the units
@@ -188,6 +201,13 @@ func (s *Server) ListHonours(ctx context.Context, req *honoursv1.ListHonoursRequ
 // into it.
 func (s *Server) BatchGetRecipientHistory(ctx context.Context, req *honoursv1.BatchGetRecipientHistoryRequest) (*honoursv1.BatchGetRecipientHistoryResponse, error) {
 	asked := req.GetRecipientKeys()
+	var errs resname.Fields
+	for i, k := range asked {
+		recipientKeyIn(&errs, "recipientKeys["+strconv.Itoa(i)+"]", k)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
 	expanded, err := s.recipientKeys(ctx, asked)
 	if err != nil {
 		return nil, err

@@ -15,28 +15,43 @@ import (
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
 )
 
+// Bounds of the response of ImportDecisions: the failures listed with
+// their status, and the bytes those results may take; further failures are
+// only counted. Successes are counted, never listed.
+const (
+	maxFailureResults     = 1000
+	maxFailureResultBytes = 1 << 20
+)
+
 // ImportDecisions loads decisions from a provincial system, one message per
 // decision. Each item is created with its entries and issued in one
 // transaction keyed by the item's request_id: an item sent again returns
 // its first result, and an item killed half-way leaves nothing. An item
-// that fails gets its own status in the results; the stream goes on.
+// that fails gets its own status in the results; the stream goes on. The
+// stream has grpcserver.ReceiveItems' bounds; past one, the call fails and
+// its status carries the response for the items done.
 func (s *Server) ImportDecisions(stream grpc.ClientStreamingServer[honoursv1.ImportDecisionsRequest, honoursv1.ImportDecisionsResponse]) error {
 	ctx := stream.Context()
 	resp := &honoursv1.ImportDecisionsResponse{}
+	resultBytes := 0
 	err := grpcserver.ReceiveItems(stream, s.importDecision,
 		func(index int32, item *honoursv1.ImportDecisionsRequest, r *honoursv1.ImportResult, st *status.Status) {
 			if st.Code() == codes.OK {
 				resp.Succeeded++
+				resp.HonourCount += int64(r.GetHonourCount())
 				s.registerChanged(ctx)
-			} else {
-				resp.Failed++
-				r = &honoursv1.ImportResult{DecisionId: item.GetDecisionId(), Status: st.Proto()}
+				return
 			}
-			r.Index = index
-			resp.Results = append(resp.Results, r)
+			resp.Failed++
+			r = &honoursv1.ImportResult{Index: index, DecisionId: item.GetDecisionId(), Status: st.Proto()}
+			if size := proto.Size(r); len(resp.Results) < maxFailureResults && resultBytes+size <= maxFailureResultBytes &&
+				len(resp.Results) == int(resp.Failed)-1 {
+				resultBytes += size
+				resp.Results = append(resp.Results, r)
+			}
 		})
 	if err != nil {
-		return err
+		return grpcserver.WithPartialResponse(err, resp)
 	}
 	return stream.SendAndClose(resp)
 }

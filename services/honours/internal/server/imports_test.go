@@ -2,15 +2,24 @@ package server_test
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"runtime"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
+	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/sqlstore/sqlstoretest"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	"github.com/tdkt-vn/tdkt/services/blocs/blocstest"
 )
 
 func importItem(decisionID, requestID, authority, number string, entries ...*honoursv1.DecisionEntry) *honoursv1.ImportDecisionsRequest {
@@ -43,25 +52,20 @@ func TestImportDecisions(t *testing.T) {
 		}
 		resp, err := stream.CloseAndRecv()
 		require.NoError(t, err)
-		require.Len(t, resp.GetResults(), len(items))
 		require.EqualValues(t, 2, resp.GetSucceeded())
 		require.EqualValues(t, 4, resp.GetFailed())
-		for i, r := range resp.GetResults() {
-			require.EqualValues(t, i, r.GetIndex())
+		require.EqualValues(t, 6, resp.GetHonourCount(), "twice the 3 honours of the decision imported")
+		require.Len(t, resp.GetResults(), 4, "the failures alone are listed")
+		for i, index := range []int32{1, 2, 4, 5} {
+			require.Equal(t, index, resp.GetResults()[i].GetIndex())
+			require.Equal(t, items[index].GetDecisionId(), resp.GetResults()[i].GetDecisionId())
 		}
-		ok := resp.GetResults()[0]
-		require.EqualValues(t, codes.OK, ok.GetStatus().GetCode())
-		require.Equal(t, "decisions/bk-946-2023", ok.GetDecision())
-		require.EqualValues(t, 3, ok.GetHonourCount())
-		require.EqualValues(t, codes.InvalidArgument, resp.GetResults()[1].GetStatus().GetCode(), "refused by protovalidate")
-		require.Contains(t, resp.GetResults()[1].GetStatus().GetMessage(), "decisionId")
-		require.EqualValues(t, codes.InvalidArgument, resp.GetResults()[2].GetStatus().GetCode())
-		require.Contains(t, resp.GetResults()[2].GetStatus().GetMessage(), "entries[0].awardType")
-		again := resp.GetResults()[3]
-		require.EqualValues(t, codes.OK, again.GetStatus().GetCode())
-		require.Equal(t, ok.GetDecision(), again.GetDecision())
-		require.EqualValues(t, codes.FailedPrecondition, resp.GetResults()[4].GetStatus().GetCode())
-		require.EqualValues(t, codes.AlreadyExists, resp.GetResults()[5].GetStatus().GetCode(), "the id is taken")
+		require.EqualValues(t, codes.InvalidArgument, resp.GetResults()[0].GetStatus().GetCode(), "refused by protovalidate")
+		require.Contains(t, resp.GetResults()[0].GetStatus().GetMessage(), "decisionId")
+		require.EqualValues(t, codes.InvalidArgument, resp.GetResults()[1].GetStatus().GetCode())
+		require.Contains(t, resp.GetResults()[1].GetStatus().GetMessage(), "entries[0].awardType")
+		require.EqualValues(t, codes.FailedPrecondition, resp.GetResults()[2].GetStatus().GetCode())
+		require.EqualValues(t, codes.AlreadyExists, resp.GetResults()[3].GetStatus().GetCode(), "the id is taken")
 
 		// A whole stream sent again changes nothing.
 		stream, err = c.ImportDecisions(ctx)
@@ -70,6 +74,8 @@ func TestImportDecisions(t *testing.T) {
 		resp, err = stream.CloseAndRecv()
 		require.NoError(t, err)
 		require.EqualValues(t, 1, resp.GetSucceeded())
+		require.EqualValues(t, 3, resp.GetHonourCount())
+		require.Empty(t, resp.GetResults())
 
 		dec, err := c.GetDecision(ctx, &honoursv1.GetDecisionRequest{Name: "decisions/bk-946-2023"})
 		require.NoError(t, err)
@@ -115,15 +121,90 @@ func TestDocuments(t *testing.T) {
 		require.Contains(t, rows[1:][0], "946/QĐ-UBND")
 		require.NoError(t, f.Close())
 
-		// A decision recorded without a signer cannot be printed.
+		// A decision without a signer could not be printed: it is refused
+		// when created (TestDecisionRenderableFieldsRequired).
 		unsigned := decisionMsg("bac-kan", "947/QĐ-UBND", d(2023, 5, 31))
 		unsigned.Document.SignerName = ""
-		u, err := c.CreateDecision(ctx, &honoursv1.CreateDecisionRequest{Decision: unsigned})
-		require.NoError(t, err)
-		addEntries(t, c, u.GetName(), entry(person("Lục Văn Ơn", cid(2), ""), "BK_TINH", 2023))
-		_, _, err = recvFile(c.RenderDecision(ctx, &honoursv1.RenderDecisionRequest{Name: u.GetName()}))
-		requireCode(t, err, codes.FailedPrecondition, "DOCUMENT_INCOMPLETE")
+		_, err = c.CreateDecision(ctx, &honoursv1.CreateDecisionRequest{Decision: unsigned})
+		requireCode(t, err, codes.InvalidArgument, "decision.document.signerName")
 		_, err = c.RenderCertificate(ctx, &honoursv1.RenderCertificateRequest{Name: "honours/khong-co"})
 		requireCode(t, err, codes.NotFound, "")
 	})
+}
+
+// TestImportDecisionsBounded streams far more refused items than a stream
+// takes, as a hostile client would: the server stops reading at the bound,
+// answers the items it did in the status, lists a bounded number of their
+// failures, and its heap stays bounded while it does.
+func TestImportDecisionsBounded(t *testing.T) {
+	// One engine, not in parallel with other tests, so that the heap
+	// measured is this stream's.
+	eng := sqlstoretest.Engines(t)[0]
+	b := blocstest.Start(t)
+	world(b)
+	c, _ := start(t, eng.URL(t), b, options{})
+	ctx := t.Context()
+
+	const sent = 200_000
+	bad := importItem("Bad ID!", "6b0f0c2e-1a2b-4c3d-8e9f-0a1b2c3d4e5f", "bac-kan", "1/QĐ",
+		entry(person("Đặng Thị Ước", cid(1), "so-noi-vu-bk"), "BK_TINH", 2023))
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var peak atomic.Uint64
+	sampling, stopSampling := context.WithCancel(ctx)
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			if m.HeapAlloc > peak.Load() {
+				peak.Store(m.HeapAlloc)
+			}
+			select {
+			case <-sampling.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+
+	stream, err := c.ImportDecisions(ctx)
+	require.NoError(t, err)
+	n := 0
+	for ; n < sent; n++ {
+		if err := stream.Send(bad); err != nil {
+			require.ErrorIs(t, err, io.EOF, "the server ended the stream")
+			break
+		}
+	}
+	_, err = stream.CloseAndRecv()
+	stopSampling()
+	<-sampled
+
+	require.Less(t, n, sent, "the server ended the stream before the client was done")
+	st := status.Convert(err)
+	require.Equal(t, codes.ResourceExhausted, st.Code(), "%v", err)
+	require.Contains(t, st.Message(), "at most 10000 items")
+	require.Equal(t, grpcserver.ReasonTooManyItems, grpcserver.StreamBound(err))
+	var partial *honoursv1.ImportDecisionsResponse
+	for _, d := range st.Details() {
+		if r, ok := d.(*honoursv1.ImportDecisionsResponse); ok {
+			partial = r
+		}
+	}
+	require.NotNil(t, partial, "the items done are answered: %v", st.Details())
+	require.EqualValues(t, grpcserver.DefaultMaxItems, partial.GetFailed())
+	require.Zero(t, partial.GetSucceeded())
+	require.Len(t, partial.GetResults(), 1000, "the first failures alone are listed")
+	require.EqualValues(t, 999, partial.GetResults()[999].GetIndex())
+	require.EqualValues(t, codes.InvalidArgument, partial.GetResults()[0].GetStatus().GetCode())
+
+	growth := int64(peak.Load()) - int64(before.HeapAlloc)
+	t.Logf("heap: %d MB before, %d MB at the peak (%d items sent, %d read)",
+		before.HeapAlloc>>20, peak.Load()>>20, n, partial.GetFailed())
+	require.Less(t, growth, int64(128<<20), "the heap grew by %d MB", growth>>20)
 }

@@ -24,6 +24,47 @@ var dimensions = map[string]store.Dimension{
 	"recipient_kind": store.ByRecipientKind,
 }
 
+// maxDimensions is the most dimensions GetStatistics groups by, counted
+// after the comma-separated items are split (the REST form is
+// group_by=award_type,year); there are five, so more means a repeat.
+const maxDimensions = 5
+
+// groupByIn reads the dimensions of group_by: each item may hold several,
+// separated by commas; empty ones ("year,") are ignored. An unknown or
+// repeated dimension, or more than maxDimensions of them, is a violation
+// of groupBy.
+func groupByIn(errs *resname.Fields, items []string) ([]store.Dimension, []string) {
+	var dims []store.Dimension
+	var names []string
+	repeated := map[string]bool{}
+	count := 0
+	for _, item := range items {
+		for name := range strings.SplitSeq(item, ",") {
+			name = strings.TrimSpace(name)
+			if name == "" {
+				continue
+			}
+			count++
+			d, ok := dimensions[name]
+			switch {
+			case !ok:
+				errs.Add("groupBy", "unknown dimension %q: use award_type, year, province, authority or recipient_kind", name)
+			case slices.Contains(dims, d):
+				if !repeated[name] {
+					repeated[name] = true
+					errs.Add("groupBy", "dimension %q is given more than once", name)
+				}
+			default:
+				dims, names = append(dims, d), append(names, name)
+			}
+		}
+	}
+	if count > maxDimensions {
+		errs.Add("groupBy", "at most %d dimensions, got %d", maxDimensions, count)
+	}
+	return dims, names
+}
+
 // GetStatistics counts the ACTIVE honours and sums their rewards, grouped
 // by the dimensions asked, from the register's running totals. Grouped by
 // province, honours count under the province that exists now (lineage);
@@ -32,22 +73,7 @@ var dimensions = map[string]store.Dimension{
 // register (see registerChanged) and revision of the units.
 func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatisticsRequest) (*honoursv1.Statistics, error) {
 	var errs resname.Fields
-	var dims []store.Dimension
-	var names []string
-	for _, item := range req.GetGroupBy() {
-		for name := range strings.SplitSeq(item, ",") {
-			name = strings.TrimSpace(name)
-			d, ok := dimensions[name]
-			switch {
-			case name == "":
-				// "year," or an empty item: nothing to group by.
-			case !ok:
-				errs.Add("groupBy", "unknown dimension %q: use award_type, year, province, authority or recipient_kind", name)
-			case !slices.Contains(dims, d):
-				dims, names = append(dims, d), append(names, name)
-			}
-		}
-	}
+	dims, names := groupByIn(&errs, req.GetGroupBy())
 	f := store.StatsFilter{YearFrom: int(req.GetYearFrom()), YearTo: int(req.GetYearTo())}
 	if req.GetAwardType() != "" {
 		code, ok := awardCode(req.GetAwardType())
