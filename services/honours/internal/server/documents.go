@@ -144,12 +144,13 @@ func (s *Server) renderCertificate(ctx context.Context, id string) ([]byte, erro
 	}
 	units = unitsOn(units, d.Document.SignedOn)
 	name, description := recipientText(h.Recipient, units)
-	signer := strings.ToUpper(d.Document.SignerTitle)
-	issuerTitle := strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(firstLine(signer), "KT."), "Q.") + " " +
-		strings.ToUpper(unitName(units, cmp.Or(d.Document.Issuer, d.Authority))))
+	// The certificate is signed as the decision is (KT., TM., Q.), on
+	// behalf of the same authority.
+	var head document.Decision
+	letterhead(&head, d.Document, cmp.Or(d.Document.Issuer, d.Authority), units)
 	c := document.Certificate{
 		AwardHeading:         awardHeading(t),
-		IssuerTitle:          issuerTitle,
+		IssuerTitle:          head.Authority,
 		AwardName:            t.DisplayName,
 		RecipientName:        name,
 		RecipientDescription: description,
@@ -157,7 +158,7 @@ func (s *Server) renderCertificate(ctx context.Context, id string) ([]byte, erro
 		DecisionNumber:       h.DecisionNumber,
 		DecisionDate:         h.ConferredOn,
 		Place:                place(units, d.Authority),
-		SignerTitle:          signer,
+		SignerTitle:          head.SignerTitle,
 		SignerName:           d.Document.SignerName,
 		GoldenBookNumber:     h.CertificateNumber,
 	}
@@ -480,9 +481,4 @@ func place(units map[string]lineage.Unit, authority string) string {
 		return cmp.Or(p.ShortName, p.DisplayName)
 	}
 	return cmp.Or(a.ShortName, a.DisplayName)
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return strings.TrimSpace(line)
 }

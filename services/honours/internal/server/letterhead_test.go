@@ -79,5 +79,16 @@ func TestDecisionLetterhead(t *testing.T) {
 		for _, l := range p.Lines {
 			require.NotRegexp(t, `^[0-9]+$`, l.Text, "no page number on the first page")
 		}
+
+		// The certificate is signed as the decision is.
+		hs, err := c.ListHonours(ctx, &honoursv1.ListHonoursRequest{Query: "Đặng Thị Ước"})
+		require.NoError(t, err)
+		require.Len(t, hs.GetHonours(), 1)
+		cert, err := c.RenderCertificate(ctx, &honoursv1.RenderCertificateRequest{Name: hs.GetHonours()[0].GetName()})
+		require.NoError(t, err)
+		text := pdftext.Read(t, cert.GetData())[0].Text()
+		require.Contains(t, text, "KT. CHỦ TỊCH")
+		require.Contains(t, text, "PHÓ CHỦ TỊCH")
+		require.Contains(t, text, "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN")
 	})
 }
