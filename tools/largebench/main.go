@@ -31,12 +31,17 @@ import (
 
 func main() {
 	n := flag.Int("n", 50_000, "entries of the decision")
+	flag.StringVar(&memLimit, "gomemlimit", "100MiB",
+		"GOMEMLIMIT of the processes, as docker-compose.yml sets it; empty for none")
 	flag.Parse()
 	if err := run(context.Background(), *n); err != nil {
 		fmt.Fprintln(os.Stderr, "largebench:", err)
 		os.Exit(1)
 	}
 }
+
+// memLimit is the processes' GOMEMLIMIT (the -gomemlimit flag).
+var memLimit string
 
 // proc is a running service.
 type proc struct {
@@ -50,7 +55,7 @@ func run(ctx context.Context, n int) (err error) {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	fmt.Println("building blocs, honours and gateway")
+	fmt.Printf("building blocs, honours and gateway (GOMEMLIMIT=%q)\n", memLimit)
 	for _, pkg := range []string{"./services/blocs/cmd/blocs", "./services/honours/cmd/honours", "./gateway/cmd/gateway"} {
 		out, err := exec.CommandContext(ctx, "go", "build", "-o", dir, pkg).CombinedOutput()
 		if err != nil {
@@ -246,13 +251,16 @@ func freeAddr() string {
 }
 
 // cleanEnv is the environment without TDKT_* settings, which would reach
-// every process.
+// every process, and with the GOMEMLIMIT of -gomemlimit.
 func cleanEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TDKT_") && !strings.HasPrefix(kv, "OTEL_") {
+		if !strings.HasPrefix(kv, "TDKT_") && !strings.HasPrefix(kv, "OTEL_") && !strings.HasPrefix(kv, "GOMEMLIMIT=") {
 			env = append(env, kv)
 		}
+	}
+	if memLimit != "" {
+		env = append(env, "GOMEMLIMIT="+memLimit)
 	}
 	return env
 }

@@ -613,6 +613,11 @@ func (doc *pdfDoc) tableRow(cells []string, st style, header bool) {
 		}
 		x += c.width
 	}
+	if header {
+		// Back to the text's colour: while the fill colour differs from
+		// it, fpdf wraps every piece of text in a colour change.
+		doc.f.SetFillColor(0, 0, 0)
+	}
 	doc.f.SetY(y + h)
 }
 

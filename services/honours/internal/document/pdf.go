@@ -53,6 +53,11 @@ type pdfDoc struct {
 	left, top, right, bottom float64
 	pageW, pageH             float64
 	haveBoldItalic           bool
+	// The font last set: fpdf writes a UTF-8 font's selection into the
+	// page each time it is set, used or not (50 bytes a cell of an annex of
+	// thousands of rows).
+	fontStyle style
+	fontSize  float64
 }
 
 type docInfo struct {
@@ -98,7 +103,11 @@ func (d *pdfDoc) font(st style, size float64) {
 		d.f.AddUTF8FontFromBytes(family, string(boldItalic), serifBoldItalic)
 		d.haveBoldItalic = true
 	}
+	if st == d.fontStyle && size == d.fontSize {
+		return
+	}
 	d.f.SetFont(family, string(st), size)
+	d.fontStyle, d.fontSize = st, size
 }
 
 // lineHeight is the leading for a font size: 1.3 em leaves room for the
