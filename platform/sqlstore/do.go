@@ -51,7 +51,7 @@ func (db *DB) Do(ctx context.Context, op Op, fn func(tx *Tx) (resource string, r
 				return err
 			}
 		}
-		if err := Audit(ctx, tx.Tx, AuditEntry{
+		if err := Audit(ctx, tx, AuditEntry{
 			Caller: op.Caller, Method: op.Method, Resource: resource, RequestID: op.RequestID, At: op.At,
 		}); err != nil {
 			return err

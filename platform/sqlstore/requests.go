@@ -3,9 +3,7 @@ package sqlstore
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -79,32 +77,6 @@ func SaveRequest(ctx context.Context, tx *sql.Tx, requestID, method string, fing
 		requestID, method, fingerprint, response, time.Now().UnixMicro())
 	if err != nil {
 		return fmt.Errorf("sqlstore: save request %q: %w", requestID, err)
-	}
-	return nil
-}
-
-// AuditEntry is one row of the audit log.
-type AuditEntry struct {
-	Caller    string    // who: the authenticated principal
-	Method    string    // the RPC, e.g. "/tdkt.blocs.v1.BlocService/CreateUnit"
-	Resource  string    // the resource name written, e.g. "units/123"
-	RequestID string    // the request id, when the request had one
-	At        time.Time // when; zero means now
-}
-
-// Audit appends e to the audit log, in the transaction of the change.
-func Audit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
-	at := e.At
-	if at.IsZero() {
-		at = time.Now()
-	}
-	var id [16]byte
-	_, _ = rand.Read(id[:]) // never fails (crypto/rand)
-	_, err := tx.ExecContext(ctx,
-		`INSERT INTO audit_log (id, at, caller, method, resource, request_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-		hex.EncodeToString(id[:]), at.UnixMicro(), e.Caller, e.Method, e.Resource, e.RequestID)
-	if err != nil {
-		return fmt.Errorf("sqlstore: audit %s %s: %w", e.Method, e.Resource, err)
 	}
 	return nil
 }

@@ -78,7 +78,7 @@ var platformMigrations embed.FS
 const sqliteParams = "_txlock=immediate&_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=FULL"
 
 // Open connects to the database named by url, applies the platform's
-// migrations (tables requests and audit_log, versions in
+// migrations (tables requests, audit_log and audit_head, versions in
 // tdkt_platform_migrations), then the service's migrations: goose *.sql files
 // at the root of migrations (use fs.Sub for an embedded directory); nil means
 // none.
@@ -105,6 +105,33 @@ func Open(ctx context.Context, url string, migrations fs.FS, tp trace.TracerProv
 	if err := db.migrate(ctx, migrations); err != nil {
 		_ = db.Close()
 		return nil, err
+	}
+	return db, nil
+}
+
+// Connect connects to the existing database named by url (see Open)
+// without applying any migration: for tools that read a service's database,
+// such as tdktctl audit verify. A SQLite file must exist.
+func Connect(ctx context.Context, url string, tp trace.TracerProvider) (*DB, error) {
+	if tp == nil {
+		tp = tracenoop.NewTracerProvider()
+	}
+	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
+		path = strings.SplitN(strings.TrimPrefix(path, "//"), "?", 2)[0]
+		if path != ":memory:" && path != "" {
+			if _, err := os.Stat(path); err != nil {
+				return nil, fmt.Errorf("sqlstore: %w", err)
+			}
+		}
+	}
+	db, err := open(url, tp)
+	if err != nil {
+		return nil, err
+	}
+	db.tracer = tp.Tracer("github.com/tdkt-vn/tdkt/platform/sqlstore")
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("sqlstore: connect to %s database: %w", db.Dialect, err)
 	}
 	return db, nil
 }
@@ -185,7 +212,7 @@ func (db *DB) migrate(ctx context.Context, migrations fs.FS) error {
 	if err != nil {
 		return fmt.Errorf("sqlstore: platform migrations: %w", err)
 	}
-	if err := db.up(ctx, platform, platformVersionTable); err != nil {
+	if err := db.up(ctx, platform, platformVersionTable, chainAuditMigration); err != nil {
 		return fmt.Errorf("sqlstore: platform migrations: %w", err)
 	}
 	if migrations == nil {
@@ -200,10 +227,11 @@ func (db *DB) migrate(ctx context.Context, migrations fs.FS) error {
 	return nil
 }
 
-func (db *DB) up(ctx context.Context, fsys fs.FS, table string) error {
+func (db *DB) up(ctx context.Context, fsys fs.FS, table string, goMigrations ...*goose.Migration) error {
 	opts := []goose.ProviderOption{
 		goose.WithTableName(table),
 		goose.WithDisableGlobalRegistry(true),
+		goose.WithGoMigrations(goMigrations...),
 	}
 	dialect := goose.DialectSQLite3
 	if db.Dialect == Postgres {

@@ -353,13 +353,13 @@ func testAudit(t *testing.T, url string) {
 	ctx := t.Context()
 	at := time.Date(2024, 5, 17, 8, 30, 0, 123456000, time.UTC)
 	require.NoError(t, db.InTx(ctx, func(tx *sqlstore.Tx) error {
-		if err := sqlstore.Audit(ctx, tx.Tx, sqlstore.AuditEntry{
+		if err := sqlstore.Audit(ctx, tx, sqlstore.AuditEntry{
 			Caller: "bonoivu", Method: "/tdkt.blocs.v1.BlocService/CreateUnit",
 			Resource: "units/1", RequestID: "req-1", At: at,
 		}); err != nil {
 			return err
 		}
-		return sqlstore.Audit(ctx, tx.Tx, sqlstore.AuditEntry{Caller: "bonoivu", Method: "M", Resource: "units/2"})
+		return sqlstore.Audit(ctx, tx, sqlstore.AuditEntry{Caller: "bonoivu", Method: "M", Resource: "units/2"})
 	}))
 
 	var (

@@ -1,10 +1,14 @@
 // Command tdktctl is the operator's command line for tdkt.
 //
 //	go run ./tools/tdktctl import [-addr host:port] [-timeout 10m] FILE
+//	go run ./tools/tdktctl audit verify -database-url URL
 //
 // import loads decisions with their entries from a CSV or XLSX file into
 // the honours service (ImportDecisions). Run tdktctl help import for the
 // columns.
+//
+// audit verify walks the hash chain of a service's audit log and reports
+// the first broken record (tdktctl help audit).
 package main
 
 import (
@@ -29,7 +33,7 @@ import (
 // Exit codes.
 const (
 	exitOK     = 0
-	exitFailed = 1 // bad input, a failed import or an item that failed
+	exitFailed = 1 // bad input, a failed import or an item that failed, a broken audit chain
 	exitUsage  = 2
 )
 
@@ -45,6 +49,8 @@ const usage = `usage: tdktctl COMMAND [flags] [args]
 commands:
   import FILE   load decisions and their entries from a CSV or XLSX file
                 into the honours service
+  audit verify  check the hash chain of a service's audit log
+                (-database-url URL)
   help [COMMAND]
 
 Run tdktctl help import for the file's columns.
@@ -60,10 +66,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTTY
 	switch args[0] {
 	case "import":
 		return runImport(ctx, args[1:], stdout, stderr, stderrTTY)
+	case "audit":
+		return runAudit(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && args[1] == "import" {
 			fmt.Fprint(stdout, importUsage())
 			importFlags(new(importOptions), stdout).PrintDefaults()
+			return exitOK
+		}
+		if len(args) > 1 && args[1] == "audit" {
+			fmt.Fprint(stdout, auditUsage)
+			auditFlags(new(string), stdout).PrintDefaults()
 			return exitOK
 		}
 		fmt.Fprint(stdout, usage)
