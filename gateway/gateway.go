@@ -35,6 +35,9 @@ type Config struct {
 	// MaxBodyBytes is the largest request body accepted; a larger one is
 	// refused with HTTP 413.
 	MaxBodyBytes int64
+	// CORSOrigins lists, comma-separated, the origins whose browser pages
+	// may call the API ("https://tdkt.gov.vn"); empty allows none.
+	CORSOrigins string
 }
 
 // RegisterFlags registers the gateway's flags on f, with defaults from the
@@ -47,6 +50,8 @@ func (c *Config) RegisterFlags(f config.Flags) {
 		"host:port of the honours service's gRPC server")
 	f.Int64(&c.MaxBodyBytes, "http-max-body", DefaultMaxBodyBytes,
 		"largest request body accepted, in bytes; larger bodies get HTTP 413")
+	f.String(&c.CORSOrigins, "cors-origins", "",
+		"comma-separated origins whose browser pages may call the API, e.g. https://tdkt.gov.vn; empty allows none")
 }
 
 // backend is one gRPC service behind the gateway.
@@ -118,7 +123,7 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Gateway, e
 	if err := g.handleExtras(mux, tel); err != nil {
 		return nil, errors.Join(err, g.Close())
 	}
-	g.handler = otelhttp.NewHandler(checkRequest(mux, cfg.MaxBodyBytes), "tdkt-gateway",
+	g.handler = otelhttp.NewHandler(edge(checkRequest(mux, cfg.MaxBodyBytes), mux, allow, parseOrigins(cfg.CORSOrigins)), "tdkt-gateway",
 		otelhttp.WithTracerProvider(tel.TracerProvider),
 		otelhttp.WithMeterProvider(tel.MeterProvider),
 		otelhttp.WithPropagators(tel.Propagator),

@@ -121,7 +121,7 @@ type env struct {
 
 // start runs the fakes behind a real gRPC server and the gateway in front of
 // it; both backends are served by the one server.
-func start(t *testing.T, maxBody int64) *env {
+func start(t *testing.T, maxBody int64, configure ...func(*gateway.Config)) *env {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -146,7 +146,11 @@ func start(t *testing.T, maxBody int64) *env {
 		Registry:       prometheus.NewRegistry(),
 	}
 	addr := lis.Addr().String()
-	gw, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MaxBodyBytes: maxBody}, tel)
+	cfg := gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MaxBodyBytes: maxBody}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	gw, err := gateway.New(t.Context(), cfg, tel)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, gw.Close()) })
 	hts := httptest.NewServer(gw.Handler())
