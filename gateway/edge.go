@@ -12,12 +12,14 @@ import (
 )
 
 // Headers every answer of the edge carries: the API returns JSON and files
-// that no page should sniff, frame or be told the referrer of.
-var securityHeaders = map[string]string{
-	"X-Content-Type-Options":  "nosniff",
-	"X-Frame-Options":         "DENY",
-	"Referrer-Policy":         "no-referrer",
-	"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+// that no page should sniff, frame or be told the referrer of. The value
+// slices are shared by every answer (a slice of capacity one: adding to it
+// copies it), which spares an allocation per header per request.
+var securityHeaders = http.Header{
+	"X-Content-Type-Options":  {"nosniff"},
+	"X-Frame-Options":         {"DENY"},
+	"Referrer-Policy":         {"no-referrer"},
+	"Content-Security-Policy": {"default-src 'none'; frame-ancestors 'none'"},
 }
 
 // corsRequestHeaders are the request headers a page of an allowed origin
@@ -33,7 +35,7 @@ func edge(next http.Handler, mux *runtime.ServeMux, allow *allowed, origins []st
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		for k, v := range securityHeaders {
-			h.Set(k, v)
+			h[k] = v
 		}
 		if r.TLS != nil {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
