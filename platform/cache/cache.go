@@ -145,15 +145,20 @@ func instrument(next Cache, backend string, mp metric.MeterProvider, logger *slo
 
 func (c *instrumented) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	v, ok, err := c.next.Get(ctx, key)
+	c.looked(ctx, ok, err)
+	return v, ok, err
+}
+
+// looked counts a lookup, and its failure.
+func (c *instrumented) looked(ctx context.Context, found bool, err error) {
 	if err != nil {
 		c.fail(ctx, "get", err)
 	}
 	result := c.miss
-	if ok {
+	if found {
 		result = c.hit
 	}
 	c.lookups.Add(ctx, 1, result)
-	return v, ok, err
 }
 
 func (c *instrumented) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
@@ -195,14 +200,7 @@ func (c *instrumented) getForFill(ctx context.Context, key string) ([]byte, bool
 		return v, found, fillToken{}, err
 	}
 	v, found, tok, err := f.getForFill(ctx, key)
-	if err != nil {
-		c.fail(ctx, "get", err)
-	}
-	result := c.miss
-	if found {
-		result = c.hit
-	}
-	c.lookups.Add(ctx, 1, result)
+	c.looked(ctx, found, err)
 	return v, found, tok, err
 }
 

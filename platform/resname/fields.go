@@ -76,19 +76,6 @@ func (f *Fields) RequiredID(field, name string, p Pattern) string {
 	return f.ID(field, name, p)
 }
 
-// Name reads a required name of pattern p and returns its ids.
-func (f *Fields) Name(field, name string, p Pattern) []string {
-	if name == "" {
-		f.Add(field, "is required")
-		return nil
-	}
-	ids, ok := p.Parse(name)
-	if !ok {
-		f.Add(field, "must be %s", p)
-	}
-	return ids
-}
-
 // Date reads an optional full date.
 func (f *Fields) Date(field string, p *gdate.Date) civil.Date {
 	d, err := civil.FromProto(p)

@@ -90,17 +90,9 @@ const sqliteParams = "_txlock=immediate&_busy_timeout=10000&_foreign_keys=1&_jou
 // (nil means no tracing); Ping, rows iteration and session resets make no
 // spans.
 func Open(ctx context.Context, url string, migrations fs.FS, tp trace.TracerProvider) (*DB, error) {
-	if tp == nil {
-		tp = tracenoop.NewTracerProvider()
-	}
-	db, err := open(url, tp)
+	db, err := connect(ctx, url, tp)
 	if err != nil {
 		return nil, err
-	}
-	db.tracer = tp.Tracer("github.com/tdkt-vn/tdkt/platform/sqlstore")
-	if err := db.PingContext(ctx); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("sqlstore: connect to %s database: %w", db.Dialect, err)
 	}
 	if err := db.migrate(ctx, migrations); err != nil {
 		_ = db.Close()
@@ -113,9 +105,6 @@ func Open(ctx context.Context, url string, migrations fs.FS, tp trace.TracerProv
 // without applying any migration: for tools that read a service's database,
 // such as tdktctl audit verify. A SQLite file must exist.
 func Connect(ctx context.Context, url string, tp trace.TracerProvider) (*DB, error) {
-	if tp == nil {
-		tp = tracenoop.NewTracerProvider()
-	}
 	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
 		path = strings.SplitN(strings.TrimPrefix(path, "//"), "?", 2)[0]
 		if path != ":memory:" && path != "" {
@@ -123,6 +112,15 @@ func Connect(ctx context.Context, url string, tp trace.TracerProvider) (*DB, err
 				return nil, fmt.Errorf("sqlstore: %w", err)
 			}
 		}
+	}
+	return connect(ctx, url, tp)
+}
+
+// connect opens the database, traced with tp (nil: not traced), and checks
+// that it answers.
+func connect(ctx context.Context, url string, tp trace.TracerProvider) (*DB, error) {
+	if tp == nil {
+		tp = tracenoop.NewTracerProvider()
 	}
 	db, err := open(url, tp)
 	if err != nil {

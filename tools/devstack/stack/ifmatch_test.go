@@ -1,7 +1,6 @@
 package stack_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,18 +15,10 @@ import (
 // empty).
 func callWithIfMatch(t *testing.T, method, u, ifMatch, body string) response {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, u, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	if ifMatch != "" {
-		req.Header.Set("If-Match", ifMatch)
+	if ifMatch == "" {
+		return call(t, method, u, strings.NewReader(body))
 	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return response{resp.StatusCode, resp.Header, b}
+	return call(t, method, u, strings.NewReader(body), "If-Match", ifMatch)
 }
 
 // TestIfMatchOverREST checks that If-Match, forwarded by the gateway, is

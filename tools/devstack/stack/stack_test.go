@@ -27,12 +27,16 @@ type response struct {
 	body   []byte
 }
 
-func call(t *testing.T, method, u string, body io.Reader) response {
+// call makes a REST call with headers (name, value, name, value, …).
+func call(t *testing.T, method, u string, body io.Reader, headers ...string) response {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, u, body)
 	require.NoError(t, err)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)

@@ -219,8 +219,3 @@ func baseSalaryOut(b domain.BaseSalary) *honoursv1.BaseSalary {
 		CheckNote:     b.CheckNote,
 	}
 }
-
-// entryField is the JSON path of field of the i-th entry of a request.
-func entryField(i int, field string) string {
-	return "entries[" + strconv.Itoa(i) + "]" + field
-}
