@@ -100,12 +100,13 @@ func Listen(addr, flagName, envName string) (net.Listener, error) {
 	return lis, nil
 }
 
-// ServeGRPC serves the handlers that register adds on lis, and /metrics on
+// ServeGRPC serves the handlers that register adds on lis, guarded by
+// guard, and /metrics on
 // metrics when it is not nil, until ctx is done; then calls in flight get
 // opts.ShutdownTimeout to finish. Each of reportHealth is given the
 // server's health, to report the health of parts such as the cache.
-func ServeGRPC(ctx context.Context, tel *telemetry.Telemetry, opts Options, lis, metrics net.Listener, register func(*grpc.Server), reportHealth ...func(*health.Server)) error {
-	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, ShutdownTimeout: opts.ShutdownTimeout})
+func ServeGRPC(ctx context.Context, tel *telemetry.Telemetry, opts Options, lis, metrics net.Listener, guard grpcserver.Guard, register func(*grpc.Server), reportHealth ...func(*health.Server)) error {
+	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, ShutdownTimeout: opts.ShutdownTimeout, Guard: guard})
 	if err != nil {
 		return err
 	}
@@ -200,6 +201,8 @@ type HealthReporter interface {
 // Service is what a service's seam gives its command.
 type Service interface {
 	Register(*grpc.Server)
+	// Guard decides who may call the service (platform/policy).
+	Guard() grpcserver.Guard
 	Close() error
 }
 
@@ -242,6 +245,6 @@ func ServiceMain[C any, PC interface {
 		if h, ok := any(svc).(HealthReporter); ok {
 			reportHealth = append(reportHealth, h.RegisterHealth)
 		}
-		return ServeGRPC(ctx, tel, opts, lis, metrics, svc.Register, reportHealth...)
+		return ServeGRPC(ctx, tel, opts, lis, metrics, svc.Guard(), svc.Register, reportHealth...)
 	})
 }

@@ -99,3 +99,18 @@ func (e *UnavailableError) Error() string {
 }
 
 func (e *UnavailableError) Unwrap() error { return e.Cause }
+
+// DeniedError refuses a caller who may not act (AIP-211): PermissionDenied,
+// or Unauthenticated when the caller presented no credentials. Reason is
+// safe to show.
+type DeniedError struct {
+	Anonymous bool
+	Reason    string
+}
+
+func (e *DeniedError) Error() string { return e.Reason }
+
+// UnauthenticatedError refuses credentials that do not verify.
+type UnauthenticatedError struct{ Reason string }
+
+func (e *UnauthenticatedError) Error() string { return e.Reason }

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
 
+	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 )
 
@@ -100,8 +101,8 @@ func Dial(target string, o Options) (*grpc.ClientConn, error) {
 			Timeout:             10 * time.Second,
 			PermitWithoutStream: true,
 		}),
-		grpc.WithChainUnaryInterceptor(d.unary, r.unary),
-		grpc.WithChainStreamInterceptor(d.stream, r.stream),
+		grpc.WithChainUnaryInterceptor(auth.ForwardUnary, d.unary, r.unary),
+		grpc.WithChainStreamInterceptor(auth.ForwardStream, d.stream, r.stream),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("grpcclient: dial %s: %w", target, err)

@@ -82,7 +82,7 @@ func (*testService) StreamingOutputCall(_ *testgrpc.StreamingOutputCallRequest, 
 // listener until the test ends, and returns its address.
 func serve(t *testing.T, tel *telemetry.Telemetry, svc *testService) string {
 	t.Helper()
-	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel})
+	srv, err := grpcserver.New(grpcserver.Options{Unguarded: true, Telemetry: tel})
 	require.NoError(t, err)
 	testgrpc.RegisterTestServiceServer(srv.GRPC, svc)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")

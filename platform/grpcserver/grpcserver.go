@@ -44,6 +44,11 @@ type Options struct {
 	MaxRecvMsgSize int
 	// ShutdownTimeout bounds the graceful stop; 0 means 10s.
 	ShutdownTimeout time.Duration
+	// Guard decides who may call. Required, unless Unguarded.
+	Guard Guard
+	// Unguarded serves without a guard: every caller may call everything.
+	// For tests of handlers and of this package only.
+	Unguarded bool
 }
 
 // Server is a gRPC server with health and reflection registered. Register
@@ -70,6 +75,9 @@ func New(o Options) (*Server, error) {
 	if o.ShutdownTimeout == 0 {
 		o.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if o.Guard == nil && !o.Unguarded {
+		return nil, errors.New("grpcserver: Options.Guard is required (who may call what)")
+	}
 	validator, err := protovalidate.New()
 	if err != nil {
 		return nil, fmt.Errorf("grpcserver: protovalidate: %w", err)
@@ -83,6 +91,25 @@ func New(o Options) (*Server, error) {
 	tel := o.Telemetry
 	stopping := make(chan struct{})
 	ic := interceptors{logger: requestIDLogger(tel.Logger), validator: validator, stopping: stopping}
+	// Outermost first: the request id is in the context of every log
+	// line; recovery also catches panics in the others, and sits outside
+	// the error logger so a panic is logged once, with stack; retry
+	// pushback sees the status the error logger maps; the guard knows the
+	// caller before anything reads the request; If-Match fills the etag
+	// before validation; the guard checks the validated request.
+	unary := []grpc.UnaryServerInterceptor{requestIDUnary, ic.recoverUnary, pushbackUnary, ic.logUnary}
+	stream := []grpc.StreamServerInterceptor{requestIDStream, ic.recoverStream, pushbackStream, ic.logStream}
+	gi := guardInterceptors{guard: o.Guard}
+	if o.Guard != nil {
+		unary = append(unary, gi.authUnary)
+		stream = append(stream, gi.authStream)
+	}
+	unary = append(unary, ifMatchUnary, ic.validateUnary)
+	stream = append(stream, ifMatchStream, ic.validateStream)
+	if o.Guard != nil {
+		unary = append(unary, gi.checkUnary)
+		stream = append(stream, gi.checkStream)
+	}
 	g := grpc.NewServer(
 		grpc.StatsHandler(otelgrpc.NewServerHandler(
 			otelgrpc.WithTracerProvider(tel.TracerProvider),
@@ -100,13 +127,8 @@ func New(o Options) (*Server, error) {
 			Time:    time.Minute,
 			Timeout: 20 * time.Second,
 		}),
-		// Outermost first: the request id is in the context of every log
-		// line; recovery also catches panics in the others, and sits outside
-		// the error logger so a panic is logged once, with stack; retry
-		// pushback sees the status the error logger maps; If-Match fills the
-		// etag before validation.
-		grpc.ChainUnaryInterceptor(requestIDUnary, ic.recoverUnary, pushbackUnary, ic.logUnary, ifMatchUnary, ic.validateUnary),
-		grpc.ChainStreamInterceptor(requestIDStream, ic.recoverStream, pushbackStream, ic.logStream, ifMatchStream, ic.validateStream),
+		grpc.ChainUnaryInterceptor(unary...),
+		grpc.ChainStreamInterceptor(stream...),
 	)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(g, hs)

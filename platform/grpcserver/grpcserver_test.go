@@ -125,6 +125,9 @@ func start(t *testing.T, o grpcserver.Options, register func(*grpc.Server)) *har
 	t.Helper()
 	tel, spans, logs := newTelemetry()
 	o.Telemetry = tel
+	if o.Guard == nil {
+		o.Unguarded = true
+	}
 	srv, err := grpcserver.New(o)
 	require.NoError(t, err)
 	register(srv.GRPC)
@@ -376,9 +379,10 @@ func TestNewRejectsIncompleteOptions(t *testing.T) {
 		name string
 		o    grpcserver.Options
 	}{
-		{name: "no telemetry", o: grpcserver.Options{}},
-		{name: "no logger", o: grpcserver.Options{Telemetry: &noLogger}},
-		{name: "negative size", o: grpcserver.Options{Telemetry: tel, MaxRecvMsgSize: -1}},
+		{name: "no telemetry", o: grpcserver.Options{Unguarded: true}},
+		{name: "no guard", o: grpcserver.Options{Telemetry: tel}},
+		{name: "no logger", o: grpcserver.Options{Unguarded: true, Telemetry: &noLogger}},
+		{name: "negative size", o: grpcserver.Options{Unguarded: true, Telemetry: tel, MaxRecvMsgSize: -1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 )
 
@@ -64,7 +64,7 @@ type Do[Tx any] func(ctx context.Context, op sqlstore.Op, fn func(tx Tx) (resour
 
 // Mutate is how every state-changing RPC writes: it runs fn as one
 // transaction of do, keyed by req's request_id, audited with the gRPC
-// method of ctx and its caller (grpcserver.Caller), and decodes the
+// method of ctx and its caller (auth.FromContext), and decodes the
 // response into resp. fn returns the response message; its name field,
 // when it has one, is the resource of the audit entry. On a retry fn does
 // not run and resp is the first response. Errors are fn's, do's and
@@ -75,7 +75,7 @@ func Mutate[Tx any](ctx context.Context, do Do[Tx], req, resp proto.Message, fn 
 	if err != nil {
 		return err
 	}
-	op := sqlstore.Op{Method: method(ctx, req), RequestID: requestID, Fingerprint: fp, Caller: grpcserver.Caller(ctx)}
+	op := sqlstore.Op{Method: method(ctx, req), RequestID: requestID, Fingerprint: fp, Caller: auth.FromContext(ctx).Subject}
 	out, err := do(ctx, op, func(tx Tx) (string, []byte, error) {
 		m, err := fn(tx)
 		if err != nil {

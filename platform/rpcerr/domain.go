@@ -23,6 +23,8 @@ func FromDomain(err error) (error, bool) {
 		notFound *domainerr.NotFoundError
 		exists   *domainerr.ExistsError
 		down     *domainerr.UnavailableError
+		denied   *domainerr.DeniedError
+		unauth   *domainerr.UnauthenticatedError
 	)
 	switch {
 	case err == nil:
@@ -51,6 +53,13 @@ func FromDomain(err error) (error, bool) {
 		return BadField("pageToken", "is not a token this list issued for these filters"), true
 	case errors.As(err, &down):
 		return Unavailable("DEPENDENCY_UNAVAILABLE", "the "+down.Service+" service is unavailable; retry later"), true
+	case errors.As(err, &denied):
+		if denied.Anonymous {
+			return status.Error(codes.Unauthenticated, denied.Reason), true
+		}
+		return status.Error(codes.PermissionDenied, denied.Reason), true
+	case errors.As(err, &unauth):
+		return status.Error(codes.Unauthenticated, unauth.Reason), true
 	case errors.Is(err, domainerr.ErrRequestReused):
 		return AlreadyExists("REQUEST_ID_REUSED", "", "request_id was already used for a different request"), true
 	case errors.Is(err, context.Canceled):

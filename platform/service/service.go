@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tdkt-vn/tdkt/platform/auth"
+
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
@@ -28,6 +30,52 @@ type Config struct {
 	// PageTokenKey signs page tokens; at least 16 bytes. Replicas of the
 	// service must share it.
 	PageTokenKey string
+	// Auth says whom the service believes.
+	Auth AuthConfig
+}
+
+// AuthConfig says which credentials a service accepts: bearer JWTs of one
+// OpenID Connect issuer, and client certificates an administrator mapped to
+// units.
+type AuthConfig struct {
+	// Issuer is the issuer URL (TDKT_OIDC_ISSUER). Required.
+	Issuer string
+	// Audience is the audience tokens must name; "" means "tdkt".
+	Audience string
+	// JWKSURL overrides the jwks_uri of the issuer's discovery document.
+	JWKSURL string
+	// ClientCertificates is a JSON file mapping client certificate
+	// identities to units and roles (auth.LoadCertificates); "" means
+	// none are mapped.
+	ClientCertificates string
+}
+
+// RegisterFlags registers -oidc-issuer, -oidc-audience, -oidc-jwks-url
+// and -client-certificates on f.
+func (c *AuthConfig) RegisterFlags(f config.Flags) {
+	f.String(&c.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL whose bearer tokens are accepted (required)")
+	f.String(&c.Audience, "oidc-audience", auth.DefaultAudience, "audience accepted tokens must name")
+	f.String(&c.JWKSURL, "oidc-jwks-url", "", "the issuer's JWKS URL; empty means the one its discovery document names")
+	f.String(&c.ClientCertificates, "client-certificates", "",
+		"JSON file mapping client certificate identities to units and roles, for mutual TLS; empty means none")
+}
+
+// Authenticator builds the authenticator c describes.
+func (c AuthConfig) Authenticator() (*auth.Authenticator, error) {
+	if c.Issuer == "" {
+		return nil, errors.New("no OpenID Connect issuer: set -oidc-issuer (TDKT_OIDC_ISSUER); devstack runs one of its own")
+	}
+	v, err := auth.NewVerifier(auth.VerifierConfig{Issuer: c.Issuer, Audience: c.Audience, JWKSURL: c.JWKSURL})
+	if err != nil {
+		return nil, err
+	}
+	a := &auth.Authenticator{Verifier: v}
+	if c.ClientCertificates != "" {
+		if a.Certificates, err = auth.LoadCertificates(c.ClientCertificates); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
 }
 
 // RegisterFlags registers the shared flags of the service name on f, with
@@ -40,6 +88,7 @@ func (c *Config) RegisterFlags(f config.Flags, name string) {
 	c.Cache.RegisterFlags(f)
 	f.String(&c.PageTokenKey, "page-token-key", "",
 		"secret that signs page tokens (16+ bytes); empty generates one per process")
+	c.Auth.RegisterFlags(f)
 }
 
 // Parts are the shared parts of a running service.
@@ -48,7 +97,9 @@ type Parts struct {
 	// "tdkt:<name>:".
 	Cache cache.Cache
 	// Tokens signs and checks the service's page tokens.
-	Tokens      *pagetoken.Signer
+	Tokens *pagetoken.Signer
+	// Authn finds the callers of incoming calls.
+	Authn       *auth.Authenticator
 	closeCache  func() error
 	stopWatches []func()
 }
@@ -77,6 +128,10 @@ func Open(ctx context.Context, name string, cfg Config, tel *telemetry.Telemetry
 	if tel == nil {
 		return nil, fmt.Errorf("%s: telemetry is required", name)
 	}
+	authn, err := cfg.Auth.Authenticator()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	key, err := pagetoken.KeyOrRandom(cfg.PageTokenKey)
 	if err != nil {
 		return nil, fmt.Errorf("%s: page token key: %w", name, err)
@@ -90,7 +145,7 @@ func Open(ctx context.Context, name string, cfg Config, tel *telemetry.Telemetry
 	if err != nil {
 		return nil, fmt.Errorf("%s: cache: %w", name, err)
 	}
-	return &Parts{Cache: c, Tokens: signer, closeCache: closeCache}, nil
+	return &Parts{Cache: c, Tokens: signer, Authn: authn, closeCache: closeCache}, nil
 }
 
 // Close releases the parts.

@@ -10,6 +10,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/policy"
+
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 
@@ -38,6 +41,7 @@ type Service struct {
 	handlers *server.Server
 	store    *store.Store
 	parts    *service.Parts
+	policy   *policy.Policy
 }
 
 // New opens the database (applying migrations) and the cache and builds the
@@ -51,13 +55,18 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("blocs: %w", err), parts.Close())
 	}
-	return &Service{handlers: server.New(st, parts.Cache, parts.Tokens, tel.Logger), store: st, parts: parts}, nil
+	access := server.NewAccess(st)
+	pol := policy.New(parts.Authn, access, access)
+	return &Service{handlers: server.New(st, parts.Cache, parts.Tokens, tel.Logger, pol), store: st, parts: parts, policy: pol}, nil
 }
 
 // Register adds the service's handlers to g.
 func (s *Service) Register(g *grpc.Server) {
 	blocsv1.RegisterBlocsServiceServer(g, s.handlers)
 }
+
+// Guard decides who may call the service.
+func (s *Service) Guard() grpcserver.Guard { return s.policy }
 
 // RegisterHealth reports the health of the service's cache in hs (see
 // service.CacheHealthService).

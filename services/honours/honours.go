@@ -11,6 +11,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/policy"
+
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 
@@ -62,6 +65,7 @@ type Service struct {
 	store    *store.Store
 	blocs    *grpc.ClientConn
 	parts    *service.Parts
+	policy   *policy.Policy
 	// stopFollowing stops following the units of blocs.
 	stopFollowing func()
 }
@@ -99,9 +103,10 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 		return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close(), conn.Close())
 	}
 	units := blocsclient.New(conn, tel.Logger)
+	pol := policy.New(parts.Authn, server.NewAccess(st), units)
 	handlers, err := server.New(server.Options{
 		Store: st, Units: units, Cache: parts.Cache, Tokens: parts.Tokens,
-		Sealer: sealer, Log: tel.Logger,
+		Sealer: sealer, Log: tel.Logger, Policy: pol,
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close(), st.Close(), conn.Close())
@@ -115,13 +120,16 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 		defer close(followed)
 		units.Run(follow)
 	}()
-	return &Service{handlers: handlers, store: st, blocs: conn, parts: parts, stopFollowing: func() { stop(); <-followed }}, nil
+	return &Service{handlers: handlers, store: st, blocs: conn, parts: parts, policy: pol, stopFollowing: func() { stop(); <-followed }}, nil
 }
 
 // Register adds the service's handlers to g.
 func (s *Service) Register(g *grpc.Server) {
 	honoursv1.RegisterHonoursServiceServer(g, s.handlers)
 }
+
+// Guard decides who may call the service.
+func (s *Service) Guard() grpcserver.Guard { return s.policy }
 
 // RegisterHealth reports the health of the service's cache in hs (see
 // service.CacheHealthService).

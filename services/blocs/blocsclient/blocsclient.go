@@ -51,6 +51,10 @@ type Client struct {
 	// down is set when a watch failed before the first listing: reads then
 	// answer at once rather than wait for it.
 	down atomic.Bool
+
+	scopeMu  sync.Mutex
+	scope    *lineage.Scope // of the units at scopeRev
+	scopeRev int64
 }
 
 // mirror is the units as of a revision, and who was dissolved into whom.
@@ -293,6 +297,48 @@ func (c *Client) Ancestors(ctx context.Context, ids []string) (map[string][]stri
 	return out, err
 }
 
+// Covers reports whether unit grant covers unit id (lineage.Scope).
+func (c *Client) Covers(ctx context.Context, grant, id string) (bool, error) {
+	s, err := c.Scope(ctx)
+	if err != nil {
+		return false, err
+	}
+	return s.Covers(grant, id), nil
+}
+
+// Covered returns the ids of every unit grant covers (lineage.Scope).
+func (c *Client) Covered(ctx context.Context, grant string) ([]string, error) {
+	s, err := c.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Covered(grant), nil
+}
+
+// Scope returns the lineage.Scope of the units the client knows, built
+// again only after they change.
+func (c *Client) Scope(ctx context.Context) (*lineage.Scope, error) {
+	c.scopeMu.Lock()
+	defer c.scopeMu.Unlock()
+	var (
+		scope *lineage.Scope
+		rev   int64
+	)
+	err := c.read(ctx, func(m *mirror) {
+		rev = c.revision.Load()
+		if c.scope != nil && rev == c.scopeRev {
+			scope = c.scope
+			return
+		}
+		scope = lineage.NewScope(maps.Clone(m.units))
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.scope, c.scopeRev = scope, rev
+	return scope, nil
+}
+
 // batchSize is the most names BatchGetUnits takes.
 const batchSize = 1000
 
@@ -411,6 +457,7 @@ func fromProto(p *blocsv1.Unit) lineage.Unit {
 		ShortName:   p.GetShortName(),
 		Level:       lineage.Level(p.GetLevel()),
 		Province:    idOf(p.GetProvince()),
+		Parent:      idOf(p.GetParent()),
 		Dissolved:   p.GetState() == blocsv1.UnitState_UNIT_STATE_DISSOLVED,
 		Successor:   idOf(p.GetSuccessor()),
 	}

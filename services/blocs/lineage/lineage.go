@@ -46,7 +46,9 @@ type Unit struct {
 	Level       Level
 	// Province is the id of the unit's province (a province is its own);
 	// "" for central units and ministries.
-	Province    string
+	Province string
+	// Parent is the id of the unit it belongs to; "" for a top unit.
+	Parent      string
 	Dissolved   bool
 	DissolvedOn civil.Date // zero unless Dissolved
 	// Successor is the id of the unit it was dissolved into; "" while it is

@@ -280,6 +280,7 @@ func shutdownTelemetry(tel *telemetry.Telemetry) error {
 // services/<name> package exports.
 type service interface {
 	Register(*grpc.Server)
+	Guard() grpcserver.Guard
 	Close() error
 }
 
@@ -349,7 +350,7 @@ func (s *Stack) startService(ctx context.Context, name, addr, flagName, dbURL st
 		return nil, errors.Join(err, shutdownTelemetry(tel))
 	}
 	release := func() error { return errors.Join(svc.Close(), shutdownTelemetry(tel)) }
-	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel})
+	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, Guard: svc.Guard()})
 	if err != nil {
 		return nil, errors.Join(err, release())
 	}

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tdkt-vn/tdkt/platform/policy"
+
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
@@ -31,11 +33,12 @@ type Server struct {
 	tokens *pagetoken.Signer
 	log    *slog.Logger
 	feed   *feed
+	policy *policy.Policy
 }
 
-// New returns the handlers.
-func New(st *store.Store, c cache.Cache, tokens *pagetoken.Signer, log *slog.Logger) *Server {
-	return &Server{store: st, cache: c, tokens: tokens, log: log, feed: newFeed()}
+// New returns the handlers; pol scopes what lists show.
+func New(st *store.Store, c cache.Cache, tokens *pagetoken.Signer, log *slog.Logger, pol *policy.Policy) *Server {
+	return &Server{store: st, cache: c, tokens: tokens, log: log, feed: newFeed(), policy: pol}
 }
 
 // invalidate deletes cache entries after a commit. The cache fails open: an

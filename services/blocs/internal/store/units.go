@@ -448,3 +448,29 @@ func (r reader) Ancestors(ctx context.Context, id string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// UnitLinks returns every unit with only what the access policy needs:
+// its id, parent, province, successor and whether it is dissolved.
+func (r reader) UnitLinks(ctx context.Context) (map[string]lineage.Unit, error) {
+	rows, err := r.Q.QueryContext(ctx, `SELECT id, parent, province, successor, state FROM units`)
+	if err != nil {
+		return nil, fmt.Errorf("unit links: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]lineage.Unit{}
+	for rows.Next() {
+		var (
+			u     lineage.Unit
+			state domain.UnitState
+		)
+		if err := rows.Scan(&u.ID, &u.Parent, &u.Province, &u.Successor, &state); err != nil {
+			return nil, fmt.Errorf("unit links: %w", err)
+		}
+		u.Dissolved = state == domain.UnitDissolved
+		out[u.ID] = u
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("unit links: %w", err)
+	}
+	return out, nil
+}

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tdkt-vn/tdkt/platform/policy"
+
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
@@ -74,6 +76,7 @@ type Server struct {
 	log       *slog.Logger
 	// exportLimit is maxExportRows; tests lower it.
 	exportLimit int
+	policy      *policy.Policy
 }
 
 // Options are what New needs.
@@ -86,6 +89,8 @@ type Options struct {
 	// masked form (and the recipient key derived from them) is kept.
 	Sealer *personaldata.Sealer
 	Log    *slog.Logger
+	// Policy scopes what lists show and who reads personal data.
+	Policy *policy.Policy
 }
 
 // New returns the handlers. It fails when the embedded award catalogue or
@@ -101,7 +106,7 @@ func New(o Options) (*Server, error) {
 	}
 	return &Server{
 		store: o.Store, units: o.Units, cache: o.Cache, tokens: o.Tokens, sealer: o.Sealer,
-		catalogue: cat, salaries: salaries, log: o.Log, exportLimit: maxExportRows,
+		catalogue: cat, salaries: salaries, log: o.Log, exportLimit: maxExportRows, policy: o.Policy,
 	}, nil
 }
 

@@ -1,0 +1,80 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/tdkt-vn/tdkt/platform/policy"
+	"github.com/tdkt-vn/tdkt/services/blocs/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/blocs/internal/store"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
+)
+
+// Access tells the access policy (platform/policy) whom the service's
+// resources belong to and which units a unit covers. Units are their own
+// owners (the policy knows); a group, and its memberships, terms,
+// covenants and scores, belongs to its organizer. All are public to read.
+type Access struct {
+	store *store.Store
+
+	mu    sync.Mutex
+	scope *lineage.Scope
+	rev   int64
+}
+
+// NewAccess returns the service's Access.
+func NewAccess(st *store.Store) *Access { return &Access{store: st} }
+
+// Owner returns the owner of a group or of what a group holds
+// ("groups/{g}/…").
+func (a *Access) Owner(ctx context.Context, name string) (policy.Owner, error) {
+	rest, ok := strings.CutPrefix(name, "groups/")
+	if !ok {
+		return policy.Owner{}, &domain.NotFoundError{Name: name}
+	}
+	id, _, _ := strings.Cut(rest, "/")
+	g, err := a.store.GetGroup(ctx, id)
+	if err != nil {
+		return policy.Owner{}, err
+	}
+	return policy.Owner{Unit: g.Organizer, Public: true}, nil
+}
+
+// Covers reports whether unit grant covers unit id (lineage.Scope).
+func (a *Access) Covers(ctx context.Context, grant, id string) (bool, error) {
+	s, err := a.current(ctx)
+	if err != nil {
+		return false, err
+	}
+	return s.Covers(grant, id), nil
+}
+
+// Covered returns the ids of the units grant covers.
+func (a *Access) Covered(ctx context.Context, grant string) ([]string, error) {
+	s, err := a.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Covered(grant), nil
+}
+
+// current returns the scope of the units as they are: read again after
+// any change of a unit (the unit feed's revision moved).
+func (a *Access) current(ctx context.Context) (*lineage.Scope, error) {
+	rev, err := a.store.FeedRevision(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.scope != nil && a.rev == rev {
+		return a.scope, nil
+	}
+	units, err := a.store.UnitLinks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.scope, a.rev = lineage.NewScope(units), rev
+	return a.scope, nil
+}
