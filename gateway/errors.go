@@ -20,13 +20,16 @@ import (
 
 // errorHandler writes an error as the google.rpc.Status JSON
 // ({"code","message","details"}) with grpc-gateway's standard HTTP mapping:
-// InvalidArgument and FailedPrecondition 400, NotFound 404, AlreadyExists
-// and Aborted 409. A body cut off by the size limit is 413, whatever the
+// InvalidArgument and FailedPrecondition 400, Unauthenticated 401 (with
+// WWW-Authenticate), PermissionDenied 403, NotFound 404, AlreadyExists and
+// Aborted 409, ResourceExhausted 429 (with Retry-After from its
+// RetryInfo). A body cut off by the size limit is 413, whatever the
 // decoder made of it.
 func errorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	if b, ok := r.Body.(*limitedBody); ok && b.exceeded {
 		err = bodyTooLarge(b.limit)
 	}
+	w = authHeaders(w, r, err)
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
 }
 

@@ -1,13 +1,17 @@
 // Package gateway is the REST edge of tdkt: grpc-gateway handlers for every
 // backend service, dialled over real gRPC connections, the merged OpenAPI
-// document, health and readiness probes and the Prometheus endpoint. It
-// holds no business logic.
+// document, health and readiness probes and the Prometheus endpoint; bearer
+// tokens verified and each caller's rate limited before any service is
+// called, security headers and CORS on every answer, HTTPS when given a
+// certificate. It holds no business logic: what a caller may do, the
+// services decide.
 //
 // cmd/gateway runs it alone; tools/devstack runs it beside the services.
 package gateway
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,8 +20,10 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"google.golang.org/grpc"
 
+	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/grpcclient"
+	"github.com/tdkt-vn/tdkt/platform/ratelimit"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
@@ -38,10 +44,22 @@ type Config struct {
 	// CORSOrigins lists, comma-separated, the origins whose browser pages
 	// may call the API ("https://tdkt.gov.vn"); empty allows none.
 	CORSOrigins string
+	// Auth says whose bearer tokens the edge accepts: the issuer the
+	// services believe (Issuer required). A request with a token that does
+	// not verify is answered 401 before any service is called.
+	Auth auth.VerifierConfig
+	// RateLimit limits how fast each caller (the token's subject, else the
+	// client's address) may call; over it, 429 with Retry-After. The zero
+	// value sets no limit.
+	RateLimit ratelimit.Limits
+	// TLSCert and TLSKey are the PEM certificate (chain) and private key
+	// the edge serves HTTPS with; empty serves plain HTTP.
+	TLSCert, TLSKey string
 }
 
 // RegisterFlags registers the gateway's flags on f, with defaults from the
-// TDKT_* environment: -blocs-addr (TDKT_BLOCS_ADDR) and so on at the root,
+// TDKT_* environment: -blocs-addr (TDKT_BLOCS_ADDR), -oidc-issuer
+// (TDKT_OIDC_ISSUER), -rate-limit, -tls-cert and so on at the root,
 // -gateway.blocs-addr (TDKT_GATEWAY_BLOCS_ADDR) under Sub("gateway").
 func (c *Config) RegisterFlags(f config.Flags) {
 	f.String(&c.BlocsAddr, "blocs-addr", "127.0.0.1:9101",
@@ -52,6 +70,33 @@ func (c *Config) RegisterFlags(f config.Flags) {
 		"largest request body accepted, in bytes; larger bodies get HTTP 413")
 	f.String(&c.CORSOrigins, "cors-origins", "",
 		"comma-separated origins whose browser pages may call the API, e.g. https://tdkt.gov.vn; empty allows none")
+	f.String(&c.Auth.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL whose bearer tokens are accepted (required)")
+	f.String(&c.Auth.Audience, "oidc-audience", auth.DefaultAudience, "audience accepted tokens must name")
+	f.String(&c.Auth.JWKSURL, "oidc-jwks-url", "", "the issuer's JWKS URL; empty means the one its discovery document names")
+	c.RateLimit.RegisterFlags(f)
+	f.String(&c.TLSCert, "tls-cert", "", "PEM certificate (chain) to serve HTTPS with; empty serves plain HTTP")
+	f.String(&c.TLSKey, "tls-key", "", "PEM private key of -tls-cert")
+}
+
+// TLS returns the TLS configuration of the edge's HTTPS server; nil when
+// no certificate is configured (plain HTTP). Serve with it on a
+// tls.NewListener: it offers HTTP/2 and HTTP/1.1.
+func (c Config) TLS() (*tls.Config, error) {
+	if c.TLSCert == "" && c.TLSKey == "" {
+		return nil, nil
+	}
+	if c.TLSCert == "" || c.TLSKey == "" {
+		return nil, errors.New("gateway: -tls-cert and -tls-key go together")
+	}
+	cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: TLS certificate (-tls-cert, -tls-key): %w", err)
+	}
+	return &tls.Config{
+		Certificates: []tls.Certificate{cert},
+		MinVersion:   tls.VersionTLS12,
+		NextProtos:   []string{"h2", "http/1.1"},
+	}, nil
 }
 
 // backend is one gRPC service behind the gateway.
@@ -97,6 +142,13 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Gateway, e
 	if cfg.MaxBodyBytes <= 0 {
 		return nil, fmt.Errorf("gateway: max body size must be positive, got %d", cfg.MaxBodyBytes)
 	}
+	if cfg.Auth.Issuer == "" {
+		return nil, errors.New("gateway: no OpenID Connect issuer: set -oidc-issuer (TDKT_OIDC_ISSUER), the one the services believe")
+	}
+	verifier, err := auth.NewVerifier(cfg.Auth)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
 	var services []string
 	for _, b := range cfg.backends() {
 		services = append(services, b.service)
@@ -123,7 +175,11 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Gateway, e
 	if err := g.handleExtras(mux, tel); err != nil {
 		return nil, errors.Join(err, g.Close())
 	}
-	g.handler = otelhttp.NewHandler(edge(checkRequest(mux, cfg.MaxBodyBytes), mux, allow, parseOrigins(cfg.CORSOrigins)), "tdkt-gateway",
+	guarded, err := guard(checkRequest(mux, cfg.MaxBodyBytes), mux, verifier, cfg.RateLimit)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("gateway: %w", err), g.Close())
+	}
+	g.handler = otelhttp.NewHandler(edge(guarded, mux, allow, parseOrigins(cfg.CORSOrigins)), "tdkt-gateway",
 		otelhttp.WithTracerProvider(tel.TracerProvider),
 		otelhttp.WithMeterProvider(tel.MeterProvider),
 		otelhttp.WithPropagators(tel.Propagator),

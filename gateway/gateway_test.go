@@ -33,6 +33,9 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/tdkt-vn/tdkt/gateway"
+	"github.com/tdkt-vn/tdkt/platform/auth"
+	"github.com/tdkt-vn/tdkt/platform/auth/devissuer"
+	"github.com/tdkt-vn/tdkt/platform/rpcerr"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
@@ -67,6 +70,9 @@ var unitErrors = map[string]error{
 	"units/rule":    status.Error(codes.FailedPrecondition, "the unit is dissolved"),
 	"units/exists":  status.Error(codes.AlreadyExists, "units/exists already exists"),
 	"units/bug":     status.Error(codes.Internal, "internal error"),
+	"units/anon":    status.Error(codes.Unauthenticated, "sign in to call GetUnit"),
+	"units/denied":  status.Error(codes.PermissionDenied, "the caller holds none of the roles GetUnit needs"),
+	"units/busy":    rpcerr.RateLimited(1500 * time.Millisecond),
 }
 
 // WatchUnits sends two revisions, then fails.
@@ -113,6 +119,8 @@ func (f *fakeBlocs) ListUnits(ctx context.Context, req *blocsv1.ListUnitsRequest
 
 type env struct {
 	url     string
+	handler http.Handler // the gateway's
+	issuer  *devissuer.Issuer
 	fake    *fakeBlocs
 	honours *fakeHonours
 	health  *health.Server
@@ -137,6 +145,9 @@ func start(t *testing.T, maxBody int64, configure ...func(*gateway.Config)) *env
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
 
+	iss, err := devissuer.Start(t.Context(), "127.0.0.1:0", devissuer.Options{})
+	require.NoError(t, err)
+
 	spans := tracetest.NewSpanRecorder()
 	tel := &telemetry.Telemetry{
 		TracerProvider: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans)),
@@ -146,7 +157,7 @@ func start(t *testing.T, maxBody int64, configure ...func(*gateway.Config)) *env
 		Registry:       prometheus.NewRegistry(),
 	}
 	addr := lis.Addr().String()
-	cfg := gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MaxBodyBytes: maxBody}
+	cfg := gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MaxBodyBytes: maxBody, Auth: auth.VerifierConfig{Issuer: iss.URL()}}
 	for _, c := range configure {
 		c(&cfg)
 	}
@@ -155,7 +166,7 @@ func start(t *testing.T, maxBody int64, configure ...func(*gateway.Config)) *env
 	t.Cleanup(func() { require.NoError(t, gw.Close()) })
 	hts := httptest.NewServer(gw.Handler())
 	t.Cleanup(hts.Close)
-	return &env{url: hts.URL, fake: fake, honours: honours, health: hs, spans: spans}
+	return &env{url: hts.URL, handler: gw.Handler(), issuer: iss, fake: fake, honours: honours, health: hs, spans: spans}
 }
 
 type response struct {
@@ -171,6 +182,12 @@ func (e *env) do(t *testing.T, method, path string, body io.Reader, header ...st
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	return e.send(t, req)
+}
+
+// send sends req and reads the answer.
+func (e *env) send(t *testing.T, req *http.Request) response {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -228,6 +245,9 @@ func TestErrorMapping(t *testing.T) {
 		{"/v1/units/rule", http.StatusBadRequest, codes.FailedPrecondition},
 		{"/v1/units/exists", http.StatusConflict, codes.AlreadyExists},
 		{"/v1/units/bug", http.StatusInternalServerError, codes.Internal},
+		{"/v1/units/anon", http.StatusUnauthorized, codes.Unauthenticated},
+		{"/v1/units/denied", http.StatusForbidden, codes.PermissionDenied},
+		{"/v1/units/busy", http.StatusTooManyRequests, codes.ResourceExhausted},
 		{"/v1/nothing-here", http.StatusNotFound, codes.NotFound},
 	}
 	for _, tt := range tests {
@@ -347,7 +367,8 @@ func TestReadinessWithoutBackend(t *testing.T) {
 		Propagator:     propagation.TraceContext{},
 		Logger:         slog.New(slog.NewTextHandler(t.Output(), nil)),
 	}
-	gw, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MaxBodyBytes: 1 << 20}, tel)
+	gw, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MaxBodyBytes: 1 << 20,
+		Auth: auth.VerifierConfig{Issuer: "http://127.0.0.1:1"}}, tel)
 	require.NoError(t, err, "dialling does not wait for the backend")
 	t.Cleanup(func() { require.NoError(t, gw.Close()) })
 	hts := httptest.NewServer(gw.Handler())

@@ -61,11 +61,9 @@ func (a *Authenticator) Authenticate(ctx context.Context) (*Caller, error) {
 // bearer returns the token of the call's authorization metadata, and
 // whether the call had one; "" when it is not a bearer token.
 func bearer(ctx context.Context) (string, bool) {
-	md, ok := metadata.FromIncomingContext(ctx)
-	if !ok {
-		return "", false
-	}
-	v := md.Get(AuthorizationKey)
+	// ValueFromIncomingContext copies one key's values, not the whole
+	// metadata: this runs on every call.
+	v := metadata.ValueFromIncomingContext(ctx, AuthorizationKey)
 	if len(v) == 0 {
 		return "", false
 	}

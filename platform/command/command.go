@@ -6,6 +6,7 @@ package command
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/ratelimit"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 )
 
@@ -101,12 +103,13 @@ func Listen(addr, flagName, envName string) (net.Listener, error) {
 }
 
 // ServeGRPC serves the handlers that register adds on lis, guarded by
-// guard, and /metrics on
+// guard, over TLS when tlsConfig is not nil, limited per caller by limits,
+// and /metrics on
 // metrics when it is not nil, until ctx is done; then calls in flight get
 // opts.ShutdownTimeout to finish. Each of reportHealth is given the
 // server's health, to report the health of parts such as the cache.
-func ServeGRPC(ctx context.Context, tel *telemetry.Telemetry, opts Options, lis, metrics net.Listener, guard grpcserver.Guard, register func(*grpc.Server), reportHealth ...func(*health.Server)) error {
-	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, ShutdownTimeout: opts.ShutdownTimeout, Guard: guard})
+func ServeGRPC(ctx context.Context, tel *telemetry.Telemetry, opts Options, lis, metrics net.Listener, guard grpcserver.Guard, tlsConfig *tls.Config, limits ratelimit.Limits, register func(*grpc.Server), reportHealth ...func(*health.Server)) error {
+	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, ShutdownTimeout: opts.ShutdownTimeout, Guard: guard, TLS: tlsConfig, RateLimit: limits})
 	if err != nil {
 		return err
 	}
@@ -206,11 +209,27 @@ type Service interface {
 	Close() error
 }
 
+// TLSConfigured is implemented by service configurations that may serve
+// TLS (service.Config, which every service's Config embeds): ServerTLS
+// returns the server's TLS configuration, nil for plaintext.
+type TLSConfigured interface {
+	ServerTLS() (*tls.Config, error)
+}
+
+// RateLimited is a service Config that sets the rate limits of the
+// service's gRPC server; service.Config, which every service's Config
+// embeds, is one.
+type RateLimited interface {
+	RateLimits() ratelimit.Limits
+}
+
 // ServiceMain runs a gRPC service command: the flags of the service's
 // Config (its RegisterFlags), plus -grpc-addr (TDKT_GRPC_ADDR, default
-// grpcAddr) and -metrics-addr (TDKT_METRICS_ADDR, off by default). newService
-// builds the service from its Config (the service's seam, such as
-// blocs.New); hint says which settings to check when that fails.
+// grpcAddr) and -metrics-addr (TDKT_METRICS_ADDR, off by default); it
+// serves TLS when the Config is TLSConfigured and names a certificate.
+// newService builds the service from its Config (the service's seam, such as
+// blocs.New); hint says which settings to check when that fails. A Config
+// that is RateLimited sets the server's rate limits.
 func ServiceMain[C any, PC interface {
 	*C
 	RegisterFlags(config.Flags)
@@ -225,6 +244,12 @@ func ServiceMain[C any, PC interface {
 		f.String(&metricsAddr, "metrics-addr", "",
 			"host:port to serve Prometheus /metrics on; empty means no metrics endpoint")
 	}, func(ctx context.Context, tel *telemetry.Telemetry, opts Options) (err error) {
+		var tlsConfig *tls.Config
+		if c, ok := any(cfg).(TLSConfigured); ok {
+			if tlsConfig, err = c.ServerTLS(); err != nil {
+				return err
+			}
+		}
 		svc, err := newService(ctx, cfg, tel)
 		if err != nil {
 			return fmt.Errorf("%w (%s)", err, hint)
@@ -245,6 +270,10 @@ func ServiceMain[C any, PC interface {
 		if h, ok := any(svc).(HealthReporter); ok {
 			reportHealth = append(reportHealth, h.RegisterHealth)
 		}
-		return ServeGRPC(ctx, tel, opts, lis, metrics, svc.Guard(), svc.Register, reportHealth...)
+		var limits ratelimit.Limits
+		if rl, ok := any(cfg).(RateLimited); ok {
+			limits = rl.RateLimits()
+		}
+		return ServeGRPC(ctx, tel, opts, lis, metrics, svc.Guard(), tlsConfig, limits, svc.Register, reportHealth...)
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/metadata"
 
 	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
@@ -61,6 +62,11 @@ type Options struct {
 	// MaxMsgSize caps sent and received messages; 0 means 4 MiB, like the
 	// server's default.
 	MaxMsgSize int
+	// Token, when set, is sent as the bearer token of every call that
+	// carries no authorization already (forwarded from the incoming call,
+	// or put in the context's outgoing metadata): for a client that acts
+	// as one caller, such as tdktctl or the demo loader.
+	Token string
 }
 
 // Dial returns a client connection to target (any grpc.NewClient target, such
@@ -101,13 +107,34 @@ func Dial(target string, o Options) (*grpc.ClientConn, error) {
 			Timeout:             10 * time.Second,
 			PermitWithoutStream: true,
 		}),
-		grpc.WithChainUnaryInterceptor(auth.ForwardUnary, d.unary, r.unary),
-		grpc.WithChainStreamInterceptor(auth.ForwardStream, d.stream, r.stream),
+		grpc.WithChainUnaryInterceptor(auth.ForwardUnary, bearer(o.Token).unary, d.unary, r.unary),
+		grpc.WithChainStreamInterceptor(auth.ForwardStream, bearer(o.Token).stream, d.stream, r.stream),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("grpcclient: dial %s: %w", target, err)
 	}
 	return conn, nil
+}
+
+// bearer is the token of Options.Token.
+type bearer string
+
+func (b bearer) with(ctx context.Context) context.Context {
+	if b == "" {
+		return ctx
+	}
+	if md, ok := metadata.FromOutgoingContext(ctx); ok && len(md.Get(auth.AuthorizationKey)) > 0 {
+		return ctx
+	}
+	return metadata.AppendToOutgoingContext(ctx, auth.AuthorizationKey, "Bearer "+string(b))
+}
+
+func (b bearer) unary(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	return invoker(b.with(ctx), method, req, reply, cc, opts...)
+}
+
+func (b bearer) stream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	return streamer(b.with(ctx), desc, cc, method, opts...)
 }
 
 // deadline is the default per-call timeout.

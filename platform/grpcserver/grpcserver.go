@@ -3,7 +3,8 @@
 // undecodable requests answered InvalidArgument), If-Match as the request's
 // etag, the caller's x-request-id in logs and spans, one place that maps
 // errors to statuses and logs server errors, retry pushback on Unavailable,
-// reflection, health and graceful shutdown.
+// the guard (who may call what), per-caller rate limits, reflection, health
+// and graceful shutdown.
 //
 // Handlers return domain errors (platform/domainerr) as they are; the
 // server maps them to statuses (rpcerr.FromDomain). Anything else (a plain
@@ -14,6 +15,7 @@ package grpcserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -22,11 +24,13 @@ import (
 	"buf.build/go/protovalidate"
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/reflection"
 
+	"github.com/tdkt-vn/tdkt/platform/ratelimit"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 )
 
@@ -49,6 +53,15 @@ type Options struct {
 	// Unguarded serves without a guard: every caller may call everything.
 	// For tests of handlers and of this package only.
 	Unguarded bool
+	// RateLimit limits how fast each caller may call, keyed by the
+	// authenticated caller (else its address): a caller over it gets
+	// RESOURCE_EXHAUSTED with a RetryInfo. The zero value sets no limit.
+	RateLimit ratelimit.Limits
+	// TLS, when set, serves TLS only: the server's certificate and, for
+	// mutual TLS, the client authorities it verifies (ClientCAs,
+	// ClientAuth), whose verified certificates the guard maps to callers.
+	// Nil serves plaintext.
+	TLS *tls.Config
 }
 
 // Server is a gRPC server with health and reflection registered. Register
@@ -78,6 +91,10 @@ func New(o Options) (*Server, error) {
 	if o.Guard == nil && !o.Unguarded {
 		return nil, errors.New("grpcserver: Options.Guard is required (who may call what)")
 	}
+	limiter, err := ratelimit.New(o.RateLimit)
+	if err != nil {
+		return nil, fmt.Errorf("grpcserver: %w", err)
+	}
 	validator, err := protovalidate.New()
 	if err != nil {
 		return nil, fmt.Errorf("grpcserver: protovalidate: %w", err)
@@ -95,8 +112,9 @@ func New(o Options) (*Server, error) {
 	// line; recovery also catches panics in the others, and sits outside
 	// the error logger so a panic is logged once, with stack; retry
 	// pushback sees the status the error logger maps; the guard knows the
-	// caller before anything reads the request; If-Match fills the etag
-	// before validation; the guard checks the validated request.
+	// caller before anything reads the request; the rate limit counts the
+	// calls of the authenticated caller; If-Match fills the etag before
+	// validation; the guard checks the validated request.
 	unary := []grpc.UnaryServerInterceptor{requestIDUnary, ic.recoverUnary, pushbackUnary, ic.logUnary}
 	stream := []grpc.StreamServerInterceptor{requestIDStream, ic.recoverStream, pushbackStream, ic.logStream}
 	gi := guardInterceptors{guard: o.Guard}
@@ -104,13 +122,18 @@ func New(o Options) (*Server, error) {
 		unary = append(unary, gi.authUnary)
 		stream = append(stream, gi.authStream)
 	}
+	if limiter != nil {
+		rl := rateLimiter{lim: limiter}
+		unary = append(unary, rl.unary)
+		stream = append(stream, rl.stream)
+	}
 	unary = append(unary, ifMatchUnary, ic.validateUnary)
 	stream = append(stream, ifMatchStream, ic.validateStream)
 	if o.Guard != nil {
 		unary = append(unary, gi.checkUnary)
 		stream = append(stream, gi.checkStream)
 	}
-	g := grpc.NewServer(
+	opts := []grpc.ServerOption{
 		grpc.StatsHandler(otelgrpc.NewServerHandler(
 			otelgrpc.WithTracerProvider(tel.TracerProvider),
 			otelgrpc.WithMeterProvider(tel.MeterProvider),
@@ -129,7 +152,11 @@ func New(o Options) (*Server, error) {
 		}),
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(stream...),
-	)
+	}
+	if o.TLS != nil {
+		opts = append(opts, grpc.Creds(credentials.NewTLS(o.TLS)))
+	}
+	g := grpc.NewServer(opts...)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(g, hs)
 	reflection.Register(g)

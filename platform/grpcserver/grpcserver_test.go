@@ -29,6 +29,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/ratelimit"
 	"github.com/tdkt-vn/tdkt/platform/rpcerr"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 )
@@ -383,6 +384,8 @@ func TestNewRejectsIncompleteOptions(t *testing.T) {
 		{name: "no guard", o: grpcserver.Options{Telemetry: tel}},
 		{name: "no logger", o: grpcserver.Options{Unguarded: true, Telemetry: &noLogger}},
 		{name: "negative size", o: grpcserver.Options{Unguarded: true, Telemetry: tel, MaxRecvMsgSize: -1}},
+		{name: "bad trusted proxy", o: grpcserver.Options{Unguarded: true, Telemetry: tel,
+			RateLimit: ratelimit.Limits{Rate: 1, TrustedProxies: "the gateway"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,11 @@
 // rest of it, and Mutate executes a mutation through a store's idempotent,
 // audited transaction (sqlstore.Store.Do), so that a retry with the same
 // request_id gets the first response and changes nothing, and the same id
-// with another request is domainerr.ErrRequestReused.
+// with another request is domainerr.ErrRequestReused. Mutate records each
+// change in the admin activity stream of the service's audit log, in the
+// transaction of the change; RecordAccess records a read of personal data
+// in its data access stream. Both take the caller from the context, as the
+// guard authenticated it.
 package idempotency
 
 import (
@@ -11,12 +15,12 @@ import (
 	"crypto/sha256"
 	"strings"
 
+	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/grpc"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 )
 
@@ -63,10 +67,12 @@ func CanonicalRequestID(id string) string { return strings.ToLower(id) }
 type Do[Tx any] func(ctx context.Context, op sqlstore.Op, fn func(tx Tx) (resource string, response []byte, err error)) ([]byte, error)
 
 // Mutate is how every state-changing RPC writes: it runs fn as one
-// transaction of do, keyed by req's request_id, audited with the gRPC
-// method of ctx and its caller (auth.FromContext), and decodes the
-// response into resp. fn returns the response message; its name field,
-// when it has one, is the resource of the audit entry. On a retry fn does
+// transaction of do, keyed by req's request_id, audited in the admin
+// activity stream with the gRPC method of ctx, its caller
+// (auth.FromContext: subject, grants, how authenticated), the unit owning
+// the resource (policy.OwnerUnit) and its trace id, and decodes the
+// response into resp. fn returns the response message; its name field
+// (ResourceName) is the resource of the audit entry. On a retry fn does
 // not run and resp is the first response. Errors are fn's, do's and
 // domainerr.ErrRequestReused, returned as they are: the server's
 // interceptor maps them to statuses.
@@ -75,7 +81,11 @@ func Mutate[Tx any](ctx context.Context, do Do[Tx], req, resp proto.Message, fn 
 	if err != nil {
 		return err
 	}
-	op := sqlstore.Op{Method: method(ctx, req), RequestID: requestID, Fingerprint: fp, Caller: auth.FromContext(ctx).Subject}
+	c := caller(ctx)
+	op := sqlstore.Op{
+		Method: method(ctx, req), RequestID: requestID, Fingerprint: fp,
+		Caller: c.Caller, CallerRoles: c.CallerRoles, AuthMethod: c.AuthMethod, OwnerUnit: c.OwnerUnit, TraceID: c.TraceID,
+	}
 	out, err := do(ctx, op, func(tx Tx) (string, []byte, error) {
 		m, err := fn(tx)
 		if err != nil {
@@ -100,11 +110,25 @@ func method(ctx context.Context, req proto.Message) string {
 	return string(req.ProtoReflect().Descriptor().Name())
 }
 
-// ResourceName returns the name field of a resource message, or "".
+// ResourceName returns the resource a response message names: its name
+// field (a resource), else its first field that refers to a resource
+// (google.api.resource_reference: an import's result names the decision it
+// created), or "".
 func ResourceName(m proto.Message) string {
 	r := m.ProtoReflect()
-	if fd := r.Descriptor().Fields().ByName("name"); fd != nil && fd.Kind() == protoreflect.StringKind && fd.Cardinality() != protoreflect.Repeated {
+	fields := r.Descriptor().Fields()
+	if fd := fields.ByName("name"); singularString(fd) {
 		return r.Get(fd).String()
 	}
+	for i := range fields.Len() {
+		fd := fields.Get(i)
+		if singularString(fd) && proto.HasExtension(fd.Options(), annotations.E_ResourceReference) {
+			return r.Get(fd).String()
+		}
+	}
 	return ""
+}
+
+func singularString(fd protoreflect.FieldDescriptor) bool {
+	return fd != nil && fd.Kind() == protoreflect.StringKind && fd.Cardinality() != protoreflect.Repeated
 }

@@ -14,6 +14,7 @@ package rpcerr
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"buf.build/go/protovalidate"
@@ -23,6 +24,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/protoadapt"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // Domain is the ErrorInfo.domain of every error built here.
@@ -149,6 +151,19 @@ func Aborted(reason, message string) error {
 // internal detail.
 func Unavailable(reason, message string) error {
 	return newError(codes.Unavailable, message, errorInfo(reason, nil))
+}
+
+// ReasonRateLimited is the ErrorInfo reason of RateLimited.
+const ReasonRateLimited = "RATE_LIMITED"
+
+// RateLimited returns a codes.ResourceExhausted error for a caller over
+// its rate limit: ErrorInfo reason RATE_LIMITED and a RetryInfo saying
+// when to call again (AIP-193). The gateway sends it as HTTP 429 with
+// Retry-After.
+func RateLimited(retryAfter time.Duration) error {
+	return newError(codes.ResourceExhausted, "too many calls from this caller; retry after "+retryAfter.Round(time.Millisecond).String(),
+		errorInfo(ReasonRateLimited, nil),
+		&errdetails.RetryInfo{RetryDelay: durationpb.New(retryAfter)})
 }
 
 // Internal returns a codes.Internal error with the fixed message "internal

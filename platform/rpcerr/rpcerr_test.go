@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"buf.build/go/protovalidate"
@@ -29,6 +30,7 @@ type decoded struct {
 	badRequest   *errdetails.BadRequest
 	resource     *errdetails.ResourceInfo
 	precondition *errdetails.PreconditionFailure
+	retry        *errdetails.RetryInfo
 	others       int
 }
 
@@ -48,6 +50,8 @@ func decode(t *testing.T, err error) decoded {
 			d.resource = v
 		case *errdetails.PreconditionFailure:
 			d.precondition = v
+		case *errdetails.RetryInfo:
+			d.retry = v
 		default:
 			d.others++
 		}
@@ -166,6 +170,15 @@ func TestUnavailable(t *testing.T) {
 	require.Equal(t, codes.Unavailable, d.code)
 	require.Equal(t, "the blocs service is unavailable", d.message)
 	require.Equal(t, "DEPENDENCY_UNAVAILABLE", d.info.GetReason())
+}
+
+func TestRateLimited(t *testing.T) {
+	d := decode(t, rpcerr.RateLimited(1500*time.Millisecond))
+	require.Equal(t, codes.ResourceExhausted, d.code)
+	require.Equal(t, "too many calls from this caller; retry after 1.5s", d.message)
+	require.Equal(t, rpcerr.ReasonRateLimited, d.info.GetReason())
+	require.NotNil(t, d.retry)
+	require.Equal(t, 1500*time.Millisecond, d.retry.GetRetryDelay().AsDuration())
 }
 
 func TestInternal(t *testing.T) {

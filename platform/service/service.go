@@ -18,6 +18,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/ratelimit"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 )
 
@@ -32,7 +33,17 @@ type Config struct {
 	PageTokenKey string
 	// Auth says whom the service believes.
 	Auth AuthConfig
+	// TLS is the certificate the service's gRPC server presents, and the
+	// client authorities of mutual TLS.
+	TLS TLSConfig
+	// RateLimit limits how fast each caller may call the service.
+	RateLimit ratelimit.Limits
 }
+
+// RateLimits returns the rate limits of the service's gRPC server
+// (platform/command finds them through this method of the Config every
+// service embeds).
+func (c Config) RateLimits() ratelimit.Limits { return c.RateLimit }
 
 // AuthConfig says which credentials a service accepts: bearer JWTs of one
 // OpenID Connect issuer, and client certificates an administrator mapped to
@@ -80,8 +91,9 @@ func (c AuthConfig) Authenticator() (*auth.Authenticator, error) {
 
 // RegisterFlags registers the shared flags of the service name on f, with
 // defaults from the TDKT_* environment: -database-url
-// (TDKT_DATABASE_URL, default sqlite:var/<name>.db), the cache's flags and
-// -page-token-key.
+// (TDKT_DATABASE_URL, default sqlite:var/<name>.db), the cache's flags,
+// -page-token-key, and those of Auth, TLS and RateLimit (-rate-limit,
+// -rate-burst, -trusted-proxies).
 func (c *Config) RegisterFlags(f config.Flags, name string) {
 	f.String(&c.DatabaseURL, "database-url", "sqlite:var/"+name+".db",
 		"database: sqlite:PATH, sqlite::memory: or postgres://user:pass@host/db")
@@ -89,6 +101,8 @@ func (c *Config) RegisterFlags(f config.Flags, name string) {
 	f.String(&c.PageTokenKey, "page-token-key", "",
 		"secret that signs page tokens (16+ bytes); empty generates one per process")
 	c.Auth.RegisterFlags(f)
+	c.TLS.RegisterFlags(f)
+	c.RateLimit.RegisterFlags(f)
 }
 
 // Parts are the shared parts of a running service.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -12,6 +13,7 @@ import (
 	"fmt"
 	"hash"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -24,40 +26,148 @@ import (
 // it (SELECT ... FOR UPDATE on PostgreSQL; SQLite writers are serial), so
 // two transactions never take the same previous record, and the chain
 // follows the order of commits. VerifyAudit walks the chain.
+//
+// The log holds two streams in one chain, shaped like Cloud Audit Logs:
+// admin activity (LogActivity: every change, written in the transaction of
+// the change by Do) and data access (LogDataAccess: every read of personal
+// data, written by AuditAccess in a transaction of its own).
+//
+// A record's format says which columns its hash covers: format 1, the
+// records written before migration 4, covers the columns of migration 1
+// (auditRecord.sumV1); format 2 covers every column (auditRecord.sumV2).
+// Records of both formats verify; new records are written in format 2.
 
-// AuditEntry is one row of the audit log.
+// Audit streams: the log_name of a record.
+const (
+	// LogActivity is the admin activity stream: every change.
+	LogActivity = "activity"
+	// LogDataAccess is the data access stream: every read of personal data.
+	LogDataAccess = "data_access"
+)
+
+// ResultOK is the result of a call that succeeded.
+const ResultOK = "OK"
+
+// Hash formats of audit records.
+const (
+	auditFormatV1 = 1 // the columns of migration 1
+	auditFormatV2 = 2 // every column
+)
+
+// AuditEntry is one record of the audit log, as its writer gives it.
 type AuditEntry struct {
-	Caller    string    // who: the authenticated principal
-	Method    string    // the RPC, e.g. "/tdkt.blocs.v1.BlocService/CreateUnit"
-	Resource  string    // the resource name written, e.g. "units/123"
-	RequestID string    // the request id, when the request had one
-	At        time.Time // when; zero means now
+	// Log is the stream, LogActivity or LogDataAccess; "" means
+	// LogActivity.
+	Log string
+	// Caller is who: the authenticated subject (auth.Caller.Subject).
+	Caller string
+	// CallerRoles are the caller's grants, "unit:ROLE" separated by spaces
+	// (auth.Caller.RoleList).
+	CallerRoles string
+	// AuthMethod is how the caller authenticated: bearer, mtls or
+	// anonymous (auth.Caller.Method).
+	AuthMethod string
+	// Method is the RPC's short name, e.g. "CreateUnit".
+	Method string
+	// Resource is the name of the resource written or read, e.g.
+	// "units/123".
+	Resource string
+	// OwnerUnit is the id of the unit owning the resource
+	// (policy.OwnerUnit); "" when no unit does.
+	OwnerUnit string
+	// RequestID is the request's request_id, when it had one.
+	RequestID string
+	// Result is the outcome; "" means ResultOK.
+	Result string
+	// TraceID is the call's OpenTelemetry trace id (32 hex digits); ""
+	// when it was not traced.
+	TraceID string
+	// At is when; zero means now.
+	At time.Time
+}
+
+// AuditRecord is a record as the log holds it.
+type AuditRecord struct {
+	AuditEntry
+	// Seq is the record's place in the chain, from 1.
+	Seq int64
+	// ID is the record's random id.
+	ID string
+	// Format is the record's hash format: 1 for records written before
+	// the log had streams (their Log is LogActivity and the fields added
+	// since are empty), 2 after.
+	Format int
 }
 
 // auditRecord is a row of audit_log as it is chained.
 type auditRecord struct {
-	Seq       int64
-	ID        string
-	At        int64 // unix microseconds, as stored
-	Caller    string
-	Method    string
-	Resource  string
-	RequestID string
-	PrevHash  []byte
-	Hash      []byte
+	Seq         int64
+	ID          string
+	Format      int64
+	At          int64 // unix microseconds, as stored
+	Log         string
+	Caller      string
+	CallerRoles string
+	AuthMethod  string
+	Method      string
+	Resource    string
+	OwnerUnit   string
+	RequestID   string
+	Result      string
+	TraceID     string
+	PrevHash    []byte
+	Hash        []byte
 }
 
-// auditHashDomain starts every hashed record, so that the hash of a record
-// is never the hash of anything else this code computes.
-const auditHashDomain = "tdkt audit log v1"
+// auditColumns are the columns of audit_log in the order auditRecord.scan
+// reads them.
+const auditColumns = `seq, id, format, at, log_name, caller, caller_roles, auth_method, method, resource,
+	owner_unit, request_id, result, trace_id, prev_hash, hash`
 
-// sum is the record's hash: SHA-256 of the domain, then of every column but
-// hash in a fixed order, each as its length (8 bytes, big-endian) followed
-// by its bytes; numbers are 8 bytes, big-endian. The encoding is
-// unambiguous: no two records share it.
+// scan reads a row of auditColumns.
+func (r *auditRecord) scan(s interface{ Scan(...any) error }) error {
+	return s.Scan(&r.Seq, &r.ID, &r.Format, &r.At, &r.Log, &r.Caller, &r.CallerRoles, &r.AuthMethod, &r.Method,
+		&r.Resource, &r.OwnerUnit, &r.RequestID, &r.Result, &r.TraceID, &r.PrevHash, &r.Hash)
+}
+
+func (r *auditRecord) record() AuditRecord {
+	return AuditRecord{
+		Seq: r.Seq, ID: r.ID, Format: int(r.Format),
+		AuditEntry: AuditEntry{
+			Log: r.Log, Caller: r.Caller, CallerRoles: r.CallerRoles, AuthMethod: r.AuthMethod,
+			Method: r.Method, Resource: r.Resource, OwnerUnit: r.OwnerUnit, RequestID: r.RequestID,
+			Result: r.Result, TraceID: r.TraceID, At: time.UnixMicro(r.At).UTC(),
+		},
+	}
+}
+
+// Domains start every hashed record, so that the hash of a record is never
+// the hash of anything else this code computes, nor that of a record of
+// another format.
+const (
+	auditHashDomainV1 = "tdkt audit log v1"
+	auditHashDomainV2 = "tdkt audit log v2"
+)
+
+// sum is the record's hash in its format; nil for a format this code does
+// not know.
 func (r *auditRecord) sum() []byte {
+	switch r.Format {
+	case auditFormatV1:
+		return r.sumV1()
+	case auditFormatV2:
+		return r.sumV2()
+	}
+	return nil
+}
+
+// sumV1 is the hash of format 1: SHA-256 of the domain, then of the columns
+// of migration 1 and prev_hash in a fixed order, each as its length (8
+// bytes, big-endian) followed by its bytes; numbers are 8 bytes,
+// big-endian. The encoding is unambiguous: no two records share it.
+func (r *auditRecord) sumV1() []byte {
 	h := sha256.New()
-	writeField(h, []byte(auditHashDomain))
+	writeField(h, []byte(auditHashDomainV1))
 	writeInt(h, r.Seq)
 	writeField(h, []byte(r.ID))
 	writeInt(h, r.At)
@@ -67,6 +177,35 @@ func (r *auditRecord) sum() []byte {
 	writeField(h, []byte(r.RequestID))
 	writeField(h, r.PrevHash)
 	return h.Sum(nil)
+}
+
+// sumV2 is the hash of format 2: as sumV1, with its own domain, over every
+// column but hash.
+func (r *auditRecord) sumV2() []byte {
+	h := sha256.New()
+	writeField(h, []byte(auditHashDomainV2))
+	writeInt(h, r.Seq)
+	writeField(h, []byte(r.ID))
+	writeInt(h, r.At)
+	writeField(h, []byte(r.Log))
+	writeField(h, []byte(r.Caller))
+	writeField(h, []byte(r.CallerRoles))
+	writeField(h, []byte(r.AuthMethod))
+	writeField(h, []byte(r.Method))
+	writeField(h, []byte(r.Resource))
+	writeField(h, []byte(r.OwnerUnit))
+	writeField(h, []byte(r.RequestID))
+	writeField(h, []byte(r.Result))
+	writeField(h, []byte(r.TraceID))
+	writeField(h, r.PrevHash)
+	return h.Sum(nil)
+}
+
+// v1Clean reports whether the columns a format 1 hash does not cover hold
+// what migration 4 gave the records written before it.
+func (r *auditRecord) v1Clean() bool {
+	return r.Log == LogActivity && r.CallerRoles == "" && r.AuthMethod == "" && r.OwnerUnit == "" &&
+		r.Result == "" && r.TraceID == ""
 }
 
 func writeField(h hash.Hash, b []byte) {
@@ -101,8 +240,13 @@ func Audit(ctx context.Context, tx *Tx, e AuditEntry) error {
 	var id [16]byte
 	_, _ = rand.Read(id[:]) // never fails (crypto/rand)
 	r := auditRecord{
-		ID: hex.EncodeToString(id[:]), At: at.UnixMicro(),
-		Caller: e.Caller, Method: e.Method, Resource: e.Resource, RequestID: e.RequestID,
+		ID: hex.EncodeToString(id[:]), Format: auditFormatV2, At: at.UnixMicro(),
+		Log: cmp.Or(e.Log, LogActivity), Caller: e.Caller, CallerRoles: e.CallerRoles, AuthMethod: e.AuthMethod,
+		Method: e.Method, Resource: e.Resource, OwnerUnit: e.OwnerUnit, RequestID: e.RequestID,
+		Result: cmp.Or(e.Result, ResultOK), TraceID: e.TraceID,
+	}
+	if r.Log != LogActivity && r.Log != LogDataAccess {
+		return fmt.Errorf("sqlstore: audit %s %s: unknown log %q", e.Method, e.Resource, e.Log)
 	}
 	var head int64
 	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+tx.Reader().ForUpdate()).
@@ -114,9 +258,11 @@ func Audit(ctx context.Context, tx *Tx, e AuditEntry) error {
 	r.PrevHash = nonNil(r.PrevHash)
 	r.Hash = r.sum()
 	_, err = tx.ExecContext(ctx,
-		`INSERT INTO audit_log (id, at, caller, method, resource, request_id, seq, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		r.ID, r.At, r.Caller, r.Method, r.Resource, r.RequestID, r.Seq, r.PrevHash, r.Hash)
+		`INSERT INTO audit_log (id, at, caller, method, resource, request_id, seq, prev_hash, hash,
+			format, log_name, caller_roles, auth_method, owner_unit, result, trace_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		r.ID, r.At, r.Caller, r.Method, r.Resource, r.RequestID, r.Seq, r.PrevHash, r.Hash,
+		r.Format, r.Log, r.CallerRoles, r.AuthMethod, r.OwnerUnit, r.Result, r.TraceID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: audit %s %s: %w", e.Method, e.Resource, err)
 	}
@@ -124,6 +270,21 @@ func Audit(ctx context.Context, tx *Tx, e AuditEntry) error {
 		return fmt.Errorf("sqlstore: audit %s %s: move the chain head: %w", e.Method, e.Resource, err)
 	}
 	return nil
+}
+
+// AuditAccess appends entries to the data access stream (their Log is set
+// to LogDataAccess), all in one short transaction of its own: for reads
+// of personal data, recorded before the data is returned.
+func (db *DB) AuditAccess(ctx context.Context, entries ...AuditEntry) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		for _, e := range entries {
+			e.Log = LogDataAccess
+			if err := Audit(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // ErrAuditBroken is what an *AuditChainError matches (errors.Is).
@@ -153,11 +314,14 @@ func (e *AuditChainError) Is(target error) bool { return target == ErrAuditBroke
 // was edited, a record missing from the sequence (deleted, in the middle
 // or at the end), one whose previous hash is not its predecessor's (a
 // record replaced, reordered or renumbered), a record outside the chain
-// (no sequence number) or a last record that is not the head. Other errors
-// are failures to read.
+// (no sequence number) or a last record that is not the head. Records of
+// both hash formats verify; a record of the old format after one of the
+// new, or with columns set that its format does not cover, is altered.
+// Other errors are failures to read.
 //
-// It only reads. Records appended after it read the head are left for the
-// next run, so it may run while the service writes.
+// It only reads, a database migrated by this version or a later one.
+// Records appended after it read the head are left for the next run, so
+// it may run while the service writes.
 func VerifyAudit(ctx context.Context, q Querier) (int64, error) {
 	var headSeq int64
 	var headHash []byte
@@ -177,20 +341,24 @@ func VerifyAudit(ctx context.Context, q Querier) (int64, error) {
 		return 0, fmt.Errorf("sqlstore: verify audit: %w", err)
 	}
 
-	rows, err := q.QueryContext(ctx, `SELECT seq, id, at, caller, method, resource, request_id, prev_hash, hash
-		FROM audit_log WHERE seq <= $1 ORDER BY seq`, headSeq)
+	columns, err := auditColumnsOf(ctx, q)
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: verify audit: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+columns+` FROM audit_log WHERE seq <= $1 ORDER BY seq`, headSeq)
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: verify audit: %w", err)
 	}
 	defer rows.Close()
 	var (
-		last     int64
-		lastHash []byte
-		lastID   string
+		last       int64
+		lastHash   []byte
+		lastID     string
+		lastFormat int64
 	)
 	for rows.Next() {
 		var r auditRecord
-		if err := rows.Scan(&r.Seq, &r.ID, &r.At, &r.Caller, &r.Method, &r.Resource, &r.RequestID, &r.PrevHash, &r.Hash); err != nil {
+		if err := r.scan(rows); err != nil {
 			return 0, fmt.Errorf("sqlstore: verify audit: %w", err)
 		}
 		switch want := last + 1; {
@@ -201,10 +369,17 @@ func VerifyAudit(ctx context.Context, q Querier) (int64, error) {
 		case !bytes.Equal(r.PrevHash, lastHash):
 			return 0, &AuditChainError{Seq: r.Seq, ID: r.ID, Reason: fmt.Sprintf(
 				"its previous hash is not the hash of record %d (that record was altered or replaced, or this one moved)", last)}
+		case r.Format != auditFormatV1 && r.Format != auditFormatV2:
+			return 0, &AuditChainError{Seq: r.Seq, ID: r.ID, Reason: fmt.Sprintf("altered: unknown hash format %d", r.Format)}
+		case r.Format < lastFormat:
+			return 0, &AuditChainError{Seq: r.Seq, ID: r.ID, Reason: fmt.Sprintf(
+				"altered: hash format %d after a record of format %d", r.Format, lastFormat)}
+		case r.Format == auditFormatV1 && !r.v1Clean():
+			return 0, &AuditChainError{Seq: r.Seq, ID: r.ID, Reason: "altered: columns its hash format does not cover are set"}
 		case !bytes.Equal(r.Hash, r.sum()):
 			return 0, &AuditChainError{Seq: r.Seq, ID: r.ID, Reason: "altered: its hash does not match its content"}
 		}
-		last, lastHash, lastID = r.Seq, r.Hash, r.ID
+		last, lastHash, lastID, lastFormat = r.Seq, r.Hash, r.ID, r.Format
 	}
 	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("sqlstore: verify audit: %w", err)
@@ -216,6 +391,31 @@ func VerifyAudit(ctx context.Context, q Querier) (int64, error) {
 		return 0, &AuditChainError{Seq: last, ID: lastID, Reason: "altered: its hash is not the one the chain's head holds"}
 	}
 	return headSeq, nil
+}
+
+// auditColumnsV1 are auditColumns in a database migrated to version 3 only,
+// whose records are all of format 1: the later columns with the values
+// migration 4 gives them.
+const auditColumnsV1 = `seq, id, 1, at, 'activity', caller, '', '', method, resource,
+	'', request_id, '', '', prev_hash, hash`
+
+// auditColumnsOf returns the select list of auditRecord.scan for the
+// database of q: auditColumns, or auditColumnsV1 before migration 4 (a
+// tool that verifies without migrating may meet one).
+func auditColumnsOf(ctx context.Context, q Querier) (string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT * FROM audit_log WHERE 1 = 0`)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	if slices.Contains(names, "format") {
+		return auditColumns, nil
+	}
+	return auditColumnsV1, nil
 }
 
 // chainAuditMigration is platform migration 3: it chains the records written
@@ -267,7 +467,7 @@ func chainExistingAudit(ctx context.Context, tx *sql.Tx) error {
 			r := &page[i]
 			seq++
 			r.Seq, r.PrevHash = seq, prev
-			r.Hash = r.sum()
+			r.Hash = r.sumV1() // the format of records before migration 4
 			if _, err := tx.ExecContext(ctx, `UPDATE audit_log SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4`,
 				r.Seq, r.PrevHash, r.Hash, r.ID); err != nil {
 				return fmt.Errorf("chain the audit log: record %s: %w", r.ID, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -163,4 +164,68 @@ func TestConnect(t *testing.T) {
 	n, err := sqlstore.VerifyAudit(t.Context(), c)
 	require.NoError(t, err)
 	require.EqualValues(t, 1, n)
+}
+
+// TestListAudit filters the log in the query: by stream, method, resource,
+// caller, owner unit, time and the caller's scope, newest first, in pages.
+func TestListAudit(t *testing.T) {
+	for _, e := range sqlstoretest.Engines(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			db := open(t, e.URL(t))
+			base := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			write := func(i int, op sqlstore.Op, resource string) {
+				op.At = base.Add(time.Duration(i) * time.Hour)
+				_, err := db.Do(ctx, op, func(tx *sqlstore.Tx) (string, []byte, error) { return resource, nil, nil })
+				require.NoError(t, err)
+			}
+			write(0, sqlstore.Op{Method: "CreateUnit", Caller: "alice", OwnerUnit: "a"}, "units/a1")
+			write(1, sqlstore.Op{Method: "CreateUnit", Caller: "bob", OwnerUnit: "b"}, "units/b1")
+			write(2, sqlstore.Op{Method: "UpdateUnit", Caller: "alice", OwnerUnit: "a"}, "units/a1")
+			write(3, sqlstore.Op{Method: "ImportDecisions", Caller: "root"}, "decisions/x")
+			require.NoError(t, db.AuditAccess(ctx, sqlstore.AuditEntry{Method: "GetDecision", Caller: "carol", OwnerUnit: "b",
+				Resource: "decisions/y", At: base.Add(4 * time.Hour)}))
+
+			list := func(f sqlstore.AuditFilter) []int64 {
+				t.Helper()
+				var seqs []int64
+				var after *sqlstore.AuditCursor
+				for {
+					page, next, total, err := db.Reader().ListAudit(ctx, f, after, 2)
+					require.NoError(t, err)
+					for _, r := range page {
+						seqs = append(seqs, r.Seq)
+					}
+					if next == nil {
+						require.Len(t, seqs, total)
+						return seqs
+					}
+					after = next
+				}
+			}
+			all := sqlstore.AuditFilter{AllUnits: true}
+			require.Equal(t, []int64{5, 4, 3, 2, 1}, list(all))
+			for name, tc := range map[string]struct {
+				f    sqlstore.AuditFilter
+				want []int64
+			}{
+				"activity":         {sqlstore.AuditFilter{AllUnits: true, Log: sqlstore.LogActivity}, []int64{4, 3, 2, 1}},
+				"data access":      {sqlstore.AuditFilter{AllUnits: true, Log: sqlstore.LogDataAccess}, []int64{5}},
+				"method":           {sqlstore.AuditFilter{AllUnits: true, Method: "CreateUnit"}, []int64{2, 1}},
+				"resource":         {sqlstore.AuditFilter{AllUnits: true, Resource: "units/a1"}, []int64{3, 1}},
+				"caller":           {sqlstore.AuditFilter{AllUnits: true, Caller: "alice"}, []int64{3, 1}},
+				"owner":            {sqlstore.AuditFilter{AllUnits: true, OwnerUnit: "b"}, []int64{5, 2}},
+				"since":            {sqlstore.AuditFilter{AllUnits: true, Since: base.Add(3 * time.Hour)}, []int64{5, 4}},
+				"before":           {sqlstore.AuditFilter{AllUnits: true, Before: base.Add(time.Hour)}, []int64{1}},
+				"range":            {sqlstore.AuditFilter{AllUnits: true, Since: base.Add(time.Hour), Before: base.Add(3 * time.Hour)}, []int64{3, 2}},
+				"scope a":          {sqlstore.AuditFilter{Units: []string{"a"}}, []int64{3, 1}},
+				"scope a and b":    {sqlstore.AuditFilter{Units: []string{"a", "b"}}, []int64{5, 3, 2, 1}},
+				"no scope":         {sqlstore.AuditFilter{}, nil},
+				"scope and filter": {sqlstore.AuditFilter{Units: []string{"b"}, Log: sqlstore.LogActivity}, []int64{2}},
+			} {
+				require.Equal(t, tc.want, list(tc.f), name)
+			}
+		})
+	}
 }

@@ -6,13 +6,27 @@ import (
 	"time"
 )
 
-// Op describes a mutation for Do: its idempotency key and its audit entry.
+// Op describes a mutation for Do: its idempotency key and its audit entry
+// (in the admin activity stream).
 type Op struct {
 	Method      string    // the RPC, e.g. "CreateUnit"
 	RequestID   string    // "" when the client sent none
 	Fingerprint []byte    // hash of the request without its request id
-	Caller      string    // who, for the audit log
+	Caller      string    // who, for the audit log: the authenticated subject
+	CallerRoles string    // the caller's grants (auth.Caller.RoleList), for the audit log
+	AuthMethod  string    // how the caller authenticated (auth.Caller.Method), for the audit log
+	OwnerUnit   string    // id of the unit owning the resource (policy.OwnerUnit), for the audit log
+	TraceID     string    // the call's trace id, for the audit log
 	At          time.Time // when, for the audit log; zero means now
+}
+
+// auditEntry is op's admin activity record of a change of resource.
+func (op Op) auditEntry(resource string) AuditEntry {
+	return AuditEntry{
+		Log: LogActivity, Caller: op.Caller, CallerRoles: op.CallerRoles, AuthMethod: op.AuthMethod,
+		Method: op.Method, Resource: resource, OwnerUnit: op.OwnerUnit, RequestID: op.RequestID,
+		Result: ResultOK, TraceID: op.TraceID, At: op.At,
+	}
 }
 
 // Do runs fn in one transaction that also makes the mutation safe to retry
@@ -51,9 +65,7 @@ func (db *DB) Do(ctx context.Context, op Op, fn func(tx *Tx) (resource string, r
 				return err
 			}
 		}
-		if err := Audit(ctx, tx, AuditEntry{
-			Caller: op.Caller, Method: op.Method, Resource: resource, RequestID: op.RequestID, At: op.At,
-		}); err != nil {
+		if err := Audit(ctx, tx, op.auditEntry(resource)); err != nil {
 			return err
 		}
 		out = resp

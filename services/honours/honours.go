@@ -23,6 +23,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
+	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/server"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
@@ -39,10 +40,17 @@ type Config struct {
 	// ids are not kept at all, only their masked form and the recipient key
 	// derived from them.
 	PersonalDataKey string
-	// personalDataKeyVar is the environment variable PersonalDataKey's
-	// flag reads, as RegisterFlags registered it, for the warning without
-	// a key.
-	personalDataKeyVar string
+	// RecipientKeySecret keys recipient keys, blind indexes of the
+	// personal data they are derived from (domain.Keyring): standard
+	// base64 of at least 32 random bytes, or after a rotation several,
+	// oldest first and comma-separated. Required; kept for as long as the
+	// data, since the keys of the register are made with it
+	// (docs/personal-data.md).
+	RecipientKeySecret string
+	// personalDataKeyVar and recipientKeySecretVar are the environment
+	// variables of the flags, as RegisterFlags registered them, for the
+	// messages that name them.
+	personalDataKeyVar, recipientKeySecretVar string
 }
 
 // RegisterFlags registers the service's flags on f, with defaults from the
@@ -56,6 +64,9 @@ func (c *Config) RegisterFlags(f config.Flags) {
 	f.String(&c.PersonalDataKey, "personal-data-key", "",
 		"base64 of 32 random bytes that encrypt citizen ids at rest; empty keeps only masked citizen ids")
 	c.personalDataKeyVar = f.Env("personal-data-key")
+	f.String(&c.RecipientKeySecret, "recipient-key-secret", "",
+		"base64 of 32 random bytes that key recipient keys (blind indexes); after a rotation OLD,NEW (docs/personal-data.md). Required")
+	c.recipientKeySecretVar = f.Env("recipient-key-secret")
 }
 
 // Service is a running honours service: its store, cache, blocs client and
@@ -76,6 +87,15 @@ type Service struct {
 func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, error) {
 	if cfg.BlocsAddr == "" {
 		return nil, errors.New("honours: the blocs address is required")
+	}
+	keysVar := cmp.Or(cfg.recipientKeySecretVar, "TDKT_RECIPIENT_KEY_SECRET")
+	if cfg.RecipientKeySecret == "" {
+		return nil, errors.New("honours: a recipient key secret is required (-recipient-key-secret / " + keysVar +
+			": base64 of 32 random bytes, e.g. `head -c 32 /dev/urandom | base64`)")
+	}
+	keys, err := domain.ParseKeyring(cfg.RecipientKeySecret)
+	if err != nil {
+		return nil, fmt.Errorf("honours: %s: %w", keysVar, err)
 	}
 	parts, err := service.Open(ctx, "honours", cfg.Config, tel)
 	if err != nil {
@@ -102,11 +122,19 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close(), conn.Close())
 	}
+	rekeyed, err := server.Rekey(ctx, st, keys, sealer)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("honours: recipient keys: %w", err), parts.Close(), st.Close(), conn.Close())
+	}
+	if rekeyed.From != rekeyed.To {
+		tel.Logger.InfoContext(ctx, "recipient keys brought to the current generation", "from", cmp.Or(rekeyed.From, "unkeyed"),
+			"to", rekeyed.To, "entries", rekeyed.Entries, "keys", rekeyed.Keys)
+	}
 	units := blocsclient.New(conn, tel.Logger)
 	pol := policy.New(parts.Authn, server.NewAccess(st), units)
 	handlers, err := server.New(server.Options{
 		Store: st, Units: units, Cache: parts.Cache, Tokens: parts.Tokens,
-		Sealer: sealer, Log: tel.Logger, Policy: pol,
+		Sealer: sealer, Keys: keys, Log: tel.Logger, Policy: pol,
 	})
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close(), st.Close(), conn.Close())

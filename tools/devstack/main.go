@@ -11,9 +11,10 @@
 // them and -print-config prints the effective values, secrets redacted.
 // A flag wins over its variable. The variables of a binary run alone
 // whose meaning is the same here apply too, below the component's own:
-// TDKT_PERSONAL_DATA_KEY (honours), TDKT_PAGE_TOKEN_KEY (blocs and
-// honours), TDKT_HTTP_MAX_BODY (the gateway), TDKT_LOG_FORMAT and
-// TDKT_LOG_LEVEL (every component), TDKT_REDIS_ADDR (-redis). Those naming
+// TDKT_PERSONAL_DATA_KEY and TDKT_RECIPIENT_KEY_SECRET (honours),
+// TDKT_PAGE_TOKEN_KEY (blocs and honours), TDKT_HTTP_MAX_BODY (the
+// gateway), TDKT_LOG_FORMAT and TDKT_LOG_LEVEL (every component),
+// TDKT_REDIS_ADDR (-redis). Those naming
 // one service's database or address (TDKT_DATABASE_URL, TDKT_BLOCS_ADDR,
 // TDKT_GRPC_ADDR, …) would be ambiguous here and do not apply. Devstack
 // chooses some of them itself
@@ -22,6 +23,14 @@
 // Redis of -redis (TDKT_REDIS_ADDR) unless its own -<name>.redis-addr says
 // otherwise, and honours and the gateway dial the services this process
 // runs.
+//
+// Sign-in: every component believes the OpenID Connect issuer of
+// TDKT_OIDC_ISSUER (or its own -<name>.oidc-issuer); without one, devstack
+// runs a dev issuer on -issuer (default 127.0.0.1:9100) that signs tokens
+// for anyone (go run ./tools/tdktctl token --unit units/bac-kan --role
+// BOARD_OFFICER), and -demo loads the demo as a central administrator
+// with one of its tokens. With a real issuer, -demo reads a central
+// administrator's token from TDKT_TOKEN.
 package main
 
 import (
@@ -59,7 +68,19 @@ var inherited = []struct{ component, name string }{
 	{"blocs", "page-token-key"},
 	{"honours", "page-token-key"},
 	{"honours", "personal-data-key"},
+	{"honours", "recipient-key-secret"},
 	{"gateway", "http-max-body"},
+	{"blocs", "oidc-issuer"},
+	{"honours", "oidc-issuer"},
+	{"gateway", "oidc-issuer"},
+	{"blocs", "oidc-audience"},
+	{"honours", "oidc-audience"},
+	{"gateway", "oidc-audience"},
+	{"blocs", "oidc-jwks-url"},
+	{"honours", "oidc-jwks-url"},
+	{"gateway", "oidc-jwks-url"},
+	{"blocs", "client-certificates"},
+	{"honours", "client-certificates"},
 }
 
 // registerFlags registers devstack's own flags at the root of f and each
@@ -70,6 +91,8 @@ func (o *options) registerFlags(f config.Flags) {
 	fs.StringVar(&o.stack.HTTPAddr, "http", stack.DefaultHTTPAddr, "host:port of the REST gateway")
 	fs.StringVar(&o.stack.BlocsGRPCAddr, "blocs-grpc", stack.DefaultBlocsGRPCAddr, "host:port of the blocs service's gRPC server")
 	fs.StringVar(&o.stack.HonoursGRPCAddr, "honours-grpc", stack.DefaultHonoursGRPCAddr, "host:port of the honours service's gRPC server")
+	fs.StringVar(&o.stack.IssuerAddr, "issuer", stack.DefaultIssuerAddr,
+		"host:port of the dev OpenID Connect issuer, which runs unless TDKT_OIDC_ISSUER (or every component's -<name>.oidc-issuer) names a real one")
 	config.String(fs, &o.stack.RedisAddr, "redis", "TDKT_REDIS_ADDR", "",
 		"host:port of a Redis the services cache in (unless -<service>.redis-addr is given); empty means in-process caches")
 	fs.BoolVar(&o.demo, "demo", false, "load the demo data (provinces, a cluster and two blocs, three decisions of honours) once the servers are up; loading twice changes nothing")
@@ -183,6 +206,11 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	for _, e := range s.Services {
 		fmt.Fprintf(out, "gRPC   %-8s %s\n", e.Name, e.Addr)
 	}
+	if s.Issuer != nil {
+		fmt.Fprintf(out, "OIDC   %s (dev issuer; a token: go run ./tools/tdktctl token --role CENTRAL_ADMIN)\n", s.Issuer.URL())
+	} else {
+		fmt.Fprintf(out, "OIDC   %s\n", s.IssuerURL())
+	}
 	if o.demo {
 		sum, err := loadDemo(ctx, s, o.stack.LogFormat, o.stack.LogLevel)
 		if err != nil {
@@ -193,19 +221,28 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	return s.Wait()
 }
 
-// loadDemo loads the demo data over gRPC, as any client would.
+// loadDemo loads the demo data over gRPC, as any client would: as
+// demo.Caller, signed in at the dev issuer, or with the token of TDKT_TOKEN
+// when the services believe a real issuer.
 func loadDemo(ctx context.Context, s *stack.Stack, format string, level slog.Level) (demo.Summary, error) {
+	token := os.Getenv("TDKT_TOKEN")
+	if s.Issuer != nil {
+		token = s.Issuer.Token(demo.Caller, 0)
+	}
+	if token == "" {
+		return demo.Summary{}, fmt.Errorf("the services believe the issuer %s, not devstack's: to load the demo, set TDKT_TOKEN to a central administrator's token from it", s.IssuerURL())
+	}
 	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: "tdkt-devstack-demo", LogFormat: format, LogLevel: level})
 	if err != nil {
 		return demo.Summary{}, err
 	}
 	defer func() { _ = tel.Shutdown(context.WithoutCancel(ctx)) }()
-	blocsConn, err := grpcclient.Dial(s.GRPCAddr("blocs"), grpcclient.Options{Telemetry: tel})
+	blocsConn, err := grpcclient.Dial(s.GRPCAddr("blocs"), grpcclient.Options{Telemetry: tel, Token: token})
 	if err != nil {
 		return demo.Summary{}, fmt.Errorf("dial blocs: %w", err)
 	}
 	defer blocsConn.Close()
-	honoursConn, err := grpcclient.Dial(s.GRPCAddr("honours"), grpcclient.Options{Telemetry: tel})
+	honoursConn, err := grpcclient.Dial(s.GRPCAddr("honours"), grpcclient.Options{Telemetry: tel, Token: token})
 	if err != nil {
 		return demo.Summary{}, fmt.Errorf("dial honours: %w", err)
 	}

@@ -34,7 +34,8 @@ func TestDevstackDefaults(t *testing.T) {
 	t.Setenv("TDKT_DATABASE_URL", "postgres://u:p@h/shared")
 	t.Setenv("TDKT_BLOCS_ADDR", "elsewhere:9101")
 	t.Setenv("TDKT_HONOURS_ADDR", "elsewhere:9104")
-	for _, v := range []string{"TDKT_PERSONAL_DATA_KEY", "TDKT_PAGE_TOKEN_KEY", "TDKT_HTTP_MAX_BODY", "TDKT_LOG_FORMAT", "TDKT_LOG_LEVEL"} {
+	for _, v := range []string{"TDKT_PERSONAL_DATA_KEY", "TDKT_PAGE_TOKEN_KEY", "TDKT_HTTP_MAX_BODY", "TDKT_LOG_FORMAT", "TDKT_LOG_LEVEL",
+		"TDKT_OIDC_ISSUER", "TDKT_OIDC_AUDIENCE", "TDKT_OIDC_JWKS_URL", "TDKT_CLIENT_CERTIFICATES"} {
 		t.Setenv(v, "")
 	}
 
@@ -52,6 +53,25 @@ func TestDevstackDefaults(t *testing.T) {
 	require.Equal(t, "text", o.stack.LogFormat)
 	require.Equal(t, "info", o.logLevel)
 	require.NoError(t, o.checkLogs())
+	// No issuer given: every component believes the dev issuer.
+	require.Equal(t, "127.0.0.1:9100", o.stack.IssuerAddr)
+	require.Equal(t, "http://127.0.0.1:9100", o.stack.Blocs.Auth.Issuer)
+	require.Equal(t, "http://127.0.0.1:9100", o.stack.Honours.Auth.Issuer)
+	require.Equal(t, "http://127.0.0.1:9100", o.stack.Gateway.Auth.Issuer)
+	require.Equal(t, "tdkt", o.stack.Blocs.Auth.Audience)
+}
+
+// TDKT_OIDC_ISSUER names the issuer every component believes, and the dev
+// issuer is off; a component's own flag wins.
+func TestDevstackRealIssuer(t *testing.T) {
+	t.Setenv("TDKT_OIDC_ISSUER", "https://sso.tdkt.gov.vn/realms/tdkt")
+	t.Setenv("TDKT_OIDC_AUDIENCE", "tdkt-api")
+	o := parse(t, "-issuer", "127.0.0.1:9200", "-gateway.oidc-issuer", "https://edge-sso.example")
+	require.Equal(t, "https://sso.tdkt.gov.vn/realms/tdkt", o.stack.Blocs.Auth.Issuer)
+	require.Equal(t, "https://sso.tdkt.gov.vn/realms/tdkt", o.stack.Honours.Auth.Issuer)
+	require.Equal(t, "https://edge-sso.example", o.stack.Gateway.Auth.Issuer)
+	require.Equal(t, "tdkt-api", o.stack.Honours.Auth.Audience)
+	require.Equal(t, "tdkt-api", o.stack.Gateway.Auth.Audience)
 }
 
 // The variables of a binary run alone whose meaning is the same in

@@ -1,6 +1,7 @@
 // Package e2e tests tdkt as it is deployed: blocs, honours and the gateway
 // built from their commands and run as separate processes, talking over
-// loopback, killed and restarted like real ones.
+// loopback, killed and restarted like real ones. Every process believes a
+// dev OpenID Connect issuer the test runs in its own process.
 package e2e
 
 import (
@@ -19,6 +20,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/tdkt-vn/tdkt/platform/auth"
+	"github.com/tdkt-vn/tdkt/platform/auth/devissuer"
 )
 
 // bin holds the binaries TestMain builds.
@@ -122,8 +126,11 @@ func (p *process) kill() {
 	<-p.exited
 }
 
-// system is blocs, honours and the gateway as three processes.
+// system is blocs, honours and the gateway as three processes, and the
+// issuer they believe.
 type system struct {
+	issuer   *devissuer.Issuer
+	admin    string // a central administrator's token, which call sends
 	dir      string
 	redis    string // Redis address, or "" for in-process caches
 	blocs    *process
@@ -149,7 +156,7 @@ func (s *system) startBlocs(t *testing.T) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	s.blocs = start(t, "blocs", append(s.redisEnv(), "TDKT_DATABASE_URL=sqlite:"+filepath.Join(s.dir, "blocs.db"),
+	s.blocs = start(t, "blocs", append(s.redisEnv(), "TDKT_OIDC_ISSUER="+s.issuer.URL(), "TDKT_DATABASE_URL=sqlite:"+filepath.Join(s.dir, "blocs.db"),
 		"TDKT_GRPC_ADDR="+addr, "TDKT_PAGE_TOKEN_KEY=e2e-blocs-page-token-key")...)
 	s.blocsURL = s.blocs.addr
 }
@@ -157,28 +164,40 @@ func (s *system) startBlocs(t *testing.T) {
 // startHonours starts honours, calling blocs at blocsAddr.
 func (s *system) startHonours(t *testing.T, blocsAddr string) {
 	t.Helper()
-	s.honours = start(t, "honours", append(s.redisEnv(), "TDKT_DATABASE_URL=sqlite:"+filepath.Join(s.dir, "honours.db"),
-		"TDKT_GRPC_ADDR=127.0.0.1:0", "TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_PAGE_TOKEN_KEY=e2e-honours-page-token-key")...)
+	s.honours = start(t, "honours", append(s.redisEnv(), "TDKT_OIDC_ISSUER="+s.issuer.URL(), "TDKT_DATABASE_URL=sqlite:"+filepath.Join(s.dir, "honours.db"),
+		"TDKT_GRPC_ADDR=127.0.0.1:0", "TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_PAGE_TOKEN_KEY=e2e-honours-page-token-key",
+		"TDKT_RECIPIENT_KEY_SECRET=ZTJlIGhvbm91cnMgcmVjaXBpZW50IGtleSBzZWNyZXQhIQ==")...)
 }
 
 // startGateway starts the gateway in front of blocs and honours.
 func (s *system) startGateway(t *testing.T, blocsAddr string) {
 	t.Helper()
-	s.gateway = start(t, "gateway", "TDKT_HTTP_ADDR=127.0.0.1:0",
+	s.gateway = start(t, "gateway", "TDKT_OIDC_ISSUER="+s.issuer.URL(), "TDKT_HTTP_ADDR=127.0.0.1:0",
 		"TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_HONOURS_ADDR="+s.honours.addr)
 }
 
-// newSystem starts the three processes, each on a database of its own.
+// admin is the caller of system.call: a central administrator.
+var admin = &auth.Caller{Subject: "e2e-admin", Method: auth.MethodBearer,
+	Grants: []auth.Grant{{Unit: devissuer.CentralUnit, Roles: []auth.Role{auth.CentralAdmin}}}}
+
+// newSystem starts the issuer, then the three processes, each on a
+// database of its own.
 func newSystem(t *testing.T, redis string) *system {
 	t.Helper()
-	s := &system{dir: t.TempDir(), redis: redis}
+	iss, err := devissuer.Start(t.Context(), "127.0.0.1:0", devissuer.Options{})
+	require.NoError(t, err)
+	s := &system{issuer: iss, admin: iss.Token(admin, 0), dir: t.TempDir(), redis: redis}
 	s.startBlocs(t)
 	s.startHonours(t, s.blocsURL)
 	s.startGateway(t, s.blocsURL)
 	return s
 }
 
-// call makes a REST call to the gateway and returns the status and body.
+// token returns a bearer token of c from the issuer the processes believe.
+func (s *system) token(_ testing.TB, c *auth.Caller) string { return s.issuer.Token(c, 0) }
+
+// call makes a REST call to the gateway as a central administrator and
+// returns the status and body.
 func (s *system) call(t require.TestingT, method, path string, body any) (int, []byte) {
 	var rd io.Reader
 	if body != nil {
@@ -191,6 +210,7 @@ func (s *system) call(t require.TestingT, method, path string, body any) (int, [
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Authorization", "Bearer "+s.admin)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

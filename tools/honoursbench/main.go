@@ -90,7 +90,8 @@ func run(ctx context.Context, o options) (err error) {
 		return err
 	}
 	defer stopBlocs()
-	svc, err := honours.New(ctx, honours.Config{Config: service.Config{DatabaseURL: dbURL}, BlocsAddr: blocsAddr}, tel)
+	svc, err := honours.New(ctx, honours.Config{Config: service.Config{DatabaseURL: dbURL, Auth: unguardedAuth}, BlocsAddr: blocsAddr,
+		RecipientKeySecret: "aG9ub3Vyc2JlbmNoIHJlY2lwaWVudCBrZXkgc2VjcmV0IQ=="}, tel)
 	if err != nil {
 		return err
 	}
@@ -182,7 +183,13 @@ func redact(s string) string {
 	return "(bad URL)"
 }
 
-// serve runs a gRPC server on loopback with the handlers register adds.
+// unguardedAuth is the sign-in the services are configured with: serve's
+// servers are unguarded, as the import is measured without sign-in, so no
+// token is ever verified against this issuer.
+var unguardedAuth = service.AuthConfig{Issuer: "http://127.0.0.1:1/unguarded"}
+
+// serve runs an unguarded gRPC server on loopback with the handlers
+// register adds.
 func serve(ctx context.Context, tel *telemetry.Telemetry, register func(*grpc.Server)) (string, func(), error) {
 	srv, err := grpcserver.New(grpcserver.Options{Unguarded: true, Telemetry: tel, MaxRecvMsgSize: 64 << 20, ShutdownTimeout: time.Second})
 	if err != nil {
@@ -207,7 +214,7 @@ func startBlocs(ctx context.Context, tel *telemetry.Telemetry) (string, func(), 
 	if err != nil {
 		return "", nil, err
 	}
-	svc, err := blocs.New(ctx, blocs.Config{Config: service.Config{DatabaseURL: "sqlite:" + filepath.Join(dir, "blocs.db")}}, tel)
+	svc, err := blocs.New(ctx, blocs.Config{Config: service.Config{DatabaseURL: "sqlite:" + filepath.Join(dir, "blocs.db"), Auth: unguardedAuth}}, tel)
 	if err != nil {
 		return "", nil, err
 	}

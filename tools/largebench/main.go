@@ -1,7 +1,8 @@
 // Command largebench takes a decision of -n entries (50,000 by default)
 // through its whole life over REST, with blocs, honours and the gateway
 // each in a process of its own (built from this workspace, SQLite in a
-// temporary directory): create (a first part of 2500 entries, then
+// temporary directory, signed in as a central administrator at a dev
+// issuer that runs in this process): create (a first part of 2500 entries, then
 // addEntries 1000 at a time), issue, read the BASIC view, page through the
 // entries, render the PDF and export the workbook. It prints the time of
 // each step and the peak resident set (VmHWM) of each process; it asserts
@@ -27,6 +28,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/tdkt-vn/tdkt/platform/auth"
+	"github.com/tdkt-vn/tdkt/platform/auth/devissuer"
 )
 
 func main() {
@@ -62,6 +66,10 @@ func run(ctx context.Context, n int) (err error) {
 			return fmt.Errorf("go build %s (run from the workspace root): %v\n%s", pkg, err, out)
 		}
 	}
+	iss, err := devissuer.Start(ctx, "127.0.0.1:0", devissuer.Options{})
+	if err != nil {
+		return err
+	}
 	blocsAddr, honoursAddr, httpAddr := freeAddr(), freeAddr(), freeAddr()
 	var procs []*proc
 	defer func() {
@@ -71,7 +79,7 @@ func run(ctx context.Context, n int) (err error) {
 		}
 	}()
 	start := func(name string, args ...string) error {
-		cmd := exec.CommandContext(ctx, filepath.Join(dir, name), append(args, "-log-level", "warn")...)
+		cmd := exec.CommandContext(ctx, filepath.Join(dir, name), append(args, "-log-level", "warn", "-oidc-issuer", iss.URL())...)
 		cmd.Env = cleanEnv()
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Start(); err != nil {
@@ -83,7 +91,8 @@ func run(ctx context.Context, n int) (err error) {
 	if err := start("blocs", "-database-url", "sqlite:"+filepath.Join(dir, "blocs.db"), "-grpc-addr", blocsAddr); err != nil {
 		return err
 	}
-	if err := start("honours", "-database-url", "sqlite:"+filepath.Join(dir, "honours.db"), "-grpc-addr", honoursAddr, "-blocs-addr", blocsAddr); err != nil {
+	if err := start("honours", "-database-url", "sqlite:"+filepath.Join(dir, "honours.db"), "-grpc-addr", honoursAddr, "-blocs-addr", blocsAddr,
+		"-recipient-key-secret", "bGFyZ2ViZW5jaCByZWNpcGllbnQga2V5IHNlY3JldCEhIQ=="); err != nil {
 		return err
 	}
 	if err := start("gateway", "-http-addr", httpAddr, "-blocs-addr", blocsAddr, "-honours-addr", honoursAddr); err != nil {
@@ -117,7 +126,9 @@ func run(ctx context.Context, n int) (err error) {
 		}
 		return "peaks so far: " + strings.Join(parts, ", ")
 	}
-	if err := flow(ctx, api, n, peaks); err != nil {
+	admin := &auth.Caller{Subject: "largebench", Method: auth.MethodBearer,
+		Grants: []auth.Grant{{Unit: devissuer.CentralUnit, Roles: []auth.Role{auth.CentralAdmin}}}}
+	if err := flow(ctx, api, iss.Token(admin, 0), n, peaks); err != nil {
 		return err
 	}
 	fmt.Printf("after the %d-entry flow:\n", n)
@@ -125,9 +136,10 @@ func run(ctx context.Context, n int) (err error) {
 	return nil
 }
 
-// flow is the life of one decision of n entries, over REST.
-func flow(ctx context.Context, api string, n int, peaks func() string) error {
-	c := &client{ctx: ctx, api: api}
+// flow is the life of one decision of n entries, over REST, with the
+// bearer token token.
+func flow(ctx context.Context, api, token string, n int, peaks func() string) error {
+	c := &client{ctx: ctx, api: api, token: token}
 	started := time.Now()
 	step := func(name string, extra string) {
 		fmt.Printf("  %-8s %8v  %-24s %s\n", name, time.Since(started).Round(time.Millisecond), extra, peaks())
@@ -201,9 +213,10 @@ func mustJSON(v any) string {
 
 // client makes REST calls and keeps the first error.
 type client struct {
-	ctx context.Context
-	api string
-	err error
+	ctx   context.Context
+	api   string
+	token string
+	err   error
 }
 
 func (c *client) do(method, path, body string) []byte {
@@ -215,6 +228,7 @@ func (c *client) do(method, path, body string) []byte {
 		c.err = err
 		return nil
 	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		c.err = err

@@ -40,14 +40,15 @@ func (r *result) add(o *result) {
 	r.hist.merge(&o.hist)
 }
 
-// run is a closed-loop load: workers goroutines each send GET url, read the
+// run is a closed-loop load: workers goroutines each send GET url (with
+// header, which may be nil), read the
 // whole body, and send the next one at once, until d has passed or max
 // requests have been started (max <= 0: no limit). Every request uses client,
 // whose transport keeps one idle connection per worker alive, so the phase
 // measures request handling, not TCP handshakes. Requests in flight when the
 // time is up are completed and counted, not cancelled: cancelling would close
 // their connections and make the next phase dial again.
-func run(ctx context.Context, client *http.Client, url string, workers int, d time.Duration, max int64) (*result, error) {
+func run(ctx context.Context, client *http.Client, url string, header http.Header, workers int, d time.Duration, max int64) (*result, error) {
 	var started atomic.Int64
 	parts := make([]result, workers) // one per worker: no sharing on the hot path
 	var wg sync.WaitGroup
@@ -57,6 +58,9 @@ func run(ctx context.Context, client *http.Client, url string, workers int, d ti
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
 			return nil, fmt.Errorf("request for %s: %w", url, err)
+		}
+		if header != nil {
+			req.Header = header.Clone()
 		}
 		wg.Go(func() {
 			p := &parts[i]

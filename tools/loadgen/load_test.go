@@ -65,7 +65,7 @@ func TestRunCountsRequestsAndErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			r, err := run(t.Context(), client, srv.URL+tt.path, 4, time.Minute, 200)
+			r, err := run(t.Context(), client, srv.URL+tt.path, nil, 4, time.Minute, 200)
 			require.NoError(t, err)
 			require.EqualValues(t, 200, r.requests, "the count bound stops the phase long before the time bound")
 			require.EqualValues(t, 200, r.hist.n)
@@ -78,4 +78,17 @@ func TestRunCountsRequestsAndErrors(t *testing.T) {
 			require.Positive(t, r.rps())
 		})
 	}
+}
+
+func TestRunSendsTheHeader(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer t" {
+			http.Error(w, "no token", http.StatusUnauthorized)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	r, err := run(t.Context(), srv.Client(), srv.URL, http.Header{"Authorization": {"Bearer t"}}, 2, time.Minute, 20)
+	require.NoError(t, err)
+	require.EqualValues(t, 20, r.requests)
+	require.Zero(t, r.errors, "every request carried the header: %s", r.firstErr)
 }

@@ -1,18 +1,22 @@
 // Command loadgen is the benchmark behind `make bench`. It measures how fast
-// the REST edge serves a cached read, GET /v1/units/{unit} (blocs GetUnit),
-// against the fastest thing the same stack of libraries can do: a bare
-// grpc-gateway mux in front of a bare gRPC server whose Echo method only
-// answers. The target from the issue is GetUnit at 50% or more of the
-// echo's throughput.
+// the REST edge serves a cached read, GET /v1/units/{unit} (blocs GetUnit)
+// with a bearer token, against the fastest thing the same stack of
+// libraries can do: a bare grpc-gateway mux in front of a bare gRPC server
+// whose Echo method only answers. The target from the issue is GetUnit at
+// 50% or more of the echo's throughput.
 //
-// Everything runs in this one process on loopback: the real system (the blocs
-// service over real gRPC, the gateway's real handler on a real HTTP listener,
-// SQLite in a temporary directory, the in-process cache or Redis with -redis),
-// the baseline, and a closed-loop load generator. Its -c workers share one
-// keep-alive HTTP client. Each round measures both targets, one after the
-// other, each after a warm-up; the order alternates between rounds so that
-// the machine's noise falls on both. Speed is reported, not asserted: the
-// exit status is non-zero only when requests failed.
+// Everything runs in this one process on loopback: the real system (the dev
+// OpenID Connect issuer, the blocs service over real gRPC, the gateway's
+// real handler on a real HTTP listener, SQLite in a temporary directory, the
+// in-process cache or Redis with -redis), the baseline, and a closed-loop
+// load generator. Its -c workers share one keep-alive HTTP client. GetUnit
+// is called with one token, as a signed-in console does: the gateway and
+// blocs each verify it (once, then from their cache of verified tokens) and
+// count the call against the caller's rate limit, set too high to refuse
+// anything. Each round measures both targets, one after the other, each
+// after a warm-up; the order alternates between rounds so that the
+// machine's noise falls on both. Speed is reported, not asserted: the exit
+// status is non-zero only when requests failed.
 package main
 
 import (
@@ -39,6 +43,9 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/tdkt-vn/tdkt/platform/auth"
+	"github.com/tdkt-vn/tdkt/platform/auth/devissuer"
+	"github.com/tdkt-vn/tdkt/platform/ratelimit"
 	benchmarkv1 "github.com/tdkt-vn/tdkt/proto/tdkt/benchmark/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
 )
@@ -98,7 +105,7 @@ func mainErr() error {
 	}
 	defer client.CloseIdleConnections()
 
-	unitURL, stopSystem, err := startSystem(ctx, o, client)
+	unitURL, token, stopSystem, err := startSystem(ctx, o, client)
 	if err != nil {
 		return err
 	}
@@ -111,13 +118,15 @@ func mainErr() error {
 
 	return measure(ctx, o, client, []target{
 		{name: "echo", what: "bare grpc-gateway + gRPC", url: echoURL},
-		{name: "GetUnit", what: "tdkt gateway + blocs, cached", url: unitURL},
+		{name: "GetUnit", what: "tdkt gateway + blocs, cached", url: unitURL,
+			header: http.Header{"Authorization": {"Bearer " + token}}},
 	})
 }
 
 // target is one URL under load and what was measured on it.
 type target struct {
 	name, what, url string
+	header          http.Header // sent with every request; nil: none
 	total           result
 }
 
@@ -133,7 +142,7 @@ func measure(ctx context.Context, o options, client *http.Client, targets []targ
 	if e := os.Getenv("OTEL_TRACES_EXPORTER"); e != "" {
 		traces = "OTEL_TRACES_EXPORTER=" + e
 	}
-	fmt.Printf("system: cache %s, SQLite, traces %s, logs at warn\n", cache, traces)
+	fmt.Printf("system: cache %s, SQLite, traces %s, logs at warn; GetUnit with a bearer token (ES256), rate limits on\n", cache, traces)
 	fmt.Printf("load: %d workers, closed loop, keep-alive; %d rounds of %s per target after %s warm-up, alternating\n\n",
 		o.workers, o.rounds, o.duration, o.warmup)
 
@@ -150,7 +159,7 @@ func measure(ctx context.Context, o options, client *http.Client, targets []targ
 			t := &targets[k]
 			runtime.GC() // the previous phase's garbage is not this one's cost
 			if o.warmup > 0 {
-				if _, err := run(ctx, client, t.url, o.workers, o.warmup, o.max); err != nil {
+				if _, err := run(ctx, client, t.url, t.header, o.workers, o.warmup, o.max); err != nil {
 					return err
 				}
 			}
@@ -162,7 +171,7 @@ func measure(ctx context.Context, o options, client *http.Client, targets []targ
 				}
 			}
 			cpu0 := cpuTime()
-			r, err := run(ctx, client, t.url, o.workers, o.duration, o.max)
+			r, err := run(ctx, client, t.url, t.header, o.workers, o.duration, o.max)
 			if err := errors.Join(err, stopProfile()); err != nil {
 				return err
 			}
@@ -258,26 +267,36 @@ func cpuModel() string {
 	return "unknown"
 }
 
+// benchLimits are the rate limits of the system under load: on, so that
+// their cost is measured, and too high to refuse a call of the one caller.
+var benchLimits = ratelimit.Limits{Rate: 1 << 30, Burst: 1 << 30}
+
 // startSystem starts the real system with its data in a new temporary
 // directory, creates the unit GetUnit reads and reads it once, so that it is
-// in the cache. It returns the URL to GET and a function that stops the
-// system and removes the directory.
-func startSystem(ctx context.Context, o options, client *http.Client) (string, func(), error) {
+// in the cache. It returns the URL to GET, the bearer token to send (a
+// central administrator's, from the dev issuer) and a function that stops
+// the system and removes the directory.
+func startSystem(ctx context.Context, o options, client *http.Client) (string, string, func(), error) {
 	dir, err := os.MkdirTemp("", "tdkt-loadgen-")
 	if err != nil {
-		return "", nil, fmt.Errorf("system: %w", err)
+		return "", "", nil, fmt.Errorf("system: %w", err)
 	}
-	s, err := stack.Start(ctx, stack.Options{
+	opts := stack.Options{
 		DataDir:         dir,
 		HTTPAddr:        "127.0.0.1:0",
 		BlocsGRPCAddr:   "127.0.0.1:0",
 		HonoursGRPCAddr: "127.0.0.1:0",
+		IssuerAddr:      "127.0.0.1:0",
 		RedisAddr:       o.redis,
 		LogLevel:        slog.LevelWarn, // a log line per request would be measured too
-	})
+	}
+	opts.Gateway.RateLimit = benchLimits
+	opts.Blocs.RateLimit = benchLimits
+	opts.Honours.RateLimit = benchLimits
+	s, err := stack.Start(ctx, opts)
 	if err != nil {
 		os.RemoveAll(dir)
-		return "", nil, fmt.Errorf("system: %w", err)
+		return "", "", nil, fmt.Errorf("system: %w", err)
 	}
 	stop := func() {
 		if err := s.Stop(); err != nil {
@@ -285,31 +304,48 @@ func startSystem(ctx context.Context, o options, client *http.Client) (string, f
 		}
 		os.RemoveAll(dir)
 	}
+	token, err := benchToken(s)
+	if err != nil {
+		stop()
+		return "", "", nil, fmt.Errorf("system: %w", err)
+	}
 	base := "http://" + s.HTTPAddr
 	unit := `{"displayName": "Ban Thi đua – Khen thưởng Trung ương", "kind": "UNIT_KIND_AGENCY", "level": "UNIT_LEVEL_CENTRAL"}`
-	if _, err := call(ctx, client, http.MethodPost, base+"/v1/units?unitId="+unitID, unit); err != nil {
+	if _, err := call(ctx, client, http.MethodPost, base+"/v1/units?unitId="+unitID, token, unit); err != nil {
 		stop()
-		return "", nil, fmt.Errorf("system: create the unit: %w", err)
+		return "", "", nil, fmt.Errorf("system: create the unit: %w", err)
 	}
 	url := base + "/v1/units/" + unitID
-	got, err := call(ctx, client, http.MethodGet, url, "")
+	got, err := call(ctx, client, http.MethodGet, url, token, "")
 	if err == nil && !strings.Contains(got, `"units/`+unitID+`"`) {
 		err = fmt.Errorf("GET %s: not the unit: %s", url, got)
 	}
 	if err != nil {
 		stop()
-		return "", nil, fmt.Errorf("system: read the unit: %w", err)
+		return "", "", nil, fmt.Errorf("system: read the unit: %w", err)
 	}
-	return url, stop, nil
+	return url, token, stop, nil
 }
 
-// call sends one request with a JSON body (none when body is empty), wants
-// 200 OK and returns the response body.
-func call(ctx context.Context, client *http.Client, method, url, body string) (string, error) {
+// benchToken is the bearer token of the load: a central administrator's,
+// from the stack's dev issuer, valid longer than any run.
+func benchToken(s *stack.Stack) (string, error) {
+	if s.Issuer == nil {
+		return "", errors.New("the stack runs no dev issuer to sign in with")
+	}
+	admin := &auth.Caller{Subject: "loadgen", Method: auth.MethodBearer,
+		Grants: []auth.Grant{{Unit: devissuer.CentralUnit, Roles: []auth.Role{auth.CentralAdmin}}}}
+	return s.Issuer.Token(admin, 12*time.Hour), nil
+}
+
+// call sends one request with a bearer token and a JSON body (none when
+// body is empty), wants 200 OK and returns the response body.
+func call(ctx context.Context, client *http.Client, method, url, token, body string) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
 	if err != nil {
 		return "", err
 	}
+	req.Header.Set("Authorization", "Bearer "+token)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}

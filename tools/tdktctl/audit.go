@@ -13,9 +13,11 @@ import (
 
 const auditUsage = `usage: tdktctl audit verify -database-url URL
 
-Walks the hash chain of a service's audit log, from its first record to the
-chain's head, and prints "audit chain of N records intact" or the first
-broken record: one edited, deleted, reordered or added outside the chain.
+Walks the hash chain of a service's audit log (both of its streams, admin
+activity and data access, and records of both hash formats), from its first
+record to the chain's head, and prints "audit chain of N records intact" or
+the first broken record: one edited, deleted, reordered or added outside
+the chain.
 It only reads the database and applies no migration. The exit code is 0
 when the chain is intact, 1 when it is broken or cannot be read, 2 for a
 usage error.

@@ -28,7 +28,7 @@ func TestImportEndToEnd(t *testing.T) {
 	importFile := func(t *testing.T, path string) (int, string, string) {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
-		code := run(ctx, []string{"import", "-addr", s.GRPCAddr("honours"), path}, &stdout, &stderr, false)
+		code := run(ctx, []string{"import", "-addr", s.GRPCAddr("honours"), "-token", s.AdminToken, path}, &stdout, &stderr, false)
 		return code, stdout.String(), stderr.String()
 	}
 	total := func(t *testing.T) int32 {
@@ -44,6 +44,16 @@ func TestImportEndToEnd(t *testing.T) {
 		return d
 	}
 	before := total(t)
+
+	t.Run("without a token nothing is imported", func(t *testing.T) {
+		t.Setenv("TDKT_TOKEN", "")
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, []string{"import", "-addr", s.GRPCAddr("honours"), "testdata/sample.csv"}, &stdout, &stderr, false)
+		require.Equal(t, exitFailed, code, "stdout: %s\nstderr: %s", stdout.String(), stderr.String())
+		require.Contains(t, stderr.String(), "Unauthenticated")
+		require.Contains(t, stderr.String(), "a central administrator's token: -token or TDKT_TOKEN")
+		require.Equal(t, before, total(t))
+	})
 
 	code, out, errOut := importFile(t, "testdata/sample.csv")
 	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", out, errOut)

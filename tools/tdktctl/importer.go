@@ -13,14 +13,10 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 )
-
-// caller is the caller recorded in the honours service's audit log.
-const caller = "tdktctl"
 
 // importer is the client side of HonoursService.ImportDecisions.
 type importer interface {
@@ -44,7 +40,6 @@ const batchSize = 5000
 // reporting what the server answered for the items it did; failed items
 // are counted in the outcome.
 func send(ctx context.Context, c importer, p *plan, prog *progress, out io.Writer) (outcome, error) {
-	ctx = metadata.AppendToOutgoingContext(ctx, "x-tdkt-caller", caller)
 	var o outcome
 	prog.start(len(p.items), p.rows)
 	confirmed := make([]bool, len(p.items))

@@ -1,11 +1,16 @@
 // Command tdktctl is the operator's command line for tdkt.
 //
-//	go run ./tools/tdktctl import [-addr host:port] [-timeout 10m] FILE
+//	go run ./tools/tdktctl import [-addr host:port] [-token TOKEN] [-timeout 10m] FILE
 //	go run ./tools/tdktctl audit verify -database-url URL
+//	go run ./tools/tdktctl token --unit units/bac-kan --role BOARD_OFFICER [--role PII_READER] [--sub NAME]
 //
 // import loads decisions with their entries from a CSV or XLSX file into
-// the honours service (ImportDecisions). Run tdktctl help import for the
-// columns.
+// the honours service (ImportDecisions), signed in with a central
+// administrator's bearer token (-token, TDKT_TOKEN). Run tdktctl help
+// import for the columns.
+//
+// token prints a bearer token from devstack's dev issuer, for curl,
+// grpcurl and tdktctl import (tdktctl help token).
 //
 // audit verify walks the hash chain of a service's audit log and reports
 // the first broken record (tdktctl help audit).
@@ -28,6 +33,8 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/grpcclient"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // Exit codes.
@@ -51,6 +58,8 @@ commands:
                 into the honours service
   audit verify  check the hash chain of a service's audit log
                 (-database-url URL)
+  token         print a bearer token from devstack's dev issuer
+                (--unit units/bac-kan --role BOARD_OFFICER)
   help [COMMAND]
 
 Run tdktctl help import for the file's columns.
@@ -68,10 +77,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTTY
 		return runImport(ctx, args[1:], stdout, stderr, stderrTTY)
 	case "audit":
 		return runAudit(ctx, args[1:], stdout, stderr)
+	case "token":
+		return runToken(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && args[1] == "import" {
 			fmt.Fprint(stdout, importUsage())
 			importFlags(new(importOptions), stdout).PrintDefaults()
+			return exitOK
+		}
+		if len(args) > 1 && args[1] == "token" {
+			fmt.Fprint(stdout, tokenUsage)
+			tokenFlags(new(tokenOptions), stdout).PrintDefaults()
 			return exitOK
 		}
 		if len(args) > 1 && args[1] == "audit" {
@@ -90,6 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTTY
 // importOptions are the flags of tdktctl import.
 type importOptions struct {
 	addr     string
+	token    string
 	timeout  time.Duration
 	sheet    string
 	interval time.Duration
@@ -99,6 +116,8 @@ func importFlags(o *importOptions, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("tdktctl import", flag.ContinueOnError)
 	fs.SetOutput(out)
 	config.String(fs, &o.addr, "addr", "TDKT_HONOURS_ADDR", "127.0.0.1:9104", "host:port of the honours service's gRPC server")
+	config.String(fs, &o.token, "token", "TDKT_TOKEN", "",
+		"bearer token of a central administrator (with devstack: $(tdktctl token --role CENTRAL_ADMIN))")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up when the whole import takes longer")
 	fs.StringVar(&o.sheet, "sheet", "", "XLSX: the sheet to read (default the first)")
 	fs.DurationVar(&o.interval, "progress-every", 5*time.Second, "when stderr is not a terminal, print progress this often")
@@ -201,7 +220,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, std
 		return exitFailed
 	}
 	defer func() { _ = tel.Shutdown(context.WithoutCancel(ctx)) }()
-	conn, err := grpcclient.Dial(o.addr, grpcclient.Options{Telemetry: tel, Timeout: o.timeout})
+	conn, err := grpcclient.Dial(o.addr, grpcclient.Options{Telemetry: tel, Timeout: o.timeout, Token: o.token})
 	if err != nil {
 		fmt.Fprintf(stderr, "tdktctl import: dial %s: %v (check -addr or TDKT_HONOURS_ADDR)\n", o.addr, err)
 		return exitFailed
@@ -211,7 +230,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, std
 	prog := &progress{w: stderr, terminal: stderrTTY, interval: o.interval, now: time.Now}
 	out, err := send(ctx, honoursv1.NewHonoursServiceClient(conn), p, prog, stdout)
 	if err != nil {
-		fmt.Fprintf(stderr, "tdktctl import: %v (is the honours service at %s? -addr or TDKT_HONOURS_ADDR)\n", err, o.addr)
+		hint := fmt.Sprintf("is the honours service at %s? -addr or TDKT_HONOURS_ADDR", o.addr)
+		switch status.Code(err) {
+		case codes.Unauthenticated, codes.PermissionDenied:
+			hint = `an import needs a central administrator's token: -token or TDKT_TOKEN; with devstack, -token "$(tdktctl token --role CENTRAL_ADMIN)"`
+		}
+		fmt.Fprintf(stderr, "tdktctl import: %v (%s)\n", err, hint)
 		return exitFailed
 	}
 	if out.failed > 0 || out.unconfirmed > 0 {

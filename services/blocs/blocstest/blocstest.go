@@ -1,6 +1,7 @@
 // Package blocstest runs the real blocs service in the test process, on a
 // loopback listener with a SQLite database of its own, for the tests of
-// honours code that calls blocs.
+// honours code that calls blocs. Its server is unguarded: every caller may
+// call everything, with or without a token.
 package blocstest
 
 import (
@@ -65,6 +66,9 @@ func (b *Blocs) start() {
 	svc, err := blocs.New(context.Background(), blocs.Config{Config: service.Config{
 		DatabaseURL:  "sqlite:" + b.db,
 		PageTokenKey: "blocs-test-page-token-key",
+		// The server below is unguarded: every caller may call, and no
+		// token is ever verified against this issuer.
+		Auth: service.AuthConfig{Issuer: "http://127.0.0.1:1/unguarded"},
 	}}, tel)
 	require.NoError(t, err)
 	srv, err := grpcserver.New(grpcserver.Options{Unguarded: true, Telemetry: tel, ShutdownTimeout: time.Second})

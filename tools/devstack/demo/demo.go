@@ -23,11 +23,12 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
+	"github.com/tdkt-vn/tdkt/platform/auth"
+	"github.com/tdkt-vn/tdkt/platform/auth/devissuer"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 )
@@ -35,9 +36,13 @@ import (
 //go:embed provinces-2025.csv demo.json honours.json
 var files embed.FS
 
-// Caller is the caller the demo's calls are recorded under in the audit
-// log.
-const Caller = "devstack-demo"
+// Caller is who loads the demo: a central administrator, who may create
+// units, groups and decisions of every province. The clients given to Load
+// must call as such a caller (a bearer token of Caller from the dev
+// issuer, or another central administrator's), and the audit log records
+// it.
+var Caller = &auth.Caller{Subject: "devstack-demo", Method: auth.MethodBearer,
+	Grants: []auth.Grant{{Unit: devissuer.CentralUnit, Roles: []auth.Role{auth.CentralAdmin}}}}
 
 // Summary counts what the demo data hold.
 type Summary struct {
@@ -106,7 +111,8 @@ func (p *Plan) Summary() Summary {
 	}
 }
 
-// Clients are the services the demo data go to.
+// Clients are the services the demo data go to, each calling as a central
+// administrator such as Caller.
 type Clients struct {
 	Blocs   blocsv1.BlocsServiceClient
 	Honours honoursv1.HonoursServiceClient
@@ -127,7 +133,6 @@ func Load(ctx context.Context, clients Clients) (Summary, error) {
 		return Summary{}, err
 	}
 	c := clients.Blocs
-	ctx = metadata.AppendToOutgoingContext(ctx, "x-tdkt-caller", Caller)
 	for _, r := range p.Units {
 		if err := send(ctx, c.CreateUnit, r, "unit "+r.GetUnitId()); err != nil {
 			return Summary{}, err

@@ -58,7 +58,9 @@ func TestDecisionNamesUnitsAsTheyWere(t *testing.T) {
 			}},
 		}})
 		require.NoError(t, err)
-		r := call(t, http.MethodGet, s.BaseURL+"/v1/decisions/"+id+":render", nil)
+		// A draft: seen only by its authority's readers (here a central
+		// administrator).
+		r := call(t, http.MethodGet, s.BaseURL+"/v1/decisions/"+id+":render", nil, "Authorization", "Bearer "+s.AdminToken)
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 		return strings.ToUpper(pdfText(t, r.body))
 	}

@@ -11,14 +11,14 @@ import (
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack/stacktest"
 )
 
-// callWithIfMatch is call with an If-Match header (none when ifMatch is
-// empty).
-func callWithIfMatch(t *testing.T, method, u, ifMatch, body string) response {
+// callWithIfMatch is call as the stack's central administrator with an
+// If-Match header (none when ifMatch is empty).
+func callWithIfMatch(t *testing.T, s *stacktest.Stack, method, u, ifMatch, body string) response {
 	t.Helper()
 	if ifMatch == "" {
-		return call(t, method, u, strings.NewReader(body))
+		return call(t, method, u, strings.NewReader(body), "Authorization", "Bearer "+s.AdminToken)
 	}
-	return call(t, method, u, strings.NewReader(body), "If-Match", ifMatch)
+	return call(t, method, u, strings.NewReader(body), "Authorization", "Bearer "+s.AdminToken, "If-Match", ifMatch)
 }
 
 // TestIfMatchOverREST checks that If-Match, forwarded by the gateway, is
@@ -42,7 +42,7 @@ func TestIfMatchOverREST(t *testing.T) {
 	}
 	patch := func(t *testing.T, ifMatch, body string) response {
 		t.Helper()
-		return callWithIfMatch(t, http.MethodPatch, unitURL+"?updateMask=shortName", ifMatch, body)
+		return callWithIfMatch(t, s, http.MethodPatch, unitURL+"?updateMask=shortName", ifMatch, body)
 	}
 
 	t.Run("stale If-Match is refused like a stale body etag", func(t *testing.T) {
@@ -66,7 +66,7 @@ func TestIfMatchOverREST(t *testing.T) {
 	})
 
 	t.Run("method without an etag", func(t *testing.T) {
-		r := callWithIfMatch(t, http.MethodPost, s.BaseURL+"/v1/units?unitId=cao-bang", `"1"`,
+		r := callWithIfMatch(t, s, http.MethodPost, s.BaseURL+"/v1/units?unitId=cao-bang", `"1"`,
 			`{"displayName":"Ủy ban nhân dân tỉnh Cao Bằng","kind":"UNIT_KIND_LOCALITY","level":"UNIT_LEVEL_PROVINCE"}`)
 		require.Equal(t, http.StatusBadRequest, r.status, "%s", r.body)
 		require.Equal(t, []string{"If-Match"}, errorOf(t, r).fields())

@@ -36,7 +36,7 @@ func TestLargeDecision(t *testing.T) {
 	}
 	post := func(t *testing.T, path string, body []byte) response {
 		t.Helper()
-		r := call(t, http.MethodPost, api+path, bytes.NewReader(body))
+		r := call(t, http.MethodPost, api+path, bytes.NewReader(body), "Authorization", "Bearer "+s.AdminToken)
 		require.Equal(t, http.StatusOK, r.status, "POST %s: %.500s", path, r.body)
 		return r
 	}

@@ -137,8 +137,7 @@ func secondCovenant(t *testing.T, c blocsv1.BlocsServiceClient, plan *demo.Plan)
 	first := plan.Covenants[0]
 	year, err := strconv.Atoi(first.GetCovenantId())
 	require.NoError(t, err)
-	ctx := metadata.AppendToOutgoingContext(t.Context(), "x-tdkt-caller", t.Name())
-	cov, err := c.CreateCovenant(ctx, &blocsv1.CreateCovenantRequest{
+	cov, err := c.CreateCovenant(t.Context(), &blocsv1.CreateCovenantRequest{
 		Parent:     first.GetParent(),
 		CovenantId: strconv.Itoa(year + 1),
 		Covenant:   &blocsv1.Covenant{Criteria: first.GetCovenant().GetCriteria()},
@@ -165,7 +164,7 @@ func listMethods(t *testing.T, s *stacktest.Stack) []listMethod {
 	require.NotEmpty(t, s.Services)
 	var out []listMethod
 	for _, e := range s.Services {
-		conn, err := grpc.NewClient(e.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		conn, err := grpc.NewClient(e.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()), asAdmin(s))
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = conn.Close() })
 		services := reflectedServices(t, conn)
@@ -202,6 +201,14 @@ func listMethods(t *testing.T, s *stacktest.Stack) []listMethod {
 		}
 	}
 	return out
+}
+
+// asAdmin sends the stack's central administrator's token with every
+// unary call, so that every list method answers.
+func asAdmin(s *stacktest.Stack) grpc.DialOption {
+	return grpc.WithUnaryInterceptor(func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		return invoker(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+s.AdminToken), method, req, reply, cc, opts...)
+	})
 }
 
 // reflectedServices asks a server's reflection service what it serves.

@@ -1,6 +1,9 @@
 // Package stack runs the whole of tdkt in one process: every service on its
 // own loopback gRPC listener with its own telemetry and SQLite database, and
-// the gateway dialling them over real gRPC exactly as in production.
+// the gateway dialling them over real gRPC exactly as in production. Unless
+// the components are given an OpenID Connect issuer of their own, a dev
+// issuer (platform/auth/devissuer) runs first, on a listener of its own,
+// and every component believes it.
 //
 // Components start in order and stop in reverse; the first one to fail
 // stops them all. tools/devstack is the command; stacktest starts a stack
@@ -10,6 +13,7 @@ package stack
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +32,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/tdkt-vn/tdkt/gateway"
+	"github.com/tdkt-vn/tdkt/platform/auth/devissuer"
 	"github.com/tdkt-vn/tdkt/platform/command"
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
@@ -36,11 +41,13 @@ import (
 	"github.com/tdkt-vn/tdkt/services/honours"
 )
 
-// Default addresses, those of the services run alone.
+// Default addresses, those of the services run alone, and that of the dev
+// issuer.
 const (
 	DefaultHTTPAddr        = "127.0.0.1:8080"
 	DefaultBlocsGRPCAddr   = "127.0.0.1:9101"
 	DefaultHonoursGRPCAddr = "127.0.0.1:9104"
+	DefaultIssuerAddr      = "127.0.0.1:9100"
 )
 
 // Options configure Start.
@@ -68,7 +75,8 @@ type Options struct {
 	// Honours configures the honours service. What is empty is filled in:
 	// DatabaseURL with sqlite:DataDir/honours.db, Cache.RedisAddr with
 	// RedisAddr, BlocsAddr with the address the stack's blocs service
-	// listens on.
+	// listens on, RecipientKeySecret with the one kept in
+	// DataDir/honours-recipient-key-secret (made on the first start).
 	Honours honours.Config
 	// Gateway configures the gateway. What is empty is filled in:
 	// BlocsAddr and HonoursAddr with the addresses the stack's services
@@ -88,6 +96,14 @@ type Options struct {
 	// HTTPTimeouts bound the requests and idle connections of the REST
 	// edge. Default command.DefaultHTTPTimeouts, as cmd/gateway.
 	HTTPTimeouts command.HTTPTimeouts
+	// IssuerAddr is where the dev OpenID Connect issuer listens. It runs
+	// only when a component has no issuer of its own (Auth.Issuer, set by
+	// TDKT_OIDC_ISSUER or the component's -oidc-issuer); those without one
+	// believe it. Default DefaultIssuerAddr.
+	IssuerAddr string
+	// DevIssuer configures the dev issuer: its clients for the
+	// client-credentials grant, its key's algorithm, its tokens' lifetime.
+	DevIssuer devissuer.Options
 }
 
 // Endpoint is a service's name and the address it listens on.
@@ -105,6 +121,10 @@ type Stack struct {
 	// Registry holds every component's metrics, labelled service=<name>;
 	// the gateway serves it at /metrics.
 	Registry *prometheus.Registry
+	// Issuer is the dev issuer, which mints tokens for any caller (Token,
+	// and its /token endpoint); nil when every component was given an
+	// issuer of its own.
+	Issuer *devissuer.Issuer
 
 	opts     Options
 	cancel   context.CancelFunc
@@ -127,8 +147,18 @@ func (s *Stack) GRPCAddr(name string) string {
 	return ""
 }
 
+// IssuerURL is the OpenID Connect issuer the services believe: the dev
+// issuer's URL when it runs, else the one the blocs service was given.
+func (s *Stack) IssuerURL() string {
+	if s.Issuer != nil {
+		return s.Issuer.URL()
+	}
+	return s.opts.Blocs.Auth.Issuer
+}
+
 // component is a part of the stack. start builds it and binds its
-// listener; the returned running serves until its context is done.
+// listener; the returned running serves until its context is done. A
+// component that has nothing to run returns a nil running.
 type component struct {
 	name  string
 	start func(ctx context.Context, s *Stack) (*running, error)
@@ -148,11 +178,13 @@ type running struct {
 	done   chan struct{}
 }
 
-// components is every part of the system in start order: the services,
-// each after those it calls (honours calls blocs), then the gateway that
-// dials them. Starting a subset would filter this list by name.
+// components is every part of the system in start order: the dev issuer,
+// which every other one believes, the services, each after those it calls
+// (honours calls blocs), then the gateway that dials them. Starting a
+// subset would filter this list by name.
 func components() []component {
 	return []component{
+		{"issuer", startIssuer},
 		{"blocs", startBlocs},
 		{"honours", startHonours},
 		{"gateway", startGateway},
@@ -187,6 +219,9 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		if err != nil {
 			cancel()
 			return nil, errors.Join(fmt.Errorf("devstack: start %s: %w", c.name, err), s.Wait())
+		}
+		if r == nil {
+			continue
 		}
 		r.name = c.name
 		var rctx context.Context
@@ -296,6 +331,7 @@ func (o Options) withDefaults() Options {
 	o.Honours.DatabaseURL = cmp.Or(o.Honours.DatabaseURL, "sqlite:"+filepath.Join(o.DataDir, "honours.db"))
 	o.Honours.Cache.RedisAddr = cmp.Or(o.Honours.Cache.RedisAddr, o.RedisAddr)
 	o.Gateway.MaxBodyBytes = cmp.Or(o.Gateway.MaxBodyBytes, gateway.DefaultMaxBodyBytes)
+	o.IssuerAddr = cmp.Or(o.IssuerAddr, DefaultIssuerAddr)
 	if o.LogOutput == nil {
 		o.LogOutput = os.Stderr
 	}
@@ -311,13 +347,68 @@ func (o Options) WithDefaults() Options {
 	o.Honours.BlocsAddr = cmp.Or(o.Honours.BlocsAddr, o.BlocsGRPCAddr)
 	o.Gateway.BlocsAddr = cmp.Or(o.Gateway.BlocsAddr, o.BlocsGRPCAddr)
 	o.Gateway.HonoursAddr = cmp.Or(o.Gateway.HonoursAddr, o.HonoursGRPCAddr)
+	if o.needsDevIssuer() {
+		dev := "http://" + o.IssuerAddr
+		o.Blocs.Auth.Issuer = cmp.Or(o.Blocs.Auth.Issuer, dev)
+		o.Honours.Auth.Issuer = cmp.Or(o.Honours.Auth.Issuer, dev)
+		o.Gateway.Auth.Issuer = cmp.Or(o.Gateway.Auth.Issuer, dev)
+	}
 	return o
+}
+
+// needsDevIssuer reports whether a component has no issuer of its own.
+func (o Options) needsDevIssuer() bool {
+	return o.Blocs.Auth.Issuer == "" || o.Honours.Auth.Issuer == "" || o.Gateway.Auth.Issuer == ""
+}
+
+// issuerFor returns the issuer a component believes: its own, else the
+// dev issuer's.
+func (s *Stack) issuerFor(own string) string {
+	if own != "" || s.Issuer == nil {
+		return own
+	}
+	return s.Issuer.URL()
+}
+
+// startIssuer starts the dev issuer on its listener, unless every
+// component has an issuer of its own.
+func startIssuer(ctx context.Context, s *Stack) (*running, error) {
+	if !s.opts.needsDevIssuer() {
+		return nil, nil
+	}
+	const name = "issuer"
+	tel, err := s.telemetry(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	lis, err := net.Listen("tcp", s.opts.IssuerAddr)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("listen on %s: %w (is another devstack running? choose another address with --issuer)", s.opts.IssuerAddr, err), shutdownTelemetry(tel))
+	}
+	iss, err := devissuer.New("http://"+lis.Addr().String(), s.opts.DevIssuer)
+	if err != nil {
+		return nil, errors.Join(err, lis.Close(), shutdownTelemetry(tel))
+	}
+	s.Issuer = iss
+	return &running{
+		log: tel.Logger,
+		serve: func(ctx context.Context) error {
+			tel.Logger.InfoContext(ctx, "serving the dev OpenID Connect issuer", "addr", lis.Addr().String(), "url", iss.URL())
+			return command.ServeHTTP(ctx, tel.Logger, lis, iss, 5*time.Second)
+		},
+		close: func() error { return shutdownTelemetry(tel) },
+	}, nil
 }
 
 // startBlocs starts the blocs service on its gRPC listener.
 func startBlocs(ctx context.Context, s *Stack) (*running, error) {
 	cfg := s.opts.Blocs
-	return s.startService(ctx, "blocs", s.opts.BlocsGRPCAddr, "--blocs-grpc", cfg.DatabaseURL,
+	cfg.Auth.Issuer = s.issuerFor(cfg.Auth.Issuer)
+	tlsConfig, err := cfg.ServerTLS()
+	if err != nil {
+		return nil, err
+	}
+	return s.startService(ctx, "blocs", s.opts.BlocsGRPCAddr, "--blocs-grpc", cfg.DatabaseURL, tlsConfig,
 		func(tel *telemetry.Telemetry) (service, error) {
 			return blocs.New(ctx, cfg, tel)
 		})
@@ -328,17 +419,30 @@ func startBlocs(ctx context.Context, s *Stack) (*running, error) {
 // configuration names another blocs.
 func startHonours(ctx context.Context, s *Stack) (*running, error) {
 	cfg := s.opts.Honours
+	cfg.Auth.Issuer = s.issuerFor(cfg.Auth.Issuer)
 	cfg.BlocsAddr = cmp.Or(cfg.BlocsAddr, s.GRPCAddr("blocs"))
-	return s.startService(ctx, "honours", s.opts.HonoursGRPCAddr, "--honours-grpc", cfg.DatabaseURL,
+	if cfg.RecipientKeySecret == "" {
+		secret, err := recipientKeySecret(s.opts.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		cfg.RecipientKeySecret = secret
+	}
+	tlsConfig, err := cfg.ServerTLS()
+	if err != nil {
+		return nil, err
+	}
+	return s.startService(ctx, "honours", s.opts.HonoursGRPCAddr, "--honours-grpc", cfg.DatabaseURL, tlsConfig,
 		func(tel *telemetry.Telemetry) (service, error) {
 			return honours.New(ctx, cfg, tel)
 		})
 }
 
 // startService builds the service name with its own telemetry, and binds
-// its gRPC listener on addr; flagName is the devstack flag that chooses
-// another address, dbURL the database the service uses, for the log.
-func (s *Stack) startService(ctx context.Context, name, addr, flagName, dbURL string,
+// its gRPC listener on addr, serving TLS when tlsConfig is not nil;
+// flagName is the devstack flag that chooses another address, dbURL the
+// database the service uses, for the log.
+func (s *Stack) startService(ctx context.Context, name, addr, flagName, dbURL string, tlsConfig *tls.Config,
 	build func(tel *telemetry.Telemetry) (service, error),
 ) (*running, error) {
 	tel, err := s.telemetry(ctx, name)
@@ -350,7 +454,7 @@ func (s *Stack) startService(ctx context.Context, name, addr, flagName, dbURL st
 		return nil, errors.Join(err, shutdownTelemetry(tel))
 	}
 	release := func() error { return errors.Join(svc.Close(), shutdownTelemetry(tel)) }
-	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, Guard: svc.Guard()})
+	srv, err := grpcserver.New(grpcserver.Options{Telemetry: tel, Guard: svc.Guard(), TLS: tlsConfig})
 	if err != nil {
 		return nil, errors.Join(err, release())
 	}
@@ -382,6 +486,7 @@ func startGateway(ctx context.Context, s *Stack) (*running, error) {
 		return nil, err
 	}
 	cfg := s.opts.Gateway
+	cfg.Auth.Issuer = s.issuerFor(cfg.Auth.Issuer)
 	cfg.BlocsAddr = cmp.Or(cfg.BlocsAddr, s.GRPCAddr("blocs"))
 	cfg.HonoursAddr = cmp.Or(cfg.HonoursAddr, s.GRPCAddr("honours"))
 	gw, err := gateway.New(ctx, cfg, tel)

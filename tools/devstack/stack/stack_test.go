@@ -255,7 +255,8 @@ func TestStack(t *testing.T) {
 
 	t.Run("etags", func(t *testing.T) {
 		r := call(t, http.MethodPost, api+"/v1/units?unitId=test-agency", strings.NewReader(
-			`{"displayName":"Sở Xây dựng tỉnh Cao Bằng","kind":"UNIT_KIND_AGENCY","level":"UNIT_LEVEL_PROVINCE","province":"units/cao-bang","parent":"units/cao-bang"}`))
+			`{"displayName":"Sở Xây dựng tỉnh Cao Bằng","kind":"UNIT_KIND_AGENCY","level":"UNIT_LEVEL_PROVINCE","province":"units/cao-bang","parent":"units/cao-bang"}`),
+			"Authorization", "Bearer "+s.AdminToken)
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
 		etag := r.header.Get("ETag")
 		require.NotEmpty(t, etag)
@@ -264,7 +265,7 @@ func TestStack(t *testing.T) {
 			t.Helper()
 			body, err := json.Marshal(map[string]string{"shortName": "Sở Xây dựng", "etag": etag})
 			require.NoError(t, err)
-			return call(t, http.MethodPatch, api+"/v1/units/test-agency"+query, bytes.NewReader(body))
+			return call(t, http.MethodPatch, api+"/v1/units/test-agency"+query, bytes.NewReader(body), "Authorization", "Bearer "+s.AdminToken)
 		}
 		stale := patch(t, "?updateMask=shortName", `"999"`)
 		require.Equal(t, http.StatusConflict, stale.status, "%s", stale.body)

@@ -83,11 +83,15 @@ func TestOneTraceAcrossTheSystem(t *testing.T) {
 	}
 }
 
-// restOK calls the gateway and requires 200 OK.
-func restOK(t *testing.T, baseURL, method, path, body string) {
+// restOK calls the gateway, with headers (name, value, …), and requires
+// 200 OK.
+func restOK(t *testing.T, baseURL, method, path, body string, headers ...string) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, baseURL+path, strings.NewReader(body))
 	require.NoError(t, err)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	require.NoError(t, resp.Body.Close())
@@ -169,7 +173,7 @@ func TestIssueTraceAcrossTheSystem(t *testing.T) {
 	require.NoError(t, err)
 
 	const path = "/v1/decisions/qd-1:issue"
-	restOK(t, s.BaseURL, http.MethodPost, path, `{"requestId":"3f2e1d0c-9b8a-4765-8432-10fedcba9876"}`)
+	restOK(t, s.BaseURL, http.MethodPost, path, `{"requestId":"3f2e1d0c-9b8a-4765-8432-10fedcba9876"}`, "Authorization", "Bearer "+s.AdminToken)
 
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		root, childOf := traceOf(spans.Ended(), path)

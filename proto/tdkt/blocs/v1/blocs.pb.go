@@ -8,7 +8,7 @@ package blocsv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
-	_ "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
+	v1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	date "google.golang.org/genproto/googleapis/type/date"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -3390,7 +3390,7 @@ var File_tdkt_blocs_v1_blocs_proto protoreflect.FileDescriptor
 
 const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\n" +
-	"\x19tdkt/blocs/v1/blocs.proto\x12\rtdkt.blocs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17tdkt/type/v1/text.proto\"\x82\b\n" +
+	"\x19tdkt/blocs/v1/blocs.proto\x12\rtdkt.blocs.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x18tdkt/type/v1/audit.proto\x1a\x17tdkt/type/v1/text.proto\"\x82\b\n" +
 	"\x04Unit\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x122\n" +
 	"\fdisplay_name\x18\x02 \x01(\tB\x0f\xe0A\x02\xbaH\tr\aȽ*\x01\x18\xac\x02R\vdisplayName\x12*\n" +
@@ -3684,7 +3684,7 @@ const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\x14PROPOSAL_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rPROPOSAL_FLAG\x10\x01\x12\x18\n" +
 	"\x14PROPOSAL_CERTIFICATE\x10\x02\x12\x11\n" +
-	"\rPROPOSAL_NONE\x10\x032\xeb\x15\n" +
+	"\rPROPOSAL_NONE\x10\x032\xf8\x16\n" +
 	"\fBlocsService\x12\\\n" +
 	"\n" +
 	"CreateUnit\x12 .tdkt.blocs.v1.CreateUnitRequest\x1a\x13.tdkt.blocs.v1.Unit\"\x17\x82\xd3\xe4\x93\x02\x11:\x04unit\"\t/v1/units\x12Y\n" +
@@ -3719,7 +3719,8 @@ const file_tdkt_blocs_v1_blocs_proto_rawDesc = "" +
 	"\n" +
 	"ListScores\x12 .tdkt.blocs.v1.ListScoresRequest\x1a!.tdkt.blocs.v1.ListScoresResponse\"0\x82\xd3\xe4\x93\x02*\x12(/v1/{parent=groups/*/covenants/*}/scores\x12w\n" +
 	"\n" +
-	"GetRanking\x12 .tdkt.blocs.v1.GetRankingRequest\x1a\x16.tdkt.blocs.v1.Ranking\"/\x82\xd3\xe4\x93\x02)\x12'/v1/{name=groups/*/covenants/*/ranking}B5Z3github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1;blocsv1b\x06proto3"
+	"GetRanking\x12 .tdkt.blocs.v1.GetRankingRequest\x1a\x16.tdkt.blocs.v1.Ranking\"/\x82\xd3\xe4\x93\x02)\x12'/v1/{name=groups/*/covenants/*/ranking}\x12\x8a\x01\n" +
+	"\x10ListAuditEntries\x12%.tdkt.type.v1.ListAuditEntriesRequest\x1a&.tdkt.type.v1.ListAuditEntriesResponse\"'\x82\xd3\xe4\x93\x02!\x12\x1f/v1/services/blocs/auditEntriesB5Z3github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1;blocsv1b\x06proto3"
 
 var (
 	file_tdkt_blocs_v1_blocs_proto_rawDescOnce sync.Once
@@ -3736,57 +3737,59 @@ func file_tdkt_blocs_v1_blocs_proto_rawDescGZIP() []byte {
 var file_tdkt_blocs_v1_blocs_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
 var file_tdkt_blocs_v1_blocs_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_tdkt_blocs_v1_blocs_proto_goTypes = []any{
-	(UnitKind)(0),                   // 0: tdkt.blocs.v1.UnitKind
-	(UnitLevel)(0),                  // 1: tdkt.blocs.v1.UnitLevel
-	(UnitState)(0),                  // 2: tdkt.blocs.v1.UnitState
-	(GroupKind)(0),                  // 3: tdkt.blocs.v1.GroupKind
-	(GroupState)(0),                 // 4: tdkt.blocs.v1.GroupState
-	(Proposal)(0),                   // 5: tdkt.blocs.v1.Proposal
-	(*Unit)(nil),                    // 6: tdkt.blocs.v1.Unit
-	(*UnitPeriod)(nil),              // 7: tdkt.blocs.v1.UnitPeriod
-	(*WatchUnitsRequest)(nil),       // 8: tdkt.blocs.v1.WatchUnitsRequest
-	(*WatchUnitsResponse)(nil),      // 9: tdkt.blocs.v1.WatchUnitsResponse
-	(*CreateUnitRequest)(nil),       // 10: tdkt.blocs.v1.CreateUnitRequest
-	(*GetUnitRequest)(nil),          // 11: tdkt.blocs.v1.GetUnitRequest
-	(*ListUnitsRequest)(nil),        // 12: tdkt.blocs.v1.ListUnitsRequest
-	(*ListUnitsResponse)(nil),       // 13: tdkt.blocs.v1.ListUnitsResponse
-	(*UpdateUnitRequest)(nil),       // 14: tdkt.blocs.v1.UpdateUnitRequest
-	(*DissolveUnitRequest)(nil),     // 15: tdkt.blocs.v1.DissolveUnitRequest
-	(*BatchGetUnitsRequest)(nil),    // 16: tdkt.blocs.v1.BatchGetUnitsRequest
-	(*BatchGetUnitsResponse)(nil),   // 17: tdkt.blocs.v1.BatchGetUnitsResponse
-	(*Group)(nil),                   // 18: tdkt.blocs.v1.Group
-	(*CreateGroupRequest)(nil),      // 19: tdkt.blocs.v1.CreateGroupRequest
-	(*GetGroupRequest)(nil),         // 20: tdkt.blocs.v1.GetGroupRequest
-	(*ListGroupsRequest)(nil),       // 21: tdkt.blocs.v1.ListGroupsRequest
-	(*ListGroupsResponse)(nil),      // 22: tdkt.blocs.v1.ListGroupsResponse
-	(*UpdateGroupRequest)(nil),      // 23: tdkt.blocs.v1.UpdateGroupRequest
-	(*ArchiveGroupRequest)(nil),     // 24: tdkt.blocs.v1.ArchiveGroupRequest
-	(*Membership)(nil),              // 25: tdkt.blocs.v1.Membership
-	(*CreateMembershipRequest)(nil), // 26: tdkt.blocs.v1.CreateMembershipRequest
-	(*ListMembershipsRequest)(nil),  // 27: tdkt.blocs.v1.ListMembershipsRequest
-	(*ListMembershipsResponse)(nil), // 28: tdkt.blocs.v1.ListMembershipsResponse
-	(*EndMembershipRequest)(nil),    // 29: tdkt.blocs.v1.EndMembershipRequest
-	(*Term)(nil),                    // 30: tdkt.blocs.v1.Term
-	(*CreateTermRequest)(nil),       // 31: tdkt.blocs.v1.CreateTermRequest
-	(*GetTermRequest)(nil),          // 32: tdkt.blocs.v1.GetTermRequest
-	(*ListTermsRequest)(nil),        // 33: tdkt.blocs.v1.ListTermsRequest
-	(*ListTermsResponse)(nil),       // 34: tdkt.blocs.v1.ListTermsResponse
-	(*Criterion)(nil),               // 35: tdkt.blocs.v1.Criterion
-	(*Covenant)(nil),                // 36: tdkt.blocs.v1.Covenant
-	(*CreateCovenantRequest)(nil),   // 37: tdkt.blocs.v1.CreateCovenantRequest
-	(*GetCovenantRequest)(nil),      // 38: tdkt.blocs.v1.GetCovenantRequest
-	(*UpdateCovenantRequest)(nil),   // 39: tdkt.blocs.v1.UpdateCovenantRequest
-	(*Score)(nil),                   // 40: tdkt.blocs.v1.Score
-	(*SubmitScoreRequest)(nil),      // 41: tdkt.blocs.v1.SubmitScoreRequest
-	(*ListScoresRequest)(nil),       // 42: tdkt.blocs.v1.ListScoresRequest
-	(*ListScoresResponse)(nil),      // 43: tdkt.blocs.v1.ListScoresResponse
-	(*RankingEntry)(nil),            // 44: tdkt.blocs.v1.RankingEntry
-	(*Ranking)(nil),                 // 45: tdkt.blocs.v1.Ranking
-	(*GetRankingRequest)(nil),       // 46: tdkt.blocs.v1.GetRankingRequest
-	nil,                             // 47: tdkt.blocs.v1.Score.PointsEntry
-	(*date.Date)(nil),               // 48: google.type.Date
-	(*timestamppb.Timestamp)(nil),   // 49: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),   // 50: google.protobuf.FieldMask
+	(UnitKind)(0),                       // 0: tdkt.blocs.v1.UnitKind
+	(UnitLevel)(0),                      // 1: tdkt.blocs.v1.UnitLevel
+	(UnitState)(0),                      // 2: tdkt.blocs.v1.UnitState
+	(GroupKind)(0),                      // 3: tdkt.blocs.v1.GroupKind
+	(GroupState)(0),                     // 4: tdkt.blocs.v1.GroupState
+	(Proposal)(0),                       // 5: tdkt.blocs.v1.Proposal
+	(*Unit)(nil),                        // 6: tdkt.blocs.v1.Unit
+	(*UnitPeriod)(nil),                  // 7: tdkt.blocs.v1.UnitPeriod
+	(*WatchUnitsRequest)(nil),           // 8: tdkt.blocs.v1.WatchUnitsRequest
+	(*WatchUnitsResponse)(nil),          // 9: tdkt.blocs.v1.WatchUnitsResponse
+	(*CreateUnitRequest)(nil),           // 10: tdkt.blocs.v1.CreateUnitRequest
+	(*GetUnitRequest)(nil),              // 11: tdkt.blocs.v1.GetUnitRequest
+	(*ListUnitsRequest)(nil),            // 12: tdkt.blocs.v1.ListUnitsRequest
+	(*ListUnitsResponse)(nil),           // 13: tdkt.blocs.v1.ListUnitsResponse
+	(*UpdateUnitRequest)(nil),           // 14: tdkt.blocs.v1.UpdateUnitRequest
+	(*DissolveUnitRequest)(nil),         // 15: tdkt.blocs.v1.DissolveUnitRequest
+	(*BatchGetUnitsRequest)(nil),        // 16: tdkt.blocs.v1.BatchGetUnitsRequest
+	(*BatchGetUnitsResponse)(nil),       // 17: tdkt.blocs.v1.BatchGetUnitsResponse
+	(*Group)(nil),                       // 18: tdkt.blocs.v1.Group
+	(*CreateGroupRequest)(nil),          // 19: tdkt.blocs.v1.CreateGroupRequest
+	(*GetGroupRequest)(nil),             // 20: tdkt.blocs.v1.GetGroupRequest
+	(*ListGroupsRequest)(nil),           // 21: tdkt.blocs.v1.ListGroupsRequest
+	(*ListGroupsResponse)(nil),          // 22: tdkt.blocs.v1.ListGroupsResponse
+	(*UpdateGroupRequest)(nil),          // 23: tdkt.blocs.v1.UpdateGroupRequest
+	(*ArchiveGroupRequest)(nil),         // 24: tdkt.blocs.v1.ArchiveGroupRequest
+	(*Membership)(nil),                  // 25: tdkt.blocs.v1.Membership
+	(*CreateMembershipRequest)(nil),     // 26: tdkt.blocs.v1.CreateMembershipRequest
+	(*ListMembershipsRequest)(nil),      // 27: tdkt.blocs.v1.ListMembershipsRequest
+	(*ListMembershipsResponse)(nil),     // 28: tdkt.blocs.v1.ListMembershipsResponse
+	(*EndMembershipRequest)(nil),        // 29: tdkt.blocs.v1.EndMembershipRequest
+	(*Term)(nil),                        // 30: tdkt.blocs.v1.Term
+	(*CreateTermRequest)(nil),           // 31: tdkt.blocs.v1.CreateTermRequest
+	(*GetTermRequest)(nil),              // 32: tdkt.blocs.v1.GetTermRequest
+	(*ListTermsRequest)(nil),            // 33: tdkt.blocs.v1.ListTermsRequest
+	(*ListTermsResponse)(nil),           // 34: tdkt.blocs.v1.ListTermsResponse
+	(*Criterion)(nil),                   // 35: tdkt.blocs.v1.Criterion
+	(*Covenant)(nil),                    // 36: tdkt.blocs.v1.Covenant
+	(*CreateCovenantRequest)(nil),       // 37: tdkt.blocs.v1.CreateCovenantRequest
+	(*GetCovenantRequest)(nil),          // 38: tdkt.blocs.v1.GetCovenantRequest
+	(*UpdateCovenantRequest)(nil),       // 39: tdkt.blocs.v1.UpdateCovenantRequest
+	(*Score)(nil),                       // 40: tdkt.blocs.v1.Score
+	(*SubmitScoreRequest)(nil),          // 41: tdkt.blocs.v1.SubmitScoreRequest
+	(*ListScoresRequest)(nil),           // 42: tdkt.blocs.v1.ListScoresRequest
+	(*ListScoresResponse)(nil),          // 43: tdkt.blocs.v1.ListScoresResponse
+	(*RankingEntry)(nil),                // 44: tdkt.blocs.v1.RankingEntry
+	(*Ranking)(nil),                     // 45: tdkt.blocs.v1.Ranking
+	(*GetRankingRequest)(nil),           // 46: tdkt.blocs.v1.GetRankingRequest
+	nil,                                 // 47: tdkt.blocs.v1.Score.PointsEntry
+	(*date.Date)(nil),                   // 48: google.type.Date
+	(*timestamppb.Timestamp)(nil),       // 49: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),       // 50: google.protobuf.FieldMask
+	(*v1.ListAuditEntriesRequest)(nil),  // 51: tdkt.type.v1.ListAuditEntriesRequest
+	(*v1.ListAuditEntriesResponse)(nil), // 52: tdkt.type.v1.ListAuditEntriesResponse
 }
 var file_tdkt_blocs_v1_blocs_proto_depIdxs = []int32{
 	0,  // 0: tdkt.blocs.v1.Unit.kind:type_name -> tdkt.blocs.v1.UnitKind
@@ -3866,32 +3869,34 @@ var file_tdkt_blocs_v1_blocs_proto_depIdxs = []int32{
 	41, // 74: tdkt.blocs.v1.BlocsService.SubmitScore:input_type -> tdkt.blocs.v1.SubmitScoreRequest
 	42, // 75: tdkt.blocs.v1.BlocsService.ListScores:input_type -> tdkt.blocs.v1.ListScoresRequest
 	46, // 76: tdkt.blocs.v1.BlocsService.GetRanking:input_type -> tdkt.blocs.v1.GetRankingRequest
-	6,  // 77: tdkt.blocs.v1.BlocsService.CreateUnit:output_type -> tdkt.blocs.v1.Unit
-	6,  // 78: tdkt.blocs.v1.BlocsService.GetUnit:output_type -> tdkt.blocs.v1.Unit
-	13, // 79: tdkt.blocs.v1.BlocsService.ListUnits:output_type -> tdkt.blocs.v1.ListUnitsResponse
-	6,  // 80: tdkt.blocs.v1.BlocsService.UpdateUnit:output_type -> tdkt.blocs.v1.Unit
-	6,  // 81: tdkt.blocs.v1.BlocsService.DissolveUnit:output_type -> tdkt.blocs.v1.Unit
-	17, // 82: tdkt.blocs.v1.BlocsService.BatchGetUnits:output_type -> tdkt.blocs.v1.BatchGetUnitsResponse
-	9,  // 83: tdkt.blocs.v1.BlocsService.WatchUnits:output_type -> tdkt.blocs.v1.WatchUnitsResponse
-	18, // 84: tdkt.blocs.v1.BlocsService.CreateGroup:output_type -> tdkt.blocs.v1.Group
-	18, // 85: tdkt.blocs.v1.BlocsService.GetGroup:output_type -> tdkt.blocs.v1.Group
-	22, // 86: tdkt.blocs.v1.BlocsService.ListGroups:output_type -> tdkt.blocs.v1.ListGroupsResponse
-	18, // 87: tdkt.blocs.v1.BlocsService.UpdateGroup:output_type -> tdkt.blocs.v1.Group
-	18, // 88: tdkt.blocs.v1.BlocsService.ArchiveGroup:output_type -> tdkt.blocs.v1.Group
-	25, // 89: tdkt.blocs.v1.BlocsService.CreateMembership:output_type -> tdkt.blocs.v1.Membership
-	28, // 90: tdkt.blocs.v1.BlocsService.ListMemberships:output_type -> tdkt.blocs.v1.ListMembershipsResponse
-	25, // 91: tdkt.blocs.v1.BlocsService.EndMembership:output_type -> tdkt.blocs.v1.Membership
-	30, // 92: tdkt.blocs.v1.BlocsService.CreateTerm:output_type -> tdkt.blocs.v1.Term
-	30, // 93: tdkt.blocs.v1.BlocsService.GetTerm:output_type -> tdkt.blocs.v1.Term
-	34, // 94: tdkt.blocs.v1.BlocsService.ListTerms:output_type -> tdkt.blocs.v1.ListTermsResponse
-	36, // 95: tdkt.blocs.v1.BlocsService.CreateCovenant:output_type -> tdkt.blocs.v1.Covenant
-	36, // 96: tdkt.blocs.v1.BlocsService.GetCovenant:output_type -> tdkt.blocs.v1.Covenant
-	36, // 97: tdkt.blocs.v1.BlocsService.UpdateCovenant:output_type -> tdkt.blocs.v1.Covenant
-	40, // 98: tdkt.blocs.v1.BlocsService.SubmitScore:output_type -> tdkt.blocs.v1.Score
-	43, // 99: tdkt.blocs.v1.BlocsService.ListScores:output_type -> tdkt.blocs.v1.ListScoresResponse
-	45, // 100: tdkt.blocs.v1.BlocsService.GetRanking:output_type -> tdkt.blocs.v1.Ranking
-	77, // [77:101] is the sub-list for method output_type
-	53, // [53:77] is the sub-list for method input_type
+	51, // 77: tdkt.blocs.v1.BlocsService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
+	6,  // 78: tdkt.blocs.v1.BlocsService.CreateUnit:output_type -> tdkt.blocs.v1.Unit
+	6,  // 79: tdkt.blocs.v1.BlocsService.GetUnit:output_type -> tdkt.blocs.v1.Unit
+	13, // 80: tdkt.blocs.v1.BlocsService.ListUnits:output_type -> tdkt.blocs.v1.ListUnitsResponse
+	6,  // 81: tdkt.blocs.v1.BlocsService.UpdateUnit:output_type -> tdkt.blocs.v1.Unit
+	6,  // 82: tdkt.blocs.v1.BlocsService.DissolveUnit:output_type -> tdkt.blocs.v1.Unit
+	17, // 83: tdkt.blocs.v1.BlocsService.BatchGetUnits:output_type -> tdkt.blocs.v1.BatchGetUnitsResponse
+	9,  // 84: tdkt.blocs.v1.BlocsService.WatchUnits:output_type -> tdkt.blocs.v1.WatchUnitsResponse
+	18, // 85: tdkt.blocs.v1.BlocsService.CreateGroup:output_type -> tdkt.blocs.v1.Group
+	18, // 86: tdkt.blocs.v1.BlocsService.GetGroup:output_type -> tdkt.blocs.v1.Group
+	22, // 87: tdkt.blocs.v1.BlocsService.ListGroups:output_type -> tdkt.blocs.v1.ListGroupsResponse
+	18, // 88: tdkt.blocs.v1.BlocsService.UpdateGroup:output_type -> tdkt.blocs.v1.Group
+	18, // 89: tdkt.blocs.v1.BlocsService.ArchiveGroup:output_type -> tdkt.blocs.v1.Group
+	25, // 90: tdkt.blocs.v1.BlocsService.CreateMembership:output_type -> tdkt.blocs.v1.Membership
+	28, // 91: tdkt.blocs.v1.BlocsService.ListMemberships:output_type -> tdkt.blocs.v1.ListMembershipsResponse
+	25, // 92: tdkt.blocs.v1.BlocsService.EndMembership:output_type -> tdkt.blocs.v1.Membership
+	30, // 93: tdkt.blocs.v1.BlocsService.CreateTerm:output_type -> tdkt.blocs.v1.Term
+	30, // 94: tdkt.blocs.v1.BlocsService.GetTerm:output_type -> tdkt.blocs.v1.Term
+	34, // 95: tdkt.blocs.v1.BlocsService.ListTerms:output_type -> tdkt.blocs.v1.ListTermsResponse
+	36, // 96: tdkt.blocs.v1.BlocsService.CreateCovenant:output_type -> tdkt.blocs.v1.Covenant
+	36, // 97: tdkt.blocs.v1.BlocsService.GetCovenant:output_type -> tdkt.blocs.v1.Covenant
+	36, // 98: tdkt.blocs.v1.BlocsService.UpdateCovenant:output_type -> tdkt.blocs.v1.Covenant
+	40, // 99: tdkt.blocs.v1.BlocsService.SubmitScore:output_type -> tdkt.blocs.v1.Score
+	43, // 100: tdkt.blocs.v1.BlocsService.ListScores:output_type -> tdkt.blocs.v1.ListScoresResponse
+	45, // 101: tdkt.blocs.v1.BlocsService.GetRanking:output_type -> tdkt.blocs.v1.Ranking
+	52, // 102: tdkt.blocs.v1.BlocsService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
+	78, // [78:103] is the sub-list for method output_type
+	53, // [53:78] is the sub-list for method input_type
 	53, // [53:53] is the sub-list for extension type_name
 	53, // [53:53] is the sub-list for extension extendee
 	0,  // [0:53] is the sub-list for field type_name

@@ -8,6 +8,7 @@ package blocsv1
 
 import (
 	context "context"
+	v1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -43,6 +44,7 @@ const (
 	BlocsService_SubmitScore_FullMethodName      = "/tdkt.blocs.v1.BlocsService/SubmitScore"
 	BlocsService_ListScores_FullMethodName       = "/tdkt.blocs.v1.BlocsService/ListScores"
 	BlocsService_GetRanking_FullMethodName       = "/tdkt.blocs.v1.BlocsService/GetRanking"
+	BlocsService_ListAuditEntries_FullMethodName = "/tdkt.blocs.v1.BlocsService/ListAuditEntries"
 )
 
 // BlocsServiceClient is the client API for BlocsService service.
@@ -136,6 +138,11 @@ type BlocsServiceClient interface {
 	// Ranks the members by their scores and proposes the flag and the
 	// certificates of merit. Cached; any new score invalidates it.
 	GetRanking(ctx context.Context, in *GetRankingRequest, opts ...grpc.CallOption) (*Ranking, error)
+	// Lists the service's audit log, newest first: every change (admin
+	// activity) and every read of personal data (data access), with the
+	// caller. Central administrators see every record; a province's board
+	// officers those of resources owned by the units they cover.
+	ListAuditEntries(ctx context.Context, in *v1.ListAuditEntriesRequest, opts ...grpc.CallOption) (*v1.ListAuditEntriesResponse, error)
 }
 
 type blocsServiceClient struct {
@@ -395,6 +402,16 @@ func (c *blocsServiceClient) GetRanking(ctx context.Context, in *GetRankingReque
 	return out, nil
 }
 
+func (c *blocsServiceClient) ListAuditEntries(ctx context.Context, in *v1.ListAuditEntriesRequest, opts ...grpc.CallOption) (*v1.ListAuditEntriesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.ListAuditEntriesResponse)
+	err := c.cc.Invoke(ctx, BlocsService_ListAuditEntries_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // BlocsServiceServer is the server API for BlocsService service.
 // All implementations must embed UnimplementedBlocsServiceServer
 // for forward compatibility.
@@ -486,6 +503,11 @@ type BlocsServiceServer interface {
 	// Ranks the members by their scores and proposes the flag and the
 	// certificates of merit. Cached; any new score invalidates it.
 	GetRanking(context.Context, *GetRankingRequest) (*Ranking, error)
+	// Lists the service's audit log, newest first: every change (admin
+	// activity) and every read of personal data (data access), with the
+	// caller. Central administrators see every record; a province's board
+	// officers those of resources owned by the units they cover.
+	ListAuditEntries(context.Context, *v1.ListAuditEntriesRequest) (*v1.ListAuditEntriesResponse, error)
 	mustEmbedUnimplementedBlocsServiceServer()
 }
 
@@ -567,6 +589,9 @@ func (UnimplementedBlocsServiceServer) ListScores(context.Context, *ListScoresRe
 }
 func (UnimplementedBlocsServiceServer) GetRanking(context.Context, *GetRankingRequest) (*Ranking, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetRanking not implemented")
+}
+func (UnimplementedBlocsServiceServer) ListAuditEntries(context.Context, *v1.ListAuditEntriesRequest) (*v1.ListAuditEntriesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAuditEntries not implemented")
 }
 func (UnimplementedBlocsServiceServer) mustEmbedUnimplementedBlocsServiceServer() {}
 func (UnimplementedBlocsServiceServer) testEmbeddedByValue()                      {}
@@ -1014,6 +1039,24 @@ func _BlocsService_GetRanking_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _BlocsService_ListAuditEntries_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(v1.ListAuditEntriesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BlocsServiceServer).ListAuditEntries(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BlocsService_ListAuditEntries_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BlocsServiceServer).ListAuditEntries(ctx, req.(*v1.ListAuditEntriesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // BlocsService_ServiceDesc is the grpc.ServiceDesc for BlocsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1112,6 +1155,10 @@ var BlocsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetRanking",
 			Handler:    _BlocsService_GetRanking_Handler,
+		},
+		{
+			MethodName: "ListAuditEntries",
+			Handler:    _BlocsService_ListAuditEntries_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

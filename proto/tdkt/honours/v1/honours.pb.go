@@ -3085,7 +3085,7 @@ var File_tdkt_honours_v1_honours_proto protoreflect.FileDescriptor
 
 const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\n" +
-	"\x1dtdkt/honours/v1/honours.proto\x12\x0ftdkt.honours.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x16google/type/date.proto\x1a\x18tdkt/type/v1/types.proto\x1a\x17tdkt/type/v1/text.proto\"s\n" +
+	"\x1dtdkt/honours/v1/honours.proto\x12\x0ftdkt.honours.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/httpbody.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x16google/type/date.proto\x1a\x18tdkt/type/v1/audit.proto\x1a\x18tdkt/type/v1/types.proto\x1a\x17tdkt/type/v1/text.proto\"s\n" +
 	"\vCoefficient\x12B\n" +
 	"\x0erecipient_kind\x18\x01 \x01(\x0e2\x1b.tdkt.type.v1.RecipientKindR\rrecipientKind\x12 \n" +
 	"\vcoefficient\x18\x02 \x01(\x01R\vcoefficient\"\x94\x05\n" +
@@ -3327,12 +3327,13 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12=\n" +
 	"\bdecision\x18\x03 \x01(\v2\x19.tdkt.honours.v1.DecisionB\x06\xbaH\x03\xc8\x01\x01R\bdecision\x12C\n" +
-	"\aentries\x18\x04 \x03(\v2\x1e.tdkt.honours.v1.DecisionEntryB\t\xbaH\x06\x92\x01\x03\x10\x88'R\aentries\"\xb0\x01\n" +
+	"\aentries\x18\x04 \x03(\v2\x1e.tdkt.honours.v1.DecisionEntryB\t\xbaH\x06\x92\x01\x03\x10\x88'R\aentries\"\xcb\x01\n" +
 	"\fImportResult\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\x05R\x05index\x12\x1f\n" +
 	"\vdecision_id\x18\x02 \x01(\tR\n" +
-	"decisionId\x12\x1a\n" +
-	"\bdecision\x18\x03 \x01(\tR\bdecision\x12*\n" +
+	"decisionId\x125\n" +
+	"\bdecision\x18\x03 \x01(\tB\x19\xfaA\x16\n" +
+	"\x14tdkt.gov.vn/DecisionR\bdecision\x12*\n" +
 	"\x06status\x18\x04 \x01(\v2\x12.google.rpc.StatusR\x06status\x12!\n" +
 	"\fhonour_count\x18\x05 \x01(\x05R\vhonourCount\"\xab\x01\n" +
 	"\x17ImportDecisionsResponse\x127\n" +
@@ -3358,7 +3359,7 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\vHonourState\x12\x1c\n" +
 	"\x18HONOUR_STATE_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13HONOUR_STATE_ACTIVE\x10\x01\x12\x18\n" +
-	"\x14HONOUR_STATE_REVOKED\x10\x022\xbc\x12\n" +
+	"\x14HONOUR_STATE_REVOKED\x10\x022\xcb\x13\n" +
 	"\x0eHonoursService\x12y\n" +
 	"\x0eListAwardTypes\x12&.tdkt.honours.v1.ListAwardTypesRequest\x1a'.tdkt.honours.v1.ListAwardTypesResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/awardTypes\x12q\n" +
 	"\fGetAwardType\x12$.tdkt.honours.v1.GetAwardTypeRequest\x1a\x1a.tdkt.honours.v1.AwardType\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/{name=awardTypes/*}\x12\x81\x01\n" +
@@ -3378,7 +3379,8 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\x0eRenderDecision\x12&.tdkt.honours.v1.RenderDecisionRequest\x1a\x14.google.api.HttpBody\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/{name=decisions/*}:render0\x01\x12~\n" +
 	"\x11RenderCertificate\x12).tdkt.honours.v1.RenderCertificateRequest\x1a\x14.google.api.HttpBody\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/{name=honours/*}:certificate\x12j\n" +
 	"\rExportHonours\x12%.tdkt.honours.v1.ExportHonoursRequest\x1a\x14.google.api.HttpBody\"\x1a\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/honours:export0\x01\x12f\n" +
-	"\x0fImportDecisions\x12'.tdkt.honours.v1.ImportDecisionsRequest\x1a(.tdkt.honours.v1.ImportDecisionsResponse(\x01B9Z7github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1;honoursv1b\x06proto3"
+	"\x0fImportDecisions\x12'.tdkt.honours.v1.ImportDecisionsRequest\x1a(.tdkt.honours.v1.ImportDecisionsResponse(\x01\x12\x8c\x01\n" +
+	"\x10ListAuditEntries\x12%.tdkt.type.v1.ListAuditEntriesRequest\x1a&.tdkt.type.v1.ListAuditEntriesResponse\")\x82\xd3\xe4\x93\x02#\x12!/v1/services/honours/auditEntriesB9Z7github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1;honoursv1b\x06proto3"
 
 var (
 	file_tdkt_honours_v1_honours_proto_rawDescOnce sync.Once
@@ -3443,7 +3445,9 @@ var file_tdkt_honours_v1_honours_proto_goTypes = []any{
 	(*v1.DocumentRef)(nil),                   // 45: tdkt.type.v1.DocumentRef
 	(*timestamppb.Timestamp)(nil),            // 46: google.protobuf.Timestamp
 	(*status.Status)(nil),                    // 47: google.rpc.Status
-	(*httpbody.HttpBody)(nil),                // 48: google.api.HttpBody
+	(*v1.ListAuditEntriesRequest)(nil),       // 48: tdkt.type.v1.ListAuditEntriesRequest
+	(*httpbody.HttpBody)(nil),                // 49: google.api.HttpBody
+	(*v1.ListAuditEntriesResponse)(nil),      // 50: tdkt.type.v1.ListAuditEntriesResponse
 }
 var file_tdkt_honours_v1_honours_proto_depIdxs = []int32{
 	41, // 0: tdkt.honours.v1.Coefficient.recipient_kind:type_name -> tdkt.type.v1.RecipientKind
@@ -3509,27 +3513,29 @@ var file_tdkt_honours_v1_honours_proto_depIdxs = []int32{
 	36, // 60: tdkt.honours.v1.HonoursService.RenderCertificate:input_type -> tdkt.honours.v1.RenderCertificateRequest
 	37, // 61: tdkt.honours.v1.HonoursService.ExportHonours:input_type -> tdkt.honours.v1.ExportHonoursRequest
 	38, // 62: tdkt.honours.v1.HonoursService.ImportDecisions:input_type -> tdkt.honours.v1.ImportDecisionsRequest
-	7,  // 63: tdkt.honours.v1.HonoursService.ListAwardTypes:output_type -> tdkt.honours.v1.ListAwardTypesResponse
-	5,  // 64: tdkt.honours.v1.HonoursService.GetAwardType:output_type -> tdkt.honours.v1.AwardType
-	11, // 65: tdkt.honours.v1.HonoursService.ListBaseSalaries:output_type -> tdkt.honours.v1.ListBaseSalariesResponse
-	14, // 66: tdkt.honours.v1.HonoursService.CreateDecision:output_type -> tdkt.honours.v1.Decision
-	14, // 67: tdkt.honours.v1.HonoursService.GetDecision:output_type -> tdkt.honours.v1.Decision
-	18, // 68: tdkt.honours.v1.HonoursService.ListDecisionEntries:output_type -> tdkt.honours.v1.ListDecisionEntriesResponse
-	20, // 69: tdkt.honours.v1.HonoursService.ListDecisions:output_type -> tdkt.honours.v1.ListDecisionsResponse
-	14, // 70: tdkt.honours.v1.HonoursService.AddDecisionEntries:output_type -> tdkt.honours.v1.Decision
-	14, // 71: tdkt.honours.v1.HonoursService.IssueDecision:output_type -> tdkt.honours.v1.Decision
-	14, // 72: tdkt.honours.v1.HonoursService.RevokeDecision:output_type -> tdkt.honours.v1.Decision
-	24, // 73: tdkt.honours.v1.HonoursService.GetHonour:output_type -> tdkt.honours.v1.Honour
-	27, // 74: tdkt.honours.v1.HonoursService.ListHonours:output_type -> tdkt.honours.v1.ListHonoursResponse
-	24, // 75: tdkt.honours.v1.HonoursService.RevokeHonour:output_type -> tdkt.honours.v1.Honour
-	31, // 76: tdkt.honours.v1.HonoursService.BatchGetRecipientHistory:output_type -> tdkt.honours.v1.BatchGetRecipientHistoryResponse
-	34, // 77: tdkt.honours.v1.HonoursService.GetStatistics:output_type -> tdkt.honours.v1.Statistics
-	48, // 78: tdkt.honours.v1.HonoursService.RenderDecision:output_type -> google.api.HttpBody
-	48, // 79: tdkt.honours.v1.HonoursService.RenderCertificate:output_type -> google.api.HttpBody
-	48, // 80: tdkt.honours.v1.HonoursService.ExportHonours:output_type -> google.api.HttpBody
-	40, // 81: tdkt.honours.v1.HonoursService.ImportDecisions:output_type -> tdkt.honours.v1.ImportDecisionsResponse
-	63, // [63:82] is the sub-list for method output_type
-	44, // [44:63] is the sub-list for method input_type
+	48, // 63: tdkt.honours.v1.HonoursService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
+	7,  // 64: tdkt.honours.v1.HonoursService.ListAwardTypes:output_type -> tdkt.honours.v1.ListAwardTypesResponse
+	5,  // 65: tdkt.honours.v1.HonoursService.GetAwardType:output_type -> tdkt.honours.v1.AwardType
+	11, // 66: tdkt.honours.v1.HonoursService.ListBaseSalaries:output_type -> tdkt.honours.v1.ListBaseSalariesResponse
+	14, // 67: tdkt.honours.v1.HonoursService.CreateDecision:output_type -> tdkt.honours.v1.Decision
+	14, // 68: tdkt.honours.v1.HonoursService.GetDecision:output_type -> tdkt.honours.v1.Decision
+	18, // 69: tdkt.honours.v1.HonoursService.ListDecisionEntries:output_type -> tdkt.honours.v1.ListDecisionEntriesResponse
+	20, // 70: tdkt.honours.v1.HonoursService.ListDecisions:output_type -> tdkt.honours.v1.ListDecisionsResponse
+	14, // 71: tdkt.honours.v1.HonoursService.AddDecisionEntries:output_type -> tdkt.honours.v1.Decision
+	14, // 72: tdkt.honours.v1.HonoursService.IssueDecision:output_type -> tdkt.honours.v1.Decision
+	14, // 73: tdkt.honours.v1.HonoursService.RevokeDecision:output_type -> tdkt.honours.v1.Decision
+	24, // 74: tdkt.honours.v1.HonoursService.GetHonour:output_type -> tdkt.honours.v1.Honour
+	27, // 75: tdkt.honours.v1.HonoursService.ListHonours:output_type -> tdkt.honours.v1.ListHonoursResponse
+	24, // 76: tdkt.honours.v1.HonoursService.RevokeHonour:output_type -> tdkt.honours.v1.Honour
+	31, // 77: tdkt.honours.v1.HonoursService.BatchGetRecipientHistory:output_type -> tdkt.honours.v1.BatchGetRecipientHistoryResponse
+	34, // 78: tdkt.honours.v1.HonoursService.GetStatistics:output_type -> tdkt.honours.v1.Statistics
+	49, // 79: tdkt.honours.v1.HonoursService.RenderDecision:output_type -> google.api.HttpBody
+	49, // 80: tdkt.honours.v1.HonoursService.RenderCertificate:output_type -> google.api.HttpBody
+	49, // 81: tdkt.honours.v1.HonoursService.ExportHonours:output_type -> google.api.HttpBody
+	40, // 82: tdkt.honours.v1.HonoursService.ImportDecisions:output_type -> tdkt.honours.v1.ImportDecisionsResponse
+	50, // 83: tdkt.honours.v1.HonoursService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
+	64, // [64:84] is the sub-list for method output_type
+	44, // [44:64] is the sub-list for method input_type
 	44, // [44:44] is the sub-list for extension type_name
 	44, // [44:44] is the sub-list for extension extendee
 	0,  // [0:44] is the sub-list for field type_name

@@ -8,6 +8,7 @@ package honoursv1
 
 import (
 	context "context"
+	v1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
@@ -39,6 +40,7 @@ const (
 	HonoursService_RenderCertificate_FullMethodName        = "/tdkt.honours.v1.HonoursService/RenderCertificate"
 	HonoursService_ExportHonours_FullMethodName            = "/tdkt.honours.v1.HonoursService/ExportHonours"
 	HonoursService_ImportDecisions_FullMethodName          = "/tdkt.honours.v1.HonoursService/ImportDecisions"
+	HonoursService_ListAuditEntries_FullMethodName         = "/tdkt.honours.v1.HonoursService/ListAuditEntries"
 )
 
 // HonoursServiceClient is the client API for HonoursService service.
@@ -120,6 +122,11 @@ type HonoursServiceClient interface {
 	// message per decision; the answer has one result per message. Each item
 	// is retry-safe through its request_id.
 	ImportDecisions(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[ImportDecisionsRequest, ImportDecisionsResponse], error)
+	// Lists the service's audit log, newest first: every change (admin
+	// activity) and every read of personal data (data access), with the
+	// caller. Central administrators see every record; a province's board
+	// officers those of resources owned by the units they cover.
+	ListAuditEntries(ctx context.Context, in *v1.ListAuditEntriesRequest, opts ...grpc.CallOption) (*v1.ListAuditEntriesResponse, error)
 }
 
 type honoursServiceClient struct {
@@ -341,6 +348,16 @@ func (c *honoursServiceClient) ImportDecisions(ctx context.Context, opts ...grpc
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type HonoursService_ImportDecisionsClient = grpc.ClientStreamingClient[ImportDecisionsRequest, ImportDecisionsResponse]
 
+func (c *honoursServiceClient) ListAuditEntries(ctx context.Context, in *v1.ListAuditEntriesRequest, opts ...grpc.CallOption) (*v1.ListAuditEntriesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(v1.ListAuditEntriesResponse)
+	err := c.cc.Invoke(ctx, HonoursService_ListAuditEntries_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // HonoursServiceServer is the server API for HonoursService service.
 // All implementations must embed UnimplementedHonoursServiceServer
 // for forward compatibility.
@@ -420,6 +437,11 @@ type HonoursServiceServer interface {
 	// message per decision; the answer has one result per message. Each item
 	// is retry-safe through its request_id.
 	ImportDecisions(grpc.ClientStreamingServer[ImportDecisionsRequest, ImportDecisionsResponse]) error
+	// Lists the service's audit log, newest first: every change (admin
+	// activity) and every read of personal data (data access), with the
+	// caller. Central administrators see every record; a province's board
+	// officers those of resources owned by the units they cover.
+	ListAuditEntries(context.Context, *v1.ListAuditEntriesRequest) (*v1.ListAuditEntriesResponse, error)
 	mustEmbedUnimplementedHonoursServiceServer()
 }
 
@@ -486,6 +508,9 @@ func (UnimplementedHonoursServiceServer) ExportHonours(*ExportHonoursRequest, gr
 }
 func (UnimplementedHonoursServiceServer) ImportDecisions(grpc.ClientStreamingServer[ImportDecisionsRequest, ImportDecisionsResponse]) error {
 	return status.Error(codes.Unimplemented, "method ImportDecisions not implemented")
+}
+func (UnimplementedHonoursServiceServer) ListAuditEntries(context.Context, *v1.ListAuditEntriesRequest) (*v1.ListAuditEntriesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListAuditEntries not implemented")
 }
 func (UnimplementedHonoursServiceServer) mustEmbedUnimplementedHonoursServiceServer() {}
 func (UnimplementedHonoursServiceServer) testEmbeddedByValue()                        {}
@@ -825,6 +850,24 @@ func _HonoursService_ImportDecisions_Handler(srv interface{}, stream grpc.Server
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type HonoursService_ImportDecisionsServer = grpc.ClientStreamingServer[ImportDecisionsRequest, ImportDecisionsResponse]
 
+func _HonoursService_ListAuditEntries_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(v1.ListAuditEntriesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HonoursServiceServer).ListAuditEntries(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HonoursService_ListAuditEntries_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HonoursServiceServer).ListAuditEntries(ctx, req.(*v1.ListAuditEntriesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // HonoursService_ServiceDesc is the grpc.ServiceDesc for HonoursService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -895,6 +938,10 @@ var HonoursService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RenderCertificate",
 			Handler:    _HonoursService_RenderCertificate_Handler,
+		},
+		{
+			MethodName: "ListAuditEntries",
+			Handler:    _HonoursService_ListAuditEntries_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -419,14 +419,17 @@ type Recipient struct {
 	FullName string `protobuf:"bytes,2,opt,name=full_name,json=fullName,proto3" json:"full_name,omitempty"`
 	// Individual: gender.
 	Gender Gender `protobuf:"varint,3,opt,name=gender,proto3,enum=tdkt.type.v1.Gender" json:"gender,omitempty"`
-	// Individual: year of birth.
+	// Individual: year of birth. Personal data: read back only by readers of
+	// the authority of the record (0 on the public register).
 	BirthYear int32 `protobuf:"varint,4,opt,name=birth_year,json=birthYear,proto3" json:"birth_year,omitempty"`
 	// Individual: position (chức vụ).
 	Position string `protobuf:"bytes,5,opt,name=position,proto3" json:"position,omitempty"`
 	// Individual: where they work; collective: the unit itself (units/{unit}).
 	Unit string `protobuf:"bytes,6,opt,name=unit,proto3" json:"unit,omitempty"`
-	// Individual: the 12-digit citizen id (CCCD). Write-only in full; read back
-	// masked (001*******89) unless the caller may read personal data.
+	// Individual: the 12-digit citizen id (CCCD). Personal data: read back in
+	// full only by a PII_READER of the authority of the record (each read
+	// audited), masked (001*******89) by its other readers, and not at all on
+	// the public register.
 	CitizenId string `protobuf:"bytes,7,opt,name=citizen_id,json=citizenId,proto3" json:"citizen_id,omitempty"`
 	// Household: name of the head of the household.
 	HeadName string `protobuf:"bytes,8,opt,name=head_name,json=headName,proto3" json:"head_name,omitempty"`
@@ -434,10 +437,17 @@ type Recipient struct {
 	Address string `protobuf:"bytes,9,opt,name=address,proto3" json:"address,omitempty"`
 	// Household: the commune (units/{unit}).
 	Commune string `protobuf:"bytes,10,opt,name=commune,proto3" json:"commune,omitempty"`
-	// Output only. Stable key of this recipient across decisions.
+	// Output only. Stable key of this recipient across decisions: "unit:" and
+	// the unit id for a collective; for others a blind index (a keyed HMAC) of
+	// the citizen id ("cid:"), of the name, birth year and unit ("ind:"), or
+	// of a household's head and commune ("hh:"). Empty when the caller may
+	// not see it: a "cid:" key is shown only to those who may read the
+	// citizen id, "ind:" and "hh:" keys to readers of the authority of the
+	// record. Asking with a key finds only records on which it would be shown.
 	RecipientKey string `protobuf:"bytes,11,opt,name=recipient_key,json=recipientKey,proto3" json:"recipient_key,omitempty"`
 	// Output only. True when recipient_key was derived from name, birth year
-	// and unit rather than a citizen id or a unit.
+	// and unit (or a household's head and commune) rather than a citizen id
+	// or a unit; false when recipient_key is not shown.
 	Weak          bool `protobuf:"varint,12,opt,name=weak,proto3" json:"weak,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,9 +16,12 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/tdkt-vn/tdkt/platform/auth"
+	"github.com/tdkt-vn/tdkt/platform/auth/devissuer"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
@@ -33,15 +37,20 @@ type process struct {
 	exited chan struct{}
 }
 
-// run starts the binary and waits until it serves gRPC (it logs the
-// address it bound).
-func run(t *testing.T, bin, dbURL, blocsAddr string) *process {
+// admin is who the test calls as: a central administrator.
+var admin = &auth.Caller{Subject: "kill-test", Method: auth.MethodBearer,
+	Grants: []auth.Grant{{Unit: devissuer.CentralUnit, Roles: []auth.Role{auth.CentralAdmin}}}}
+
+// run starts the binary, believing iss, and waits until it serves gRPC (it
+// logs the address it bound). Its client calls as admin.
+func run(t *testing.T, bin, dbURL, blocsAddr string, iss *devissuer.Issuer) *process {
 	t.Helper()
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(),
 		"TDKT_DATABASE_URL="+dbURL, "TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_GRPC_ADDR=127.0.0.1:0",
 		"TDKT_REDIS_ADDR=", "TDKT_METRICS_ADDR=", "TDKT_LOG_FORMAT=json", "TDKT_LOG_LEVEL=info",
-		"TDKT_PAGE_TOKEN_KEY=kill-test-page-token-key", "OTEL_TRACES_EXPORTER=none")
+		"TDKT_PAGE_TOKEN_KEY=kill-test-page-token-key", "OTEL_TRACES_EXPORTER=none", "TDKT_OIDC_ISSUER="+iss.URL(),
+		"TDKT_RECIPIENT_KEY_SECRET=a2lsbC10ZXN0LXJlY2lwaWVudC1rZXktc2VjcmV0LTMyYg==")
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -61,7 +70,11 @@ func run(t *testing.T, bin, dbURL, blocsAddr string) *process {
 	t.Cleanup(func() { p.kill(t) })
 	select {
 	case a := <-addr:
-		p.conn, err = grpc.NewClient(a, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		token := iss.Token(admin, 0)
+		p.conn, err = grpc.NewClient(a, grpc.WithTransportCredentials(insecure.NewCredentials()),
+			grpc.WithUnaryInterceptor(func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+				return invoker(metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+token), method, req, reply, cc, opts...)
+			}))
 		require.NoError(t, err)
 		p.client = honoursv1.NewHonoursServiceClient(p.conn)
 	case <-p.exited:
@@ -92,6 +105,8 @@ func TestKillDuringIssue(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
 
+	iss, err := devissuer.Start(ctx, "127.0.0.1:0", devissuer.Options{})
+	require.NoError(t, err)
 	b := blocstest.Start(t)
 	b.Province("bac-kan", "Bắc Kạn")
 	b.Unit("so-noi-vu-bk", "Sở Nội vụ tỉnh Bắc Kạn", "", blocsv1.UnitKind_UNIT_KIND_AGENCY, blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE, "bac-kan")
@@ -99,7 +114,7 @@ func TestKillDuringIssue(t *testing.T) {
 	dbURL := "sqlite:" + dbFile
 
 	const entries = 20_000
-	p := run(t, bin, dbURL, b.Addr)
+	p := run(t, bin, dbURL, b.Addr, iss)
 	start := time.Now()
 	for n := 0; n < entries; n += 1000 {
 		batch := make([]*honoursv1.DecisionEntry, 1000)
@@ -159,7 +174,7 @@ func TestKillDuringIssue(t *testing.T) {
 			err := <-done
 			require.Error(t, err, "the call cannot succeed: the server died")
 		}
-		p = run(t, bin, dbURL, b.Addr)
+		p = run(t, bin, dbURL, b.Addr, iss)
 		dec, err := p.client.GetDecision(ctx, &honoursv1.GetDecisionRequest{Name: "decisions/qd-lon", View: honoursv1.DecisionView_DECISION_VIEW_BASIC})
 		require.NoError(t, err)
 		list, err := p.client.ListHonours(ctx, &honoursv1.ListHonoursRequest{PageSize: 1})

@@ -14,5 +14,5 @@ import (
 
 func main() {
 	command.ServiceMain("honours", "127.0.0.1:9104", honours.New,
-		"check -database-url / TDKT_DATABASE_URL, -blocs-addr / TDKT_BLOCS_ADDR, -personal-data-key / TDKT_PERSONAL_DATA_KEY and the Redis settings")
+		"check -database-url / TDKT_DATABASE_URL, -blocs-addr / TDKT_BLOCS_ADDR, -personal-data-key / TDKT_PERSONAL_DATA_KEY, -recipient-key-secret / TDKT_RECIPIENT_KEY_SECRET and the Redis settings")
 }

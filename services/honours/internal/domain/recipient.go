@@ -43,48 +43,48 @@ func (r Recipient) Validate(prefix string) error {
 // decisions (api.md Shared types), and whether it is weak (derived from a
 // name, which is not unique):
 //
-//	individual with a citizen id   "cid:" + hex(SHA-256("cccd:" + id))[:32]        strong
-//	collective                     "unit:" + unit id                               strong
-//	household                      "hh:"  + hex(SHA-256(folded head name, commune))[:32]   weak
-//	other individual               "ind:" + hex(SHA-256(folded name, birth year, unit))[:32] weak
+//	individual with a citizen id   "cid:" + blind index of the id                          strong
+//	collective                     "unit:" + unit id                                        strong
+//	household                      "hh:"  + blind index of (folded head name, commune)      weak
+//	other individual               "ind:" + blind index of (folded name, birth year, unit)  weak
 //
-// Names are folded with vnfold.Fold, so "Nguyễn Văn  An" and "NGUYEN VAN AN"
-// give the same key. The key never contains a citizen id, but the hash is
-// unkeyed: it is a pseudonymous key, not an anonymous one — anyone holding
-// a candidate id can compute its key, and the space of 12-digit ids is small
-// enough to enumerate. Treat keys of individuals as personal data in logs;
-// a keyed HMAC would resist enumeration but needs a secret shared by every
-// service and kept for ever, since keys must not change.
+// A blind index is a keyed HMAC under the keyring's secrets (Keyring): a
+// key of an individual or a household holds nothing of the personal data
+// it is derived from, and without the secrets no one can compute the key
+// of a candidate citizen id, so the 10^12 ids (10^7 behind a masked one)
+// cannot be tried against it. Names are folded with vnfold.Fold, so
+// "Nguyễn Văn  An" and "NGUYEN VAN AN" give the same key.
 //
 // A weak key changes when the person changes unit or the name is
 // misspelled, and two namesakes born the same year in the same unit share
 // one. A recipient that says too little (see Validate) gets "" and false.
-func RecipientKey(r Recipient) (key string, weak bool) {
+func (k *Keyring) RecipientKey(r Recipient) (key string, weak bool) {
 	switch r.Kind {
 	case RecipientIndividual:
 		if id := strings.TrimSpace(r.CitizenID); id != "" {
-			return "cid:" + digest("cccd:"+id), false
+			return k.blind(KeyCitizen, digest("cccd:"+id)), false
 		}
 		name := vnfold.Fold(r.FullName)
 		if name == "" {
 			return "", false
 		}
-		return "ind:" + digest("ind", name, strconv.Itoa(r.BirthYear), unitID(r.Unit)), true
+		return k.blind(KeyIndividual, digest("ind", name, strconv.Itoa(r.BirthYear), unitID(r.Unit))), true
 	case RecipientCollective:
 		if id := unitID(r.Unit); id != "" {
-			return "unit:" + id, false
+			return KeyCollective + id, false
 		}
 	case RecipientHousehold:
 		name, commune := vnfold.Fold(r.HeadName), unitID(r.Commune)
 		if name != "" && commune != "" {
-			return "hh:" + digest("hh", name, commune), true
+			return k.blind(KeyHousehold, digest("hh", name, commune)), true
 		}
 	}
 	return "", false
 }
 
 // digest hashes parts joined by NUL (which no part contains) and keeps 128
-// bits in hex.
+// bits in hex. It is the unkeyed first step of a blind index (and what
+// recipient keys were before they were keyed): never stored or shown.
 func digest(parts ...string) string {
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(sum[:16])

@@ -29,8 +29,8 @@ func TestRecipientKeySameRecipient(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ka, wa := RecipientKey(tc.a)
-			kb, wb := RecipientKey(tc.b)
+			ka, wa := testKeys.RecipientKey(tc.a)
+			kb, wb := testKeys.RecipientKey(tc.b)
 			require.NotEmpty(t, ka)
 			require.Equal(t, ka, kb)
 			require.Equal(t, wa, wb)
@@ -50,18 +50,18 @@ func TestRecipientKeyOtherRecipient(t *testing.T) {
 		// Fields run together must not collide: name "a 1" + year 980 vs name "a" + year 1980 …
 		"fields shifted": {Kind: I, FullName: "Nguyễn Văn Đức 1980", BirthYear: 0, Unit: "units/so-noi-vu"},
 	}
-	k, _ := RecipientKey(base)
+	k, _ := testKeys.RecipientKey(base)
 	seen := map[string]string{k: "base"}
 	for name, r := range others {
-		kr, _ := RecipientKey(r)
+		kr, _ := testKeys.RecipientKey(r)
 		require.NotEmpty(t, kr, name)
 		prev, dup := seen[kr]
 		require.False(t, dup, "%s has the key of %s", name, prev)
 		seen[kr] = name
 	}
 	// Two citizen ids, two keys.
-	a, _ := RecipientKey(Recipient{Kind: I, CitizenID: "001234567889"})
-	b, _ := RecipientKey(Recipient{Kind: I, CitizenID: "001234567888"})
+	a, _ := testKeys.RecipientKey(Recipient{Kind: I, CitizenID: "001234567889"})
+	b, _ := testKeys.RecipientKey(Recipient{Kind: I, CitizenID: "001234567888"})
 	require.NotEqual(t, a, b)
 }
 
@@ -73,11 +73,11 @@ func TestRecipientKeyShape(t *testing.T) {
 		pattern string
 		weak    bool
 	}{
-		{"citizen id", Recipient{Kind: I, FullName: "A", CitizenID: id}, `^cid:[0-9a-f]{32}$`, false},
+		{"citizen id", Recipient{Kind: I, FullName: "A", CitizenID: id}, `^cid:[0-9a-f]{8}\.[0-9a-f]{32}$`, false},
 		{"collective", Recipient{Kind: C, Unit: "units/bac-kan"}, `^unit:bac-kan$`, false},
-		{"household", Recipient{Kind: H, HeadName: "Lò Văn Ơn", Commune: "units/x"}, `^hh:[0-9a-f]{32}$`, true},
-		{"individual by name", Recipient{Kind: I, FullName: "Lò Văn Ơn", BirthYear: 1970, Unit: "units/x"}, `^ind:[0-9a-f]{32}$`, true},
-		{"individual without unit or year", Recipient{Kind: I, FullName: "Lò Văn Ơn"}, `^ind:[0-9a-f]{32}$`, true},
+		{"household", Recipient{Kind: H, HeadName: "Lò Văn Ơn", Commune: "units/x"}, `^hh:[0-9a-f]{8}\.[0-9a-f]{32}$`, true},
+		{"individual by name", Recipient{Kind: I, FullName: "Lò Văn Ơn", BirthYear: 1970, Unit: "units/x"}, `^ind:[0-9a-f]{8}\.[0-9a-f]{32}$`, true},
+		{"individual without unit or year", Recipient{Kind: I, FullName: "Lò Văn Ơn"}, `^ind:[0-9a-f]{8}\.[0-9a-f]{32}$`, true},
 		{"individual without name", Recipient{Kind: I, BirthYear: 1970, Unit: "units/x"}, `^$`, false},
 		{"collective without unit", Recipient{Kind: C, FullName: "x"}, `^$`, false},
 		{"household without commune", Recipient{Kind: H, HeadName: "x"}, `^$`, false},
@@ -86,7 +86,7 @@ func TestRecipientKeyShape(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			k, weak := RecipientKey(tc.r)
+			k, weak := testKeys.RecipientKey(tc.r)
 			require.Regexp(t, regexp.MustCompile(tc.pattern), k)
 			require.Equal(t, tc.weak, weak)
 			require.NotContains(t, k, id, "a key never holds a citizen id")
@@ -117,7 +117,7 @@ func TestRecipientValidate(t *testing.T) {
 			err := tc.r.Validate("r")
 			if tc.fields == nil {
 				require.NoError(t, err)
-				k, _ := RecipientKey(tc.r)
+				k, _ := testKeys.RecipientKey(tc.r)
 				require.NotEmpty(t, k, "a valid recipient has a key")
 				return
 			}

@@ -38,3 +38,12 @@ func (a *Access) Owner(ctx context.Context, name string) (policy.Owner, error) {
 	}
 	return policy.Owner{}, &domain.NotFoundError{Name: name}
 }
+
+// scope is whose drafts (and other resources that are not public) the
+// caller sees; a server without a policy (handler tests) shows all.
+func (s *Server) scope(ctx context.Context) (policy.Scope, error) {
+	if s.policy == nil {
+		return policy.Scope{All: true}, nil
+	}
+	return s.policy.Scope(ctx)
+}

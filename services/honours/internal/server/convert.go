@@ -17,10 +17,11 @@ import (
 // are the same numbers on both sides.
 
 // recipientIn reads a recipient of a request; prefix is its JSON path. It
-// returns the recipient with its key, its masked citizen id and the
-// citizen id in clear, which the caller seals and then clears (personal
-// data: never logged, never stored in clear).
-func recipientIn(errs *resname.Fields, prefix string, p *typev1.Recipient) domain.Recipient {
+// returns the recipient with its key (a blind index under keys), its
+// masked citizen id and the citizen id in clear, which is sealed for
+// storage (sealCitizenIDs) and never stored, logged or quoted in an error
+// in clear.
+func recipientIn(errs *resname.Fields, prefix string, p *typev1.Recipient, keys *domain.Keyring) domain.Recipient {
 	r := domain.Recipient{
 		Kind:      domain.RecipientKind(p.GetKind()),
 		FullName:  vnfold.Normalize(p.GetFullName()),
@@ -36,29 +37,11 @@ func recipientIn(errs *resname.Fields, prefix string, p *typev1.Recipient) domai
 	if err := errs.Merge(r.Validate(prefix)); err != nil {
 		errs.Add(prefix, "%v", err)
 	}
-	r.Key, r.Weak = domain.RecipientKey(r)
+	r.Key, r.Weak = keys.RecipientKey(r)
 	if r.CitizenID != "" {
 		r.CitizenIDMasked = domain.MaskCitizenID(r.CitizenID)
 	}
 	return r
-}
-
-// recipientOut is the recipient as the API shows it: the citizen id masked.
-func recipientOut(r domain.Recipient) *typev1.Recipient {
-	return &typev1.Recipient{
-		Kind:         typev1.RecipientKind(r.Kind),
-		FullName:     r.FullName,
-		Gender:       typev1.Gender(r.Gender),
-		BirthYear:    int32(r.BirthYear),
-		Position:     r.Position,
-		Unit:         resname.Unit.Format(r.Unit),
-		CitizenId:    r.CitizenIDMasked,
-		HeadName:     r.HeadName,
-		Address:      r.Address,
-		Commune:      resname.Unit.Format(r.Commune),
-		RecipientKey: r.Key,
-		Weak:         r.Weak,
-	}
 }
 
 // documentIn reads a DocumentRef; prefix is its JSON path. The signing date
@@ -116,8 +99,9 @@ func optionalTime(t time.Time) *timestamppb.Timestamp {
 	return timestamppb.New(t)
 }
 
-// decisionOut is a decision as the API shows it, with entries when given.
-func decisionOut(d *domain.Decision, entries []domain.DecisionEntry) *honoursv1.Decision {
+// decisionOut is a decision as the API shows it, with entries when given
+// (rendered for the caller: viewer.entries).
+func decisionOut(d *domain.Decision, entries []*honoursv1.DecisionEntry) *honoursv1.Decision {
 	p := &honoursv1.Decision{
 		Name:           d.Name(),
 		Document:       documentOut(d.Document),
@@ -132,16 +116,16 @@ func decisionOut(d *domain.Decision, entries []domain.DecisionEntry) *honoursv1.
 		IssueTime:      optionalTime(d.IssueTime),
 		Etag:           etag(d.Version),
 	}
-	for _, e := range entries {
-		p.Entries = append(p.Entries, entryOut(e))
-	}
+	p.Entries = entries
 	return p
 }
 
-func entryOut(e domain.DecisionEntry) *honoursv1.DecisionEntry {
+// entryOut is an entry as the API shows it, with its recipient as the
+// caller sees it (recipientOut).
+func entryOut(e domain.DecisionEntry, recipient *typev1.Recipient) *honoursv1.DecisionEntry {
 	p := &honoursv1.DecisionEntry{
 		Ordinal:      int32(e.Ordinal),
-		Recipient:    recipientOut(e.Recipient),
+		Recipient:    recipient,
 		AwardType:    domain.AwardTypeName(e.AwardCode),
 		Period:       periodOut(e.Period),
 		Achievements: e.Achievements,
@@ -158,14 +142,16 @@ func periodOut(p domain.Period) *typev1.Period {
 	return &typev1.Period{StartYear: int32(p.StartYear), EndYear: int32(p.EndYear)}
 }
 
-func honourOut(h *domain.Honour) *honoursv1.Honour {
+// honourOut is an honour as the API shows it, with its recipient as the
+// caller sees it (recipientOut).
+func honourOut(h *domain.Honour, recipient *typev1.Recipient) *honoursv1.Honour {
 	return &honoursv1.Honour{
 		Name:              h.Name(),
 		Decision:          domain.DecisionPattern.Format(h.DecisionID),
 		DecisionNumber:    h.DecisionNumber,
 		Authority:         resname.Unit.Format(h.Authority),
 		AwardType:         domain.AwardTypeName(h.AwardCode),
-		Recipient:         recipientOut(h.Recipient),
+		Recipient:         recipient,
 		Period:            periodOut(h.Period),
 		Achievements:      h.Achievements,
 		ConferredOn:       h.ConferredOn.Proto(),

@@ -27,10 +27,11 @@ func (s *Server) CreateDecision(ctx context.Context, req *honoursv1.CreateDecisi
 		return nil, err
 	}
 	const base = "decision.entries"
-	entries, err := s.entriesIn(ctx, d.ID, base, req.GetDecision().GetEntries())
+	entries, err := s.entriesIn(ctx, base, req.GetDecision().GetEntries())
 	if err != nil {
 		return nil, err
 	}
+	blindCitizenIDs(req.GetDecision().GetEntries(), entries)
 	resp := new(honoursv1.Decision)
 	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		d := *d // fn may run again: start from what the request says
@@ -135,9 +136,18 @@ func (s *Server) GetDecision(ctx context.Context, req *honoursv1.GetDecisionRequ
 	if err != nil {
 		return nil, err
 	}
-	resp := decisionOut(d, entries)
-	if n := proto.Size(resp); n > maxFullViewBytes {
-		return nil, tooLargeForView(d, fmt.Sprintf("is %d bytes with its entries, more than the %d bytes", n, maxFullViewBytes))
+	// The size is checked before the entries are rendered for the caller:
+	// what they show (and whether citizen ids are read) does not change it.
+	resp := decisionOut(d, nil)
+	size := proto.Size(resp)
+	for _, e := range entries {
+		size += protowire.SizeTag(1) + protowire.SizeBytes(proto.Size(entryOut(e, recipientOut(e.Recipient, sightPII, ""))))
+	}
+	if size > maxFullViewBytes {
+		return nil, tooLargeForView(d, fmt.Sprintf("is %d bytes with its entries, more than the %d bytes", size, maxFullViewBytes))
+	}
+	if resp.Entries, err = s.viewer(ctx).entries(d, entries); err != nil {
+		return nil, err
 	}
 	return resp, nil
 }
@@ -187,14 +197,17 @@ func (s *Server) ListDecisionEntries(ctx context.Context, req *honoursv1.ListDec
 	var next *entryCursor
 	bytes := 0
 	for i, e := range entries {
-		p := entryOut(e)
-		n := protowire.SizeTag(1) + protowire.SizeBytes(proto.Size(p))
+		// A page's bounds do not depend on what the caller sees of it.
+		n := protowire.SizeTag(1) + protowire.SizeBytes(proto.Size(entryOut(e, recipientOut(e.Recipient, sightPII, ""))))
 		if i == size || (i > 0 && bytes+n > maxEntryPageBytes) {
 			next = &entryCursor{Ordinal: entries[i-1].Ordinal}
+			entries = entries[:i]
 			break
 		}
 		bytes += n
-		resp.Entries = append(resp.Entries, p)
+	}
+	if resp.Entries, err = s.viewer(ctx).entries(d, entries); err != nil {
+		return nil, err
 	}
 	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
 		return nil, err
@@ -215,6 +228,9 @@ func (s *Server) ListDecisions(ctx context.Context, req *honoursv1.ListDecisions
 		return nil, err
 	}
 	f := store.DecisionFilter{Year: int(req.GetYear()), Query: req.GetQuery(), State: domain.DecisionState(req.GetState())}
+	if f.Drafts, err = s.scope(ctx); err != nil {
+		return nil, err
+	}
 	scope := pagetoken.ScopeOf(req)
 	after, err := pagetoken.DecodeCursor[store.DecisionCursor](s.tokens, req.GetPageToken(), scope)
 	if err != nil {
@@ -247,10 +263,11 @@ func (s *Server) AddDecisionEntries(ctx context.Context, req *honoursv1.AddDecis
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.entriesIn(ctx, id, "entries", req.GetEntries())
+	entries, err := s.entriesIn(ctx, "entries", req.GetEntries())
 	if err != nil {
 		return nil, err
 	}
+	blindCitizenIDs(req.GetEntries(), entries)
 	resp := new(honoursv1.Decision)
 	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		d, err := tx.LockDecision(ctx, id)
@@ -260,7 +277,12 @@ func (s *Server) AddDecisionEntries(ctx context.Context, req *honoursv1.AddDecis
 		if err := s.addEntries(ctx, tx, d, "entries", entries); err != nil {
 			return nil, err
 		}
-		return decisionOut(d, entries), nil
+		// Saved for retries: no full citizen id (mutationViewer).
+		added, err := s.mutationViewer(ctx).entries(d, entries)
+		if err != nil {
+			return nil, err
+		}
+		return decisionOut(d, added), nil
 	})
 	if err != nil {
 		return nil, err
@@ -284,6 +306,7 @@ func (s *Server) addEntries(ctx context.Context, tx *store.Tx, d *domain.Decisio
 	for i := range entries {
 		entries[i].Ordinal = d.EntryCount + i + 1
 	}
+	s.sealCitizenIDs(d.ID, entries)
 	if err := tx.InsertEntries(ctx, d.ID, entries); err != nil {
 		return err
 	}
@@ -327,11 +350,13 @@ func checkDuplicates(ctx context.Context, tx *store.Tx, d *domain.Decision, base
 	return nil
 }
 
-// entriesIn reads the entries of a request for decision id (base is their
+// entriesIn reads the entries of a request for a decision (base is their
 // JSON path): recipients and their keys, award types known to the
 // catalogue and fit for the recipient, periods, and units that exist in
-// blocs. Citizen ids are sealed (or dropped, without a sealer) here.
-func (s *Server) entriesIn(ctx context.Context, id, base string, ps []*honoursv1.DecisionEntry) ([]domain.DecisionEntry, error) {
+// blocs. Citizen ids stay in clear in the entries returned, for
+// addEntries to seal (or drop, without a sealer) once their ordinals are
+// known; the caller blinds them in the request (blindCitizenIDs).
+func (s *Server) entriesIn(ctx context.Context, base string, ps []*honoursv1.DecisionEntry) ([]domain.DecisionEntry, error) {
 	var errs resname.Fields
 	entries := make([]domain.DecisionEntry, len(ps))
 	type unitRefAt struct{ field, id string }
@@ -342,11 +367,7 @@ func (s *Server) entriesIn(ctx context.Context, id, base string, ps []*honoursv1
 			errs.Add(prefix+".recipient", "is required")
 			continue
 		}
-		r := recipientIn(&errs, prefix+".recipient", p.GetRecipient())
-		if r.CitizenID != "" && s.sealer != nil {
-			r.CitizenIDSealed = s.sealer.Seal(r.CitizenID, sealRecord(id, r.Key))
-		}
-		r.CitizenID = "" // sealed or dropped: never kept in clear
+		r := recipientIn(&errs, prefix+".recipient", p.GetRecipient(), s.keys)
 		period := domain.Period{StartYear: int(p.GetPeriod().GetStartYear()), EndYear: int(p.GetPeriod().GetEndYear())}
 		code, ok := awardCode(p.GetAwardType())
 		if !ok {
@@ -387,9 +408,4 @@ func (s *Server) entriesIn(ctx context.Context, id, base string, ps []*honoursv1
 		}
 	}
 	return entries, errs.Err()
-}
-
-// sealRecord binds a sealed citizen id to its decision and recipient.
-func sealRecord(decisionID, recipientKey string) string {
-	return domain.DecisionPattern.Format(decisionID) + "/recipients/" + recipientKey
 }

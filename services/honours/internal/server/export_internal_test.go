@@ -54,7 +54,7 @@ func TestExportLimit(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	signer, err := pagetoken.NewSigner([]byte("0123456789abcdef"))
 	require.NoError(t, err)
-	s, err := New(Options{Store: st, Units: provinces{}, Cache: cache.NewMemory(10), Tokens: signer, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(Options{Store: st, Units: provinces{}, Cache: cache.NewMemory(10), Tokens: signer, Keys: internalKeys(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
 	require.Equal(t, 200_000, s.exportLimit)
 
@@ -147,7 +147,7 @@ func TestIssueLooksUpMissingUnitsOutsideTheTransaction(t *testing.T) {
 	signer, err := pagetoken.NewSigner([]byte("0123456789abcdef"))
 	require.NoError(t, err)
 	units := &lateUnits{late: "q"}
-	s, err := New(Options{Store: st, Units: units, Cache: cache.NewMemory(10), Tokens: signer, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(Options{Store: st, Units: units, Cache: cache.NewMemory(10), Tokens: signer, Keys: internalKeys(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
 
 	dec, err := s.CreateDecision(ctx, &honoursv1.CreateDecisionRequest{Decision: &honoursv1.Decision{

@@ -32,7 +32,11 @@ func (s *Server) GetHonour(ctx context.Context, req *honoursv1.GetHonourRequest)
 	if err := s.provincesNow(ctx, []*domain.Honour{h}); err != nil {
 		return nil, err
 	}
-	return honourOut(h), nil
+	out, err := s.viewer(ctx).honours([]*domain.Honour{h})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
 }
 
 // provincesNow sets the Province of each honour to the province it counts
@@ -77,7 +81,10 @@ type honourFilterRequest interface {
 
 // honourFilter reads the filters of req and the page token scope they
 // make. authority= and province= take in the units dissolved into the unit
-// asked for, and a collective's recipient_key the keys of those units.
+// asked for, and a collective's recipient_key the keys of those units. A
+// recipient key of an earlier generation is brought to the current one;
+// one derived from personal data finds only the honours on which the
+// caller would see it (keyAuthorities).
 func (s *Server) honourFilter(ctx context.Context, req honourFilterRequest) (store.HonourFilter, string, error) {
 	var errs resname.Fields
 	f := store.HonourFilter{
@@ -115,12 +122,15 @@ func (s *Server) honourFilter(ctx context.Context, req honourFilterRequest) (sto
 			return f, "", err
 		}
 	}
-	if key := req.GetRecipientKey(); key != "" {
+	if key := s.currentKey(req.GetRecipientKey()); key != "" {
 		keys, err := s.recipientKeys(ctx, []string{key})
 		if err != nil {
 			return f, "", err
 		}
 		f.RecipientKeys = keys[key]
+		if f.KeyAuthorities, err = s.keyAuthorities(ctx, key); err != nil {
+			return f, "", err
+		}
 	}
 	return f, scope, nil
 }
@@ -187,8 +197,8 @@ func (s *Server) ListHonours(ctx context.Context, req *honoursv1.ListHonoursRequ
 		return nil, err
 	}
 	resp := &honoursv1.ListHonoursResponse{TotalSize: int32(total)}
-	for _, h := range hs {
-		resp.Honours = append(resp.Honours, honourOut(h))
+	if resp.Honours, err = s.viewer(ctx).honours(hs); err != nil {
+		return nil, err
 	}
 	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
 		return nil, err
@@ -198,7 +208,9 @@ func (s *Server) ListHonours(ctx context.Context, req *honoursv1.ListHonoursRequ
 
 // BatchGetRecipientHistory returns the honours of many recipients with one
 // query: a collective's history includes the honours of the units dissolved
-// into it.
+// into it. A key derived from personal data finds only the honours on
+// which the caller would see it (mayFind): they are left out here, before
+// anything of them is rendered.
 func (s *Server) BatchGetRecipientHistory(ctx context.Context, req *honoursv1.BatchGetRecipientHistoryRequest) (*honoursv1.BatchGetRecipientHistoryResponse, error) {
 	asked := req.GetRecipientKeys()
 	var errs resname.Fields
@@ -208,14 +220,18 @@ func (s *Server) BatchGetRecipientHistory(ctx context.Context, req *honoursv1.Ba
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	expanded, err := s.recipientKeys(ctx, asked)
+	current := make([]string, len(asked))
+	for i, k := range asked {
+		current[i] = s.currentKey(k)
+	}
+	expanded, err := s.recipientKeys(ctx, current)
 	if err != nil {
 		return nil, err
 	}
 	owners := make(map[string][]int) // key in the register -> positions asked
 	var all []string
-	for i, k := range asked {
-		for _, e := range expanded[k] {
+	for i := range asked {
+		for _, e := range expanded[current[i]] {
 			if _, seen := owners[e]; !seen {
 				all = append(all, e)
 			}
@@ -229,14 +245,28 @@ func (s *Server) BatchGetRecipientHistory(ctx context.Context, req *honoursv1.Ba
 	if err != nil {
 		return nil, err
 	}
+	v := s.viewer(ctx)
+	found := hs[:0]
+	for _, h := range hs {
+		sight, err := v.sight(h.Authority)
+		if err != nil {
+			return nil, err
+		}
+		if mayFind(h.Recipient.Key, sight) {
+			found = append(found, h)
+		}
+	}
+	shown, err := v.honours(found)
+	if err != nil {
+		return nil, err
+	}
 	resp := &honoursv1.BatchGetRecipientHistoryResponse{Histories: make([]*honoursv1.RecipientHistory, len(asked))}
 	for i, k := range asked {
 		resp.Histories[i] = &honoursv1.RecipientHistory{RecipientKey: k}
 	}
-	for _, h := range hs {
-		p := honourOut(h)
+	for j, h := range found {
 		for _, i := range owners[h.Recipient.Key] {
-			resp.Histories[i].Honours = append(resp.Histories[i].Honours, p)
+			resp.Histories[i].Honours = append(resp.Histories[i].Honours, shown[j])
 		}
 	}
 	return resp, nil
@@ -327,7 +357,12 @@ func (s *Server) RevokeHonour(ctx context.Context, req *honoursv1.RevokeHonourRe
 			return nil, err
 		}
 		h.Province = provinceNow
-		return honourOut(h), nil
+		// Saved for retries: no full citizen id (mutationViewer).
+		out, err := s.mutationViewer(ctx).honours([]*domain.Honour{h})
+		if err != nil {
+			return nil, err
+		}
+		return out[0], nil
 	})
 	if err != nil {
 		return nil, err

@@ -64,10 +64,11 @@ func (s *Server) importDecision(ctx context.Context, item *honoursv1.ImportDecis
 	if err != nil {
 		return nil, err
 	}
-	entries, err := s.entriesIn(ctx, d.ID, "entries", item.GetEntries())
+	entries, err := s.entriesIn(ctx, "entries", item.GetEntries())
 	if err != nil {
 		return nil, err
 	}
+	blindCitizenIDs(item.GetEntries(), entries)
 	ids := []string{d.Authority}
 	for _, e := range entries {
 		ids = append(ids, e.Recipient.Unit, e.Recipient.Commune)

@@ -7,6 +7,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -71,6 +72,7 @@ type Server struct {
 	cache     cache.Cache
 	tokens    *pagetoken.Signer
 	sealer    *personaldata.Sealer // nil: full citizen ids are not kept
+	keys      *domain.Keyring
 	catalogue *domain.Catalogue
 	salaries  *domain.SalaryTable
 	log       *slog.Logger
@@ -88,7 +90,10 @@ type Options struct {
 	// Sealer encrypts citizen ids for storage. Without one, only their
 	// masked form (and the recipient key derived from them) is kept.
 	Sealer *personaldata.Sealer
-	Log    *slog.Logger
+	// Keys make recipient keys, blind indexes under the service's secrets
+	// (domain.Keyring). Required.
+	Keys *domain.Keyring
+	Log  *slog.Logger
 	// Policy scopes what lists show and who reads personal data.
 	Policy *policy.Policy
 }
@@ -96,6 +101,9 @@ type Options struct {
 // New returns the handlers. It fails when the embedded award catalogue or
 // base salary table is broken.
 func New(o Options) (*Server, error) {
+	if o.Keys == nil {
+		return nil, errors.New("recipient key secrets are required")
+	}
 	cat, err := domain.LoadCatalogue()
 	if err != nil {
 		return nil, fmt.Errorf("award catalogue: %w", err)
@@ -105,7 +113,7 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("base salary table: %w", err)
 	}
 	return &Server{
-		store: o.Store, units: o.Units, cache: o.Cache, tokens: o.Tokens, sealer: o.Sealer,
+		store: o.Store, units: o.Units, cache: o.Cache, tokens: o.Tokens, sealer: o.Sealer, keys: o.Keys,
 		catalogue: cat, salaries: salaries, log: o.Log, exportLimit: maxExportRows, policy: o.Policy,
 	}, nil
 }

@@ -102,7 +102,7 @@ func start(t *testing.T, dbURL string, b *blocstest.Blocs, o options) (honoursv1
 	t.Cleanup(func() { stopFollowing(); <-followed })
 	h, err := server.New(server.Options{
 		Store: st, Units: units, Cache: c,
-		Tokens: signer, Sealer: o.sealer, Log: tel.Logger,
+		Tokens: signer, Sealer: o.sealer, Keys: testKeys, Log: tel.Logger,
 	})
 	require.NoError(t, err)
 	srv, err := grpcserver.New(grpcserver.Options{Unguarded: true, Telemetry: tel})

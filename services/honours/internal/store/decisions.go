@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/tdkt-vn/tdkt/platform/policy"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
@@ -287,6 +289,8 @@ type DecisionFilter struct {
 	Year        int
 	Query       string
 	State       domain.DecisionState
+	// Drafts says whose drafts the caller sees; other drafts are left out.
+	Drafts policy.Scope
 }
 
 // DecisionCursor is the position after the last decision of a page.
@@ -309,6 +313,17 @@ func (r reader) ListDecisions(ctx context.Context, f DecisionFilter, after *Deci
 	w.Words("search", f.Query)
 	if f.State != domain.DecisionStateUnspecified {
 		w.Add("state = ?", f.State)
+	}
+	if !f.Drafts.All {
+		visible := "state <> " + w.Next(domain.DecisionDraft)
+		if len(f.Drafts.Units) > 0 {
+			ph := make([]string, len(f.Drafts.Units))
+			for i, u := range f.Drafts.Units {
+				ph[i] = w.Next(u)
+			}
+			visible = "(" + visible + " OR authority IN (" + strings.Join(ph, ",") + "))"
+		}
+		w.Conds = append(w.Conds, visible)
 	}
 	total, err := r.Count(ctx, `SELECT COUNT(*) FROM decisions`+w.SQL(), w.Args...)
 	if err != nil {

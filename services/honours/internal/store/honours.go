@@ -216,20 +216,26 @@ func distinct(keys []string) []string {
 // unit.
 type HonourFilter struct {
 	RecipientKeys []string
-	Query         string
-	AwardCode     string
-	Authorities   []string
-	Provinces     []string
-	Movement      string
-	YearFrom      int
-	YearTo        int
-	State         domain.HonourState
+	// KeyAuthorities are the authorities whose honours RecipientKeys find
+	// (the caller would see the key there); nil: any.
+	KeyAuthorities []string
+	Query          string
+	AwardCode      string
+	Authorities    []string
+	Provinces      []string
+	Movement       string
+	YearFrom       int
+	YearTo         int
+	State          domain.HonourState
 }
 
 func (f HonourFilter) where() sqlstore.Where {
 	var w sqlstore.Where
 	if f.RecipientKeys != nil {
 		w.In("recipient_key", f.RecipientKeys...)
+	}
+	if f.KeyAuthorities != nil {
+		w.In("authority", f.KeyAuthorities...)
 	}
 	w.Words("search", f.Query)
 	if f.AwardCode != "" {

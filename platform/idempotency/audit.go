@@ -1,0 +1,58 @@
+package idempotency
+
+import (
+	"context"
+	"strings"
+
+	"go.opentelemetry.io/otel/trace"
+	"google.golang.org/grpc"
+
+	"github.com/tdkt-vn/tdkt/platform/auth"
+	"github.com/tdkt-vn/tdkt/platform/policy"
+	"github.com/tdkt-vn/tdkt/platform/sqlstore"
+)
+
+// caller is what the audit log says of the call of ctx besides its method,
+// resource and request id: the authenticated caller (auth.FromContext),
+// never anything the client asserted in a header, the unit owning the
+// resource the call acts on (policy.OwnerUnit, set by the guard), and the
+// call's trace.
+func caller(ctx context.Context) sqlstore.AuditEntry {
+	c := auth.FromContext(ctx)
+	e := sqlstore.AuditEntry{
+		Caller: c.Subject, CallerRoles: c.RoleList(), AuthMethod: c.Method, OwnerUnit: policy.OwnerUnit(ctx),
+	}
+	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
+		e.TraceID = sc.TraceID().String()
+	}
+	return e
+}
+
+// RecordAccess records reads of personal data in the data access stream
+// of the service's audit log (db is the service's database), one record per
+// resource (the name of what was read, e.g. "decisions/946-qd-ubnd"), all
+// in one short transaction of their own: the caller, its grants and how it
+// authenticated, the gRPC method of ctx, the unit owning the resource the
+// call acts on (policy.OwnerUnit) and the trace id. Call it before the data leaves the handler, and do not return
+// the data when it fails: a read that could not be recorded must not
+// happen. Records are chained with the admin activity ones, so a deleted
+// or altered read is detected by sqlstore.VerifyAudit.
+func RecordAccess(ctx context.Context, db *sqlstore.DB, resources ...string) error {
+	if len(resources) == 0 {
+		return nil
+	}
+	entries := make([]sqlstore.AuditEntry, len(resources))
+	for i, r := range resources {
+		entries[i] = caller(ctx)
+		entries[i].Method = shortMethod(ctx)
+		entries[i].Resource = r
+	}
+	return db.AuditAccess(ctx, entries...)
+}
+
+// shortMethod is the short name of the RPC being served ("GetDecision"); ""
+// outside a gRPC call.
+func shortMethod(ctx context.Context) string {
+	full, _ := grpc.Method(ctx)
+	return full[strings.LastIndexByte(full, '/')+1:]
+}
