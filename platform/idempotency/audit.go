@@ -28,24 +28,31 @@ func caller(ctx context.Context) sqlstore.AuditEntry {
 	return e
 }
 
+// Read is a read of personal data: the name of what was read (e.g.
+// "decisions/946-qd-ubnd") and the id of the unit that owns it.
+type Read struct {
+	Resource  string
+	OwnerUnit string
+}
+
 // RecordAccess records reads of personal data in the data access stream
 // of the service's audit log (db is the service's database), one record per
-// resource (the name of what was read, e.g. "decisions/946-qd-ubnd"), all
-// in one short transaction of their own: the caller, its grants and how it
-// authenticated, the gRPC method of ctx, the unit owning the resource the
-// call acts on (policy.OwnerUnit) and the trace id. Call it before the data leaves the handler, and do not return
+// read, all in one short transaction of their own: the caller, its grants
+// and how it authenticated, the gRPC method of ctx, what was read, the
+// unit owning it (so that its province's board finds the record) and the
+// trace id. Call it before the data leaves the handler, and do not return
 // the data when it fails: a read that could not be recorded must not
 // happen. Records are chained with the admin activity ones, so a deleted
 // or altered read is detected by sqlstore.VerifyAudit.
-func RecordAccess(ctx context.Context, db *sqlstore.DB, resources ...string) error {
-	if len(resources) == 0 {
+func RecordAccess(ctx context.Context, db *sqlstore.DB, reads ...Read) error {
+	if len(reads) == 0 {
 		return nil
 	}
-	entries := make([]sqlstore.AuditEntry, len(resources))
-	for i, r := range resources {
+	entries := make([]sqlstore.AuditEntry, len(reads))
+	for i, r := range reads {
 		entries[i] = caller(ctx)
 		entries[i].Method = shortMethod(ctx)
-		entries[i].Resource = r
+		entries[i].Resource, entries[i].OwnerUnit = r.Resource, r.OwnerUnit
 	}
 	return db.AuditAccess(ctx, entries...)
 }

@@ -66,12 +66,11 @@ func TestAuditFromContext(t *testing.T) {
 		return &blocsv1.Unit{Name: "units/bac-kan"}, nil
 	}))
 
-	// A read of personal data over mutual TLS; the request names a unit,
-	// whose owner the policy finds without a store.
+	// A read of personal data over mutual TLS.
 	const get = "/tdkt.honours.v1.HonoursService/GetHonour"
 	ctx = call(t, &auth.Caller{Subject: "CN=he-thong-thai-nguyen", Method: auth.MethodMTLS, Grants: admin.Grants}, get,
 		&honoursv1.GetHonourRequest{Name: "units/thai-nguyen"}, trace.TraceID{})
-	require.NoError(t, idempotency.RecordAccess(ctx, db, "honours/h1"))
+	require.NoError(t, idempotency.RecordAccess(ctx, db, idempotency.Read{Resource: "honours/h1", OwnerUnit: "thai-nguyen"}))
 
 	records, _, total, err := db.Reader().ListAudit(t.Context(), sqlstore.AuditFilter{AllUnits: true}, nil, 10)
 	require.NoError(t, err)

@@ -17,7 +17,6 @@ package policy
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 
@@ -34,11 +33,13 @@ type Rule struct {
 	// anyone may call, anonymous callers included; a resource that is not
 	// public (a draft) is then seen only by Readers whose units cover it.
 	Roles []auth.Role
-	// Resource is the path of the request field that names the resource
-	// the call acts on ("name", "parent", "decision.authority"): a resource
-	// name or a unit name. "" when the call acts on no one resource (lists
-	// are filtered by Scope instead).
-	Resource string
+	// Resources are the paths of the request fields that name what the
+	// call acts on ("name", "parent", "decision.authority"): resource names
+	// or unit names. The first is the resource itself; the others are
+	// where a change puts it (a unit's new parent, a dissolved unit's
+	// successor), which the caller must cover too. None when the call acts
+	// on no one resource (lists are filtered by Scope instead).
+	Resources []string
 }
 
 // Readers are the roles that see a unit's resources that are not public.
@@ -123,33 +124,41 @@ func (p *Policy) Allow(ctx context.Context, method string) error {
 }
 
 // Check decides req, a request to method that Allow let through: whether
-// the caller may see and act on the resource it names. The context it
-// returns carries the unit that owns that resource (OwnerUnit), for the
-// audit log.
+// the caller may see and act on every resource it names. The context it
+// returns carries the unit that owns the first of them (OwnerUnit), for
+// the audit log.
 func (p *Policy) Check(ctx context.Context, method string, req proto.Message) (context.Context, error) {
 	r, ok := p.rules[method]
 	if !ok {
 		return ctx, denied(auth.FromContext(ctx), "no rule allows "+method)
 	}
-	if r.Resource == "" {
-		return ctx, nil
-	}
-	name := field(req, r.Resource)
-	if name == "" && len(r.Roles) == 0 {
-		return ctx, nil // nothing named: the request's validation answers
-	}
-	owner := Owner{Public: true} // a change naming no unit: central administrators only
-	if name != "" {
-		var err error
-		if owner, err = p.owner(ctx, name); err != nil {
-			if _, ok := errors.AsType[*domainerr.NotFoundError](err); ok {
-				return ctx, nil // the handler says so, as it would to anyone
-			}
+	named := false
+	for _, path := range r.Resources {
+		name := field(req, path)
+		if name == "" {
+			continue
+		}
+		first := !named
+		named = true
+		owner, err := p.owner(ctx, name)
+		if err != nil {
+			// A resource that does not exist is NotFound, as the handler
+			// would say to anyone; saying it here leaves no moment for it
+			// to be created in another's scope before the handler reads it.
+			return ctx, err
+		}
+		if first {
+			ctx = context.WithValue(ctx, ownerKey{}, owner.Unit)
+		}
+		if err := p.decide(ctx, r, name, owner); err != nil {
 			return ctx, err
 		}
 	}
-	ctx = context.WithValue(ctx, ownerKey{}, owner.Unit)
-	return ctx, p.decide(ctx, r, name, owner)
+	if !named && len(r.Resources) > 0 && len(r.Roles) > 0 {
+		// A change naming no unit: central administrators only.
+		return ctx, p.decide(ctx, r, method, Owner{Public: true})
+	}
+	return ctx, nil
 }
 
 func (p *Policy) decide(ctx context.Context, r Rule, name string, owner Owner) error {

@@ -15,6 +15,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/policy"
 	"github.com/tdkt-vn/tdkt/platform/rpcerr"
+	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 )
 
@@ -100,7 +101,8 @@ func TestDecisions(t *testing.T) {
 		{"another's draft is not found", officerHN, "GetDecision", get("decisions/d-thai-nguyen"), codes.NotFound},
 		{"anonymous: a draft is not found", auth.Anonymous, "GetDecision", get("decisions/d-thai-nguyen"), codes.NotFound},
 		{"anonymous: issued is public", auth.Anonymous, "GetDecision", get("decisions/i-thai-nguyen"), codes.OK},
-		{"unknown: the handler answers", officerHN, "GetDecision", get("decisions/zzz"), codes.OK},
+		{"unknown is not found", officerHN, "GetDecision", get("decisions/zzz"), codes.NotFound},
+		{"unknown is not found, for a change too", officerTN, "IssueDecision", issue("decisions/zzz"), codes.NotFound},
 		{"issue own", officerTN, "IssueDecision", issue("decisions/d-thai-nguyen"), codes.OK},
 		{"issue another's draft: not found", officerHN, "IssueDecision", issue("decisions/d-thai-nguyen"), codes.NotFound},
 		{"revoke another's issued: denied", officerHN, "RevokeDecision", &honoursv1.RevokeDecisionRequest{Name: "decisions/i-thai-nguyen"}, codes.PermissionDenied},
@@ -158,5 +160,37 @@ func TestEveryRuleNamesKnownRoles(t *testing.T) {
 		}
 		require.False(t, len(r.Roles) > 0 && !slices.Contains(r.Roles, auth.CentralAdmin),
 			"%s: central administrators may do everything officers may", method)
+	}
+}
+
+// A change must cover where it puts a unit, not only the unit itself.
+func TestUnitMoves(t *testing.T) {
+	t.Parallel()
+	const bs = "/tdkt.blocs.v1.BlocsService/"
+	officerTN := caller("thai-nguyen", auth.BoardOfficer)
+	unit := func(name, parent, province string) *blocsv1.Unit {
+		return &blocsv1.Unit{Name: name, Parent: parent, Province: province}
+	}
+	tests := []struct {
+		name   string
+		method string
+		req    proto.Message
+		want   codes.Code
+	}{
+		{"create under its province", "CreateUnit", &blocsv1.CreateUnitRequest{Unit: unit("", "units/thai-nguyen", "units/thai-nguyen")}, codes.OK},
+		{"create naming only its province", "CreateUnit", &blocsv1.CreateUnitRequest{Unit: unit("", "", "units/thai-nguyen")}, codes.OK},
+		{"create under its parent, in another province", "CreateUnit", &blocsv1.CreateUnitRequest{Unit: unit("", "units/thai-nguyen", "units/ha-noi")}, codes.PermissionDenied},
+		{"create naming nothing", "CreateUnit", &blocsv1.CreateUnitRequest{Unit: unit("", "", "")}, codes.PermissionDenied},
+		{"rename its commune", "UpdateUnit", &blocsv1.UpdateUnitRequest{Unit: unit("units/xa-thai-nguyen", "", "")}, codes.OK},
+		{"move its commune away", "UpdateUnit", &blocsv1.UpdateUnitRequest{Unit: unit("units/xa-thai-nguyen", "units/ha-noi", "")}, codes.PermissionDenied},
+		{"move another's commune in", "UpdateUnit", &blocsv1.UpdateUnitRequest{Unit: unit("units/xa-ha-noi", "units/thai-nguyen", "")}, codes.PermissionDenied},
+		{"dissolve into its own", "DissolveUnit", &blocsv1.DissolveUnitRequest{Name: "units/xa-thai-nguyen", Successor: "units/thai-nguyen"}, codes.OK},
+		{"dissolve into another's", "DissolveUnit", &blocsv1.DissolveUnitRequest{Name: "units/xa-thai-nguyen", Successor: "units/ha-noi"}, codes.PermissionDenied},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tt.want, decide(t, officerTN, bs+tt.method, tt.req))
+		})
 	}
 }

@@ -651,6 +651,28 @@ func TestProvincialSystemStaysInItsProvince(t *testing.T) {
 		DisplayName: "Xã của A", Kind: blocsv1.UnitKind_UNIT_KIND_LOCALITY, Level: blocsv1.UnitLevel_UNIT_LEVEL_COMMUNE,
 		Parent: "units/" + provA, Province: "units/" + provA}})))
 
+	// Nor anything it would put in A, or under A's name.
+	groupB := w.group(provB)
+	require.Equal(t, codes.PermissionDenied, code(bl.UpdateGroup(b, &blocsv1.UpdateGroupRequest{
+		Group: &blocsv1.Group{Name: groupB, Organizer: "units/" + provA}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"organizer"}}})))
+	require.Equal(t, codes.PermissionDenied, code(bl.CreateMembership(b, &blocsv1.CreateMembershipRequest{Parent: groupB,
+		Membership: &blocsv1.Membership{Unit: "units/" + w.unit(provA), JoinedOn: on(2025, 1, 1)}})))
+	letterhead := revocation() // A's letterhead
+	require.Equal(t, codes.PermissionDenied, code(h.CreateDecision(b, &honoursv1.CreateDecisionRequest{Decision: &honoursv1.Decision{
+		Document: letterhead, Title: "Về việc tặng Bằng khen", Authority: "units/" + provB}})))
+
+	// Units at province level and above, whose level decides what they may
+	// confer, are set up centrally: not even its own province's.
+	require.Equal(t, codes.PermissionDenied, code(bl.CreateUnit(b, &blocsv1.CreateUnitRequest{UnitId: "chu-tich-nuoc-gia", Unit: &blocsv1.Unit{
+		DisplayName: "Chủ tịch nước", Kind: blocsv1.UnitKind_UNIT_KIND_AGENCY, Level: blocsv1.UnitLevel_UNIT_LEVEL_CENTRAL,
+		Parent: "units/" + provB}})))
+	require.Equal(t, codes.PermissionDenied, code(bl.UpdateUnit(b, &blocsv1.UpdateUnitRequest{
+		Unit:       &blocsv1.Unit{Name: "units/" + provB, DisplayName: "Tỉnh Bình Mới"},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"display_name"}}})))
+	require.Equal(t, codes.PermissionDenied, code(bl.UpdateUnit(b, &blocsv1.UpdateUnitRequest{
+		Unit:       &blocsv1.Unit{Name: "units/xa-cua-b", Level: blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"level"}}})))
+
 	got, err := h.GetDecision(w.admin, &honoursv1.GetDecisionRequest{Name: draftA})
 	require.NoError(t, err)
 	require.EqualValues(t, 1, got.GetEntryCount(), "A's draft is as A left it")

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/tdkt-vn/tdkt/platform/auth"
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/policy"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/domain"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/store"
@@ -77,4 +79,22 @@ func (a *Access) current(ctx context.Context) (*lineage.Scope, error) {
 	}
 	a.scope, a.rev = lineage.NewScope(units), rev
 	return a.scope, nil
+}
+
+// mayShape refuses a caller who is not a central administrator a change
+// of a unit at any of levels that is at province level or above: the
+// provinces, ministries and central bodies, whose level decides which
+// awards they may confer (honours checks the authority's level), are set
+// up centrally. A province's officers shape the units below it. A server
+// without a policy (handler tests) allows all.
+func (s *Server) mayShape(ctx context.Context, levels ...domain.Level) error {
+	if s.policy == nil || auth.FromContext(ctx).Has(auth.CentralAdmin) {
+		return nil
+	}
+	for _, l := range levels {
+		if l != lineage.LevelUnspecified && l <= lineage.LevelProvince {
+			return &domainerr.DeniedError{Reason: "only a central administrator creates or changes a unit at level " + l.String()}
+		}
+	}
+	return nil
 }

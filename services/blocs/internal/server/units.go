@@ -30,6 +30,9 @@ func (s *Server) CreateUnit(ctx context.Context, req *blocsv1.CreateUnitRequest)
 	if err == nil {
 		err = f.Validate("unit")
 	}
+	if err == nil {
+		err = s.mayShape(ctx, f.Level)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +155,9 @@ func (s *Server) UpdateUnit(ctx context.Context, req *blocsv1.UpdateUnitRequest)
 		if err := f.Validate("unit"); err != nil {
 			return nil, err
 		}
+		if err := s.mayShape(ctx, u.Level, f.Level); err != nil {
+			return nil, err
+		}
 		if err := s.checkUnitRefs(ctx, tx, id, &f); err != nil {
 			return nil, err
 		}
@@ -192,6 +198,9 @@ func (s *Server) DissolveUnit(ctx context.Context, req *blocsv1.DissolveUnitRequ
 	err := idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		u, err := tx.GetUnit(ctx, id)
 		if err != nil {
+			return nil, err
+		}
+		if err := s.mayShape(ctx, u.Level); err != nil {
 			return nil, err
 		}
 		successor, err := tx.FindUnit(ctx, succ)

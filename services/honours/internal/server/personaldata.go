@@ -164,7 +164,7 @@ func (v *viewer) entries(d *domain.Decision, entries []domain.DecisionEntry) ([]
 		out[i] = entryOut(e, recipientOut(e.Recipient, sight, full))
 	}
 	if opened {
-		if err := v.s.recordAccess(v.ctx, d.Name()); err != nil {
+		if err := v.s.recordAccess(v.ctx, idempotency.Read{Resource: d.Name(), OwnerUnit: d.Authority}); err != nil {
 			return nil, err
 		}
 	}
@@ -194,14 +194,14 @@ func (v *viewer) honours(hs []*domain.Honour) ([]*honoursv1.Honour, error) {
 		}
 	}
 	out := make([]*honoursv1.Honour, len(hs))
-	var read []string
+	var read []idempotency.Read
 	for i, h := range hs {
 		full := ""
 		if b := sealed[store.EntryRef{DecisionID: h.DecisionID, Ordinal: h.Ordinal}]; len(b) > 0 {
 			full = v.open(b, sealRecord(h.DecisionID, h.Ordinal), h.Name())
 		}
 		if full != "" {
-			read = append(read, h.Name())
+			read = append(read, idempotency.Read{Resource: h.Name(), OwnerUnit: h.Authority})
 		}
 		out[i] = honourOut(h, recipientOut(h.Recipient, sights[i], full))
 	}
@@ -225,11 +225,11 @@ func (v *viewer) open(sealed []byte, record, resource string) string {
 	return id
 }
 
-// recordAccess records a read of the personal data of resource in the
-// data access audit log. It fails the call when it cannot: a read that is
-// not recorded does not happen.
-func (s *Server) recordAccess(ctx context.Context, resources ...string) error {
-	return idempotency.RecordAccess(ctx, s.store.DB, resources...)
+// recordAccess records reads of personal data in the data access audit
+// log. It fails the call when it cannot: a read that is not recorded does
+// not happen.
+func (s *Server) recordAccess(ctx context.Context, reads ...idempotency.Read) error {
+	return idempotency.RecordAccess(ctx, s.store.DB, reads...)
 }
 
 // mayFind reports whether a caller with sight over a record's authority
