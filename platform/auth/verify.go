@@ -50,8 +50,8 @@ func (e *TokenError) Error() string        { return "bearer token refused: " + e
 func (e *TokenError) Is(target error) bool { return target == ErrToken }
 
 // Verifier checks bearer JWTs against an issuer: signature by one of the
-// issuer's current keys (new keys are fetched when a token names a key not
-// seen before, so a rotation needs no restart), issuer, audience, expiry
+// issuer's current keys (keySet: new keys are fetched when a token names
+// a key not seen before, so a rotation needs no restart), issuer, audience, expiry
 // and not-before. Verified tokens are remembered until they expire, so a
 // client that sends the same token on every call pays for one signature
 // check. It is safe for concurrent use.
@@ -127,18 +127,15 @@ func (v *Verifier) oidcVerifier(ctx context.Context) (*oidc.IDTokenVerifier, err
 	if v.now().Before(v.retryAt) {
 		return nil, errIssuerUnreachable
 	}
-	// The key set outlives this call: go-oidc keeps the context for its
-	// later fetches.
-	bg := context.WithoutCancel(ctx)
 	cfg := &oidc.Config{ClientID: v.cfg.Audience, SupportedSigningAlgs: v.cfg.Algorithms, Now: v.cfg.Now}
 	if v.cfg.JWKSURL != "" {
 		if len(cfg.SupportedSigningAlgs) == 0 {
 			cfg.SupportedSigningAlgs = DefaultAlgorithms
 		}
-		v.verifier = oidc.NewVerifier(v.cfg.Issuer, oidc.NewRemoteKeySet(bg, v.cfg.JWKSURL), cfg)
+		v.verifier = oidc.NewVerifier(v.cfg.Issuer, newKeySet(v.cfg.JWKSURL, cfg.SupportedSigningAlgs), cfg)
 		return v.verifier, nil
 	}
-	dctx, cancel := context.WithTimeout(bg, 5*time.Second)
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	p, err := oidc.NewProvider(oidc.ClientContext(dctx, nil), v.cfg.Issuer)
 	if err != nil {
@@ -156,7 +153,7 @@ func (v *Verifier) oidcVerifier(ctx context.Context) (*oidc.IDTokenVerifier, err
 	if len(cfg.SupportedSigningAlgs) == 0 {
 		cfg.SupportedSigningAlgs = asymmetric(doc.Algs)
 	}
-	v.verifier = oidc.NewVerifier(v.cfg.Issuer, oidc.NewRemoteKeySet(bg, doc.JWKSURL), cfg)
+	v.verifier = oidc.NewVerifier(v.cfg.Issuer, newKeySet(doc.JWKSURL, cfg.SupportedSigningAlgs), cfg)
 	return v.verifier, nil
 }
 
