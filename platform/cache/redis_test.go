@@ -1,14 +1,14 @@
 package cache_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/tdkt-vn/tdkt/platform/telemetry/telemetrytest"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
@@ -30,30 +30,13 @@ type testTelemetry struct {
 	*telemetry.Telemetry
 	metrics *sdkmetric.ManualReader
 	spans   *tracetest.SpanRecorder
-	logs    *syncBuffer
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	logs    *telemetrytest.Buffer
 }
 
 func newTelemetry() *testTelemetry {
 	reader := sdkmetric.NewManualReader()
 	spans := tracetest.NewSpanRecorder()
-	logs := &syncBuffer{}
+	logs := &telemetrytest.Buffer{}
 	return &testTelemetry{
 		Telemetry: &telemetry.Telemetry{
 			TracerProvider: sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans)),

@@ -22,6 +22,7 @@ import (
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/server"
 	"github.com/tdkt-vn/tdkt/services/blocs/internal/store"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 )
 
 // Config is what the service needs to run: what every service has.
@@ -56,7 +57,7 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 		return nil, errors.Join(fmt.Errorf("blocs: %w", err), parts.Close())
 	}
 	access := server.NewAccess(st)
-	pol := policy.New(parts.Authn, access, access)
+	pol := policy.New(parts.Authn, access, lineage.Scopes(access.Scope))
 	return &Service{handlers: server.New(st, parts.Cache, parts.Tokens, tel.Logger, pol), store: st, parts: parts, policy: pol}, nil
 }
 

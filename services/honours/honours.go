@@ -23,6 +23,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/server"
@@ -131,7 +132,7 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 			"to", rekeyed.To, "entries", rekeyed.Entries, "keys", rekeyed.Keys)
 	}
 	units := blocsclient.New(conn, tel.Logger)
-	pol := policy.New(parts.Authn, server.NewAccess(st), units)
+	pol := policy.New(parts.Authn, server.NewAccess(st), lineage.Scopes(units.Scope))
 	handlers, err := server.New(server.Options{
 		Store: st, Units: units, Cache: parts.Cache, Tokens: parts.Tokens,
 		Sealer: sealer, Keys: keys, Log: tel.Logger, Policy: pol,

@@ -1,38 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/tdkt-vn/tdkt/platform/telemetry/telemetrytest"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/tdkt-vn/tdkt/platform/auth/devissuer"
 	"github.com/tdkt-vn/tdkt/tools/devstack/demo"
 )
-
-// syncBuffer is what run prints, read while it runs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 // startRun runs devstack with the demo on free ports until the test ends,
 // and returns what it printed once the demo is loaded, or the error run
@@ -44,7 +26,7 @@ func startRun(t *testing.T, o options) (string, error) {
 	o.stack.HTTPAddr, o.stack.BlocsGRPCAddr, o.stack.HonoursGRPCAddr, o.stack.IssuerAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
 	o.stack.LogOutput, o.stack.LogLevel = io.Discard, slog.LevelError
 	ctx, cancel := context.WithCancel(t.Context())
-	var out syncBuffer
+	var out telemetrytest.Buffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, o, &out) }()
 	defer func() {

@@ -297,24 +297,6 @@ func (c *Client) Ancestors(ctx context.Context, ids []string) (map[string][]stri
 	return out, err
 }
 
-// Covers reports whether unit grant covers unit id (lineage.Scope).
-func (c *Client) Covers(ctx context.Context, grant, id string) (bool, error) {
-	s, err := c.Scope(ctx)
-	if err != nil {
-		return false, err
-	}
-	return s.Covers(grant, id), nil
-}
-
-// Covered returns the ids of every unit grant covers (lineage.Scope).
-func (c *Client) Covered(ctx context.Context, grant string) ([]string, error) {
-	s, err := c.Scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.Covered(grant), nil
-}
-
 // Scope returns the lineage.Scope of the units the client knows, built
 // again only after they change.
 func (c *Client) Scope(ctx context.Context) (*lineage.Scope, error) {

@@ -1,5 +1,7 @@
 package lineage
 
+import "context"
+
 // Scope answers which units a unit covers, for the access policy
 // (platform/policy.Lineage): a unit covers itself, the units below it
 // (Parent), and every unit dissolved into one it covers (Successor), so
@@ -77,4 +79,27 @@ func (u Unit) up() string {
 		return u.Province
 	}
 	return ""
+}
+
+// Scopes gives the Scope of the units as they are now, for the access
+// policy (platform/policy.Lineage): blocs reads it from its store,
+// blocsclient from its mirror.
+type Scopes func(ctx context.Context) (*Scope, error)
+
+// Covers reports whether unit grant covers unit id.
+func (f Scopes) Covers(ctx context.Context, grant, id string) (bool, error) {
+	s, err := f(ctx)
+	if err != nil {
+		return false, err
+	}
+	return s.Covers(grant, id), nil
+}
+
+// Covered returns the ids of every unit grant covers.
+func (f Scopes) Covered(ctx context.Context, grant string) ([]string, error) {
+	s, err := f(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Covered(grant), nil
 }

@@ -8,9 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/tdkt-vn/tdkt/platform/telemetry/telemetrytest"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
@@ -31,24 +32,6 @@ import (
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack/stacktest"
 )
 
-// lockedBuffer is a bytes.Buffer for concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestDemoLeaksNoCitizenID runs the demo and then a full decision flow with
 // citizen ids through the whole system, over gRPC and REST: a province's
 // board officer creates, fills and issues a decision, and the public, a
@@ -60,7 +43,7 @@ func (l *lockedBuffer) String() string {
 func TestDemoLeaksNoCitizenID(t *testing.T) {
 	ctx := t.Context()
 	redisSrv := redistest.StartServer(t)
-	var logs, spans lockedBuffer
+	var logs, spans telemetrytest.Buffer
 	console, err := stdouttrace.New(stdouttrace.WithWriter(&spans))
 	require.NoError(t, err)
 	s := stacktest.Start(t, func(o *stack.Options) {

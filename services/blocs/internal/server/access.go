@@ -14,7 +14,8 @@ import (
 )
 
 // Access tells the access policy (platform/policy) whom the service's
-// resources belong to and which units a unit covers. Units are their own
+// resources belong to, and the scope of the units (Scope, for
+// lineage.Scopes: which units a unit covers). Units are their own
 // owners (the policy knows); a group, and its memberships, terms,
 // covenants and scores, belongs to its organizer. All are public to read.
 type Access struct {
@@ -43,27 +44,9 @@ func (a *Access) Owner(ctx context.Context, name string) (policy.Owner, error) {
 	return policy.Owner{Unit: g.Organizer, Public: true}, nil
 }
 
-// Covers reports whether unit grant covers unit id (lineage.Scope).
-func (a *Access) Covers(ctx context.Context, grant, id string) (bool, error) {
-	s, err := a.current(ctx)
-	if err != nil {
-		return false, err
-	}
-	return s.Covers(grant, id), nil
-}
-
-// Covered returns the ids of the units grant covers.
-func (a *Access) Covered(ctx context.Context, grant string) ([]string, error) {
-	s, err := a.current(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.Covered(grant), nil
-}
-
-// current returns the scope of the units as they are: read again after
+// Scope returns the scope of the units as they are: read again after
 // any change of a unit (the unit feed's revision moved).
-func (a *Access) current(ctx context.Context) (*lineage.Scope, error) {
+func (a *Access) Scope(ctx context.Context) (*lineage.Scope, error) {
 	rev, err := a.store.FeedRevision(ctx)
 	if err != nil {
 		return nil, err

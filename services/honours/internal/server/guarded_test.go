@@ -22,6 +22,7 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocstest"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/server"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
@@ -109,7 +110,7 @@ func startGuarded(t *testing.T, dbURL string, o guardedOptions) *guardedEnv {
 	followed := make(chan struct{})
 	go func() { defer close(followed); units.Run(follow) }()
 	t.Cleanup(func() { stopFollowing(); <-followed })
-	pol := policy.New(grantsAuthn{}, server.NewAccess(st), units)
+	pol := policy.New(grantsAuthn{}, server.NewAccess(st), lineage.Scopes(units.Scope))
 	h, err := server.New(server.Options{
 		Store: st, Units: units, Cache: c, Tokens: signer, Sealer: o.sealer, Keys: testKeys, Log: tel.Logger, Policy: pol,
 	})

@@ -1,14 +1,14 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/tdkt-vn/tdkt/platform/telemetry/telemetrytest"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -25,24 +25,6 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 )
 
-// lockedBuffer is a bytes.Buffer for concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestNoPersonalDataInLogsTracesOrCache runs full decision flows (create
 // with entries, add, issue, a retry, refused requests, an import, a
 // revocation, every read as the public, a viewer and a PII reader) on each
@@ -58,7 +40,7 @@ func TestNoPersonalDataInLogsTracesOrCache(t *testing.T) {
 	// The console exporter (stdouttrace, as OTEL_TRACES_EXPORTER=console
 	// has telemetry.Setup build it: each span written as it ends), into a
 	// buffer rather than the standard output.
-	var logs, spans lockedBuffer
+	var logs, spans telemetrytest.Buffer
 	tel, err := telemetry.Setup(ctx, telemetry.Config{
 		ServiceName: "tdkt-honours-test", LogOutput: &logs, LogFormat: "json", LogLevel: slog.LevelDebug,
 	})
