@@ -153,11 +153,7 @@ func ForwardStream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientCo
 }
 
 func forward(ctx context.Context) context.Context {
-	in, ok := metadata.FromIncomingContext(ctx)
-	if !ok {
-		return ctx
-	}
-	v := in.Get(AuthorizationKey)
+	v := metadata.ValueFromIncomingContext(ctx, AuthorizationKey)
 	if len(v) != 1 {
 		return ctx
 	}

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"regexp"
@@ -74,7 +73,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if cfg.Audience == "" {
 		cfg.Audience = DefaultAudience
 	}
-	v := &Verifier{cfg: cfg, now: cfg.Now, seen: tokenCache{max: 10000, m: map[[32]byte]cachedToken{}}}
+	v := &Verifier{cfg: cfg, now: cfg.Now, seen: tokenCache{max: 10000, m: map[string]cachedToken{}}}
 	if v.now == nil {
 		v.now = time.Now
 	}
@@ -87,9 +86,8 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Caller, error) {
 	if raw == "" || len(raw) > 16<<10 {
 		return nil, &TokenError{Reason: "malformed"}
 	}
-	key := sha256.Sum256([]byte(raw))
 	now := v.now()
-	if c, ok := v.seen.get(key, now); ok {
+	if c, ok := v.seen.get(raw, now); ok {
 		return c, nil
 	}
 	ov, err := v.oidcVerifier(ctx)
@@ -112,7 +110,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Caller, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.seen.put(key, c, tok.Expiry, now)
+	v.seen.put(raw, c, tok.Expiry, now)
 	return c, nil
 }
 
@@ -256,12 +254,12 @@ func MarshalClaims(c *Caller) map[string]any {
 	return map[string]any{"sub": c.Subject, "grants": grants}
 }
 
-// tokenCache remembers verified tokens, by their SHA-256, until they
-// expire; at most max of them.
+// tokenCache remembers verified tokens (at most 16 KiB each), by the
+// token itself, until they expire; at most max of them.
 type tokenCache struct {
 	mu  sync.RWMutex
 	max int
-	m   map[[32]byte]cachedToken
+	m   map[string]cachedToken
 }
 
 type cachedToken struct {
@@ -269,7 +267,7 @@ type cachedToken struct {
 	exp    time.Time
 }
 
-func (t *tokenCache) get(key [32]byte, now time.Time) (*Caller, bool) {
+func (t *tokenCache) get(key string, now time.Time) (*Caller, bool) {
 	t.mu.RLock()
 	e, ok := t.m[key]
 	t.mu.RUnlock()
@@ -279,7 +277,7 @@ func (t *tokenCache) get(key [32]byte, now time.Time) (*Caller, bool) {
 	return e.caller, true
 }
 
-func (t *tokenCache) put(key [32]byte, c *Caller, exp, now time.Time) {
+func (t *tokenCache) put(key string, c *Caller, exp, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.m) >= t.max {
