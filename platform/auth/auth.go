@@ -135,3 +135,11 @@ func FromContext(ctx context.Context) *Caller {
 	}
 	return Anonymous
 }
+
+// Authenticated reports whether a guard authenticated the call of ctx
+// (anonymous callers included): false on a server that runs without one
+// (grpcserver.Options.Unguarded, for tests), where nothing is checked.
+func Authenticated(ctx context.Context) bool {
+	_, ok := ctx.Value(callerKey{}).(*Caller)
+	return ok
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/policy"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
@@ -40,9 +41,9 @@ func (a *Access) Owner(ctx context.Context, name string) (policy.Owner, error) {
 }
 
 // scope is whose drafts (and other resources that are not public) the
-// caller sees; a server without a policy (handler tests) shows all.
+// caller sees; a server without a policy or a guard (tests) shows all.
 func (s *Server) scope(ctx context.Context) (policy.Scope, error) {
-	if s.policy == nil {
+	if s.policy == nil || !auth.Authenticated(ctx) {
 		return policy.Scope{All: true}, nil
 	}
 	return s.policy.Scope(ctx)

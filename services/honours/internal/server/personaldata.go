@@ -111,7 +111,7 @@ func (s *Server) mutationViewer(ctx context.Context) *viewer {
 }
 
 // sight is what the caller sees of the recipients of authority's records.
-// A server without a policy (handler tests) shows all.
+// A server without a policy or a guard (tests) shows all.
 func (v *viewer) sight(authority string) (sight, error) {
 	if got, ok := v.sights[authority]; ok {
 		return got, nil
@@ -125,7 +125,7 @@ func (v *viewer) sight(authority string) (sight, error) {
 }
 
 func (v *viewer) lookup(authority string) (sight, error) {
-	if v.s.policy == nil {
+	if v.s.policy == nil || !auth.Authenticated(v.ctx) {
 		return sightPII, nil
 	}
 	if auth.FromContext(v.ctx).IsAnonymous() {
@@ -240,7 +240,7 @@ func mayFind(key string, sight sight) bool { return keyShown(key, sight) }
 // finds for the caller of ctx (see mayFind): nil for all, an empty slice
 // for none.
 func (s *Server) keyAuthorities(ctx context.Context, key string) ([]string, error) {
-	if s.policy == nil || !domain.DerivedFromPersonalData(key) {
+	if s.policy == nil || !auth.Authenticated(ctx) || !domain.DerivedFromPersonalData(key) {
 		return nil, nil
 	}
 	if auth.FromContext(ctx).IsAnonymous() {
