@@ -14,6 +14,8 @@ import (
 	"hash"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -477,6 +479,62 @@ func chainExistingAudit(ctx context.Context, tx *sql.Tx) error {
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_head (id, seq, hash) VALUES (1, $1, $2)`, seq, prev); err != nil {
 		return fmt.Errorf("chain the audit log: head: %w", err)
+	}
+	return nil
+}
+
+// AuditHead names a record of the chain by its sequence number and hash,
+// written "SEQ:HEX". Kept outside the database (printed by tdktctl audit
+// verify, copied to another system), it anchors the chain: someone who
+// can write the database can rewrite the chain from some record on and
+// move the head to match, or cut its end, and VerifyAudit cannot tell; a
+// record that no longer has the hash an anchor holds can.
+type AuditHead struct {
+	Seq  int64
+	Hash []byte
+}
+
+func (h AuditHead) String() string { return fmt.Sprintf("%d:%x", h.Seq, h.Hash) }
+
+// ParseAuditHead reads "SEQ:HEX" (AuditHead.String).
+func ParseAuditHead(s string) (AuditHead, error) {
+	seq, hexHash, ok := strings.Cut(s, ":")
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if !ok || err != nil || n < 1 {
+		return AuditHead{}, fmt.Errorf("audit anchor %q: want SEQ:HEX, such as 42:9f86d0…", s)
+	}
+	h, err := hex.DecodeString(hexHash)
+	if err != nil || len(h) != sha256.Size {
+		return AuditHead{}, fmt.Errorf("audit anchor %q: the hash is not 64 hex digits", s)
+	}
+	return AuditHead{Seq: n, Hash: h}, nil
+}
+
+// ReadAuditHead returns the chain's head.
+func ReadAuditHead(ctx context.Context, q Querier) (AuditHead, error) {
+	var h AuditHead
+	err := q.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&h.Seq, &h.Hash)
+	if err != nil {
+		return AuditHead{}, fmt.Errorf("sqlstore: the audit chain's head: %w", err)
+	}
+	return h, nil
+}
+
+// CheckAuditAnchor reports, as an *AuditChainError, a chain that no longer
+// holds the record anchor names with the hash it names: cut before it, or
+// rewritten from it or from an earlier record. Together with VerifyAudit,
+// which checks that every record links to the one before, it shows that
+// records 1 to anchor.Seq are those of the anchor.
+func CheckAuditAnchor(ctx context.Context, q Querier, anchor AuditHead) error {
+	var h []byte
+	err := q.QueryRowContext(ctx, `SELECT hash FROM audit_log WHERE seq = $1`, anchor.Seq).Scan(&h)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return &AuditChainError{Seq: anchor.Seq, Reason: "missing: the anchor names it, the chain was cut before it"}
+	case err != nil:
+		return fmt.Errorf("sqlstore: check audit anchor: %w", err)
+	case !bytes.Equal(h, anchor.Hash):
+		return &AuditChainError{Seq: anchor.Seq, Reason: "rewritten: its hash is not the one the anchor holds"}
 	}
 	return nil
 }

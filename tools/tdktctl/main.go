@@ -31,6 +31,7 @@ import (
 
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/grpcclient"
+	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"google.golang.org/grpc/codes"
@@ -92,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTTY
 		}
 		if len(args) > 1 && args[1] == "audit" {
 			fmt.Fprint(stdout, auditUsage)
-			auditFlags(new(string), stdout).PrintDefaults()
+			auditFlags(new(string), new([]sqlstore.AuditHead), stdout).PrintDefaults()
 			return exitOK
 		}
 		fmt.Fprint(stdout, usage)

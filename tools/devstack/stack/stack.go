@@ -489,6 +489,10 @@ func startGateway(ctx context.Context, s *Stack) (*running, error) {
 	cfg.Auth.Issuer = s.issuerFor(cfg.Auth.Issuer)
 	cfg.BlocsAddr = cmp.Or(cfg.BlocsAddr, s.GRPCAddr("blocs"))
 	cfg.HonoursAddr = cmp.Or(cfg.HonoursAddr, s.GRPCAddr("honours"))
+	tlsConfig, err := cfg.TLS()
+	if err != nil {
+		return nil, errors.Join(err, shutdownTelemetry(tel))
+	}
 	gw, err := gateway.New(ctx, cfg, tel)
 	if err != nil {
 		return nil, errors.Join(err, shutdownTelemetry(tel))
@@ -499,6 +503,9 @@ func startGateway(ctx context.Context, s *Stack) (*running, error) {
 		return nil, errors.Join(fmt.Errorf("listen on %s: %w (is something else serving there? choose another address with --http)", s.opts.HTTPAddr, err), release())
 	}
 	s.HTTPAddr = lis.Addr().String()
+	if tlsConfig != nil { // HTTPS, as cmd/gateway serves it when given a certificate
+		lis = tls.NewListener(lis, tlsConfig)
+	}
 	metrics := telemetry.MetricsHandler(s.Registry)
 	api := gw.Handler()
 	// The shared registry is served beside the gateway's routes; a plain
