@@ -305,3 +305,34 @@ func TestBadInputIsInvalidArgument(t *testing.T) {
 		requireCode(t, err, codes.InvalidArgument, "effectiveOn")
 	})
 }
+
+// A unit may not be moved below itself.
+func TestUnitParentCycle(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, c blocsv1.BlocsServiceClient) {
+		ctx := t.Context()
+		p := province(t, c, "thai-nguyen", "Thái Nguyên")
+		child := func(id, parent string) *blocsv1.Unit {
+			u, err := c.CreateUnit(ctx, &blocsv1.CreateUnitRequest{UnitId: id, Unit: &blocsv1.Unit{
+				DisplayName: "Đơn vị " + id, Kind: blocsv1.UnitKind_UNIT_KIND_AGENCY, Level: blocsv1.UnitLevel_UNIT_LEVEL_COMMUNE,
+				Province: p.GetName(), Parent: parent,
+			}})
+			require.NoError(t, err)
+			return u
+		}
+		a := child("so-a", p.GetName())
+		b := child("phong-b", a.GetName())
+		d := child("to-d", b.GetName())
+		for _, below := range []*blocsv1.Unit{b, d} {
+			_, err := c.UpdateUnit(ctx, &blocsv1.UpdateUnitRequest{
+				Unit:       &blocsv1.Unit{Name: a.GetName(), Parent: below.GetName()},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"parent"}},
+			})
+			requireCode(t, err, codes.InvalidArgument, "unit.parent")
+		}
+		_, err := c.UpdateUnit(ctx, &blocsv1.UpdateUnitRequest{
+			Unit:       &blocsv1.Unit{Name: d.GetName(), Parent: a.GetName()},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"parent"}},
+		})
+		require.NoError(t, err, "moving a unit up is fine")
+	})
+}

@@ -67,8 +67,24 @@ func (s *Server) checkUnitRefs(ctx context.Context, tx *store.Tx, id string, f *
 	if err != nil {
 		return err
 	}
-	return f.CheckRefs("unit", id, province, parent)
+	if err := f.CheckRefs("unit", id, province, parent); err != nil {
+		return err
+	}
+	// A unit may not sit below itself: walk up from its new parent.
+	for up, depth := parent, 0; up != nil && up.Parent != ""; depth++ {
+		if up.Parent == id || depth > maxParentDepth {
+			return domainerr.Field("unit.parent", "%s is below this unit: a unit may not sit below itself", resname.Unit.Format(f.Parent))
+		}
+		if up, err = tx.FindUnit(ctx, up.Parent); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// maxParentDepth bounds the walk up the parents; real units are a handful
+// of levels deep.
+const maxParentDepth = 32
 
 // GetUnit returns a unit, from the cache when it can.
 func (s *Server) GetUnit(ctx context.Context, req *blocsv1.GetUnitRequest) (*blocsv1.Unit, error) {
