@@ -13,7 +13,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,6 +27,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/tdkt-vn/tdkt/tools/internal/procstat"
 
 	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/auth/devissuer"
@@ -105,7 +106,7 @@ func run(ctx context.Context, n int) (err error) {
 	report := func() {
 		fmt.Println("peak resident set (VmHWM):")
 		for _, p := range procs {
-			hwm, err := vmHWM(p.cmd.Process.Pid)
+			hwm, err := procstat.PeakRSS(p.cmd.Process.Pid)
 			if err != nil {
 				fmt.Printf("  %-8s %v\n", p.name, err)
 				continue
@@ -118,7 +119,7 @@ func run(ctx context.Context, n int) (err error) {
 	peaks := func() string {
 		var parts []string
 		for _, p := range procs {
-			hwm, err := vmHWM(p.cmd.Process.Pid)
+			hwm, err := procstat.PeakRSS(p.cmd.Process.Pid)
 			if err != nil {
 				return err.Error()
 			}
@@ -299,24 +300,4 @@ func waitReady(ctx context.Context, u string) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-}
-
-// vmHWM is the peak resident set of process pid, in bytes.
-func vmHWM(pid int) (int64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if rest, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
-			var kb int64
-			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb); err != nil {
-				return 0, err
-			}
-			return kb << 10, nil
-		}
-	}
-	return 0, errors.New("no VmHWM in /proc/status")
 }

@@ -39,6 +39,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tdkt-vn/tdkt/tools/internal/procstat"
+
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -207,6 +209,11 @@ func measure(ctx context.Context, o options, client *http.Client, targets []targ
 		n := len(ratios)
 		median := (ratios[(n-1)/2] + ratios[n/2]) / 2
 		fmt.Printf("rounds: median %.1f%%, min %.1f%%, max %.1f%%\n", median, ratios[0], ratios[n-1])
+	}
+	// The gateway and the services run in this process: its peak resident
+	// set is theirs, and the echo's, together.
+	if rss, err := procstat.PeakRSS(os.Getpid()); err == nil {
+		fmt.Printf("peak resident set of the process (gateway, blocs, echo): %.0f MiB\n", float64(rss)/(1<<20))
 	}
 	if failed != nil {
 		return fmt.Errorf("invalid run: failed requests:\n  %s", strings.Join(failed, "\n  "))
