@@ -27,6 +27,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 )
 
 // DefaultMaxBodyBytes is the default limit on a request body: 1 MiB.
@@ -38,6 +39,9 @@ type Config struct {
 	BlocsAddr string
 	// HonoursAddr is the host:port of the honours service's gRPC server.
 	HonoursAddr string
+	// MovementsAddr is the host:port of the movements service's gRPC
+	// server.
+	MovementsAddr string
 	// MaxBodyBytes is the largest request body accepted; a larger one is
 	// refused with HTTP 413.
 	MaxBodyBytes int64
@@ -66,6 +70,8 @@ func (c *Config) RegisterFlags(f config.Flags) {
 		"host:port of the blocs service's gRPC server")
 	f.String(&c.HonoursAddr, "honours-addr", "127.0.0.1:9104",
 		"host:port of the honours service's gRPC server")
+	f.String(&c.MovementsAddr, "movements-addr", "127.0.0.1:9102",
+		"host:port of the movements service's gRPC server")
 	f.Int64(&c.MaxBodyBytes, "http-max-body", DefaultMaxBodyBytes,
 		"largest request body accepted, in bytes; larger bodies get HTTP 413")
 	f.String(&c.CORSOrigins, "cors-origins", "",
@@ -117,6 +123,7 @@ func (c Config) backends() []backend {
 	return []backend{
 		{"blocs", c.BlocsAddr, blocsv1.BlocsService_ServiceDesc.ServiceName, blocsv1.RegisterBlocsServiceHandler},
 		{"honours", c.HonoursAddr, honoursv1.HonoursService_ServiceDesc.ServiceName, honoursv1.RegisterHonoursServiceHandler},
+		{"movements", c.MovementsAddr, movementsv1.MovementsService_ServiceDesc.ServiceName, movementsv1.RegisterMovementsServiceHandler},
 	}
 }
 

@@ -32,13 +32,13 @@ func TestReadinessDegradedCache(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, "ok", body.Status, "a backend that does not report its cache is not degraded")
 
-	// Both backends of the test share one health server.
+	// The backends of the test share one health server.
 	e.health.SetServingStatus("tdkt.cache", healthpb.HealthCheckResponse_NOT_SERVING)
 	code, body = get()
 	require.Equal(t, http.StatusOK, code, "a degraded cache does not make the service unready")
 	require.Equal(t, "degraded", body.Status)
-	require.Equal(t, []string{"blocs/cache", "honours/cache"}, body.Degraded)
-	require.Equal(t, map[string]string{"blocs": "SERVING", "honours": "SERVING"}, body.Backends)
+	require.Equal(t, []string{"blocs/cache", "honours/cache", "movements/cache"}, body.Degraded)
+	require.Equal(t, map[string]string{"blocs": "SERVING", "honours": "SERVING", "movements": "SERVING"}, body.Backends)
 
 	e.health.SetServingStatus("tdkt.cache", healthpb.HealthCheckResponse_SERVING)
 	code, body = get()

@@ -13,9 +13,10 @@ var (
 var public = Rule{}
 
 const (
-	blocs   = "/tdkt.blocs.v1.BlocsService/"
-	honours = "/tdkt.honours.v1.HonoursService/"
-	echo    = "/tdkt.benchmark.v1.EchoService/"
+	blocs     = "/tdkt.blocs.v1.BlocsService/"
+	honours   = "/tdkt.honours.v1.HonoursService/"
+	movements = "/tdkt.movements.v1.MovementsService/"
+	echo      = "/tdkt.benchmark.v1.EchoService/"
 )
 
 // Rules are the rules of every RPC of every service, by full method name.
@@ -72,6 +73,20 @@ var Rules = map[string]Rule{
 	honours + "ExportHonours":            public,
 	honours + "ImportDecisions":          {Roles: admins},
 	honours + "ListAuditEntries":         {Roles: officers},
+
+	// movements: a movement is managed by the officers of the unit that
+	// launched it; a draft is seen by that unit's readers only, a launched
+	// movement and its participants by all.
+	movements + "CreateMovement":          {Roles: officers, Resources: []string{"movement.launched_by", "movement.launch_document.issuer"}},
+	movements + "GetMovement":             {Resources: []string{"name"}},
+	movements + "ListMovements":           public,
+	movements + "UpdateMovement":          {Roles: officers, Resources: []string{"movement.name", "movement.launched_by"}},
+	movements + "LaunchMovement":          {Roles: officers, Resources: []string{"name"}},
+	movements + "CloseMovement":           {Roles: officers, Resources: []string{"name"}},
+	movements + "CreateParticipant":       {Roles: officers, Resources: []string{"parent"}},
+	movements + "BatchCreateParticipants": {Roles: officers, Resources: []string{"parent"}},
+	movements + "ListParticipants":        {Resources: []string{"parent"}},
+	movements + "ListAuditEntries":        {Roles: officers},
 
 	// The bare echo of the edge benchmark.
 	echo + "Echo": public,

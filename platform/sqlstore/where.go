@@ -71,3 +71,22 @@ func Placeholders(from, n int) string {
 	}
 	return b.String()
 }
+
+// Visible appends the condition of a list that shows a caller public rows
+// and, of the others, those owned by the units it covers: "(public OR
+// column IN (units…))", public a condition like Add's with its arguments.
+// all (a caller who sees every unit's) adds nothing; no units leaves public.
+func (w *Where) Visible(public string, arg any, column string, all bool, units []string) {
+	if all {
+		return
+	}
+	cond := strings.Replace(public, "?", w.Next(arg), 1)
+	if len(units) > 0 {
+		ph := make([]string, len(units))
+		for i, u := range units {
+			ph[i] = w.Next(u)
+		}
+		cond = "(" + cond + " OR " + column + " IN (" + strings.Join(ph, ",") + "))"
+	}
+	w.Conds = append(w.Conds, cond)
+}

@@ -143,13 +143,8 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 	// Follow the units of blocs from now on; a blocs that is down is
 	// followed once it is back, and meanwhile only reads that need units
 	// wait for it.
-	follow, stop := context.WithCancel(context.WithoutCancel(ctx))
-	followed := make(chan struct{})
-	go func() {
-		defer close(followed)
-		units.Run(follow)
-	}()
-	return &Service{handlers: handlers, store: st, blocs: conn, parts: parts, policy: pol, stopFollowing: func() { stop(); <-followed }}, nil
+	return &Service{handlers: handlers, store: st, blocs: conn, parts: parts, policy: pol,
+		stopFollowing: blocsclient.Follow(ctx, units)}, nil
 }
 
 // Register adds the service's handlers to g.

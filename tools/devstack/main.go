@@ -49,6 +49,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/demo"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
 )
@@ -69,18 +70,23 @@ var inherited = []struct{ component, name string }{
 	{"honours", "page-token-key"},
 	{"honours", "personal-data-key"},
 	{"honours", "recipient-key-secret"},
+	{"movements", "page-token-key"},
 	{"gateway", "http-max-body"},
 	{"blocs", "oidc-issuer"},
 	{"honours", "oidc-issuer"},
+	{"movements", "oidc-issuer"},
 	{"gateway", "oidc-issuer"},
 	{"blocs", "oidc-audience"},
 	{"honours", "oidc-audience"},
+	{"movements", "oidc-audience"},
 	{"gateway", "oidc-audience"},
 	{"blocs", "oidc-jwks-url"},
 	{"honours", "oidc-jwks-url"},
+	{"movements", "oidc-jwks-url"},
 	{"gateway", "oidc-jwks-url"},
 	{"blocs", "client-certificates"},
 	{"honours", "client-certificates"},
+	{"movements", "client-certificates"},
 }
 
 // registerFlags registers devstack's own flags at the root of f and each
@@ -91,6 +97,7 @@ func (o *options) registerFlags(f config.Flags) {
 	fs.StringVar(&o.stack.HTTPAddr, "http", stack.DefaultHTTPAddr, "host:port of the REST gateway")
 	fs.StringVar(&o.stack.BlocsGRPCAddr, "blocs-grpc", stack.DefaultBlocsGRPCAddr, "host:port of the blocs service's gRPC server")
 	fs.StringVar(&o.stack.HonoursGRPCAddr, "honours-grpc", stack.DefaultHonoursGRPCAddr, "host:port of the honours service's gRPC server")
+	fs.StringVar(&o.stack.MovementsGRPCAddr, "movements-grpc", stack.DefaultMovementsGRPCAddr, "host:port of the movements service's gRPC server")
 	fs.StringVar(&o.stack.IssuerAddr, "issuer", stack.DefaultIssuerAddr,
 		"host:port of the dev OpenID Connect issuer, which runs unless TDKT_OIDC_ISSUER (or every component's -<name>.oidc-issuer) names a real one")
 	config.String(fs, &o.stack.RedisAddr, "redis", "TDKT_REDIS_ADDR", "",
@@ -101,6 +108,7 @@ func (o *options) registerFlags(f config.Flags) {
 	fs.BoolVar(&o.printConfig, "print-config", false, "print the effective configuration, secrets redacted, and exit")
 	o.stack.Blocs.RegisterFlags(f.Sub("blocs"))
 	o.stack.Honours.RegisterFlags(f.Sub("honours"))
+	o.stack.Movements.RegisterFlags(f.Sub("movements"))
 	o.stack.Gateway.RegisterFlags(f.Sub("gateway"))
 }
 
@@ -130,7 +138,7 @@ func inheritRoot(root config.Flags, getenv func(string) string) error {
 // fills them in: the databases, and the addresses of the services this
 // process runs. (The components' Redis addresses default to empty anyway.)
 func (o *options) leaveToStack(f config.Flags) {
-	b, h, g := f.Sub("blocs"), f.Sub("honours"), f.Sub("gateway")
+	b, h, m, g := f.Sub("blocs"), f.Sub("honours"), f.Sub("movements"), f.Sub("gateway")
 	for _, s := range []struct {
 		f    config.Flags
 		name string
@@ -141,6 +149,9 @@ func (o *options) leaveToStack(f config.Flags) {
 		{h, "blocs-addr", &o.stack.Honours.BlocsAddr},
 		{g, "blocs-addr", &o.stack.Gateway.BlocsAddr},
 		{g, "honours-addr", &o.stack.Gateway.HonoursAddr},
+		{m, "database-url", &o.stack.Movements.DatabaseURL},
+		{m, "blocs-addr", &o.stack.Movements.BlocsAddr},
+		{g, "movements-addr", &o.stack.Gateway.MovementsAddr},
 	} {
 		if !s.f.IsSet(s.name) {
 			*s.p = ""
@@ -247,8 +258,14 @@ func loadDemo(ctx context.Context, s *stack.Stack, format string, level slog.Lev
 		return demo.Summary{}, fmt.Errorf("dial honours: %w", err)
 	}
 	defer honoursConn.Close()
+	movementsConn, err := grpcclient.Dial(s.GRPCAddr("movements"), grpcclient.Options{Telemetry: tel, Token: token})
+	if err != nil {
+		return demo.Summary{}, fmt.Errorf("dial movements: %w", err)
+	}
+	defer movementsConn.Close()
 	return demo.Load(ctx, demo.Clients{
-		Blocs:   blocsv1.NewBlocsServiceClient(blocsConn),
-		Honours: honoursv1.NewHonoursServiceClient(honoursConn),
+		Blocs:     blocsv1.NewBlocsServiceClient(blocsConn),
+		Honours:   honoursv1.NewHonoursServiceClient(honoursConn),
+		Movements: movementsv1.NewMovementsServiceClient(movementsConn),
 	})
 }

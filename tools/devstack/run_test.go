@@ -24,6 +24,7 @@ func startRun(t *testing.T, o options) (string, error) {
 	o.demo = true
 	o.stack.DataDir = t.TempDir()
 	o.stack.HTTPAddr, o.stack.BlocsGRPCAddr, o.stack.HonoursGRPCAddr, o.stack.IssuerAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	o.stack.MovementsGRPCAddr = "127.0.0.1:0"
 	o.stack.LogOutput, o.stack.LogLevel = io.Discard, slog.LevelError
 	ctx, cancel := context.WithCancel(t.Context())
 	var out telemetrytest.Buffer
@@ -66,6 +67,7 @@ func TestRunWithARealIssuer(t *testing.T) {
 		var o options
 		o.stack.Blocs.Auth.Issuer = iss.URL()
 		o.stack.Honours.Auth.Issuer = iss.URL()
+		o.stack.Movements.Auth.Issuer = iss.URL()
 		o.stack.Gateway.Auth.Issuer = iss.URL()
 		return o
 	}

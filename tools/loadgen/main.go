@@ -289,13 +289,14 @@ func startSystem(ctx context.Context, o options, client *http.Client) (string, s
 		return "", "", nil, fmt.Errorf("system: %w", err)
 	}
 	opts := stack.Options{
-		DataDir:         dir,
-		HTTPAddr:        "127.0.0.1:0",
-		BlocsGRPCAddr:   "127.0.0.1:0",
-		HonoursGRPCAddr: "127.0.0.1:0",
-		IssuerAddr:      "127.0.0.1:0",
-		RedisAddr:       o.redis,
-		LogLevel:        slog.LevelWarn, // a log line per request would be measured too
+		DataDir:           dir,
+		HTTPAddr:          "127.0.0.1:0",
+		BlocsGRPCAddr:     "127.0.0.1:0",
+		HonoursGRPCAddr:   "127.0.0.1:0",
+		MovementsGRPCAddr: "127.0.0.1:0",
+		IssuerAddr:        "127.0.0.1:0",
+		RedisAddr:         o.redis,
+		LogLevel:          slog.LevelWarn, // a log line per request would be measured too
 	}
 	opts.Gateway.RateLimit = benchLimits
 	opts.Blocs.RateLimit = benchLimits

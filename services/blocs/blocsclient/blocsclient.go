@@ -473,3 +473,16 @@ func distinct(ids []string) []string {
 	}
 	return out
 }
+
+// Follow runs c.Run in the background until the returned function is
+// called (a seam's Close), which waits for it to end. A blocs that is down
+// is followed once it is back.
+func Follow(ctx context.Context, c *Client) (stop func()) {
+	follow, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.Run(follow)
+	}()
+	return func() { cancel(); <-done }
+}

@@ -31,6 +31,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/auth/devissuer"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 )
 
 //go:embed provinces-2025.csv demo.json honours.json
@@ -116,6 +117,8 @@ func (p *Plan) Summary() Summary {
 type Clients struct {
 	Blocs   blocsv1.BlocsServiceClient
 	Honours honoursv1.HonoursServiceClient
+	// Movements, when set, receives the demo's movements.
+	Movements movementsv1.MovementsServiceClient
 }
 
 // Load sends the demo data to the services: to blocs the units, groups,
@@ -175,6 +178,11 @@ func Load(ctx context.Context, clients Clients) (Summary, error) {
 	}
 	for _, d := range p.Decisions {
 		if err := loadDecision(ctx, clients.Honours, d); err != nil {
+			return Summary{}, err
+		}
+	}
+	if clients.Movements != nil {
+		if err := loadMovements(ctx, clients.Movements); err != nil {
 			return Summary{}, err
 		}
 	}

@@ -39,6 +39,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	"github.com/tdkt-vn/tdkt/services/blocs"
 	"github.com/tdkt-vn/tdkt/services/honours"
+	"github.com/tdkt-vn/tdkt/services/movements"
 )
 
 // Default addresses, those of the services run alone, and that of the dev
@@ -47,7 +48,9 @@ const (
 	DefaultHTTPAddr        = "127.0.0.1:8080"
 	DefaultBlocsGRPCAddr   = "127.0.0.1:9101"
 	DefaultHonoursGRPCAddr = "127.0.0.1:9104"
-	DefaultIssuerAddr      = "127.0.0.1:9100"
+	// DefaultMovementsGRPCAddr is where the movements service listens.
+	DefaultMovementsGRPCAddr = "127.0.0.1:9102"
+	DefaultIssuerAddr        = "127.0.0.1:9100"
 )
 
 // Options configure Start.
@@ -64,6 +67,9 @@ type Options struct {
 	// HonoursGRPCAddr is where the honours service listens. Default
 	// DefaultHonoursGRPCAddr.
 	HonoursGRPCAddr string
+	// MovementsGRPCAddr is where the movements service listens. Default
+	// DefaultMovementsGRPCAddr.
+	MovementsGRPCAddr string
 	// RedisAddr is the host:port of a Redis the services cache in, unless
 	// a service's own Cache.RedisAddr names another; empty means each
 	// service's in-process cache.
@@ -78,8 +84,13 @@ type Options struct {
 	// listens on, RecipientKeySecret with the one kept in
 	// DataDir/honours-recipient-key-secret (made on the first start).
 	Honours honours.Config
+	// Movements configures the movements service. What is empty is filled
+	// in: DatabaseURL with sqlite:DataDir/movements.db, Cache.RedisAddr with
+	// RedisAddr, BlocsAddr with the address the stack's blocs service
+	// listens on.
+	Movements movements.Config
 	// Gateway configures the gateway. What is empty is filled in:
-	// BlocsAddr and HonoursAddr with the addresses the stack's services
+	// BlocsAddr, HonoursAddr and MovementsAddr with the addresses the stack's services
 	// listen on, a zero MaxBodyBytes with gateway.DefaultMaxBodyBytes.
 	Gateway gateway.Config
 	// SpanProcessor, when set, also receives every component's spans, for
@@ -187,6 +198,7 @@ func components() []component {
 		{"issuer", startIssuer},
 		{"blocs", startBlocs},
 		{"honours", startHonours},
+		{"movements", startMovements},
 		{"gateway", startGateway},
 	}
 }
@@ -330,6 +342,9 @@ func (o Options) withDefaults() Options {
 	o.Blocs.Cache.RedisAddr = cmp.Or(o.Blocs.Cache.RedisAddr, o.RedisAddr)
 	o.Honours.DatabaseURL = cmp.Or(o.Honours.DatabaseURL, "sqlite:"+filepath.Join(o.DataDir, "honours.db"))
 	o.Honours.Cache.RedisAddr = cmp.Or(o.Honours.Cache.RedisAddr, o.RedisAddr)
+	o.MovementsGRPCAddr = cmp.Or(o.MovementsGRPCAddr, DefaultMovementsGRPCAddr)
+	o.Movements.DatabaseURL = cmp.Or(o.Movements.DatabaseURL, "sqlite:"+filepath.Join(o.DataDir, "movements.db"))
+	o.Movements.Cache.RedisAddr = cmp.Or(o.Movements.Cache.RedisAddr, o.RedisAddr)
 	o.Gateway.MaxBodyBytes = cmp.Or(o.Gateway.MaxBodyBytes, gateway.DefaultMaxBodyBytes)
 	o.IssuerAddr = cmp.Or(o.IssuerAddr, DefaultIssuerAddr)
 	if o.LogOutput == nil {
@@ -347,10 +362,13 @@ func (o Options) WithDefaults() Options {
 	o.Honours.BlocsAddr = cmp.Or(o.Honours.BlocsAddr, o.BlocsGRPCAddr)
 	o.Gateway.BlocsAddr = cmp.Or(o.Gateway.BlocsAddr, o.BlocsGRPCAddr)
 	o.Gateway.HonoursAddr = cmp.Or(o.Gateway.HonoursAddr, o.HonoursGRPCAddr)
+	o.Movements.BlocsAddr = cmp.Or(o.Movements.BlocsAddr, o.BlocsGRPCAddr)
+	o.Gateway.MovementsAddr = cmp.Or(o.Gateway.MovementsAddr, o.MovementsGRPCAddr)
 	if o.needsDevIssuer() {
 		dev := "http://" + o.IssuerAddr
 		o.Blocs.Auth.Issuer = cmp.Or(o.Blocs.Auth.Issuer, dev)
 		o.Honours.Auth.Issuer = cmp.Or(o.Honours.Auth.Issuer, dev)
+		o.Movements.Auth.Issuer = cmp.Or(o.Movements.Auth.Issuer, dev)
 		o.Gateway.Auth.Issuer = cmp.Or(o.Gateway.Auth.Issuer, dev)
 	}
 	return o
@@ -358,7 +376,7 @@ func (o Options) WithDefaults() Options {
 
 // needsDevIssuer reports whether a component has no issuer of its own.
 func (o Options) needsDevIssuer() bool {
-	return o.Blocs.Auth.Issuer == "" || o.Honours.Auth.Issuer == "" || o.Gateway.Auth.Issuer == ""
+	return o.Blocs.Auth.Issuer == "" || o.Honours.Auth.Issuer == "" || o.Movements.Auth.Issuer == "" || o.Gateway.Auth.Issuer == ""
 }
 
 // issuerFor returns the issuer a component believes: its own, else the
@@ -438,6 +456,23 @@ func startHonours(ctx context.Context, s *Stack) (*running, error) {
 		})
 }
 
+// startMovements starts the movements service on its gRPC listener. It
+// follows the units of blocs, started before it, unless its configuration
+// names another blocs.
+func startMovements(ctx context.Context, s *Stack) (*running, error) {
+	cfg := s.opts.Movements
+	cfg.Auth.Issuer = s.issuerFor(cfg.Auth.Issuer)
+	cfg.BlocsAddr = cmp.Or(cfg.BlocsAddr, s.GRPCAddr("blocs"))
+	tlsConfig, err := cfg.ServerTLS()
+	if err != nil {
+		return nil, err
+	}
+	return s.startService(ctx, "movements", s.opts.MovementsGRPCAddr, "--movements-grpc", cfg.DatabaseURL, tlsConfig,
+		func(tel *telemetry.Telemetry) (service, error) {
+			return movements.New(ctx, cfg, tel)
+		})
+}
+
 // startService builds the service name with its own telemetry, and binds
 // its gRPC listener on addr, serving TLS when tlsConfig is not nil;
 // flagName is the devstack flag that chooses another address, dbURL the
@@ -489,6 +524,7 @@ func startGateway(ctx context.Context, s *Stack) (*running, error) {
 	cfg.Auth.Issuer = s.issuerFor(cfg.Auth.Issuer)
 	cfg.BlocsAddr = cmp.Or(cfg.BlocsAddr, s.GRPCAddr("blocs"))
 	cfg.HonoursAddr = cmp.Or(cfg.HonoursAddr, s.GRPCAddr("honours"))
+	cfg.MovementsAddr = cmp.Or(cfg.MovementsAddr, s.GRPCAddr("movements"))
 	tlsConfig, err := cfg.TLS()
 	if err != nil {
 		return nil, errors.Join(err, shutdownTelemetry(tel))

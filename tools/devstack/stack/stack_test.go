@@ -211,7 +211,7 @@ func TestStack(t *testing.T) {
 		require.Contains(t, doc.Paths, "/v1/decisions")
 
 		r = call(t, http.MethodGet, api+"/readyz", nil)
-		require.JSONEq(t, `{"status":"ok","backends":{"blocs":"SERVING","honours":"SERVING"}}`, string(r.body))
+		require.JSONEq(t, `{"status":"ok","backends":{"blocs":"SERVING","honours":"SERVING","movements":"SERVING"}}`, string(r.body))
 
 		r = call(t, http.MethodGet, api+"/metrics", nil)
 		require.Equal(t, http.StatusOK, r.status)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/tdkt-vn/tdkt/platform/policy"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
@@ -314,17 +313,7 @@ func (r reader) ListDecisions(ctx context.Context, f DecisionFilter, after *Deci
 	if f.State != domain.DecisionStateUnspecified {
 		w.Add("state = ?", f.State)
 	}
-	if !f.Drafts.All {
-		visible := "state <> " + w.Next(domain.DecisionDraft)
-		if len(f.Drafts.Units) > 0 {
-			ph := make([]string, len(f.Drafts.Units))
-			for i, u := range f.Drafts.Units {
-				ph[i] = w.Next(u)
-			}
-			visible = "(" + visible + " OR authority IN (" + strings.Join(ph, ",") + "))"
-		}
-		w.Conds = append(w.Conds, visible)
-	}
+	w.Visible("state <> ?", domain.DecisionDraft, "authority", f.Drafts.All, f.Drafts.Units)
 	total, err := r.Count(ctx, `SELECT COUNT(*) FROM decisions`+w.SQL(), w.Args...)
 	if err != nil {
 		return nil, nil, 0, err

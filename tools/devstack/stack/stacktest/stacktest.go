@@ -18,6 +18,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
 )
 
@@ -42,6 +43,8 @@ type Stack struct {
 	HonoursConn *grpc.ClientConn
 	// Honours is a client of the honours service.
 	Honours honoursv1.HonoursServiceClient
+	// Movements is a client of the movements service.
+	Movements movementsv1.MovementsServiceClient
 }
 
 // Option changes the options Start uses.
@@ -58,13 +61,14 @@ func WithDataDir(dir string) Option { return func(o *stack.Options) { o.DataDir 
 func Start(t testing.TB, opts ...Option) *Stack {
 	t.Helper()
 	o := stack.Options{
-		DataDir:         t.TempDir(),
-		HTTPAddr:        "127.0.0.1:0",
-		BlocsGRPCAddr:   "127.0.0.1:0",
-		HonoursGRPCAddr: "127.0.0.1:0",
-		IssuerAddr:      "127.0.0.1:0",
-		LogOutput:       t.Output(),
-		LogLevel:        slog.LevelWarn,
+		DataDir:           t.TempDir(),
+		HTTPAddr:          "127.0.0.1:0",
+		BlocsGRPCAddr:     "127.0.0.1:0",
+		HonoursGRPCAddr:   "127.0.0.1:0",
+		MovementsGRPCAddr: "127.0.0.1:0",
+		IssuerAddr:        "127.0.0.1:0",
+		LogOutput:         t.Output(),
+		LogLevel:          slog.LevelWarn,
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -91,7 +95,7 @@ func Start(t testing.TB, opts ...Option) *Stack {
 		t.Cleanup(func() { _ = conn.Close() })
 		return conn
 	}
-	blocsConn, honoursConn := dial("blocs"), dial("honours")
+	blocsConn, honoursConn, movementsConn := dial("blocs"), dial("honours"), dial("movements")
 	return &Stack{
 		Stack:       s,
 		AdminToken:  admin,
@@ -100,6 +104,7 @@ func Start(t testing.TB, opts ...Option) *Stack {
 		Blocs:       blocsv1.NewBlocsServiceClient(blocsConn),
 		HonoursConn: honoursConn,
 		Honours:     honoursv1.NewHonoursServiceClient(honoursConn),
+		Movements:   movementsv1.NewMovementsServiceClient(movementsConn),
 	}
 }
 

@@ -1,0 +1,34 @@
+package server
+
+import (
+	"context"
+	"strings"
+
+	"github.com/tdkt-vn/tdkt/platform/policy"
+	"github.com/tdkt-vn/tdkt/services/movements/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/movements/internal/store"
+)
+
+// Access tells the access policy (platform/policy) whom the service's
+// resources belong to: a movement, with its participants, to the unit
+// that launched it; public once launched (a draft is seen only by its
+// unit's readers).
+type Access struct{ store *store.Store }
+
+// NewAccess returns the service's Access.
+func NewAccess(st *store.Store) *Access { return &Access{store: st} }
+
+// Owner returns the owner of a movement or of what it holds
+// ("movements/{m}/…").
+func (a *Access) Owner(ctx context.Context, name string) (policy.Owner, error) {
+	rest, ok := strings.CutPrefix(name, "movements/")
+	if !ok {
+		return policy.Owner{}, &domain.NotFoundError{Name: name}
+	}
+	id, _, _ := strings.Cut(rest, "/")
+	m, err := a.store.GetMovement(ctx, id)
+	if err != nil {
+		return policy.Owner{}, err
+	}
+	return policy.Owner{Unit: m.LaunchedBy, Public: m.State != domain.Draft}, nil
+}

@@ -1,0 +1,103 @@
+// Package movements is the movements service: the emulation movements
+// (phong trào thi đua), their lifecycle from draft to closing review, and
+// the units taking part in them. New builds it from a Config; Register puts
+// its gRPC handlers on a server. cmd/movements runs it alone; tools/devstack
+// runs it beside the other services.
+package movements
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+
+	"github.com/tdkt-vn/tdkt/platform/config"
+	"github.com/tdkt-vn/tdkt/platform/grpcclient"
+	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/policy"
+	"github.com/tdkt-vn/tdkt/platform/service"
+	"github.com/tdkt-vn/tdkt/platform/telemetry"
+	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
+	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
+	"github.com/tdkt-vn/tdkt/services/movements/internal/server"
+	"github.com/tdkt-vn/tdkt/services/movements/internal/store"
+)
+
+// Config is what the service needs to run.
+type Config struct {
+	service.Config
+	// BlocsAddr is the gRPC address of the blocs service, which holds the
+	// units and their lineage.
+	BlocsAddr string
+}
+
+// RegisterFlags registers the service's flags on f, with defaults from the
+// TDKT_* environment: -database-url (TDKT_DATABASE_URL) and so on at the
+// root, -movements.database-url (TDKT_MOVEMENTS_DATABASE_URL) under
+// Sub("movements").
+func (c *Config) RegisterFlags(f config.Flags) {
+	c.Config.RegisterFlags(f, "movements")
+	f.String(&c.BlocsAddr, "blocs-addr", "127.0.0.1:9101",
+		"gRPC address of the blocs service (units and their lineage)")
+}
+
+// Service is a running movements service: its store, cache, unit mirror
+// and handlers.
+type Service struct {
+	handlers *server.Server
+	store    *store.Store
+	blocs    *grpc.ClientConn
+	parts    *service.Parts
+	policy   *policy.Policy
+	// stopFollowing stops following the units of blocs.
+	stopFollowing func()
+}
+
+// New opens the database (applying migrations) and the cache, dials blocs
+// (lazily: while blocs is down the unit mirror answers from what it has)
+// and builds the handlers. Close releases them.
+func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, error) {
+	if cfg.BlocsAddr == "" {
+		return nil, errors.New("movements: the blocs address is required")
+	}
+	parts, err := service.Open(ctx, "movements", cfg.Config, tel)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, tel.TracerProvider)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("movements: %w", err), parts.Close())
+	}
+	conn, err := grpcclient.Dial(cfg.BlocsAddr, grpcclient.Options{Telemetry: tel})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("movements: blocs: %w", err), parts.Close(), st.Close())
+	}
+	units := blocsclient.New(conn, tel.Logger)
+	pol := policy.New(parts.Authn, server.NewAccess(st), lineage.Scopes(units.Scope))
+	handlers := server.New(server.Options{
+		Store: st, Units: units, Cache: parts.Cache, Tokens: parts.Tokens, Log: tel.Logger, Policy: pol,
+	})
+	return &Service{handlers: handlers, store: st, blocs: conn, parts: parts, policy: pol,
+		stopFollowing: blocsclient.Follow(ctx, units)}, nil
+}
+
+// Register adds the service's handlers to g.
+func (s *Service) Register(g *grpc.Server) {
+	movementsv1.RegisterMovementsServiceServer(g, s.handlers)
+}
+
+// Guard decides who may call the service.
+func (s *Service) Guard() grpcserver.Guard { return s.policy }
+
+// RegisterHealth reports the health of the service's cache in hs (see
+// service.CacheHealthService).
+func (s *Service) RegisterHealth(hs *health.Server) { s.parts.ReportHealth(hs) }
+
+// Close releases the database, the cache and the connection to blocs.
+func (s *Service) Close() error {
+	s.stopFollowing()
+	return errors.Join(s.parts.Close(), s.store.Close(), s.blocs.Close())
+}

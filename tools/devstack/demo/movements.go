@@ -1,0 +1,67 @@
+package demo
+
+import (
+	"context"
+	"errors"
+
+	"google.golang.org/genproto/googleapis/type/date"
+
+	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
+	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
+)
+
+// directive11 is Directive 11 of the Thái Nguyên provincial Party Standing
+// Committee (2016–2020), which launched the province's three movements.
+func directive11() *typev1.DocumentRef {
+	return &typev1.DocumentRef{Number: "11-CT/TU", SignedOn: &date.Date{Year: 2016, Month: 3, Day: 1},
+		SignerTitle: "Bí thư Tỉnh ủy", Issuer: "units/thai-nguyen"}
+}
+
+// movementPlan is the demo's movements: the three of Directive 11, launched,
+// each with the province's agencies taking part.
+var movementPlan = []struct{ id, title string }{
+	{"tn-nong-thon-moi", "Thái Nguyên chung sức xây dựng nông thôn mới"},
+	{"tn-vi-nguoi-ngheo", "Chung tay vì người nghèo – không để ai bị bỏ lại phía sau"},
+	{"tn-bao-ve-an-ninh", "Toàn dân bảo vệ an ninh Tổ quốc"},
+}
+
+var movementParticipants = []string{"thai-nguyen-so-noi-vu", "thai-nguyen-so-tai-chinh", "thai-nguyen-so-tu-phap"}
+
+// loadMovements creates, launches and fills the demo's movements; what is
+// there already stays as it is.
+func loadMovements(ctx context.Context, c movementsv1.MovementsServiceClient) error {
+	for _, mp := range movementPlan {
+		name := "movements/" + mp.id
+		err := send(ctx, c.CreateMovement, &movementsv1.CreateMovementRequest{MovementId: mp.id, Movement: &movementsv1.Movement{
+			Title: mp.title, Kind: movementsv1.MovementKind_MOVEMENT_KIND_THEMATIC, LaunchedBy: "units/thai-nguyen",
+			LaunchDocument: directive11(),
+			Period: &typev1.DateRange{StartDate: &date.Date{Year: 2016, Month: 1, Day: 1},
+				EndDate: &date.Date{Year: 2020, Month: 12, Day: 31}},
+		}}, "movement "+mp.id)
+		if err != nil {
+			return err
+		}
+		m, err := c.GetMovement(ctx, &movementsv1.GetMovementRequest{Name: name})
+		if err != nil {
+			return errors.Join(errors.New("demo: movement "+mp.id), err)
+		}
+		if m.GetState() == movementsv1.MovementState_MOVEMENT_STATE_DRAFT {
+			if _, err := c.LaunchMovement(ctx, &movementsv1.LaunchMovementRequest{Name: name}); err != nil {
+				return errors.Join(errors.New("demo: launch "+mp.id), err)
+			}
+		}
+		if m.GetParticipantCount() > 0 {
+			continue
+		}
+		var reqs []*movementsv1.CreateParticipantRequest
+		for _, u := range movementParticipants {
+			reqs = append(reqs, &movementsv1.CreateParticipantRequest{Participant: &movementsv1.Participant{
+				Unit: "units/" + u, RegisteredOn: &date.Date{Year: 2016, Month: 4, Day: 1}}})
+		}
+		if err := send(ctx, c.BatchCreateParticipants, &movementsv1.BatchCreateParticipantsRequest{Parent: name, Requests: reqs},
+			"participants of "+mp.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
