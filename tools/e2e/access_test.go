@@ -32,6 +32,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/rpcerr"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 )
 
@@ -51,20 +52,22 @@ const (
 	provB = "tinh-b"
 	bs    = "/tdkt.blocs.v1.BlocsService/"
 	hs    = "/tdkt.honours.v1.HonoursService/"
+	ms    = "/tdkt.movements.v1.MovementsService/"
 )
 
 // world is what the matrix acts on: A's and B's units, groups, decisions
 // and honours, created by a central administrator, and whom each belongs
 // to (for the policy's expectation).
 type world struct {
-	t       *testing.T
-	blocs   blocsv1.BlocsServiceClient
-	honours honoursv1.HonoursServiceClient
-	admin   context.Context
-	n       atomic.Int64
-	owners  map[string]policy.Owner // resource name -> owner
-	units   map[string]string       // unit id -> its province
-	honourA string                  // an honour on A's issued decision
+	t         *testing.T
+	blocs     blocsv1.BlocsServiceClient
+	honours   honoursv1.HonoursServiceClient
+	movements movementsv1.MovementsServiceClient
+	admin     context.Context
+	n         atomic.Int64
+	owners    map[string]policy.Owner // resource name -> owner
+	units     map[string]string       // unit id -> its province
+	honourA   string                  // an honour on A's issued decision
 }
 
 func (w *world) next(prefix string) string { return fmt.Sprintf("%s-%d", prefix, w.n.Add(1)) }
@@ -192,6 +195,28 @@ func (w *world) issued(prov string) (string, string) {
 	return "", ""
 }
 
+// movement creates a movement of prov, launched or a draft, with one of
+// prov's communes taking part.
+func (w *world) movement(prov string, launched bool) string {
+	t := w.t
+	m, err := w.movements.CreateMovement(w.admin, &movementsv1.CreateMovementRequest{MovementId: w.next("pt"), Movement: &movementsv1.Movement{
+		Title: "Chung sức xây dựng nông thôn mới", Kind: movementsv1.MovementKind_MOVEMENT_KIND_THEMATIC, LaunchedBy: "units/" + prov,
+		LaunchDocument: &typev1.DocumentRef{Number: "11-CT/TU", SignedOn: on(2016, 3, 1), SignerName: "Trần Quốc Tỏ",
+			SignerTitle: "Bí thư", Issuer: "units/" + prov},
+		Period: &typev1.DateRange{StartDate: on(2016, 3, 1), EndDate: on(2020, 12, 31)},
+	}})
+	require.NoError(t, err)
+	w.owners[m.GetName()] = policy.Owner{Unit: prov, Public: launched}
+	_, err = w.movements.CreateParticipant(w.admin, &movementsv1.CreateParticipantRequest{Parent: m.GetName(),
+		Participant: &movementsv1.Participant{Unit: "units/" + w.unit(prov), RegisteredOn: on(2016, 4, 1)}})
+	require.NoError(t, err)
+	if launched {
+		_, err := w.movements.LaunchMovement(w.admin, &movementsv1.LaunchMovementRequest{Name: m.GetName()})
+		require.NoError(t, err)
+	}
+	return m.GetName()
+}
+
 func revocation() *typev1.DocumentRef {
 	return &typev1.DocumentRef{Number: "9/QĐ-UBND", SignedOn: on(2025, 9, 1), SignerName: "Nguyễn Văn Bình",
 		SignerTitle: "Chủ tịch", Issuer: "units/" + provA}
@@ -244,8 +269,8 @@ func serverStream[Req proto.Message, Msg any, PMsg interface {
 // requests returns, for each method (its full name), the request that acts on A's
 // resources, built afresh (with new resources where the call changes or
 // ends them) for each case.
-func (w *world) requests(groupA, draftA, issuedA string) map[string]func() (proto.Message, call) {
-	b, h := w.blocs, w.honours
+func (w *world) requests(groupA, draftA, movementA string) map[string]func() (proto.Message, call) {
+	b, h, m := w.blocs, w.honours, w.movements
 	return map[string]func() (proto.Message, call){
 		bs + "CreateUnit": func() (proto.Message, call) {
 			return unary(b.CreateUnit, &blocsv1.CreateUnitRequest{UnitId: w.next("moi"), Unit: &blocsv1.Unit{
@@ -332,6 +357,48 @@ func (w *world) requests(groupA, draftA, issuedA string) map[string]func() (prot
 			return unary(b.GetRanking, &blocsv1.GetRankingRequest{Name: groupA + "/covenants/2025/ranking"})
 		},
 
+		ms + "CreateMovement": func() (proto.Message, call) {
+			return unary(m.CreateMovement, &movementsv1.CreateMovementRequest{MovementId: w.next("moi"), Movement: &movementsv1.Movement{
+				Title: "Toàn dân bảo vệ an ninh Tổ quốc", Kind: movementsv1.MovementKind_MOVEMENT_KIND_REGULAR, LaunchedBy: "units/" + provA,
+				Period: &typev1.DateRange{StartDate: on(2026, 1, 1), EndDate: on(2030, 12, 31)}}})
+		},
+		ms + "GetMovement": func() (proto.Message, call) {
+			return unary(m.GetMovement, &movementsv1.GetMovementRequest{Name: movementA})
+		},
+		ms + "ListMovements": func() (proto.Message, call) {
+			return unary(m.ListMovements, &movementsv1.ListMovementsRequest{PageSize: 1000})
+		},
+		ms + "UpdateMovement": func() (proto.Message, call) {
+			return unary(m.UpdateMovement, &movementsv1.UpdateMovementRequest{
+				Movement:   &movementsv1.Movement{Name: w.movement(provA, false), Objectives: "Nâng cao đời sống nhân dân"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"objectives"}}})
+		},
+		ms + "LaunchMovement": func() (proto.Message, call) {
+			return unary(m.LaunchMovement, &movementsv1.LaunchMovementRequest{Name: w.movement(provA, false)})
+		},
+		ms + "CloseMovement": func() (proto.Message, call) {
+			return unary(m.CloseMovement, &movementsv1.CloseMovementRequest{Name: w.movement(provA, true), ClosingReview: &movementsv1.ClosingReview{
+				Document: &typev1.DocumentRef{Number: "25-BC/TU", SignedOn: on(2020, 12, 1), SignerName: "Trần Quốc Tỏ",
+					SignerTitle: "Bí thư", Issuer: "units/" + provA},
+				Summary: "Tổng kết 5 năm thực hiện phong trào"}})
+		},
+		ms + "CreateParticipant": func() (proto.Message, call) {
+			return unary(m.CreateParticipant, &movementsv1.CreateParticipantRequest{Parent: movementA,
+				Participant: &movementsv1.Participant{Unit: "units/" + w.unit(provA), RegisteredOn: on(2016, 5, 1)}})
+		},
+		ms + "BatchCreateParticipants": func() (proto.Message, call) {
+			return unary(m.BatchCreateParticipants, &movementsv1.BatchCreateParticipantsRequest{Parent: movementA,
+				Requests: []*movementsv1.CreateParticipantRequest{
+					{Participant: &movementsv1.Participant{Unit: "units/" + w.unit(provA), RegisteredOn: on(2016, 5, 1)}},
+					{Participant: &movementsv1.Participant{Unit: "units/" + w.unit(provA), RegisteredOn: on(2016, 5, 1)}},
+				}})
+		},
+		ms + "ListParticipants": func() (proto.Message, call) {
+			return unary(m.ListParticipants, &movementsv1.ListParticipantsRequest{Parent: movementA})
+		},
+		ms + "ListAuditEntries": func() (proto.Message, call) {
+			return unary(m.ListAuditEntries, &typev1.ListAuditEntriesRequest{PageSize: 1000})
+		},
 		bs + "ListAuditEntries": func() (proto.Message, call) {
 			return unary(b.ListAuditEntries, &typev1.ListAuditEntriesRequest{PageSize: 1000})
 		},
@@ -453,7 +520,8 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	w := &world{
 		t: t, blocs: blocsv1.NewBlocsServiceClient(dial(s.blocs.addr)), honours: honoursv1.NewHonoursServiceClient(dial(s.honours.addr)),
-		owners: map[string]policy.Owner{}, units: map[string]string{},
+		movements: movementsv1.NewMovementsServiceClient(dial(s.movements.addr)),
+		owners:    map[string]policy.Owner{}, units: map[string]string{},
 	}
 	bearer := func(c *auth.Caller) context.Context {
 		if c.IsAnonymous() {
@@ -467,16 +535,20 @@ func TestAccessMatrix(t *testing.T) {
 	groupA := w.group(provA)
 	draftA := w.draft(provA)
 	_, w.honourA = w.issued(provA)
+	movementA := w.movement(provA, false) // a draft: A's alone
+	w.movement(provA, true)
 	w.group(provB)
 	w.draft(provB)
 	w.issued(provB)
-	requests := w.requests(groupA, draftA, "")
+	w.movement(provB, false)
+	requests := w.requests(groupA, draftA, movementA)
 	expect := policy.New(nil, w, w)
 
 	var methods []string
 	for _, sd := range []protoreflect.ServiceDescriptor{
 		blocsv1.File_tdkt_blocs_v1_blocs_proto.Services().Get(0),
 		honoursv1.File_tdkt_honours_v1_honours_proto.Services().Get(0),
+		movementsv1.File_tdkt_movements_v1_movements_proto.Services().Get(0),
 	} {
 		for i := range sd.Methods().Len() {
 			md := sd.Methods().Get(i)
@@ -527,7 +599,7 @@ func TestAccessMatrix(t *testing.T) {
 				b, _ := protojson.Marshal(resp)
 				shown = string(b)
 			}
-			if leak := w.leak(pctx, expect, sub.caller, shown, draftA); leak != "" {
+			if leak := w.leak(pctx, expect, sub.caller, shown, draftA, movementA); leak != "" {
 				leaks++
 				t.Errorf("%s: the answer shows %s", label, leak)
 			}
@@ -536,13 +608,15 @@ func TestAccessMatrix(t *testing.T) {
 	t.Logf("access matrix: %d cases, %d allowed, %d denied, %d leaks", cases, allowed, denied, leaks)
 }
 
-// leak names what shown holds that caller may not see: A's draft when it
+// leak names what shown holds that caller may not see: A's drafts when it
 // does not cover A, the clear citizen id when it is not a PII_READER of A.
-func (w *world) leak(ctx context.Context, p *policy.Policy, c *auth.Caller, shown, draftA string) string {
+func (w *world) leak(ctx context.Context, p *policy.Policy, c *auth.Caller, shown string, draftsA ...string) string {
 	sees, err := p.Can(ctx, provA, policy.Readers...)
 	require.NoError(w.t, err)
-	if !sees && strings.Contains(shown, `"`+draftA+`"`) {
-		return "A's draft " + draftA
+	for _, d := range draftsA {
+		if !sees && strings.Contains(shown, `"`+d+`"`) {
+			return "A's draft " + d
+		}
 	}
 	if clearCitizenID.MatchString(shown) {
 		if ok, _ := p.Can(ctx, provA, auth.PIIReader); !ok {

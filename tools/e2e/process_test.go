@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 	}
 	bin = dir
 	build := exec.Command("go", "build", "-o", dir+string(os.PathSeparator),
-		"./services/blocs/cmd/blocs", "./services/honours/cmd/honours", "./gateway/cmd/gateway")
+		"./services/blocs/cmd/blocs", "./services/honours/cmd/honours", "./services/movements/cmd/movements", "./gateway/cmd/gateway")
 	build.Dir = filepath.Join("..", "..")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: go build: %v\n%s", err, out)
@@ -129,14 +129,15 @@ func (p *process) kill() {
 // system is blocs, honours and the gateway as three processes, and the
 // issuer they believe.
 type system struct {
-	issuer   *devissuer.Issuer
-	admin    string // a central administrator's token, which call sends
-	dir      string
-	redis    string // Redis address, or "" for in-process caches
-	blocs    *process
-	honours  *process
-	gateway  *process
-	blocsURL string // the address blocs keeps across restarts
+	issuer    *devissuer.Issuer
+	admin     string // a central administrator's token, which call sends
+	dir       string
+	redis     string // Redis address, or "" for in-process caches
+	blocs     *process
+	honours   *process
+	movements *process
+	gateway   *process
+	blocsURL  string // the address blocs keeps across restarts
 }
 
 // redisDB is the Redis database the processes cache in, apart from those of
@@ -169,11 +170,18 @@ func (s *system) startHonours(t *testing.T, blocsAddr string) {
 		"TDKT_RECIPIENT_KEY_SECRET=ZTJlIGhvbm91cnMgcmVjaXBpZW50IGtleSBzZWNyZXQhIQ==")...)
 }
 
-// startGateway starts the gateway in front of blocs and honours.
+// startMovements starts movements, calling blocs at blocsAddr.
+func (s *system) startMovements(t *testing.T, blocsAddr string) {
+	t.Helper()
+	s.movements = start(t, "movements", append(s.redisEnv(), "TDKT_OIDC_ISSUER="+s.issuer.URL(), "TDKT_DATABASE_URL=sqlite:"+filepath.Join(s.dir, "movements.db"),
+		"TDKT_GRPC_ADDR=127.0.0.1:0", "TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_PAGE_TOKEN_KEY=e2e-movements-page-token-key")...)
+}
+
+// startGateway starts the gateway in front of the services.
 func (s *system) startGateway(t *testing.T, blocsAddr string) {
 	t.Helper()
 	s.gateway = start(t, "gateway", "TDKT_OIDC_ISSUER="+s.issuer.URL(), "TDKT_HTTP_ADDR=127.0.0.1:0",
-		"TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_HONOURS_ADDR="+s.honours.addr)
+		"TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_HONOURS_ADDR="+s.honours.addr, "TDKT_MOVEMENTS_ADDR="+s.movements.addr)
 }
 
 // admin is the caller of system.call: a central administrator.
@@ -189,6 +197,7 @@ func newSystem(t *testing.T, redis string) *system {
 	s := &system{issuer: iss, admin: iss.Token(admin, 0), dir: t.TempDir(), redis: redis}
 	s.startBlocs(t)
 	s.startHonours(t, s.blocsURL)
+	s.startMovements(t, s.blocsURL)
 	s.startGateway(t, s.blocsURL)
 	return s
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/sqlstore/sqlstoretest"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack/stacktest"
@@ -41,8 +42,9 @@ var mutationPrefixes = []string{"Create", "Update", "Dissolve", "Archive", "End"
 // services are the services whose mutations the test makes, by short
 // name.
 var services = map[string]protoreflect.ServiceDescriptor{
-	"blocs":   blocsv1.File_tdkt_blocs_v1_blocs_proto.Services().ByName("BlocsService"),
-	"honours": honoursv1.File_tdkt_honours_v1_honours_proto.Services().ByName("HonoursService"),
+	"blocs":     blocsv1.File_tdkt_blocs_v1_blocs_proto.Services().ByName("BlocsService"),
+	"honours":   honoursv1.File_tdkt_honours_v1_honours_proto.Services().ByName("HonoursService"),
+	"movements": movementsv1.File_tdkt_movements_v1_movements_proto.Services().ByName("MovementsService"),
 }
 
 // mutations returns the full names of the methods of every service that
@@ -85,11 +87,16 @@ func (st auditStep) service() string {
 func (st auditStep) short() string { return st.method[strings.LastIndexByte(st.method, '/')+1:] }
 
 const (
-	blocsService   = "/tdkt.blocs.v1.BlocsService/"
-	honoursService = "/tdkt.honours.v1.HonoursService/"
-	provinceA      = "tinh-a"
-	provinceB      = "tinh-b"
+	blocsService     = "/tdkt.blocs.v1.BlocsService/"
+	honoursService   = "/tdkt.honours.v1.HonoursService/"
+	movementsService = "/tdkt.movements.v1.MovementsService/"
+	provinceA        = "tinh-a"
+	provinceB        = "tinh-b"
 )
+
+// batchResource stands for the resource of a batch call, which names no
+// one resource: its record is not checked for one.
+const batchResource = "(batch)"
 
 func day(y, m, d int32) *date.Date { return &date.Date{Year: y, Month: m, Day: d} }
 
@@ -97,7 +104,7 @@ func day(y, m, d int32) *date.Date { return &date.Date{Year: y, Month: m, Day: d
 // province A, and a few in province B, as the clients of s (a central
 // administrator).
 func auditSteps(t *testing.T, s *stacktest.Stack) []auditStep {
-	b, h := s.Blocs, s.Honours
+	b, h, m := s.Blocs, s.Honours, s.Movements
 	unitA, unitB := "units/"+provinceA, "units/"+provinceB
 	commune := func(id, prov string) *blocsv1.CreateUnitRequest {
 		return &blocsv1.CreateUnitRequest{UnitId: id, Unit: &blocsv1.Unit{DisplayName: "Xã " + id, Kind: blocsv1.UnitKind_UNIT_KIND_LOCALITY,
@@ -121,6 +128,13 @@ func auditSteps(t *testing.T, s *stacktest.Stack) []auditStep {
 			AwardType: "awardTypes/BK_TINH", Period: &typev1.Period{StartYear: 2024, EndYear: 2024},
 			Achievements: "Đã có thành tích xuất sắc trong phong trào thi đua yêu nước",
 		}
+	}
+	movement := func(id, launcher string) *movementsv1.CreateMovementRequest {
+		return &movementsv1.CreateMovementRequest{MovementId: id, Movement: &movementsv1.Movement{
+			Title: "Chung sức xây dựng nông thôn mới", Kind: movementsv1.MovementKind_MOVEMENT_KIND_THEMATIC, LaunchedBy: launcher,
+			LaunchDocument: &typev1.DocumentRef{Number: "11-CT/TU", SignedOn: day(2016, 3, 1), SignerName: "Trần Quốc Tỏ",
+				SignerTitle: "Bí thư", Issuer: launcher},
+			Period: &typev1.DateRange{StartDate: day(2016, 3, 1), EndDate: day(2020, 12, 31)}}}
 	}
 	decision := func(id, authority string, entries ...*honoursv1.DecisionEntry) *honoursv1.CreateDecisionRequest {
 		return &honoursv1.CreateDecisionRequest{DecisionId: id, Decision: &honoursv1.Decision{Document: document(id, authority),
@@ -257,6 +271,35 @@ func auditSteps(t *testing.T, s *stacktest.Stack) []auditStep {
 		{honoursService + "CreateDecision", unitB, func(ctx context.Context) (string, error) {
 			return named(h.CreateDecision(ctx, decision("qd-b1", unitB)))
 		}},
+
+		{movementsService + "CreateMovement", unitA, func(ctx context.Context) (string, error) {
+			return named(m.CreateMovement(ctx, movement("nong-thon-moi", unitA)))
+		}},
+		{movementsService + "UpdateMovement", unitA, func(ctx context.Context) (string, error) {
+			return named(m.UpdateMovement(ctx, &movementsv1.UpdateMovementRequest{
+				Movement:   &movementsv1.Movement{Name: "movements/nong-thon-moi", Objectives: "Nâng cao đời sống nhân dân"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"objectives"}}}))
+		}},
+		{movementsService + "CreateParticipant", unitA, func(ctx context.Context) (string, error) {
+			return named(m.CreateParticipant(ctx, &movementsv1.CreateParticipantRequest{Parent: "movements/nong-thon-moi",
+				Participant: &movementsv1.Participant{Unit: "units/xa-a1", RegisteredOn: day(2016, 4, 1)}}))
+		}},
+		{movementsService + "BatchCreateParticipants", unitA, func(ctx context.Context) (string, error) {
+			_, err := m.BatchCreateParticipants(ctx, &movementsv1.BatchCreateParticipantsRequest{Parent: "movements/nong-thon-moi",
+				Requests: []*movementsv1.CreateParticipantRequest{{Participant: &movementsv1.Participant{Unit: "units/xa-a2", RegisteredOn: day(2016, 4, 1)}}}})
+			return batchResource, err
+		}},
+		{movementsService + "LaunchMovement", unitA, func(ctx context.Context) (string, error) {
+			return named(m.LaunchMovement(ctx, &movementsv1.LaunchMovementRequest{Name: "movements/nong-thon-moi"}))
+		}},
+		{movementsService + "CloseMovement", unitA, func(ctx context.Context) (string, error) {
+			return named(m.CloseMovement(ctx, &movementsv1.CloseMovementRequest{Name: "movements/nong-thon-moi",
+				ClosingReview: &movementsv1.ClosingReview{Document: document("25-bc", unitA), Summary: "Tổng kết 5 năm"}}))
+		}},
+		// Province B's.
+		{movementsService + "CreateMovement", unitB, func(ctx context.Context) (string, error) {
+			return named(m.CreateMovement(ctx, movement("vi-nguoi-ngheo", unitB)))
+		}},
 	}
 }
 
@@ -271,10 +314,10 @@ func auditSteps(t *testing.T, s *stacktest.Stack) []auditStep {
 func TestEveryMutationAudited(t *testing.T) {
 	for _, e := range sqlstoretest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			urls := map[string]string{"blocs": e.URL(t), "honours": e.URL(t)}
+			urls := map[string]string{"blocs": e.URL(t), "honours": e.URL(t), "movements": e.URL(t)}
 			spans := tracetest.NewSpanRecorder()
 			s := stacktest.Start(t, func(o *stack.Options) {
-				o.Blocs.DatabaseURL, o.Honours.DatabaseURL = urls["blocs"], urls["honours"]
+				o.Blocs.DatabaseURL, o.Honours.DatabaseURL, o.Movements.DatabaseURL = urls["blocs"], urls["honours"], urls["movements"]
 				o.SpanProcessor = spans
 			})
 			ctx := t.Context()
@@ -284,6 +327,9 @@ func TestEveryMutationAudited(t *testing.T) {
 				},
 				"honours": func(ctx context.Context, r *typev1.ListAuditEntriesRequest) (*typev1.ListAuditEntriesResponse, error) {
 					return s.Honours.ListAuditEntries(ctx, r)
+				},
+				"movements": func(ctx context.Context, r *typev1.ListAuditEntriesRequest) (*typev1.ListAuditEntriesResponse, error) {
+					return s.Movements.ListAuditEntries(ctx, r)
 				},
 			}
 			newest := func(svc string) *typev1.ListAuditEntriesResponse {
@@ -311,7 +357,10 @@ func TestEveryMutationAudited(t *testing.T) {
 			hexTrace := regexp.MustCompile(`^[0-9a-f]{32}$`)
 			traces := map[string]string{} // trace id -> method
 			for i, st := range steps {
-				before := map[string]int32{"blocs": newest("blocs").GetTotalSize(), "honours": newest("honours").GetTotalSize()}
+				before := map[string]int32{}
+				for svc := range services {
+					before[svc] = newest(svc).GetTotalSize()
+				}
 				resource, err := st.call(ctx)
 				require.NoError(t, err, "step %d: %s", i, st.method)
 				for svc, n := range before {
@@ -323,7 +372,9 @@ func TestEveryMutationAudited(t *testing.T) {
 					require.Equal(t, n+1, after.GetTotalSize(), "step %d: %s: exactly one admin activity record", i, st.method)
 					got := after.GetAuditEntries()[0]
 					require.Equal(t, st.short(), got.GetMethod(), "step %d", i)
-					require.Equal(t, resource, got.GetResource(), "step %d: %s", i, st.method)
+					if resource != batchResource {
+						require.Equal(t, resource, got.GetResource(), "step %d: %s", i, st.method)
+					}
 					require.Equal(t, st.owner, got.GetOwnerUnit(), "step %d: %s %s", i, st.method, resource)
 					require.Equal(t, &typev1.AuditCaller{Subject: stacktest.Admin.Subject, AuthenticationMethod: auth.MethodBearer,
 						Roles: []string{devissuer.CentralUnit + ":CENTRAL_ADMIN"}}, got.GetCaller(), "step %d", i)
