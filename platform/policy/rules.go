@@ -86,7 +86,12 @@ var Rules = map[string]Rule{
 	movements + "CreateParticipant":       {Roles: officers, Resources: []string{"parent"}},
 	movements + "BatchCreateParticipants": {Roles: officers, Resources: []string{"parent"}},
 	movements + "ListParticipants":        {Resources: []string{"parent"}},
-	movements + "ListAuditEntries":        {Roles: officers},
+	// Events are public to read and recorded by the officers of their
+	// organizer (a movement's launching unit need not be theirs).
+	movements + "CreateEvent":      {Roles: officers, Resources: []string{"event.organizer"}},
+	movements + "GetEvent":         public,
+	movements + "ListEvents":       public,
+	movements + "ListAuditEntries": {Roles: officers},
 
 	// The bare echo of the edge benchmark.
 	echo + "Echo": public,

@@ -19,6 +19,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/policy"
 	"github.com/tdkt-vn/tdkt/platform/service"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
+	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
@@ -78,7 +79,7 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 	units := blocsclient.New(conn, tel.Logger)
 	pol := policy.New(parts.Authn, server.NewAccess(st), lineage.Scopes(units.Scope))
 	handlers := server.New(server.Options{
-		Store: st, Units: units, Cache: parts.Cache, Tokens: parts.Tokens, Log: tel.Logger, Policy: pol,
+		Store: st, Units: units, Groups: server.BlocsGroups{Client: blocsv1.NewBlocsServiceClient(conn)}, Cache: parts.Cache, Tokens: parts.Tokens, Log: tel.Logger, Policy: pol,
 	})
 	return &Service{handlers: handlers, store: st, blocs: conn, parts: parts, policy: pol,
 		stopFollowing: blocsclient.Follow(ctx, units)}, nil

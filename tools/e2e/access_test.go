@@ -217,6 +217,18 @@ func (w *world) movement(prov string, launched bool) string {
 	return m.GetName()
 }
 
+// event records the congress of prov's group, in movement (launched):
+// public, like every event.
+func (w *world) event(prov, group, movement string) string {
+	e, err := w.movements.CreateEvent(w.admin, &movementsv1.CreateEventRequest{EventId: w.next("dai-hoi"), Event: &movementsv1.Event{
+		Kind: movementsv1.EventKind_EVENT_KIND_CONGRESS, Organizer: "units/" + prov, Group: group, Movement: movement,
+		HeldOn: on(2020, 7, 30), Ordinal: 3, Period: &typev1.DateRange{StartDate: on(2020, 1, 1), EndDate: on(2025, 12, 31)},
+		Summary: "Đại hội thi đua yêu nước lần thứ III"}})
+	require.NoError(w.t, err)
+	w.owners[e.GetName()] = policy.Owner{Unit: prov, Public: true}
+	return e.GetName()
+}
+
 func revocation() *typev1.DocumentRef {
 	return &typev1.DocumentRef{Number: "9/QĐ-UBND", SignedOn: on(2025, 9, 1), SignerName: "Nguyễn Văn Bình",
 		SignerTitle: "Chủ tịch", Issuer: "units/" + provA}
@@ -271,6 +283,7 @@ func serverStream[Req proto.Message, Msg any, PMsg interface {
 // ends them) for each case.
 func (w *world) requests(groupA, draftA, movementA string) map[string]func() (proto.Message, call) {
 	b, h, m := w.blocs, w.honours, w.movements
+	eventA := w.event(provA, groupA, w.movement(provA, true))
 	return map[string]func() (proto.Message, call){
 		bs + "CreateUnit": func() (proto.Message, call) {
 			return unary(b.CreateUnit, &blocsv1.CreateUnitRequest{UnitId: w.next("moi"), Unit: &blocsv1.Unit{
@@ -395,6 +408,17 @@ func (w *world) requests(groupA, draftA, movementA string) map[string]func() (pr
 		},
 		ms + "ListParticipants": func() (proto.Message, call) {
 			return unary(m.ListParticipants, &movementsv1.ListParticipantsRequest{Parent: movementA})
+		},
+		ms + "CreateEvent": func() (proto.Message, call) {
+			return unary(m.CreateEvent, &movementsv1.CreateEventRequest{EventId: w.next("su-kien"), Event: &movementsv1.Event{
+				Kind: movementsv1.EventKind_EVENT_KIND_MIDTERM_REVIEW, Organizer: "units/" + provA, Group: groupA,
+				HeldOn: on(2023, 7, 29), Summary: "Sơ kết giữa nhiệm kỳ"}})
+		},
+		ms + "GetEvent": func() (proto.Message, call) {
+			return unary(m.GetEvent, &movementsv1.GetEventRequest{Name: eventA})
+		},
+		ms + "ListEvents": func() (proto.Message, call) {
+			return unary(m.ListEvents, &movementsv1.ListEventsRequest{PageSize: 1000})
 		},
 		ms + "ListAuditEntries": func() (proto.Message, call) {
 			return unary(m.ListAuditEntries, &typev1.ListAuditEntriesRequest{PageSize: 1000})

@@ -296,6 +296,11 @@ func auditSteps(t *testing.T, s *stacktest.Stack) []auditStep {
 			return named(m.CloseMovement(ctx, &movementsv1.CloseMovementRequest{Name: "movements/nong-thon-moi",
 				ClosingReview: &movementsv1.ClosingReview{Document: document("25-bc", unitA), Summary: "Tổng kết 5 năm"}}))
 		}},
+		{movementsService + "CreateEvent", unitA, func(ctx context.Context) (string, error) {
+			return named(m.CreateEvent(ctx, &movementsv1.CreateEventRequest{EventId: "dai-hoi-khoi-a-3", Event: &movementsv1.Event{
+				Kind: movementsv1.EventKind_EVENT_KIND_CONGRESS, Organizer: unitA, Group: "groups/khoi-a", Movement: "movements/nong-thon-moi",
+				HeldOn: day(2020, 7, 30), Ordinal: 3, Summary: "Đại hội thi đua yêu nước lần thứ III"}}))
+		}},
 		// Province B's.
 		{movementsService + "CreateMovement", unitB, func(ctx context.Context) (string, error) {
 			return named(m.CreateMovement(ctx, movement("vi-nguoi-ngheo", unitB)))

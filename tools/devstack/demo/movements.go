@@ -63,5 +63,38 @@ func loadMovements(ctx context.Context, c movementsv1.MovementsServiceClient) er
 			return err
 		}
 	}
+	for _, e := range eventPlan() {
+		if err := send(ctx, c.CreateEvent, e, "event "+e.GetEventId()); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// eventPlan is the demo's events of Thái Nguyên's blocs in July 2020: the
+// third patriotic emulation congress of Khối thi đua số 3, where decision
+// 2115/QĐ-UBND was presented, and the review of the bloc of Party
+// agencies. Both are organized by the province that organizes the blocs:
+// the province of 2020 (thai-nguyen-cu) was dissolved into the present
+// one, and an event's organizer must be active, so they name the
+// successor.
+func eventPlan() []*movementsv1.CreateEventRequest {
+	return []*movementsv1.CreateEventRequest{
+		{EventId: "khoi-3-dai-hoi-lan-thu-3", Event: &movementsv1.Event{
+			Kind: movementsv1.EventKind_EVENT_KIND_CONGRESS, Organizer: "units/thai-nguyen", Group: "groups/khoi-thi-dua-so-3",
+			HeldOn: &date.Date{Year: 2020, Month: 7, Day: 30}, Ordinal: 3,
+			Period: &typev1.DateRange{StartDate: &date.Date{Year: 2020, Month: 1, Day: 1},
+				EndDate: &date.Date{Year: 2025, Month: 12, Day: 31}},
+			Summary: "Đại hội thi đua yêu nước lần thứ III Khối thi đua số 3 giai đoạn 2020–2025: tổng kết phong trào " +
+				"thi đua yêu nước giai đoạn 2015–2020, khen thưởng 9 tập thể và 52 cá nhân có thành tích xuất sắc",
+			Decisions: []string{"decisions/thai-nguyen-khoi-3-dai-hoi-2020"},
+		}},
+		{EventId: "khoi-co-quan-dang-tong-ket-2020", Event: &movementsv1.Event{
+			Kind: movementsv1.EventKind_EVENT_KIND_FINAL_REVIEW, Organizer: "units/thai-nguyen", Group: "groups/khoi-cac-co-quan-dang",
+			HeldOn: &date.Date{Year: 2020, Month: 7, Day: 29},
+			Period: &typev1.DateRange{StartDate: &date.Date{Year: 2015, Month: 1, Day: 1},
+				EndDate: &date.Date{Year: 2020, Month: 12, Day: 31}},
+			Summary: "Tổng kết phong trào thi đua yêu nước Khối các cơ quan Đảng giai đoạn 2015–2020",
+		}},
+	}
 }

@@ -137,6 +137,75 @@ func (MovementState) EnumDescriptor() ([]byte, []int) {
 	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{1}
 }
 
+// EventKind is what an event is.
+type EventKind int32
+
+const (
+	// Not set; invalid on create, every kind in a filter.
+	EventKind_EVENT_KIND_UNSPECIFIED EventKind = 0
+	// A patriotic emulation congress (đại hội thi đua yêu nước).
+	EventKind_EVENT_KIND_CONGRESS EventKind = 1
+	// A mid-term review (sơ kết).
+	EventKind_EVENT_KIND_MIDTERM_REVIEW EventKind = 2
+	// A final review (tổng kết).
+	EventKind_EVENT_KIND_FINAL_REVIEW EventKind = 3
+	// A covenant signing (ký kết giao ước thi đua).
+	EventKind_EVENT_KIND_COVENANT_SIGNING EventKind = 4
+	// An honouring conference (hội nghị biểu dương, tôn vinh).
+	EventKind_EVENT_KIND_HONOURING_CONFERENCE EventKind = 5
+	// Any other event.
+	EventKind_EVENT_KIND_OTHER EventKind = 6
+)
+
+// Enum value maps for EventKind.
+var (
+	EventKind_name = map[int32]string{
+		0: "EVENT_KIND_UNSPECIFIED",
+		1: "EVENT_KIND_CONGRESS",
+		2: "EVENT_KIND_MIDTERM_REVIEW",
+		3: "EVENT_KIND_FINAL_REVIEW",
+		4: "EVENT_KIND_COVENANT_SIGNING",
+		5: "EVENT_KIND_HONOURING_CONFERENCE",
+		6: "EVENT_KIND_OTHER",
+	}
+	EventKind_value = map[string]int32{
+		"EVENT_KIND_UNSPECIFIED":          0,
+		"EVENT_KIND_CONGRESS":             1,
+		"EVENT_KIND_MIDTERM_REVIEW":       2,
+		"EVENT_KIND_FINAL_REVIEW":         3,
+		"EVENT_KIND_COVENANT_SIGNING":     4,
+		"EVENT_KIND_HONOURING_CONFERENCE": 5,
+		"EVENT_KIND_OTHER":                6,
+	}
+)
+
+func (x EventKind) Enum() *EventKind {
+	p := new(EventKind)
+	*p = x
+	return p
+}
+
+func (x EventKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (EventKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_tdkt_movements_v1_movements_proto_enumTypes[2].Descriptor()
+}
+
+func (EventKind) Type() protoreflect.EnumType {
+	return &file_tdkt_movements_v1_movements_proto_enumTypes[2]
+}
+
+func (x EventKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use EventKind.Descriptor instead.
+func (EventKind) EnumDescriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{2}
+}
+
 // Movement is an emulation movement (phong trào thi đua).
 type Movement struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1242,6 +1311,425 @@ func (x *ListParticipantsResponse) GetTotalSize() int32 {
 	return 0
 }
 
+// Event is an emulation event: a congress, a review, a covenant signing,
+// an honouring conference.
+type Event struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Resource name, events/{event}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// What the event is.
+	Kind EventKind `protobuf:"varint,2,opt,name=kind,proto3,enum=tdkt.movements.v1.EventKind" json:"kind,omitempty"`
+	// The unit that organizes the event (units/{unit}): it must exist and be
+	// active. Its officers record the event.
+	Organizer string `protobuf:"bytes,3,opt,name=organizer,proto3" json:"organizer,omitempty"`
+	// Optional emulation group (groups/{group}) whose event it is, e.g. the
+	// congress of Khối thi đua số 3; it must exist in the blocs service.
+	Group string `protobuf:"bytes,4,opt,name=group,proto3" json:"group,omitempty"`
+	// Optional movement (movements/{movement}) the event belongs to; it must
+	// exist in this service and be launched (a draft is not public).
+	Movement string `protobuf:"bytes,5,opt,name=movement,proto3" json:"movement,omitempty"`
+	// The day the event was held.
+	HeldOn *date.Date `protobuf:"bytes,6,opt,name=held_on,json=heldOn,proto3" json:"held_on,omitempty"`
+	// Its ordinal, e.g. 3 for the third congress; 0 for none. Required for a
+	// CONGRESS, and unique per organizer, or per group when there is one.
+	Ordinal int32 `protobuf:"varint,7,opt,name=ordinal,proto3" json:"ordinal,omitempty"`
+	// The span the event reviews or opens (for a congress, the term, e.g.
+	// 2020–2025); optional, but both dates and the end not before the start
+	// when given.
+	Period *v1.DateRange `protobuf:"bytes,8,opt,name=period,proto3" json:"period,omitempty"`
+	// What happened.
+	Summary string `protobuf:"bytes,9,opt,name=summary,proto3" json:"summary,omitempty"`
+	// The decisions presented at the event, names in the honours service
+	// (decisions/{decision}), each once. Only their form is checked for now:
+	// checking that they exist in honours is for later.
+	Decisions []string `protobuf:"bytes,10,rep,name=decisions,proto3" json:"decisions,omitempty"`
+	// Output only.
+	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Event) Reset() {
+	*x = Event{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Event) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Event) ProtoMessage() {}
+
+func (x *Event) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Event.ProtoReflect.Descriptor instead.
+func (*Event) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *Event) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Event) GetKind() EventKind {
+	if x != nil {
+		return x.Kind
+	}
+	return EventKind_EVENT_KIND_UNSPECIFIED
+}
+
+func (x *Event) GetOrganizer() string {
+	if x != nil {
+		return x.Organizer
+	}
+	return ""
+}
+
+func (x *Event) GetGroup() string {
+	if x != nil {
+		return x.Group
+	}
+	return ""
+}
+
+func (x *Event) GetMovement() string {
+	if x != nil {
+		return x.Movement
+	}
+	return ""
+}
+
+func (x *Event) GetHeldOn() *date.Date {
+	if x != nil {
+		return x.HeldOn
+	}
+	return nil
+}
+
+func (x *Event) GetOrdinal() int32 {
+	if x != nil {
+		return x.Ordinal
+	}
+	return 0
+}
+
+func (x *Event) GetPeriod() *v1.DateRange {
+	if x != nil {
+		return x.Period
+	}
+	return nil
+}
+
+func (x *Event) GetSummary() string {
+	if x != nil {
+		return x.Summary
+	}
+	return ""
+}
+
+func (x *Event) GetDecisions() []string {
+	if x != nil {
+		return x.Decisions
+	}
+	return nil
+}
+
+func (x *Event) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+// Request of CreateEvent.
+type CreateEventRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The event to record.
+	Event *Event `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
+	// Optional client-chosen id.
+	EventId string `protobuf:"bytes,2,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// Optional UUID making the call safe to retry.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateEventRequest) Reset() {
+	*x = CreateEventRequest{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateEventRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateEventRequest) ProtoMessage() {}
+
+func (x *CreateEventRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateEventRequest.ProtoReflect.Descriptor instead.
+func (*CreateEventRequest) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *CreateEventRequest) GetEvent() *Event {
+	if x != nil {
+		return x.Event
+	}
+	return nil
+}
+
+func (x *CreateEventRequest) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *CreateEventRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Request of GetEvent.
+type GetEventRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// events/{event}
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetEventRequest) Reset() {
+	*x = GetEventRequest{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetEventRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetEventRequest) ProtoMessage() {}
+
+func (x *GetEventRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetEventRequest.ProtoReflect.Descriptor instead.
+func (*GetEventRequest) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *GetEventRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Request of ListEvents. Filters combine with AND.
+type ListEventsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// At most this many; 0 means 50, larger than 1000 means 1000.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response of the same request.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only events of this kind.
+	Kind EventKind `protobuf:"varint,3,opt,name=kind,proto3,enum=tdkt.movements.v1.EventKind" json:"kind,omitempty"`
+	// Only events organized by this unit, or by a unit dissolved into it.
+	Organizer string `protobuf:"bytes,4,opt,name=organizer,proto3" json:"organizer,omitempty"`
+	// Only events of this group.
+	Group string `protobuf:"bytes,5,opt,name=group,proto3" json:"group,omitempty"`
+	// Only events of this movement.
+	Movement string `protobuf:"bytes,6,opt,name=movement,proto3" json:"movement,omitempty"`
+	// Only events held in this year.
+	Year          int32 `protobuf:"varint,7,opt,name=year,proto3" json:"year,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListEventsRequest) Reset() {
+	*x = ListEventsRequest{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListEventsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListEventsRequest) ProtoMessage() {}
+
+func (x *ListEventsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListEventsRequest.ProtoReflect.Descriptor instead.
+func (*ListEventsRequest) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ListEventsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListEventsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListEventsRequest) GetKind() EventKind {
+	if x != nil {
+		return x.Kind
+	}
+	return EventKind_EVENT_KIND_UNSPECIFIED
+}
+
+func (x *ListEventsRequest) GetOrganizer() string {
+	if x != nil {
+		return x.Organizer
+	}
+	return ""
+}
+
+func (x *ListEventsRequest) GetGroup() string {
+	if x != nil {
+		return x.Group
+	}
+	return ""
+}
+
+func (x *ListEventsRequest) GetMovement() string {
+	if x != nil {
+		return x.Movement
+	}
+	return ""
+}
+
+func (x *ListEventsRequest) GetYear() int32 {
+	if x != nil {
+		return x.Year
+	}
+	return 0
+}
+
+// Response of ListEvents.
+type ListEventsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The page of events.
+	Events []*Event `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
+	// Token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// Number of events matching the filters.
+	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListEventsResponse) Reset() {
+	*x = ListEventsResponse{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListEventsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListEventsResponse) ProtoMessage() {}
+
+func (x *ListEventsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListEventsResponse.ProtoReflect.Descriptor instead.
+func (*ListEventsResponse) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ListEventsResponse) GetEvents() []*Event {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+func (x *ListEventsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+func (x *ListEventsResponse) GetTotalSize() int32 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
+}
+
 var File_tdkt_movements_v1_movements_proto protoreflect.FileDescriptor
 
 const file_tdkt_movements_v1_movements_proto_rawDesc = "" +
@@ -1354,6 +1842,47 @@ const file_tdkt_movements_v1_movements_proto_rawDesc = "" +
 	"\fparticipants\x18\x01 \x03(\v2\x1e.tdkt.movements.v1.ParticipantR\fparticipants\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xb5\x06\n" +
+	"\x05Event\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12=\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1c.tdkt.movements.v1.EventKindB\v\xe0A\x02\xbaH\x05\x82\x01\x02\x10\x01R\x04kind\x12l\n" +
+	"\torganizer\x18\x03 \x01(\tBN\xe0A\x02\xfaA\x12\n" +
+	"\x10tdkt.gov.vn/Unit\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\torganizer\x12f\n" +
+	"\x05group\x18\x04 \x01(\tBP\xe0A\x01\xfaA\x13\n" +
+	"\x11tdkt.gov.vn/Group\xbaH4\xd8\x01\x01r/\x18F2+^groups/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x05group\x12r\n" +
+	"\bmovement\x18\x05 \x01(\tBV\xe0A\x01\xfaA\x16\n" +
+	"\x14tdkt.gov.vn/Movement\xbaH7\xd8\x01\x01r2\x18P2.^movements/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\bmovement\x12/\n" +
+	"\aheld_on\x18\x06 \x01(\v2\x11.google.type.DateB\x03\xe0A\x02R\x06heldOn\x12$\n" +
+	"\aordinal\x18\a \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\aordinal\x124\n" +
+	"\x06period\x18\b \x01(\v2\x17.tdkt.type.v1.DateRangeB\x03\xe0A\x01R\x06period\x12&\n" +
+	"\asummary\x18\t \x01(\tB\f\xbaH\tr\aн*\x01\x18\xc0>R\asummary\x12\\\n" +
+	"\tdecisions\x18\n" +
+	" \x03(\tB>\xbaH;\x92\x018\x10d\"4r2\x18P2.^decisions/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\tdecisions\x12@\n" +
+	"\vcreate_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime:5\xeaA2\n" +
+	"\x11tdkt.gov.vn/Event\x12\x0eevents/{event}*\x06events2\x05event\"\xc3\x01\n" +
+	"\x12CreateEventRequest\x126\n" +
+	"\x05event\x18\x01 \x01(\v2\x18.tdkt.movements.v1.EventB\x06\xbaH\x03\xc8\x01\x01R\x05event\x12I\n" +
+	"\bevent_id\x18\x02 \x01(\tB.\xbaH+\xd8\x01\x01r&2$^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\aeventId\x12*\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"t\n" +
+	"\x0fGetEventRequest\x12a\n" +
+	"\x04name\x18\x01 \x01(\tBM\xe0A\x02\xfaA\x13\n" +
+	"\x11tdkt.gov.vn/Event\xbaH1r/\x18P2+^events/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xbf\x03\n" +
+	"\x11ListEventsRequest\x12$\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\tpageToken\x12:\n" +
+	"\x04kind\x18\x03 \x01(\x0e2\x1c.tdkt.movements.v1.EventKindB\b\xbaH\x05\x82\x01\x02\x10\x01R\x04kind\x12T\n" +
+	"\torganizer\x18\x04 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\torganizer\x12M\n" +
+	"\x05group\x18\x05 \x01(\tB7\xbaH4\xd8\x01\x01r/\x18F2+^groups/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x05group\x12V\n" +
+	"\bmovement\x18\x06 \x01(\tB:\xbaH7\xd8\x01\x01r2\x18P2.^movements/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\bmovement\x12\"\n" +
+	"\x04year\x18\a \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\x04year\"\x8d\x01\n" +
+	"\x12ListEventsResponse\x120\n" +
+	"\x06events\x18\x01 \x03(\v2\x18.tdkt.movements.v1.EventR\x06events\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
+	"\n" +
 	"total_size\x18\x03 \x01(\x05R\ttotalSize*d\n" +
 	"\fMovementKind\x12\x1d\n" +
 	"\x19MOVEMENT_KIND_UNSPECIFIED\x10\x00\x12\x19\n" +
@@ -1363,7 +1892,15 @@ const file_tdkt_movements_v1_movements_proto_rawDesc = "" +
 	"\x1aMOVEMENT_STATE_UNSPECIFIED\x10\x00\x12\x18\n" +
 	"\x14MOVEMENT_STATE_DRAFT\x10\x01\x12\x19\n" +
 	"\x15MOVEMENT_STATE_ACTIVE\x10\x02\x12\x19\n" +
-	"\x15MOVEMENT_STATE_CLOSED\x10\x032\x99\v\n" +
+	"\x15MOVEMENT_STATE_CLOSED\x10\x03*\xd8\x01\n" +
+	"\tEventKind\x12\x1a\n" +
+	"\x16EVENT_KIND_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13EVENT_KIND_CONGRESS\x10\x01\x12\x1d\n" +
+	"\x19EVENT_KIND_MIDTERM_REVIEW\x10\x02\x12\x1b\n" +
+	"\x17EVENT_KIND_FINAL_REVIEW\x10\x03\x12\x1f\n" +
+	"\x1bEVENT_KIND_COVENANT_SIGNING\x10\x04\x12#\n" +
+	"\x1fEVENT_KIND_HONOURING_CONFERENCE\x10\x05\x12\x14\n" +
+	"\x10EVENT_KIND_OTHER\x10\x062\xda\r\n" +
 	"\x10MovementsService\x12x\n" +
 	"\x0eCreateMovement\x12(.tdkt.movements.v1.CreateMovementRequest\x1a\x1b.tdkt.movements.v1.Movement\"\x1f\x82\xd3\xe4\x93\x02\x19:\bmovement\"\r/v1/movements\x12q\n" +
 	"\vGetMovement\x12%.tdkt.movements.v1.GetMovementRequest\x1a\x1b.tdkt.movements.v1.Movement\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/{name=movements/*}\x12y\n" +
@@ -1373,7 +1910,13 @@ const file_tdkt_movements_v1_movements_proto_rawDesc = "" +
 	"\rCloseMovement\x12'.tdkt.movements.v1.CloseMovementRequest\x1a\x1b.tdkt.movements.v1.Movement\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/{name=movements/*}:close\x12\x9c\x01\n" +
 	"\x11CreateParticipant\x12+.tdkt.movements.v1.CreateParticipantRequest\x1a\x1e.tdkt.movements.v1.Participant\":\x82\xd3\xe4\x93\x024:\vparticipant\"%/v1/{parent=movements/*}/participants\x12\xbe\x01\n" +
 	"\x17BatchCreateParticipants\x121.tdkt.movements.v1.BatchCreateParticipantsRequest\x1a2.tdkt.movements.v1.BatchCreateParticipantsResponse\"<\x82\xd3\xe4\x93\x026:\x01*\"1/v1/{parent=movements/*}/participants:batchCreate\x12\x9a\x01\n" +
-	"\x10ListParticipants\x12*.tdkt.movements.v1.ListParticipantsRequest\x1a+.tdkt.movements.v1.ListParticipantsResponse\"-\x82\xd3\xe4\x93\x02'\x12%/v1/{parent=movements/*}/participants\x12\x8e\x01\n" +
+	"\x10ListParticipants\x12*.tdkt.movements.v1.ListParticipantsRequest\x1a+.tdkt.movements.v1.ListParticipantsResponse\"-\x82\xd3\xe4\x93\x02'\x12%/v1/{parent=movements/*}/participants\x12i\n" +
+	"\vCreateEvent\x12%.tdkt.movements.v1.CreateEventRequest\x1a\x18.tdkt.movements.v1.Event\"\x19\x82\xd3\xe4\x93\x02\x13:\x05event\"\n" +
+	"/v1/events\x12e\n" +
+	"\bGetEvent\x12\".tdkt.movements.v1.GetEventRequest\x1a\x18.tdkt.movements.v1.Event\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/{name=events/*}\x12m\n" +
+	"\n" +
+	"ListEvents\x12$.tdkt.movements.v1.ListEventsRequest\x1a%.tdkt.movements.v1.ListEventsResponse\"\x12\x82\xd3\xe4\x93\x02\f\x12\n" +
+	"/v1/events\x12\x8e\x01\n" +
 	"\x10ListAuditEntries\x12%.tdkt.type.v1.ListAuditEntriesRequest\x1a&.tdkt.type.v1.ListAuditEntriesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/services/movements/auditEntriesB=Z;github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1;movementsv1b\x06proto3"
 
 var (
@@ -1388,82 +1931,101 @@ func file_tdkt_movements_v1_movements_proto_rawDescGZIP() []byte {
 	return file_tdkt_movements_v1_movements_proto_rawDescData
 }
 
-var file_tdkt_movements_v1_movements_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_tdkt_movements_v1_movements_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_tdkt_movements_v1_movements_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_tdkt_movements_v1_movements_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_tdkt_movements_v1_movements_proto_goTypes = []any{
 	(MovementKind)(0),                       // 0: tdkt.movements.v1.MovementKind
 	(MovementState)(0),                      // 1: tdkt.movements.v1.MovementState
-	(*Movement)(nil),                        // 2: tdkt.movements.v1.Movement
-	(*ClosingReview)(nil),                   // 3: tdkt.movements.v1.ClosingReview
-	(*CreateMovementRequest)(nil),           // 4: tdkt.movements.v1.CreateMovementRequest
-	(*GetMovementRequest)(nil),              // 5: tdkt.movements.v1.GetMovementRequest
-	(*ListMovementsRequest)(nil),            // 6: tdkt.movements.v1.ListMovementsRequest
-	(*ListMovementsResponse)(nil),           // 7: tdkt.movements.v1.ListMovementsResponse
-	(*UpdateMovementRequest)(nil),           // 8: tdkt.movements.v1.UpdateMovementRequest
-	(*LaunchMovementRequest)(nil),           // 9: tdkt.movements.v1.LaunchMovementRequest
-	(*CloseMovementRequest)(nil),            // 10: tdkt.movements.v1.CloseMovementRequest
-	(*Participant)(nil),                     // 11: tdkt.movements.v1.Participant
-	(*CreateParticipantRequest)(nil),        // 12: tdkt.movements.v1.CreateParticipantRequest
-	(*BatchCreateParticipantsRequest)(nil),  // 13: tdkt.movements.v1.BatchCreateParticipantsRequest
-	(*BatchCreateParticipantsResponse)(nil), // 14: tdkt.movements.v1.BatchCreateParticipantsResponse
-	(*ListParticipantsRequest)(nil),         // 15: tdkt.movements.v1.ListParticipantsRequest
-	(*ListParticipantsResponse)(nil),        // 16: tdkt.movements.v1.ListParticipantsResponse
-	(*v1.DocumentRef)(nil),                  // 17: tdkt.type.v1.DocumentRef
-	(*v1.DateRange)(nil),                    // 18: tdkt.type.v1.DateRange
-	(*timestamppb.Timestamp)(nil),           // 19: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),           // 20: google.protobuf.FieldMask
-	(*date.Date)(nil),                       // 21: google.type.Date
-	(*v1.ListAuditEntriesRequest)(nil),      // 22: tdkt.type.v1.ListAuditEntriesRequest
-	(*v1.ListAuditEntriesResponse)(nil),     // 23: tdkt.type.v1.ListAuditEntriesResponse
+	(EventKind)(0),                          // 2: tdkt.movements.v1.EventKind
+	(*Movement)(nil),                        // 3: tdkt.movements.v1.Movement
+	(*ClosingReview)(nil),                   // 4: tdkt.movements.v1.ClosingReview
+	(*CreateMovementRequest)(nil),           // 5: tdkt.movements.v1.CreateMovementRequest
+	(*GetMovementRequest)(nil),              // 6: tdkt.movements.v1.GetMovementRequest
+	(*ListMovementsRequest)(nil),            // 7: tdkt.movements.v1.ListMovementsRequest
+	(*ListMovementsResponse)(nil),           // 8: tdkt.movements.v1.ListMovementsResponse
+	(*UpdateMovementRequest)(nil),           // 9: tdkt.movements.v1.UpdateMovementRequest
+	(*LaunchMovementRequest)(nil),           // 10: tdkt.movements.v1.LaunchMovementRequest
+	(*CloseMovementRequest)(nil),            // 11: tdkt.movements.v1.CloseMovementRequest
+	(*Participant)(nil),                     // 12: tdkt.movements.v1.Participant
+	(*CreateParticipantRequest)(nil),        // 13: tdkt.movements.v1.CreateParticipantRequest
+	(*BatchCreateParticipantsRequest)(nil),  // 14: tdkt.movements.v1.BatchCreateParticipantsRequest
+	(*BatchCreateParticipantsResponse)(nil), // 15: tdkt.movements.v1.BatchCreateParticipantsResponse
+	(*ListParticipantsRequest)(nil),         // 16: tdkt.movements.v1.ListParticipantsRequest
+	(*ListParticipantsResponse)(nil),        // 17: tdkt.movements.v1.ListParticipantsResponse
+	(*Event)(nil),                           // 18: tdkt.movements.v1.Event
+	(*CreateEventRequest)(nil),              // 19: tdkt.movements.v1.CreateEventRequest
+	(*GetEventRequest)(nil),                 // 20: tdkt.movements.v1.GetEventRequest
+	(*ListEventsRequest)(nil),               // 21: tdkt.movements.v1.ListEventsRequest
+	(*ListEventsResponse)(nil),              // 22: tdkt.movements.v1.ListEventsResponse
+	(*v1.DocumentRef)(nil),                  // 23: tdkt.type.v1.DocumentRef
+	(*v1.DateRange)(nil),                    // 24: tdkt.type.v1.DateRange
+	(*timestamppb.Timestamp)(nil),           // 25: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),           // 26: google.protobuf.FieldMask
+	(*date.Date)(nil),                       // 27: google.type.Date
+	(*v1.ListAuditEntriesRequest)(nil),      // 28: tdkt.type.v1.ListAuditEntriesRequest
+	(*v1.ListAuditEntriesResponse)(nil),     // 29: tdkt.type.v1.ListAuditEntriesResponse
 }
 var file_tdkt_movements_v1_movements_proto_depIdxs = []int32{
 	0,  // 0: tdkt.movements.v1.Movement.kind:type_name -> tdkt.movements.v1.MovementKind
-	17, // 1: tdkt.movements.v1.Movement.launch_document:type_name -> tdkt.type.v1.DocumentRef
-	18, // 2: tdkt.movements.v1.Movement.period:type_name -> tdkt.type.v1.DateRange
+	23, // 1: tdkt.movements.v1.Movement.launch_document:type_name -> tdkt.type.v1.DocumentRef
+	24, // 2: tdkt.movements.v1.Movement.period:type_name -> tdkt.type.v1.DateRange
 	1,  // 3: tdkt.movements.v1.Movement.state:type_name -> tdkt.movements.v1.MovementState
-	3,  // 4: tdkt.movements.v1.Movement.closing_review:type_name -> tdkt.movements.v1.ClosingReview
-	19, // 5: tdkt.movements.v1.Movement.create_time:type_name -> google.protobuf.Timestamp
-	19, // 6: tdkt.movements.v1.Movement.update_time:type_name -> google.protobuf.Timestamp
-	19, // 7: tdkt.movements.v1.Movement.launch_time:type_name -> google.protobuf.Timestamp
-	19, // 8: tdkt.movements.v1.Movement.close_time:type_name -> google.protobuf.Timestamp
-	17, // 9: tdkt.movements.v1.ClosingReview.document:type_name -> tdkt.type.v1.DocumentRef
-	2,  // 10: tdkt.movements.v1.CreateMovementRequest.movement:type_name -> tdkt.movements.v1.Movement
+	4,  // 4: tdkt.movements.v1.Movement.closing_review:type_name -> tdkt.movements.v1.ClosingReview
+	25, // 5: tdkt.movements.v1.Movement.create_time:type_name -> google.protobuf.Timestamp
+	25, // 6: tdkt.movements.v1.Movement.update_time:type_name -> google.protobuf.Timestamp
+	25, // 7: tdkt.movements.v1.Movement.launch_time:type_name -> google.protobuf.Timestamp
+	25, // 8: tdkt.movements.v1.Movement.close_time:type_name -> google.protobuf.Timestamp
+	23, // 9: tdkt.movements.v1.ClosingReview.document:type_name -> tdkt.type.v1.DocumentRef
+	3,  // 10: tdkt.movements.v1.CreateMovementRequest.movement:type_name -> tdkt.movements.v1.Movement
 	1,  // 11: tdkt.movements.v1.ListMovementsRequest.state:type_name -> tdkt.movements.v1.MovementState
-	2,  // 12: tdkt.movements.v1.ListMovementsResponse.movements:type_name -> tdkt.movements.v1.Movement
-	2,  // 13: tdkt.movements.v1.UpdateMovementRequest.movement:type_name -> tdkt.movements.v1.Movement
-	20, // 14: tdkt.movements.v1.UpdateMovementRequest.update_mask:type_name -> google.protobuf.FieldMask
-	3,  // 15: tdkt.movements.v1.CloseMovementRequest.closing_review:type_name -> tdkt.movements.v1.ClosingReview
-	21, // 16: tdkt.movements.v1.Participant.registered_on:type_name -> google.type.Date
-	19, // 17: tdkt.movements.v1.Participant.create_time:type_name -> google.protobuf.Timestamp
-	11, // 18: tdkt.movements.v1.CreateParticipantRequest.participant:type_name -> tdkt.movements.v1.Participant
-	12, // 19: tdkt.movements.v1.BatchCreateParticipantsRequest.requests:type_name -> tdkt.movements.v1.CreateParticipantRequest
-	11, // 20: tdkt.movements.v1.BatchCreateParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
-	11, // 21: tdkt.movements.v1.ListParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
-	4,  // 22: tdkt.movements.v1.MovementsService.CreateMovement:input_type -> tdkt.movements.v1.CreateMovementRequest
-	5,  // 23: tdkt.movements.v1.MovementsService.GetMovement:input_type -> tdkt.movements.v1.GetMovementRequest
-	6,  // 24: tdkt.movements.v1.MovementsService.ListMovements:input_type -> tdkt.movements.v1.ListMovementsRequest
-	8,  // 25: tdkt.movements.v1.MovementsService.UpdateMovement:input_type -> tdkt.movements.v1.UpdateMovementRequest
-	9,  // 26: tdkt.movements.v1.MovementsService.LaunchMovement:input_type -> tdkt.movements.v1.LaunchMovementRequest
-	10, // 27: tdkt.movements.v1.MovementsService.CloseMovement:input_type -> tdkt.movements.v1.CloseMovementRequest
-	12, // 28: tdkt.movements.v1.MovementsService.CreateParticipant:input_type -> tdkt.movements.v1.CreateParticipantRequest
-	13, // 29: tdkt.movements.v1.MovementsService.BatchCreateParticipants:input_type -> tdkt.movements.v1.BatchCreateParticipantsRequest
-	15, // 30: tdkt.movements.v1.MovementsService.ListParticipants:input_type -> tdkt.movements.v1.ListParticipantsRequest
-	22, // 31: tdkt.movements.v1.MovementsService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
-	2,  // 32: tdkt.movements.v1.MovementsService.CreateMovement:output_type -> tdkt.movements.v1.Movement
-	2,  // 33: tdkt.movements.v1.MovementsService.GetMovement:output_type -> tdkt.movements.v1.Movement
-	7,  // 34: tdkt.movements.v1.MovementsService.ListMovements:output_type -> tdkt.movements.v1.ListMovementsResponse
-	2,  // 35: tdkt.movements.v1.MovementsService.UpdateMovement:output_type -> tdkt.movements.v1.Movement
-	2,  // 36: tdkt.movements.v1.MovementsService.LaunchMovement:output_type -> tdkt.movements.v1.Movement
-	2,  // 37: tdkt.movements.v1.MovementsService.CloseMovement:output_type -> tdkt.movements.v1.Movement
-	11, // 38: tdkt.movements.v1.MovementsService.CreateParticipant:output_type -> tdkt.movements.v1.Participant
-	14, // 39: tdkt.movements.v1.MovementsService.BatchCreateParticipants:output_type -> tdkt.movements.v1.BatchCreateParticipantsResponse
-	16, // 40: tdkt.movements.v1.MovementsService.ListParticipants:output_type -> tdkt.movements.v1.ListParticipantsResponse
-	23, // 41: tdkt.movements.v1.MovementsService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
-	32, // [32:42] is the sub-list for method output_type
-	22, // [22:32] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	3,  // 12: tdkt.movements.v1.ListMovementsResponse.movements:type_name -> tdkt.movements.v1.Movement
+	3,  // 13: tdkt.movements.v1.UpdateMovementRequest.movement:type_name -> tdkt.movements.v1.Movement
+	26, // 14: tdkt.movements.v1.UpdateMovementRequest.update_mask:type_name -> google.protobuf.FieldMask
+	4,  // 15: tdkt.movements.v1.CloseMovementRequest.closing_review:type_name -> tdkt.movements.v1.ClosingReview
+	27, // 16: tdkt.movements.v1.Participant.registered_on:type_name -> google.type.Date
+	25, // 17: tdkt.movements.v1.Participant.create_time:type_name -> google.protobuf.Timestamp
+	12, // 18: tdkt.movements.v1.CreateParticipantRequest.participant:type_name -> tdkt.movements.v1.Participant
+	13, // 19: tdkt.movements.v1.BatchCreateParticipantsRequest.requests:type_name -> tdkt.movements.v1.CreateParticipantRequest
+	12, // 20: tdkt.movements.v1.BatchCreateParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
+	12, // 21: tdkt.movements.v1.ListParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
+	2,  // 22: tdkt.movements.v1.Event.kind:type_name -> tdkt.movements.v1.EventKind
+	27, // 23: tdkt.movements.v1.Event.held_on:type_name -> google.type.Date
+	24, // 24: tdkt.movements.v1.Event.period:type_name -> tdkt.type.v1.DateRange
+	25, // 25: tdkt.movements.v1.Event.create_time:type_name -> google.protobuf.Timestamp
+	18, // 26: tdkt.movements.v1.CreateEventRequest.event:type_name -> tdkt.movements.v1.Event
+	2,  // 27: tdkt.movements.v1.ListEventsRequest.kind:type_name -> tdkt.movements.v1.EventKind
+	18, // 28: tdkt.movements.v1.ListEventsResponse.events:type_name -> tdkt.movements.v1.Event
+	5,  // 29: tdkt.movements.v1.MovementsService.CreateMovement:input_type -> tdkt.movements.v1.CreateMovementRequest
+	6,  // 30: tdkt.movements.v1.MovementsService.GetMovement:input_type -> tdkt.movements.v1.GetMovementRequest
+	7,  // 31: tdkt.movements.v1.MovementsService.ListMovements:input_type -> tdkt.movements.v1.ListMovementsRequest
+	9,  // 32: tdkt.movements.v1.MovementsService.UpdateMovement:input_type -> tdkt.movements.v1.UpdateMovementRequest
+	10, // 33: tdkt.movements.v1.MovementsService.LaunchMovement:input_type -> tdkt.movements.v1.LaunchMovementRequest
+	11, // 34: tdkt.movements.v1.MovementsService.CloseMovement:input_type -> tdkt.movements.v1.CloseMovementRequest
+	13, // 35: tdkt.movements.v1.MovementsService.CreateParticipant:input_type -> tdkt.movements.v1.CreateParticipantRequest
+	14, // 36: tdkt.movements.v1.MovementsService.BatchCreateParticipants:input_type -> tdkt.movements.v1.BatchCreateParticipantsRequest
+	16, // 37: tdkt.movements.v1.MovementsService.ListParticipants:input_type -> tdkt.movements.v1.ListParticipantsRequest
+	19, // 38: tdkt.movements.v1.MovementsService.CreateEvent:input_type -> tdkt.movements.v1.CreateEventRequest
+	20, // 39: tdkt.movements.v1.MovementsService.GetEvent:input_type -> tdkt.movements.v1.GetEventRequest
+	21, // 40: tdkt.movements.v1.MovementsService.ListEvents:input_type -> tdkt.movements.v1.ListEventsRequest
+	28, // 41: tdkt.movements.v1.MovementsService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
+	3,  // 42: tdkt.movements.v1.MovementsService.CreateMovement:output_type -> tdkt.movements.v1.Movement
+	3,  // 43: tdkt.movements.v1.MovementsService.GetMovement:output_type -> tdkt.movements.v1.Movement
+	8,  // 44: tdkt.movements.v1.MovementsService.ListMovements:output_type -> tdkt.movements.v1.ListMovementsResponse
+	3,  // 45: tdkt.movements.v1.MovementsService.UpdateMovement:output_type -> tdkt.movements.v1.Movement
+	3,  // 46: tdkt.movements.v1.MovementsService.LaunchMovement:output_type -> tdkt.movements.v1.Movement
+	3,  // 47: tdkt.movements.v1.MovementsService.CloseMovement:output_type -> tdkt.movements.v1.Movement
+	12, // 48: tdkt.movements.v1.MovementsService.CreateParticipant:output_type -> tdkt.movements.v1.Participant
+	15, // 49: tdkt.movements.v1.MovementsService.BatchCreateParticipants:output_type -> tdkt.movements.v1.BatchCreateParticipantsResponse
+	17, // 50: tdkt.movements.v1.MovementsService.ListParticipants:output_type -> tdkt.movements.v1.ListParticipantsResponse
+	18, // 51: tdkt.movements.v1.MovementsService.CreateEvent:output_type -> tdkt.movements.v1.Event
+	18, // 52: tdkt.movements.v1.MovementsService.GetEvent:output_type -> tdkt.movements.v1.Event
+	22, // 53: tdkt.movements.v1.MovementsService.ListEvents:output_type -> tdkt.movements.v1.ListEventsResponse
+	29, // 54: tdkt.movements.v1.MovementsService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
+	42, // [42:55] is the sub-list for method output_type
+	29, // [29:42] is the sub-list for method input_type
+	29, // [29:29] is the sub-list for extension type_name
+	29, // [29:29] is the sub-list for extension extendee
+	0,  // [0:29] is the sub-list for field type_name
 }
 
 func init() { file_tdkt_movements_v1_movements_proto_init() }
@@ -1476,8 +2038,8 @@ func file_tdkt_movements_v1_movements_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tdkt_movements_v1_movements_proto_rawDesc), len(file_tdkt_movements_v1_movements_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   15,
+			NumEnums:      3,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

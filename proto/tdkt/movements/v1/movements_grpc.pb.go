@@ -29,6 +29,9 @@ const (
 	MovementsService_CreateParticipant_FullMethodName       = "/tdkt.movements.v1.MovementsService/CreateParticipant"
 	MovementsService_BatchCreateParticipants_FullMethodName = "/tdkt.movements.v1.MovementsService/BatchCreateParticipants"
 	MovementsService_ListParticipants_FullMethodName        = "/tdkt.movements.v1.MovementsService/ListParticipants"
+	MovementsService_CreateEvent_FullMethodName             = "/tdkt.movements.v1.MovementsService/CreateEvent"
+	MovementsService_GetEvent_FullMethodName                = "/tdkt.movements.v1.MovementsService/GetEvent"
+	MovementsService_ListEvents_FullMethodName              = "/tdkt.movements.v1.MovementsService/ListEvents"
 	MovementsService_ListAuditEntries_FullMethodName        = "/tdkt.movements.v1.MovementsService/ListAuditEntries"
 )
 
@@ -77,6 +80,18 @@ type MovementsServiceClient interface {
 	// Lists the participants of a movement in Vietnamese collation order of
 	// the unit's display name as it was on registration, then name.
 	ListParticipants(ctx context.Context, in *ListParticipantsRequest, opts ...grpc.CallOption) (*ListParticipantsResponse, error)
+	// Records an event: a congress (đại hội thi đua yêu nước), a mid-term or
+	// final review, a covenant signing, an honouring conference. Its
+	// organizer must be a unit that exists and is active, its group (if any)
+	// a group of the blocs service, its movement (if any) a movement of this
+	// service. A CONGRESS's ordinal is unique per organizer, or per group
+	// when it has one: a second "third congress" is ALREADY_EXISTS naming the
+	// first.
+	CreateEvent(ctx context.Context, in *CreateEventRequest, opts ...grpc.CallOption) (*Event, error)
+	// Returns an event. Events are public.
+	GetEvent(ctx context.Context, in *GetEventRequest, opts ...grpc.CallOption) (*Event, error)
+	// Lists events newest first (held_on, then name descending).
+	ListEvents(ctx context.Context, in *ListEventsRequest, opts ...grpc.CallOption) (*ListEventsResponse, error)
 	// Lists the service's audit log, newest first: every change, with the
 	// caller. Central administrators see every record; a province's board
 	// officers those of resources owned by the units they cover.
@@ -181,6 +196,36 @@ func (c *movementsServiceClient) ListParticipants(ctx context.Context, in *ListP
 	return out, nil
 }
 
+func (c *movementsServiceClient) CreateEvent(ctx context.Context, in *CreateEventRequest, opts ...grpc.CallOption) (*Event, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Event)
+	err := c.cc.Invoke(ctx, MovementsService_CreateEvent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *movementsServiceClient) GetEvent(ctx context.Context, in *GetEventRequest, opts ...grpc.CallOption) (*Event, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Event)
+	err := c.cc.Invoke(ctx, MovementsService_GetEvent_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *movementsServiceClient) ListEvents(ctx context.Context, in *ListEventsRequest, opts ...grpc.CallOption) (*ListEventsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListEventsResponse)
+	err := c.cc.Invoke(ctx, MovementsService_ListEvents_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *movementsServiceClient) ListAuditEntries(ctx context.Context, in *v1.ListAuditEntriesRequest, opts ...grpc.CallOption) (*v1.ListAuditEntriesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(v1.ListAuditEntriesResponse)
@@ -236,6 +281,18 @@ type MovementsServiceServer interface {
 	// Lists the participants of a movement in Vietnamese collation order of
 	// the unit's display name as it was on registration, then name.
 	ListParticipants(context.Context, *ListParticipantsRequest) (*ListParticipantsResponse, error)
+	// Records an event: a congress (đại hội thi đua yêu nước), a mid-term or
+	// final review, a covenant signing, an honouring conference. Its
+	// organizer must be a unit that exists and is active, its group (if any)
+	// a group of the blocs service, its movement (if any) a movement of this
+	// service. A CONGRESS's ordinal is unique per organizer, or per group
+	// when it has one: a second "third congress" is ALREADY_EXISTS naming the
+	// first.
+	CreateEvent(context.Context, *CreateEventRequest) (*Event, error)
+	// Returns an event. Events are public.
+	GetEvent(context.Context, *GetEventRequest) (*Event, error)
+	// Lists events newest first (held_on, then name descending).
+	ListEvents(context.Context, *ListEventsRequest) (*ListEventsResponse, error)
 	// Lists the service's audit log, newest first: every change, with the
 	// caller. Central administrators see every record; a province's board
 	// officers those of resources owned by the units they cover.
@@ -276,6 +333,15 @@ func (UnimplementedMovementsServiceServer) BatchCreateParticipants(context.Conte
 }
 func (UnimplementedMovementsServiceServer) ListParticipants(context.Context, *ListParticipantsRequest) (*ListParticipantsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListParticipants not implemented")
+}
+func (UnimplementedMovementsServiceServer) CreateEvent(context.Context, *CreateEventRequest) (*Event, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateEvent not implemented")
+}
+func (UnimplementedMovementsServiceServer) GetEvent(context.Context, *GetEventRequest) (*Event, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetEvent not implemented")
+}
+func (UnimplementedMovementsServiceServer) ListEvents(context.Context, *ListEventsRequest) (*ListEventsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListEvents not implemented")
 }
 func (UnimplementedMovementsServiceServer) ListAuditEntries(context.Context, *v1.ListAuditEntriesRequest) (*v1.ListAuditEntriesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAuditEntries not implemented")
@@ -463,6 +529,60 @@ func _MovementsService_ListParticipants_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _MovementsService_CreateEvent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateEventRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MovementsServiceServer).CreateEvent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MovementsService_CreateEvent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MovementsServiceServer).CreateEvent(ctx, req.(*CreateEventRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _MovementsService_GetEvent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetEventRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MovementsServiceServer).GetEvent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MovementsService_GetEvent_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MovementsServiceServer).GetEvent(ctx, req.(*GetEventRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _MovementsService_ListEvents_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListEventsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MovementsServiceServer).ListEvents(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MovementsService_ListEvents_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MovementsServiceServer).ListEvents(ctx, req.(*ListEventsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _MovementsService_ListAuditEntries_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(v1.ListAuditEntriesRequest)
 	if err := dec(in); err != nil {
@@ -523,6 +643,18 @@ var MovementsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListParticipants",
 			Handler:    _MovementsService_ListParticipants_Handler,
+		},
+		{
+			MethodName: "CreateEvent",
+			Handler:    _MovementsService_CreateEvent_Handler,
+		},
+		{
+			MethodName: "GetEvent",
+			Handler:    _MovementsService_GetEvent_Handler,
+		},
+		{
+			MethodName: "ListEvents",
+			Handler:    _MovementsService_ListEvents_Handler,
 		},
 		{
 			MethodName: "ListAuditEntries",

@@ -40,3 +40,9 @@ func ParticipantName(movement, id string) string { return ParticipantPattern.For
 
 // NewID returns a random server-assigned id.
 func NewID() string { return resid.New() }
+
+// EventPattern is the name of an event.
+const EventPattern resname.Pattern = "events/{event}"
+
+// EventName returns events/{id}.
+func EventName(id string) string { return EventPattern.Format(id) }

@@ -158,11 +158,7 @@ func (f *MovementFields) Validate(prefix string, units map[string]lineage.Unit) 
 	if f.Kind == KindUnspecified {
 		errs.Add(prefix+".kind", "is required")
 	}
-	if f.LaunchedBy == "" {
-		errs.Add(prefix+".launchedBy", "is required")
-	} else {
-		CheckActiveUnit(&errs, prefix+".launchedBy", f.LaunchedBy, units)
-	}
+	checkRequiredUnit(&errs, prefix+".launchedBy", f.LaunchedBy, units)
 	if d := f.LaunchDocument; d != nil {
 		if d.Number == "" {
 			errs.Add(prefix+".launchDocument.number", "is required")
@@ -209,6 +205,16 @@ func CheckActiveUnit(errs *FieldErrors, field, id string, units map[string]linea
 	case u.Dissolved:
 		errs.Add(field, "%s was dissolved on %s", resname.Unit.Format(id), u.DissolvedOn)
 	}
+}
+
+// checkRequiredUnit records in errs that field names no unit, or what
+// CheckActiveUnit finds wrong with the one it names.
+func checkRequiredUnit(errs *FieldErrors, field, id string, units map[string]lineage.Unit) {
+	if id == "" {
+		errs.Add(field, "is required")
+		return
+	}
+	CheckActiveUnit(errs, field, id, units)
 }
 
 // NewMovement builds a draft movement from validated fields.

@@ -39,6 +39,7 @@ type Server struct {
 	movementsv1.UnimplementedMovementsServiceServer
 	store  *store.Store
 	units  Units
+	groups Groups
 	cache  cache.Cache
 	tokens *pagetoken.Signer
 	log    *slog.Logger
@@ -49,6 +50,7 @@ type Server struct {
 type Options struct {
 	Store  *store.Store
 	Units  Units
+	Groups Groups
 	Cache  cache.Cache
 	Tokens *pagetoken.Signer
 	Log    *slog.Logger
@@ -58,7 +60,7 @@ type Options struct {
 
 // New returns the handlers.
 func New(o Options) *Server {
-	return &Server{store: o.Store, units: o.Units, cache: o.Cache, tokens: o.Tokens, log: o.Log, policy: o.Policy}
+	return &Server{store: o.Store, units: o.Units, groups: o.Groups, cache: o.Cache, tokens: o.Tokens, log: o.Log, policy: o.Policy}
 }
 
 // invalidate deletes cache entries after a commit. The cache fails open: an

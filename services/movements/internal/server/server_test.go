@@ -64,7 +64,7 @@ func start(t *testing.T, dbURL string, b *blocstest.Blocs) *env {
 	require.NoError(t, err)
 	units := blocsclient.New(blocsConn, tel.Logger)
 	t.Cleanup(blocsclient.Follow(context.Background(), units))
-	h := server.New(server.Options{Store: st, Units: units, Cache: cache.NewMemory(1000), Tokens: signer, Log: tel.Logger})
+	h := server.New(server.Options{Store: st, Units: units, Groups: server.BlocsGroups{Client: blocsv1.NewBlocsServiceClient(blocsConn)}, Cache: cache.NewMemory(1000), Tokens: signer, Log: tel.Logger})
 	srv, err := grpcserver.New(grpcserver.Options{Unguarded: true, Telemetry: tel})
 	require.NoError(t, err)
 	movementsv1.RegisterMovementsServiceServer(srv.GRPC, h)
