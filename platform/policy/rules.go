@@ -92,6 +92,13 @@ var Rules = map[string]Rule{
 	movements + "GetEvent":         public,
 	movements + "ListEvents":       public,
 	movements + "ListAuditEntries": {Roles: officers},
+	// exemplars: those of a launched movement are public; they are
+	// recorded by the officers of the movement's launching unit.
+	// ListExemplars' parent may be movements/- (every movement): the
+	// handler then shows drafts' exemplars only within the caller's scope.
+	movements + "CreateExemplar": {Roles: officers, Resources: []string{"parent"}},
+	movements + "ListExemplars":  {Resources: []string{"parent"}},
+	movements + "UpdateExemplar": {Roles: officers, Resources: []string{"exemplar.name"}},
 
 	// The bare echo of the edge benchmark.
 	echo + "Echo": public,

@@ -229,6 +229,16 @@ func (w *world) event(prov, group, movement string) string {
 	return e.GetName()
 }
 
+// exemplar records an exemplar of movement, a collective: one of prov's
+// communes. It is the movement's: public once the movement is launched.
+func (w *world) exemplar(prov, movement string) string {
+	e, err := w.movements.CreateExemplar(w.admin, &movementsv1.CreateExemplarRequest{Parent: movement, ExemplarId: w.next("dh"),
+		Exemplar: &movementsv1.Exemplar{Recipient: &typev1.Recipient{Kind: typev1.RecipientKind_RECIPIENT_KIND_COLLECTIVE,
+			Unit: "units/" + w.unit(prov)}, Field: "Nông nghiệp", Model: "Dồn điền đổi thửa, cơ giới hóa đồng ruộng"}})
+	require.NoError(w.t, err)
+	return e.GetName()
+}
+
 func revocation() *typev1.DocumentRef {
 	return &typev1.DocumentRef{Number: "9/QĐ-UBND", SignedOn: on(2025, 9, 1), SignerName: "Nguyễn Văn Bình",
 		SignerTitle: "Chủ tịch", Issuer: "units/" + provA}
@@ -420,6 +430,21 @@ func (w *world) requests(groupA, draftA, movementA string) map[string]func() (pr
 		ms + "ListEvents": func() (proto.Message, call) {
 			return unary(m.ListEvents, &movementsv1.ListEventsRequest{PageSize: 1000})
 		},
+		ms + "CreateExemplar": func() (proto.Message, call) {
+			return unary(m.CreateExemplar, &movementsv1.CreateExemplarRequest{Parent: movementA, ExemplarId: w.next("dien-hinh"),
+				Exemplar: &movementsv1.Exemplar{Recipient: &typev1.Recipient{Kind: typev1.RecipientKind_RECIPIENT_KIND_INDIVIDUAL,
+					FullName: "Nguyễn Thị Hoa", Unit: "units/" + w.unit(provA)}, Field: "Giảm nghèo", Model: "Tổ hợp tác chăn nuôi"}})
+		},
+		ms + "ListExemplars": func() (proto.Message, call) {
+			// Across movements (AIP-159): the draft's exemplar appears only
+			// to A's readers.
+			return unary(m.ListExemplars, &movementsv1.ListExemplarsRequest{Parent: "movements/-", PageSize: 1000})
+		},
+		ms + "UpdateExemplar": func() (proto.Message, call) {
+			return unary(m.UpdateExemplar, &movementsv1.UpdateExemplarRequest{
+				Exemplar:   &movementsv1.Exemplar{Name: w.exemplar(provA, movementA), Model: "Nhân rộng mô hình"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"model"}}})
+		},
 		ms + "ListAuditEntries": func() (proto.Message, call) {
 			return unary(m.ListAuditEntries, &typev1.ListAuditEntriesRequest{PageSize: 1000})
 		},
@@ -560,6 +585,8 @@ func TestAccessMatrix(t *testing.T) {
 	draftA := w.draft(provA)
 	_, w.honourA = w.issued(provA)
 	movementA := w.movement(provA, false) // a draft: A's alone
+	w.exemplar(provA, movementA)
+	w.owners["movements/-"] = policy.Owner{Public: true}
 	w.movement(provA, true)
 	w.group(provB)
 	w.draft(provB)

@@ -289,6 +289,16 @@ func auditSteps(t *testing.T, s *stacktest.Stack) []auditStep {
 				Requests: []*movementsv1.CreateParticipantRequest{{Participant: &movementsv1.Participant{Unit: "units/xa-a2", RegisteredOn: day(2016, 4, 1)}}}})
 			return batchResource, err
 		}},
+		{movementsService + "CreateExemplar", unitA, func(ctx context.Context) (string, error) {
+			return named(m.CreateExemplar(ctx, &movementsv1.CreateExemplarRequest{Parent: "movements/nong-thon-moi", ExemplarId: "xa-a1",
+				Exemplar: &movementsv1.Exemplar{Recipient: &typev1.Recipient{Kind: typev1.RecipientKind_RECIPIENT_KIND_COLLECTIVE,
+					Unit: "units/xa-a1"}, Field: "Nông nghiệp", Model: "Dồn điền đổi thửa"}}))
+		}},
+		{movementsService + "UpdateExemplar", unitA, func(ctx context.Context) (string, error) {
+			return named(m.UpdateExemplar(ctx, &movementsv1.UpdateExemplarRequest{
+				Exemplar:   &movementsv1.Exemplar{Name: "movements/nong-thon-moi/exemplars/xa-a1", Model: "Nhân rộng mô hình"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"model"}}}))
+		}},
 		{movementsService + "LaunchMovement", unitA, func(ctx context.Context) (string, error) {
 			return named(m.LaunchMovement(ctx, &movementsv1.LaunchMovementRequest{Name: "movements/nong-thon-moi"}))
 		}},

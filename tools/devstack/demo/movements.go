@@ -68,7 +68,31 @@ func loadMovements(ctx context.Context, c movementsv1.MovementsServiceClient) er
 			return err
 		}
 	}
+	for _, e := range exemplarPlan() {
+		if err := send(ctx, c.CreateExemplar, e, "exemplar "+e.GetExemplarId()); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// exemplarPlan is the demo's exemplars of the movement for the poor: two of
+// the province's agencies taking part, collectives (no personal data).
+func exemplarPlan() []*movementsv1.CreateExemplarRequest {
+	collective := func(unit string) *typev1.Recipient {
+		return &typev1.Recipient{Kind: typev1.RecipientKind_RECIPIENT_KIND_COLLECTIVE, Unit: "units/" + unit}
+	}
+	return []*movementsv1.CreateExemplarRequest{
+		{Parent: "movements/tn-vi-nguoi-ngheo", ExemplarId: "so-tai-chinh", Exemplar: &movementsv1.Exemplar{
+			Recipient: collective("thai-nguyen-so-tai-chinh"), Field: "Giảm nghèo",
+			Model:        "Mỗi phòng nhận đỡ đầu một hộ nghèo đến khi thoát nghèo bền vững",
+			RecognizedOn: &date.Date{Year: 2020, Month: 7, Day: 29}, State: movementsv1.ExemplarState_EXEMPLAR_STATE_RECOGNIZED,
+		}},
+		{Parent: "movements/tn-vi-nguoi-ngheo", ExemplarId: "so-tu-phap", Exemplar: &movementsv1.Exemplar{
+			Recipient: collective("thai-nguyen-so-tu-phap"), Field: "Trợ giúp pháp lý",
+			Model: "Trợ giúp pháp lý lưu động miễn phí cho người nghèo ở các xã vùng cao",
+		}},
+	}
 }
 
 // eventPlan is the demo's events of Thái Nguyên's blocs in July 2020: the

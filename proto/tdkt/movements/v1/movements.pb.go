@@ -206,6 +206,63 @@ func (EventKind) EnumDescriptor() ([]byte, []int) {
 	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{2}
 }
 
+// ExemplarState is where an exemplar stands.
+type ExemplarState int32
+
+const (
+	// Not set; EXEMPLAR_STATE_PROPOSED on create.
+	ExemplarState_EXEMPLAR_STATE_UNSPECIFIED ExemplarState = 0
+	// Proposed (đề xuất), not yet recognised.
+	ExemplarState_EXEMPLAR_STATE_PROPOSED ExemplarState = 1
+	// Recognised (được công nhận), usually by an honour.
+	ExemplarState_EXEMPLAR_STATE_RECOGNIZED ExemplarState = 2
+	// Replicated (nhân rộng): its model is spread to other units.
+	ExemplarState_EXEMPLAR_STATE_REPLICATED ExemplarState = 3
+)
+
+// Enum value maps for ExemplarState.
+var (
+	ExemplarState_name = map[int32]string{
+		0: "EXEMPLAR_STATE_UNSPECIFIED",
+		1: "EXEMPLAR_STATE_PROPOSED",
+		2: "EXEMPLAR_STATE_RECOGNIZED",
+		3: "EXEMPLAR_STATE_REPLICATED",
+	}
+	ExemplarState_value = map[string]int32{
+		"EXEMPLAR_STATE_UNSPECIFIED": 0,
+		"EXEMPLAR_STATE_PROPOSED":    1,
+		"EXEMPLAR_STATE_RECOGNIZED":  2,
+		"EXEMPLAR_STATE_REPLICATED":  3,
+	}
+)
+
+func (x ExemplarState) Enum() *ExemplarState {
+	p := new(ExemplarState)
+	*p = x
+	return p
+}
+
+func (x ExemplarState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ExemplarState) Descriptor() protoreflect.EnumDescriptor {
+	return file_tdkt_movements_v1_movements_proto_enumTypes[3].Descriptor()
+}
+
+func (ExemplarState) Type() protoreflect.EnumType {
+	return &file_tdkt_movements_v1_movements_proto_enumTypes[3]
+}
+
+func (x ExemplarState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ExemplarState.Descriptor instead.
+func (ExemplarState) EnumDescriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{3}
+}
+
 // Movement is an emulation movement (phong trào thi đua).
 type Movement struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1730,6 +1787,455 @@ func (x *ListEventsResponse) GetTotalSize() int32 {
 	return 0
 }
 
+// An advanced exemplar (điển hình tiên tiến) of a movement.
+type Exemplar struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Resource name, movements/{movement}/exemplars/{exemplar}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Who the exemplar is: an individual, a collective or a household. Its
+	// unit (or a household's commune), when given, must be a unit of the
+	// mirror: it places the exemplar in a province. Exemplars are public, so
+	// they carry no personal data: citizen_id and birth_year are refused
+	// (INVALID_ARGUMENT naming the field), unlike in honours, which keeps
+	// them for the readers of the authority.
+	Recipient *v1.Recipient `protobuf:"bytes,2,opt,name=recipient,proto3" json:"recipient,omitempty"`
+	// Field of work (lĩnh vực), e.g. "Nông nghiệp".
+	Field string `protobuf:"bytes,3,opt,name=field,proto3" json:"field,omitempty"`
+	// The model worth replicating (mô hình, cách làm hay).
+	Model string `protobuf:"bytes,4,opt,name=model,proto3" json:"model,omitempty"`
+	// The day it was recognised; optional.
+	RecognizedOn *date.Date `protobuf:"bytes,5,opt,name=recognized_on,json=recognizedOn,proto3" json:"recognized_on,omitempty"`
+	// Where it stands; EXEMPLAR_STATE_PROPOSED when unset on create.
+	State ExemplarState `protobuf:"varint,6,opt,name=state,proto3,enum=tdkt.movements.v1.ExemplarState" json:"state,omitempty"`
+	// The honours that recognised it (honours/{honour}), each once. Only
+	// their form is checked for now: checking that they exist in the honours
+	// service (one batch call) is for later.
+	Honours []string `protobuf:"bytes,7,rep,name=honours,proto3" json:"honours,omitempty"`
+	// Output only: the province (units/{unit}) of the recipient's unit when
+	// it was recorded, else of the launching unit.
+	Province string `protobuf:"bytes,8,opt,name=province,proto3" json:"province,omitempty"`
+	// Output only.
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Output only.
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// Changes with every update; send it back to update safely.
+	Etag          string `protobuf:"bytes,11,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Exemplar) Reset() {
+	*x = Exemplar{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Exemplar) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Exemplar) ProtoMessage() {}
+
+func (x *Exemplar) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Exemplar.ProtoReflect.Descriptor instead.
+func (*Exemplar) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *Exemplar) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Exemplar) GetRecipient() *v1.Recipient {
+	if x != nil {
+		return x.Recipient
+	}
+	return nil
+}
+
+func (x *Exemplar) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *Exemplar) GetModel() string {
+	if x != nil {
+		return x.Model
+	}
+	return ""
+}
+
+func (x *Exemplar) GetRecognizedOn() *date.Date {
+	if x != nil {
+		return x.RecognizedOn
+	}
+	return nil
+}
+
+func (x *Exemplar) GetState() ExemplarState {
+	if x != nil {
+		return x.State
+	}
+	return ExemplarState_EXEMPLAR_STATE_UNSPECIFIED
+}
+
+func (x *Exemplar) GetHonours() []string {
+	if x != nil {
+		return x.Honours
+	}
+	return nil
+}
+
+func (x *Exemplar) GetProvince() string {
+	if x != nil {
+		return x.Province
+	}
+	return ""
+}
+
+func (x *Exemplar) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *Exemplar) GetUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdateTime
+	}
+	return nil
+}
+
+func (x *Exemplar) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+// Request of CreateExemplar.
+type CreateExemplarRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// movements/{movement}
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// The exemplar.
+	Exemplar *Exemplar `protobuf:"bytes,2,opt,name=exemplar,proto3" json:"exemplar,omitempty"`
+	// Optional client-chosen id.
+	ExemplarId string `protobuf:"bytes,3,opt,name=exemplar_id,json=exemplarId,proto3" json:"exemplar_id,omitempty"`
+	// Optional UUID making the call safe to retry.
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateExemplarRequest) Reset() {
+	*x = CreateExemplarRequest{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateExemplarRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateExemplarRequest) ProtoMessage() {}
+
+func (x *CreateExemplarRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateExemplarRequest.ProtoReflect.Descriptor instead.
+func (*CreateExemplarRequest) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *CreateExemplarRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *CreateExemplarRequest) GetExemplar() *Exemplar {
+	if x != nil {
+		return x.Exemplar
+	}
+	return nil
+}
+
+func (x *CreateExemplarRequest) GetExemplarId() string {
+	if x != nil {
+		return x.ExemplarId
+	}
+	return ""
+}
+
+func (x *CreateExemplarRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Request of ListExemplars.
+type ListExemplarsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// movements/{movement}, or movements/- (or empty) for every movement.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// At most this many; 0 means 50, larger than 1000 means 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response of the same request.
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only exemplars of this province (units/{unit}) or of a province
+	// dissolved into it.
+	Province string `protobuf:"bytes,4,opt,name=province,proto3" json:"province,omitempty"`
+	// Only exemplars of this field (exact, after NFC).
+	Field string `protobuf:"bytes,5,opt,name=field,proto3" json:"field,omitempty"`
+	// Only exemplars in this state.
+	State ExemplarState `protobuf:"varint,6,opt,name=state,proto3,enum=tdkt.movements.v1.ExemplarState" json:"state,omitempty"`
+	// Only exemplars recognised in this year.
+	Year int32 `protobuf:"varint,7,opt,name=year,proto3" json:"year,omitempty"`
+	// Words to find in the recipient, field and model, ignoring accents and
+	// case.
+	Query         string `protobuf:"bytes,8,opt,name=query,proto3" json:"query,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListExemplarsRequest) Reset() {
+	*x = ListExemplarsRequest{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListExemplarsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListExemplarsRequest) ProtoMessage() {}
+
+func (x *ListExemplarsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListExemplarsRequest.ProtoReflect.Descriptor instead.
+func (*ListExemplarsRequest) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *ListExemplarsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListExemplarsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListExemplarsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListExemplarsRequest) GetProvince() string {
+	if x != nil {
+		return x.Province
+	}
+	return ""
+}
+
+func (x *ListExemplarsRequest) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *ListExemplarsRequest) GetState() ExemplarState {
+	if x != nil {
+		return x.State
+	}
+	return ExemplarState_EXEMPLAR_STATE_UNSPECIFIED
+}
+
+func (x *ListExemplarsRequest) GetYear() int32 {
+	if x != nil {
+		return x.Year
+	}
+	return 0
+}
+
+func (x *ListExemplarsRequest) GetQuery() string {
+	if x != nil {
+		return x.Query
+	}
+	return ""
+}
+
+// Response of ListExemplars.
+type ListExemplarsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The page of exemplars.
+	Exemplars []*Exemplar `protobuf:"bytes,1,rep,name=exemplars,proto3" json:"exemplars,omitempty"`
+	// Token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// Number of exemplars matching the filters.
+	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListExemplarsResponse) Reset() {
+	*x = ListExemplarsResponse{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListExemplarsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListExemplarsResponse) ProtoMessage() {}
+
+func (x *ListExemplarsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListExemplarsResponse.ProtoReflect.Descriptor instead.
+func (*ListExemplarsResponse) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *ListExemplarsResponse) GetExemplars() []*Exemplar {
+	if x != nil {
+		return x.Exemplars
+	}
+	return nil
+}
+
+func (x *ListExemplarsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+func (x *ListExemplarsResponse) GetTotalSize() int32 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
+}
+
+// Request of UpdateExemplar.
+type UpdateExemplarRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The exemplar with its name and the new values; its etag, when given,
+	// must be current.
+	Exemplar *Exemplar `protobuf:"bytes,1,opt,name=exemplar,proto3" json:"exemplar,omitempty"`
+	// Fields to change: recipient, field, model, recognized_on, state,
+	// honours; "*" for all.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateExemplarRequest) Reset() {
+	*x = UpdateExemplarRequest{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateExemplarRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateExemplarRequest) ProtoMessage() {}
+
+func (x *UpdateExemplarRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateExemplarRequest.ProtoReflect.Descriptor instead.
+func (*UpdateExemplarRequest) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *UpdateExemplarRequest) GetExemplar() *Exemplar {
+	if x != nil {
+		return x.Exemplar
+	}
+	return nil
+}
+
+func (x *UpdateExemplarRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
 var File_tdkt_movements_v1_movements_proto protoreflect.FileDescriptor
 
 const file_tdkt_movements_v1_movements_proto_rawDesc = "" +
@@ -1883,7 +2389,50 @@ const file_tdkt_movements_v1_movements_proto_rawDesc = "" +
 	"\x06events\x18\x01 \x03(\v2\x18.tdkt.movements.v1.EventR\x06events\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize*d\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\x9b\x05\n" +
+	"\bExemplar\x12\x17\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12:\n" +
+	"\trecipient\x18\x02 \x01(\v2\x17.tdkt.type.v1.RecipientB\x03\xe0A\x02R\trecipient\x12\"\n" +
+	"\x05field\x18\x03 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\x05field\x12\"\n" +
+	"\x05model\x18\x04 \x01(\tB\f\xbaH\tr\aн*\x01\x18\xc0>R\x05model\x12;\n" +
+	"\rrecognized_on\x18\x05 \x01(\v2\x11.google.type.DateB\x03\xe0A\x01R\frecognizedOn\x12@\n" +
+	"\x05state\x18\x06 \x01(\x0e2 .tdkt.movements.v1.ExemplarStateB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05state\x12V\n" +
+	"\ahonours\x18\a \x03(\tB<\xbaH9\x92\x016\x10d\"2r0\x18P2,^honours/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\ahonours\x12\x1f\n" +
+	"\bprovince\x18\b \x01(\tB\x03\xe0A\x03R\bprovince\x12@\n" +
+	"\vcreate_time\x18\t \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"createTime\x12@\n" +
+	"\vupdate_time\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"updateTime\x12\x1b\n" +
+	"\x04etag\x18\v \x01(\tB\a\xbaH\x04r\x02\x18dR\x04etag:Y\xeaAV\n" +
+	"\x14tdkt.gov.vn/Exemplar\x12)movements/{movement}/exemplars/{exemplar}*\texemplars2\bexemplar\"\xc5\x02\n" +
+	"\x15CreateExemplarRequest\x12n\n" +
+	"\x06parent\x18\x01 \x01(\tBV\xe0A\x02\xfaA\x16\n" +
+	"\x14tdkt.gov.vn/Movement\xbaH7\xd8\x01\x01r2\x18P2.^movements/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x06parent\x12?\n" +
+	"\bexemplar\x18\x02 \x01(\v2\x1b.tdkt.movements.v1.ExemplarB\x06\xbaH\x03\xc8\x01\x01R\bexemplar\x12O\n" +
+	"\vexemplar_id\x18\x03 \x01(\tB.\xbaH+\xd8\x01\x01r&2$^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\n" +
+	"exemplarId\x12*\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"\xbf\x03\n" +
+	"\x14ListExemplarsRequest\x12V\n" +
+	"\x06parent\x18\x01 \x01(\tB>\xbaH;\xd8\x01\x01r6\x18P22^movements/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?|-)$R\x06parent\x12$\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\tpageToken\x12R\n" +
+	"\bprovince\x18\x04 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\bprovince\x12\"\n" +
+	"\x05field\x18\x05 \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\x05field\x12@\n" +
+	"\x05state\x18\x06 \x01(\x0e2 .tdkt.movements.v1.ExemplarStateB\b\xbaH\x05\x82\x01\x02\x10\x01R\x05state\x12\"\n" +
+	"\x04year\x18\a \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\x04year\x12\"\n" +
+	"\x05query\x18\b \x01(\tB\f\xbaH\tr\aȽ*\x01\x18\xc8\x01R\x05query\"\x99\x01\n" +
+	"\x15ListExemplarsResponse\x129\n" +
+	"\texemplars\x18\x01 \x03(\v2\x1b.tdkt.movements.v1.ExemplarR\texemplars\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
+	"\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\x95\x01\n" +
+	"\x15UpdateExemplarRequest\x12?\n" +
+	"\bexemplar\x18\x01 \x01(\v2\x1b.tdkt.movements.v1.ExemplarB\x06\xbaH\x03\xc8\x01\x01R\bexemplar\x12;\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask*d\n" +
 	"\fMovementKind\x12\x1d\n" +
 	"\x19MOVEMENT_KIND_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15MOVEMENT_KIND_REGULAR\x10\x01\x12\x1a\n" +
@@ -1900,7 +2449,12 @@ const file_tdkt_movements_v1_movements_proto_rawDesc = "" +
 	"\x17EVENT_KIND_FINAL_REVIEW\x10\x03\x12\x1f\n" +
 	"\x1bEVENT_KIND_COVENANT_SIGNING\x10\x04\x12#\n" +
 	"\x1fEVENT_KIND_HONOURING_CONFERENCE\x10\x05\x12\x14\n" +
-	"\x10EVENT_KIND_OTHER\x10\x062\xda\r\n" +
+	"\x10EVENT_KIND_OTHER\x10\x06*\x8a\x01\n" +
+	"\rExemplarState\x12\x1e\n" +
+	"\x1aEXEMPLAR_STATE_UNSPECIFIED\x10\x00\x12\x1b\n" +
+	"\x17EXEMPLAR_STATE_PROPOSED\x10\x01\x12\x1d\n" +
+	"\x19EXEMPLAR_STATE_RECOGNIZED\x10\x02\x12\x1d\n" +
+	"\x19EXEMPLAR_STATE_REPLICATED\x10\x032\xa5\x11\n" +
 	"\x10MovementsService\x12x\n" +
 	"\x0eCreateMovement\x12(.tdkt.movements.v1.CreateMovementRequest\x1a\x1b.tdkt.movements.v1.Movement\"\x1f\x82\xd3\xe4\x93\x02\x19:\bmovement\"\r/v1/movements\x12q\n" +
 	"\vGetMovement\x12%.tdkt.movements.v1.GetMovementRequest\x1a\x1b.tdkt.movements.v1.Movement\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/{name=movements/*}\x12y\n" +
@@ -1916,7 +2470,10 @@ const file_tdkt_movements_v1_movements_proto_rawDesc = "" +
 	"\bGetEvent\x12\".tdkt.movements.v1.GetEventRequest\x1a\x18.tdkt.movements.v1.Event\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/{name=events/*}\x12m\n" +
 	"\n" +
 	"ListEvents\x12$.tdkt.movements.v1.ListEventsRequest\x1a%.tdkt.movements.v1.ListEventsResponse\"\x12\x82\xd3\xe4\x93\x02\f\x12\n" +
-	"/v1/events\x12\x8e\x01\n" +
+	"/v1/events\x12\x8d\x01\n" +
+	"\x0eCreateExemplar\x12(.tdkt.movements.v1.CreateExemplarRequest\x1a\x1b.tdkt.movements.v1.Exemplar\"4\x82\xd3\xe4\x93\x02.:\bexemplar\"\"/v1/{parent=movements/*}/exemplars\x12\x9f\x01\n" +
+	"\rListExemplars\x12'.tdkt.movements.v1.ListExemplarsRequest\x1a(.tdkt.movements.v1.ListExemplarsResponse\";\x82\xd3\xe4\x93\x025Z\x0f\x12\r/v1/exemplars\x12\"/v1/{parent=movements/*}/exemplars\x12\x96\x01\n" +
+	"\x0eUpdateExemplar\x12(.tdkt.movements.v1.UpdateExemplarRequest\x1a\x1b.tdkt.movements.v1.Exemplar\"=\x82\xd3\xe4\x93\x027:\bexemplar2+/v1/{exemplar.name=movements/*/exemplars/*}\x12\x8e\x01\n" +
 	"\x10ListAuditEntries\x12%.tdkt.type.v1.ListAuditEntriesRequest\x1a&.tdkt.type.v1.ListAuditEntriesResponse\"+\x82\xd3\xe4\x93\x02%\x12#/v1/services/movements/auditEntriesB=Z;github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1;movementsv1b\x06proto3"
 
 var (
@@ -1931,101 +2488,124 @@ func file_tdkt_movements_v1_movements_proto_rawDescGZIP() []byte {
 	return file_tdkt_movements_v1_movements_proto_rawDescData
 }
 
-var file_tdkt_movements_v1_movements_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_tdkt_movements_v1_movements_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_tdkt_movements_v1_movements_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_tdkt_movements_v1_movements_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_tdkt_movements_v1_movements_proto_goTypes = []any{
 	(MovementKind)(0),                       // 0: tdkt.movements.v1.MovementKind
 	(MovementState)(0),                      // 1: tdkt.movements.v1.MovementState
 	(EventKind)(0),                          // 2: tdkt.movements.v1.EventKind
-	(*Movement)(nil),                        // 3: tdkt.movements.v1.Movement
-	(*ClosingReview)(nil),                   // 4: tdkt.movements.v1.ClosingReview
-	(*CreateMovementRequest)(nil),           // 5: tdkt.movements.v1.CreateMovementRequest
-	(*GetMovementRequest)(nil),              // 6: tdkt.movements.v1.GetMovementRequest
-	(*ListMovementsRequest)(nil),            // 7: tdkt.movements.v1.ListMovementsRequest
-	(*ListMovementsResponse)(nil),           // 8: tdkt.movements.v1.ListMovementsResponse
-	(*UpdateMovementRequest)(nil),           // 9: tdkt.movements.v1.UpdateMovementRequest
-	(*LaunchMovementRequest)(nil),           // 10: tdkt.movements.v1.LaunchMovementRequest
-	(*CloseMovementRequest)(nil),            // 11: tdkt.movements.v1.CloseMovementRequest
-	(*Participant)(nil),                     // 12: tdkt.movements.v1.Participant
-	(*CreateParticipantRequest)(nil),        // 13: tdkt.movements.v1.CreateParticipantRequest
-	(*BatchCreateParticipantsRequest)(nil),  // 14: tdkt.movements.v1.BatchCreateParticipantsRequest
-	(*BatchCreateParticipantsResponse)(nil), // 15: tdkt.movements.v1.BatchCreateParticipantsResponse
-	(*ListParticipantsRequest)(nil),         // 16: tdkt.movements.v1.ListParticipantsRequest
-	(*ListParticipantsResponse)(nil),        // 17: tdkt.movements.v1.ListParticipantsResponse
-	(*Event)(nil),                           // 18: tdkt.movements.v1.Event
-	(*CreateEventRequest)(nil),              // 19: tdkt.movements.v1.CreateEventRequest
-	(*GetEventRequest)(nil),                 // 20: tdkt.movements.v1.GetEventRequest
-	(*ListEventsRequest)(nil),               // 21: tdkt.movements.v1.ListEventsRequest
-	(*ListEventsResponse)(nil),              // 22: tdkt.movements.v1.ListEventsResponse
-	(*v1.DocumentRef)(nil),                  // 23: tdkt.type.v1.DocumentRef
-	(*v1.DateRange)(nil),                    // 24: tdkt.type.v1.DateRange
-	(*timestamppb.Timestamp)(nil),           // 25: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),           // 26: google.protobuf.FieldMask
-	(*date.Date)(nil),                       // 27: google.type.Date
-	(*v1.ListAuditEntriesRequest)(nil),      // 28: tdkt.type.v1.ListAuditEntriesRequest
-	(*v1.ListAuditEntriesResponse)(nil),     // 29: tdkt.type.v1.ListAuditEntriesResponse
+	(ExemplarState)(0),                      // 3: tdkt.movements.v1.ExemplarState
+	(*Movement)(nil),                        // 4: tdkt.movements.v1.Movement
+	(*ClosingReview)(nil),                   // 5: tdkt.movements.v1.ClosingReview
+	(*CreateMovementRequest)(nil),           // 6: tdkt.movements.v1.CreateMovementRequest
+	(*GetMovementRequest)(nil),              // 7: tdkt.movements.v1.GetMovementRequest
+	(*ListMovementsRequest)(nil),            // 8: tdkt.movements.v1.ListMovementsRequest
+	(*ListMovementsResponse)(nil),           // 9: tdkt.movements.v1.ListMovementsResponse
+	(*UpdateMovementRequest)(nil),           // 10: tdkt.movements.v1.UpdateMovementRequest
+	(*LaunchMovementRequest)(nil),           // 11: tdkt.movements.v1.LaunchMovementRequest
+	(*CloseMovementRequest)(nil),            // 12: tdkt.movements.v1.CloseMovementRequest
+	(*Participant)(nil),                     // 13: tdkt.movements.v1.Participant
+	(*CreateParticipantRequest)(nil),        // 14: tdkt.movements.v1.CreateParticipantRequest
+	(*BatchCreateParticipantsRequest)(nil),  // 15: tdkt.movements.v1.BatchCreateParticipantsRequest
+	(*BatchCreateParticipantsResponse)(nil), // 16: tdkt.movements.v1.BatchCreateParticipantsResponse
+	(*ListParticipantsRequest)(nil),         // 17: tdkt.movements.v1.ListParticipantsRequest
+	(*ListParticipantsResponse)(nil),        // 18: tdkt.movements.v1.ListParticipantsResponse
+	(*Event)(nil),                           // 19: tdkt.movements.v1.Event
+	(*CreateEventRequest)(nil),              // 20: tdkt.movements.v1.CreateEventRequest
+	(*GetEventRequest)(nil),                 // 21: tdkt.movements.v1.GetEventRequest
+	(*ListEventsRequest)(nil),               // 22: tdkt.movements.v1.ListEventsRequest
+	(*ListEventsResponse)(nil),              // 23: tdkt.movements.v1.ListEventsResponse
+	(*Exemplar)(nil),                        // 24: tdkt.movements.v1.Exemplar
+	(*CreateExemplarRequest)(nil),           // 25: tdkt.movements.v1.CreateExemplarRequest
+	(*ListExemplarsRequest)(nil),            // 26: tdkt.movements.v1.ListExemplarsRequest
+	(*ListExemplarsResponse)(nil),           // 27: tdkt.movements.v1.ListExemplarsResponse
+	(*UpdateExemplarRequest)(nil),           // 28: tdkt.movements.v1.UpdateExemplarRequest
+	(*v1.DocumentRef)(nil),                  // 29: tdkt.type.v1.DocumentRef
+	(*v1.DateRange)(nil),                    // 30: tdkt.type.v1.DateRange
+	(*timestamppb.Timestamp)(nil),           // 31: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),           // 32: google.protobuf.FieldMask
+	(*date.Date)(nil),                       // 33: google.type.Date
+	(*v1.Recipient)(nil),                    // 34: tdkt.type.v1.Recipient
+	(*v1.ListAuditEntriesRequest)(nil),      // 35: tdkt.type.v1.ListAuditEntriesRequest
+	(*v1.ListAuditEntriesResponse)(nil),     // 36: tdkt.type.v1.ListAuditEntriesResponse
 }
 var file_tdkt_movements_v1_movements_proto_depIdxs = []int32{
 	0,  // 0: tdkt.movements.v1.Movement.kind:type_name -> tdkt.movements.v1.MovementKind
-	23, // 1: tdkt.movements.v1.Movement.launch_document:type_name -> tdkt.type.v1.DocumentRef
-	24, // 2: tdkt.movements.v1.Movement.period:type_name -> tdkt.type.v1.DateRange
+	29, // 1: tdkt.movements.v1.Movement.launch_document:type_name -> tdkt.type.v1.DocumentRef
+	30, // 2: tdkt.movements.v1.Movement.period:type_name -> tdkt.type.v1.DateRange
 	1,  // 3: tdkt.movements.v1.Movement.state:type_name -> tdkt.movements.v1.MovementState
-	4,  // 4: tdkt.movements.v1.Movement.closing_review:type_name -> tdkt.movements.v1.ClosingReview
-	25, // 5: tdkt.movements.v1.Movement.create_time:type_name -> google.protobuf.Timestamp
-	25, // 6: tdkt.movements.v1.Movement.update_time:type_name -> google.protobuf.Timestamp
-	25, // 7: tdkt.movements.v1.Movement.launch_time:type_name -> google.protobuf.Timestamp
-	25, // 8: tdkt.movements.v1.Movement.close_time:type_name -> google.protobuf.Timestamp
-	23, // 9: tdkt.movements.v1.ClosingReview.document:type_name -> tdkt.type.v1.DocumentRef
-	3,  // 10: tdkt.movements.v1.CreateMovementRequest.movement:type_name -> tdkt.movements.v1.Movement
+	5,  // 4: tdkt.movements.v1.Movement.closing_review:type_name -> tdkt.movements.v1.ClosingReview
+	31, // 5: tdkt.movements.v1.Movement.create_time:type_name -> google.protobuf.Timestamp
+	31, // 6: tdkt.movements.v1.Movement.update_time:type_name -> google.protobuf.Timestamp
+	31, // 7: tdkt.movements.v1.Movement.launch_time:type_name -> google.protobuf.Timestamp
+	31, // 8: tdkt.movements.v1.Movement.close_time:type_name -> google.protobuf.Timestamp
+	29, // 9: tdkt.movements.v1.ClosingReview.document:type_name -> tdkt.type.v1.DocumentRef
+	4,  // 10: tdkt.movements.v1.CreateMovementRequest.movement:type_name -> tdkt.movements.v1.Movement
 	1,  // 11: tdkt.movements.v1.ListMovementsRequest.state:type_name -> tdkt.movements.v1.MovementState
-	3,  // 12: tdkt.movements.v1.ListMovementsResponse.movements:type_name -> tdkt.movements.v1.Movement
-	3,  // 13: tdkt.movements.v1.UpdateMovementRequest.movement:type_name -> tdkt.movements.v1.Movement
-	26, // 14: tdkt.movements.v1.UpdateMovementRequest.update_mask:type_name -> google.protobuf.FieldMask
-	4,  // 15: tdkt.movements.v1.CloseMovementRequest.closing_review:type_name -> tdkt.movements.v1.ClosingReview
-	27, // 16: tdkt.movements.v1.Participant.registered_on:type_name -> google.type.Date
-	25, // 17: tdkt.movements.v1.Participant.create_time:type_name -> google.protobuf.Timestamp
-	12, // 18: tdkt.movements.v1.CreateParticipantRequest.participant:type_name -> tdkt.movements.v1.Participant
-	13, // 19: tdkt.movements.v1.BatchCreateParticipantsRequest.requests:type_name -> tdkt.movements.v1.CreateParticipantRequest
-	12, // 20: tdkt.movements.v1.BatchCreateParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
-	12, // 21: tdkt.movements.v1.ListParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
+	4,  // 12: tdkt.movements.v1.ListMovementsResponse.movements:type_name -> tdkt.movements.v1.Movement
+	4,  // 13: tdkt.movements.v1.UpdateMovementRequest.movement:type_name -> tdkt.movements.v1.Movement
+	32, // 14: tdkt.movements.v1.UpdateMovementRequest.update_mask:type_name -> google.protobuf.FieldMask
+	5,  // 15: tdkt.movements.v1.CloseMovementRequest.closing_review:type_name -> tdkt.movements.v1.ClosingReview
+	33, // 16: tdkt.movements.v1.Participant.registered_on:type_name -> google.type.Date
+	31, // 17: tdkt.movements.v1.Participant.create_time:type_name -> google.protobuf.Timestamp
+	13, // 18: tdkt.movements.v1.CreateParticipantRequest.participant:type_name -> tdkt.movements.v1.Participant
+	14, // 19: tdkt.movements.v1.BatchCreateParticipantsRequest.requests:type_name -> tdkt.movements.v1.CreateParticipantRequest
+	13, // 20: tdkt.movements.v1.BatchCreateParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
+	13, // 21: tdkt.movements.v1.ListParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
 	2,  // 22: tdkt.movements.v1.Event.kind:type_name -> tdkt.movements.v1.EventKind
-	27, // 23: tdkt.movements.v1.Event.held_on:type_name -> google.type.Date
-	24, // 24: tdkt.movements.v1.Event.period:type_name -> tdkt.type.v1.DateRange
-	25, // 25: tdkt.movements.v1.Event.create_time:type_name -> google.protobuf.Timestamp
-	18, // 26: tdkt.movements.v1.CreateEventRequest.event:type_name -> tdkt.movements.v1.Event
+	33, // 23: tdkt.movements.v1.Event.held_on:type_name -> google.type.Date
+	30, // 24: tdkt.movements.v1.Event.period:type_name -> tdkt.type.v1.DateRange
+	31, // 25: tdkt.movements.v1.Event.create_time:type_name -> google.protobuf.Timestamp
+	19, // 26: tdkt.movements.v1.CreateEventRequest.event:type_name -> tdkt.movements.v1.Event
 	2,  // 27: tdkt.movements.v1.ListEventsRequest.kind:type_name -> tdkt.movements.v1.EventKind
-	18, // 28: tdkt.movements.v1.ListEventsResponse.events:type_name -> tdkt.movements.v1.Event
-	5,  // 29: tdkt.movements.v1.MovementsService.CreateMovement:input_type -> tdkt.movements.v1.CreateMovementRequest
-	6,  // 30: tdkt.movements.v1.MovementsService.GetMovement:input_type -> tdkt.movements.v1.GetMovementRequest
-	7,  // 31: tdkt.movements.v1.MovementsService.ListMovements:input_type -> tdkt.movements.v1.ListMovementsRequest
-	9,  // 32: tdkt.movements.v1.MovementsService.UpdateMovement:input_type -> tdkt.movements.v1.UpdateMovementRequest
-	10, // 33: tdkt.movements.v1.MovementsService.LaunchMovement:input_type -> tdkt.movements.v1.LaunchMovementRequest
-	11, // 34: tdkt.movements.v1.MovementsService.CloseMovement:input_type -> tdkt.movements.v1.CloseMovementRequest
-	13, // 35: tdkt.movements.v1.MovementsService.CreateParticipant:input_type -> tdkt.movements.v1.CreateParticipantRequest
-	14, // 36: tdkt.movements.v1.MovementsService.BatchCreateParticipants:input_type -> tdkt.movements.v1.BatchCreateParticipantsRequest
-	16, // 37: tdkt.movements.v1.MovementsService.ListParticipants:input_type -> tdkt.movements.v1.ListParticipantsRequest
-	19, // 38: tdkt.movements.v1.MovementsService.CreateEvent:input_type -> tdkt.movements.v1.CreateEventRequest
-	20, // 39: tdkt.movements.v1.MovementsService.GetEvent:input_type -> tdkt.movements.v1.GetEventRequest
-	21, // 40: tdkt.movements.v1.MovementsService.ListEvents:input_type -> tdkt.movements.v1.ListEventsRequest
-	28, // 41: tdkt.movements.v1.MovementsService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
-	3,  // 42: tdkt.movements.v1.MovementsService.CreateMovement:output_type -> tdkt.movements.v1.Movement
-	3,  // 43: tdkt.movements.v1.MovementsService.GetMovement:output_type -> tdkt.movements.v1.Movement
-	8,  // 44: tdkt.movements.v1.MovementsService.ListMovements:output_type -> tdkt.movements.v1.ListMovementsResponse
-	3,  // 45: tdkt.movements.v1.MovementsService.UpdateMovement:output_type -> tdkt.movements.v1.Movement
-	3,  // 46: tdkt.movements.v1.MovementsService.LaunchMovement:output_type -> tdkt.movements.v1.Movement
-	3,  // 47: tdkt.movements.v1.MovementsService.CloseMovement:output_type -> tdkt.movements.v1.Movement
-	12, // 48: tdkt.movements.v1.MovementsService.CreateParticipant:output_type -> tdkt.movements.v1.Participant
-	15, // 49: tdkt.movements.v1.MovementsService.BatchCreateParticipants:output_type -> tdkt.movements.v1.BatchCreateParticipantsResponse
-	17, // 50: tdkt.movements.v1.MovementsService.ListParticipants:output_type -> tdkt.movements.v1.ListParticipantsResponse
-	18, // 51: tdkt.movements.v1.MovementsService.CreateEvent:output_type -> tdkt.movements.v1.Event
-	18, // 52: tdkt.movements.v1.MovementsService.GetEvent:output_type -> tdkt.movements.v1.Event
-	22, // 53: tdkt.movements.v1.MovementsService.ListEvents:output_type -> tdkt.movements.v1.ListEventsResponse
-	29, // 54: tdkt.movements.v1.MovementsService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
-	42, // [42:55] is the sub-list for method output_type
-	29, // [29:42] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	19, // 28: tdkt.movements.v1.ListEventsResponse.events:type_name -> tdkt.movements.v1.Event
+	34, // 29: tdkt.movements.v1.Exemplar.recipient:type_name -> tdkt.type.v1.Recipient
+	33, // 30: tdkt.movements.v1.Exemplar.recognized_on:type_name -> google.type.Date
+	3,  // 31: tdkt.movements.v1.Exemplar.state:type_name -> tdkt.movements.v1.ExemplarState
+	31, // 32: tdkt.movements.v1.Exemplar.create_time:type_name -> google.protobuf.Timestamp
+	31, // 33: tdkt.movements.v1.Exemplar.update_time:type_name -> google.protobuf.Timestamp
+	24, // 34: tdkt.movements.v1.CreateExemplarRequest.exemplar:type_name -> tdkt.movements.v1.Exemplar
+	3,  // 35: tdkt.movements.v1.ListExemplarsRequest.state:type_name -> tdkt.movements.v1.ExemplarState
+	24, // 36: tdkt.movements.v1.ListExemplarsResponse.exemplars:type_name -> tdkt.movements.v1.Exemplar
+	24, // 37: tdkt.movements.v1.UpdateExemplarRequest.exemplar:type_name -> tdkt.movements.v1.Exemplar
+	32, // 38: tdkt.movements.v1.UpdateExemplarRequest.update_mask:type_name -> google.protobuf.FieldMask
+	6,  // 39: tdkt.movements.v1.MovementsService.CreateMovement:input_type -> tdkt.movements.v1.CreateMovementRequest
+	7,  // 40: tdkt.movements.v1.MovementsService.GetMovement:input_type -> tdkt.movements.v1.GetMovementRequest
+	8,  // 41: tdkt.movements.v1.MovementsService.ListMovements:input_type -> tdkt.movements.v1.ListMovementsRequest
+	10, // 42: tdkt.movements.v1.MovementsService.UpdateMovement:input_type -> tdkt.movements.v1.UpdateMovementRequest
+	11, // 43: tdkt.movements.v1.MovementsService.LaunchMovement:input_type -> tdkt.movements.v1.LaunchMovementRequest
+	12, // 44: tdkt.movements.v1.MovementsService.CloseMovement:input_type -> tdkt.movements.v1.CloseMovementRequest
+	14, // 45: tdkt.movements.v1.MovementsService.CreateParticipant:input_type -> tdkt.movements.v1.CreateParticipantRequest
+	15, // 46: tdkt.movements.v1.MovementsService.BatchCreateParticipants:input_type -> tdkt.movements.v1.BatchCreateParticipantsRequest
+	17, // 47: tdkt.movements.v1.MovementsService.ListParticipants:input_type -> tdkt.movements.v1.ListParticipantsRequest
+	20, // 48: tdkt.movements.v1.MovementsService.CreateEvent:input_type -> tdkt.movements.v1.CreateEventRequest
+	21, // 49: tdkt.movements.v1.MovementsService.GetEvent:input_type -> tdkt.movements.v1.GetEventRequest
+	22, // 50: tdkt.movements.v1.MovementsService.ListEvents:input_type -> tdkt.movements.v1.ListEventsRequest
+	25, // 51: tdkt.movements.v1.MovementsService.CreateExemplar:input_type -> tdkt.movements.v1.CreateExemplarRequest
+	26, // 52: tdkt.movements.v1.MovementsService.ListExemplars:input_type -> tdkt.movements.v1.ListExemplarsRequest
+	28, // 53: tdkt.movements.v1.MovementsService.UpdateExemplar:input_type -> tdkt.movements.v1.UpdateExemplarRequest
+	35, // 54: tdkt.movements.v1.MovementsService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
+	4,  // 55: tdkt.movements.v1.MovementsService.CreateMovement:output_type -> tdkt.movements.v1.Movement
+	4,  // 56: tdkt.movements.v1.MovementsService.GetMovement:output_type -> tdkt.movements.v1.Movement
+	9,  // 57: tdkt.movements.v1.MovementsService.ListMovements:output_type -> tdkt.movements.v1.ListMovementsResponse
+	4,  // 58: tdkt.movements.v1.MovementsService.UpdateMovement:output_type -> tdkt.movements.v1.Movement
+	4,  // 59: tdkt.movements.v1.MovementsService.LaunchMovement:output_type -> tdkt.movements.v1.Movement
+	4,  // 60: tdkt.movements.v1.MovementsService.CloseMovement:output_type -> tdkt.movements.v1.Movement
+	13, // 61: tdkt.movements.v1.MovementsService.CreateParticipant:output_type -> tdkt.movements.v1.Participant
+	16, // 62: tdkt.movements.v1.MovementsService.BatchCreateParticipants:output_type -> tdkt.movements.v1.BatchCreateParticipantsResponse
+	18, // 63: tdkt.movements.v1.MovementsService.ListParticipants:output_type -> tdkt.movements.v1.ListParticipantsResponse
+	19, // 64: tdkt.movements.v1.MovementsService.CreateEvent:output_type -> tdkt.movements.v1.Event
+	19, // 65: tdkt.movements.v1.MovementsService.GetEvent:output_type -> tdkt.movements.v1.Event
+	23, // 66: tdkt.movements.v1.MovementsService.ListEvents:output_type -> tdkt.movements.v1.ListEventsResponse
+	24, // 67: tdkt.movements.v1.MovementsService.CreateExemplar:output_type -> tdkt.movements.v1.Exemplar
+	27, // 68: tdkt.movements.v1.MovementsService.ListExemplars:output_type -> tdkt.movements.v1.ListExemplarsResponse
+	24, // 69: tdkt.movements.v1.MovementsService.UpdateExemplar:output_type -> tdkt.movements.v1.Exemplar
+	36, // 70: tdkt.movements.v1.MovementsService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
+	55, // [55:71] is the sub-list for method output_type
+	39, // [39:55] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_tdkt_movements_v1_movements_proto_init() }
@@ -2038,8 +2618,8 @@ func file_tdkt_movements_v1_movements_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tdkt_movements_v1_movements_proto_rawDesc), len(file_tdkt_movements_v1_movements_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   20,
+			NumEnums:      4,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

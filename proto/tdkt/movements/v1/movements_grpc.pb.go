@@ -32,6 +32,9 @@ const (
 	MovementsService_CreateEvent_FullMethodName             = "/tdkt.movements.v1.MovementsService/CreateEvent"
 	MovementsService_GetEvent_FullMethodName                = "/tdkt.movements.v1.MovementsService/GetEvent"
 	MovementsService_ListEvents_FullMethodName              = "/tdkt.movements.v1.MovementsService/ListEvents"
+	MovementsService_CreateExemplar_FullMethodName          = "/tdkt.movements.v1.MovementsService/CreateExemplar"
+	MovementsService_ListExemplars_FullMethodName           = "/tdkt.movements.v1.MovementsService/ListExemplars"
+	MovementsService_UpdateExemplar_FullMethodName          = "/tdkt.movements.v1.MovementsService/UpdateExemplar"
 	MovementsService_ListAuditEntries_FullMethodName        = "/tdkt.movements.v1.MovementsService/ListAuditEntries"
 )
 
@@ -92,6 +95,19 @@ type MovementsServiceClient interface {
 	GetEvent(ctx context.Context, in *GetEventRequest, opts ...grpc.CallOption) (*Event, error)
 	// Lists events newest first (held_on, then name descending).
 	ListEvents(ctx context.Context, in *ListEventsRequest, opts ...grpc.CallOption) (*ListEventsResponse, error)
+	// Records an advanced exemplar (điển hình tiên tiến) of a movement: whom
+	// (a Recipient, as in honours, without personal data), in what field,
+	// the model worth replicating and the honours that recognised it. Its
+	// officers of the movement's launching unit record it.
+	CreateExemplar(ctx context.Context, in *CreateExemplarRequest, opts ...grpc.CallOption) (*Exemplar, error)
+	// Lists exemplars in Vietnamese collation order of the recipient's name:
+	// of one movement, or of every movement with parent "movements/-"
+	// (AIP-159; also GET /v1/exemplars). Exemplars of a launched movement are
+	// public; those of a draft only its unit's readers see.
+	ListExemplars(ctx context.Context, in *ListExemplarsRequest, opts ...grpc.CallOption) (*ListExemplarsResponse, error)
+	// Changes an exemplar: field, model, recognized_on, state, honours,
+	// recipient. A stale etag is ABORTED.
+	UpdateExemplar(ctx context.Context, in *UpdateExemplarRequest, opts ...grpc.CallOption) (*Exemplar, error)
 	// Lists the service's audit log, newest first: every change, with the
 	// caller. Central administrators see every record; a province's board
 	// officers those of resources owned by the units they cover.
@@ -226,6 +242,36 @@ func (c *movementsServiceClient) ListEvents(ctx context.Context, in *ListEventsR
 	return out, nil
 }
 
+func (c *movementsServiceClient) CreateExemplar(ctx context.Context, in *CreateExemplarRequest, opts ...grpc.CallOption) (*Exemplar, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Exemplar)
+	err := c.cc.Invoke(ctx, MovementsService_CreateExemplar_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *movementsServiceClient) ListExemplars(ctx context.Context, in *ListExemplarsRequest, opts ...grpc.CallOption) (*ListExemplarsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListExemplarsResponse)
+	err := c.cc.Invoke(ctx, MovementsService_ListExemplars_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *movementsServiceClient) UpdateExemplar(ctx context.Context, in *UpdateExemplarRequest, opts ...grpc.CallOption) (*Exemplar, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Exemplar)
+	err := c.cc.Invoke(ctx, MovementsService_UpdateExemplar_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *movementsServiceClient) ListAuditEntries(ctx context.Context, in *v1.ListAuditEntriesRequest, opts ...grpc.CallOption) (*v1.ListAuditEntriesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(v1.ListAuditEntriesResponse)
@@ -293,6 +339,19 @@ type MovementsServiceServer interface {
 	GetEvent(context.Context, *GetEventRequest) (*Event, error)
 	// Lists events newest first (held_on, then name descending).
 	ListEvents(context.Context, *ListEventsRequest) (*ListEventsResponse, error)
+	// Records an advanced exemplar (điển hình tiên tiến) of a movement: whom
+	// (a Recipient, as in honours, without personal data), in what field,
+	// the model worth replicating and the honours that recognised it. Its
+	// officers of the movement's launching unit record it.
+	CreateExemplar(context.Context, *CreateExemplarRequest) (*Exemplar, error)
+	// Lists exemplars in Vietnamese collation order of the recipient's name:
+	// of one movement, or of every movement with parent "movements/-"
+	// (AIP-159; also GET /v1/exemplars). Exemplars of a launched movement are
+	// public; those of a draft only its unit's readers see.
+	ListExemplars(context.Context, *ListExemplarsRequest) (*ListExemplarsResponse, error)
+	// Changes an exemplar: field, model, recognized_on, state, honours,
+	// recipient. A stale etag is ABORTED.
+	UpdateExemplar(context.Context, *UpdateExemplarRequest) (*Exemplar, error)
 	// Lists the service's audit log, newest first: every change, with the
 	// caller. Central administrators see every record; a province's board
 	// officers those of resources owned by the units they cover.
@@ -342,6 +401,15 @@ func (UnimplementedMovementsServiceServer) GetEvent(context.Context, *GetEventRe
 }
 func (UnimplementedMovementsServiceServer) ListEvents(context.Context, *ListEventsRequest) (*ListEventsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListEvents not implemented")
+}
+func (UnimplementedMovementsServiceServer) CreateExemplar(context.Context, *CreateExemplarRequest) (*Exemplar, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateExemplar not implemented")
+}
+func (UnimplementedMovementsServiceServer) ListExemplars(context.Context, *ListExemplarsRequest) (*ListExemplarsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListExemplars not implemented")
+}
+func (UnimplementedMovementsServiceServer) UpdateExemplar(context.Context, *UpdateExemplarRequest) (*Exemplar, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateExemplar not implemented")
 }
 func (UnimplementedMovementsServiceServer) ListAuditEntries(context.Context, *v1.ListAuditEntriesRequest) (*v1.ListAuditEntriesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListAuditEntries not implemented")
@@ -583,6 +651,60 @@ func _MovementsService_ListEvents_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _MovementsService_CreateExemplar_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateExemplarRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MovementsServiceServer).CreateExemplar(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MovementsService_CreateExemplar_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MovementsServiceServer).CreateExemplar(ctx, req.(*CreateExemplarRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _MovementsService_ListExemplars_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListExemplarsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MovementsServiceServer).ListExemplars(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MovementsService_ListExemplars_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MovementsServiceServer).ListExemplars(ctx, req.(*ListExemplarsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _MovementsService_UpdateExemplar_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateExemplarRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MovementsServiceServer).UpdateExemplar(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MovementsService_UpdateExemplar_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MovementsServiceServer).UpdateExemplar(ctx, req.(*UpdateExemplarRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _MovementsService_ListAuditEntries_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(v1.ListAuditEntriesRequest)
 	if err := dec(in); err != nil {
@@ -655,6 +777,18 @@ var MovementsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListEvents",
 			Handler:    _MovementsService_ListEvents_Handler,
+		},
+		{
+			MethodName: "CreateExemplar",
+			Handler:    _MovementsService_CreateExemplar_Handler,
+		},
+		{
+			MethodName: "ListExemplars",
+			Handler:    _MovementsService_ListExemplars_Handler,
+		},
+		{
+			MethodName: "UpdateExemplar",
+			Handler:    _MovementsService_UpdateExemplar_Handler,
 		},
 		{
 			MethodName: "ListAuditEntries",

@@ -46,3 +46,9 @@ const EventPattern resname.Pattern = "events/{event}"
 
 // EventName returns events/{id}.
 func EventName(id string) string { return EventPattern.Format(id) }
+
+// ExemplarPattern is the name of an exemplar.
+const ExemplarPattern resname.Pattern = "movements/{movement}/exemplars/{exemplar}"
+
+// ExemplarName is movements/{movement}/exemplars/{id}.
+func ExemplarName(movement, id string) string { return ExemplarPattern.Format(movement, id) }

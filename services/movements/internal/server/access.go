@@ -12,7 +12,8 @@ import (
 // Access tells the access policy (platform/policy) whom the service's
 // resources belong to: a movement, with its participants, to the unit
 // that launched it; public once launched (a draft is seen only by its
-// unit's readers). An event belongs to its organizer and is public.
+// unit's readers), as are its exemplars. An event belongs to its organizer
+// and is public.
 type Access struct{ store *store.Store }
 
 // NewAccess returns the service's Access.
@@ -33,6 +34,11 @@ func (a *Access) Owner(ctx context.Context, name string) (policy.Owner, error) {
 		return policy.Owner{}, &domain.NotFoundError{Name: name}
 	}
 	id, _, _ := strings.Cut(rest, "/")
+	if id == "-" {
+		// movements/- (AIP-159): every movement; lists show a caller
+		// drafts only within its scope.
+		return policy.Owner{Public: true}, nil
+	}
 	m, err := a.store.GetMovement(ctx, id)
 	if err != nil {
 		return policy.Owner{}, err
