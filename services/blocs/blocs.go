@@ -10,11 +10,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/tdkt-vn/tdkt/platform/grpcserver"
 	"github.com/tdkt-vn/tdkt/platform/policy"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/health"
 
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/service"
@@ -39,10 +37,8 @@ func (c *Config) RegisterFlags(f config.Flags) {
 
 // Service is a running blocs service: its store, cache and handlers.
 type Service struct {
+	service.Running
 	handlers *server.Server
-	store    *store.Store
-	parts    *service.Parts
-	policy   *policy.Policy
 }
 
 // New opens the database (applying migrations) and the cache and builds the
@@ -58,22 +54,10 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 	}
 	access := server.NewAccess(st)
 	pol := policy.New(parts.Authn, access, lineage.Scopes(access.Scope))
-	return &Service{handlers: server.New(st, parts.Cache, parts.Tokens, tel.Logger, pol), store: st, parts: parts, policy: pol}, nil
+	return &Service{Running: service.NewRunning(parts, pol, st.Close), handlers: server.New(st, parts.Cache, parts.Tokens, tel.Logger, pol)}, nil
 }
 
 // Register adds the service's handlers to g.
 func (s *Service) Register(g *grpc.Server) {
 	blocsv1.RegisterBlocsServiceServer(g, s.handlers)
-}
-
-// Guard decides who may call the service.
-func (s *Service) Guard() grpcserver.Guard { return s.policy }
-
-// RegisterHealth reports the health of the service's cache in hs (see
-// service.CacheHealthService).
-func (s *Service) RegisterHealth(hs *health.Server) { s.parts.ReportHealth(hs) }
-
-// Close releases the database and the cache.
-func (s *Service) Close() error {
-	return errors.Join(s.parts.Close(), s.store.Close())
 }

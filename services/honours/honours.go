@@ -11,11 +11,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/tdkt-vn/tdkt/platform/grpcserver"
 	"github.com/tdkt-vn/tdkt/platform/policy"
 
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/health"
 
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/grpcclient"
@@ -73,13 +71,8 @@ func (c *Config) RegisterFlags(f config.Flags) {
 // Service is a running honours service: its store, cache, blocs client and
 // handlers.
 type Service struct {
+	service.Running
 	handlers *server.Server
-	store    *store.Store
-	blocs    *grpc.ClientConn
-	parts    *service.Parts
-	policy   *policy.Policy
-	// stopFollowing stops following the units of blocs.
-	stopFollowing func()
 }
 
 // New opens the database (applying migrations) and the cache, dials blocs
@@ -143,24 +136,14 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 	// Follow the units of blocs from now on; a blocs that is down is
 	// followed once it is back, and meanwhile only reads that need units
 	// wait for it.
-	return &Service{handlers: handlers, store: st, blocs: conn, parts: parts, policy: pol,
-		stopFollowing: blocsclient.Follow(ctx, units)}, nil
+	stopFollowing := blocsclient.Follow(ctx, units)
+	return &Service{
+		Running:  service.NewRunning(parts, pol, func() error { stopFollowing(); return nil }, st.Close, conn.Close),
+		handlers: handlers,
+	}, nil
 }
 
 // Register adds the service's handlers to g.
 func (s *Service) Register(g *grpc.Server) {
 	honoursv1.RegisterHonoursServiceServer(g, s.handlers)
-}
-
-// Guard decides who may call the service.
-func (s *Service) Guard() grpcserver.Guard { return s.policy }
-
-// RegisterHealth reports the health of the service's cache in hs (see
-// service.CacheHealthService).
-func (s *Service) RegisterHealth(hs *health.Server) { s.parts.ReportHealth(hs) }
-
-// Close releases the database, the cache and the connection to blocs.
-func (s *Service) Close() error {
-	s.stopFollowing()
-	return errors.Join(s.parts.Close(), s.store.Close(), s.blocs.Close())
 }
