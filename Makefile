@@ -6,7 +6,7 @@
 #   make bench      benchmarks (figures in README.md)
 
 SHELL   := bash
-MODULES := proto platform services/blocs services/honours services/movements gateway tools
+MODULES := proto platform services/blocs services/honours services/movements services/nominations gateway tools
 BIN     := $(CURDIR)/bin
 GOTEST_FLAGS ?= -count=1 -timeout 20m
 

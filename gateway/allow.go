@@ -25,22 +25,14 @@ type allowed struct {
 	methods []string // every method some rule uses, sorted
 }
 
-// newAllowed reads the http rules of the named gRPC services.
-func newAllowed(services []string) (*allowed, error) {
-	a := &allowed{probe: runtime.NewServeMux(runtime.WithDisableHTTPMethodOverride())}
-	seen := make(map[string]bool)
-	add := func(method, path string) error {
-		if err := a.probe.HandlePath(method, path, func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
-			w.WriteHeader(http.StatusNoContent)
-		}); err != nil {
-			return fmt.Errorf("gateway: route %s %s: %w", method, path, err)
-		}
-		if !seen[method] {
-			seen[method] = true
-			a.methods = append(a.methods, method)
-		}
-		return nil
-	}
+// route is one google.api.http rule (or additional binding) of a service.
+type route struct {
+	service, method, path string
+}
+
+// httpRoutes reads the http rules of the named gRPC services.
+func httpRoutes(services []string) ([]route, error) {
+	var out []route
 	for _, name := range services {
 		d, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(name))
 		if err != nil {
@@ -54,11 +46,27 @@ func newAllowed(services []string) (*allowed, error) {
 			rule, _ := proto.GetExtension(sd.Methods().Get(i).Options(), annotations.E_Http).(*annotations.HttpRule)
 			for _, r := range append([]*annotations.HttpRule{rule}, rule.GetAdditionalBindings()...) {
 				if method, path := ruleRoute(r); method != "" {
-					if err := add(method, path); err != nil {
-						return nil, err
-					}
+					out = append(out, route{name, method, path})
 				}
 			}
+		}
+	}
+	return out, nil
+}
+
+// newAllowed routes the http rules of routes.
+func newAllowed(routes []route) (*allowed, error) {
+	a := &allowed{probe: runtime.NewServeMux(runtime.WithDisableHTTPMethodOverride())}
+	seen := make(map[string]bool)
+	for _, rt := range routes {
+		if err := a.probe.HandlePath(rt.method, rt.path, func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
+			w.WriteHeader(http.StatusNoContent)
+		}); err != nil {
+			return nil, fmt.Errorf("gateway: route %s %s: %w", rt.method, rt.path, err)
+		}
+		if !seen[rt.method] {
+			seen[rt.method] = true
+			a.methods = append(a.methods, rt.method)
 		}
 	}
 	slices.Sort(a.methods)

@@ -77,8 +77,8 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 // unescaped (the gRPC client refuses to marshal such strings, which the
 // gateway reports as Internal). It also bounds the body that is read and
 // keeps the path of a custom method's request for the name of a file
-// response (withRoute).
-func checkRequest(mux *runtime.ServeMux, maxBody int64) http.Handler {
+// response (withRoute). next serves what passes; mux answers what does not.
+func checkRequest(mux *runtime.ServeMux, next http.Handler, maxBody int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fail := func(err error) {
 			_, out := runtime.MarshalerForRequest(mux, r)
@@ -95,7 +95,7 @@ func checkRequest(mux *runtime.ServeMux, maxBody int64) http.Handler {
 			fail(err)
 			return
 		}
-		mux.ServeHTTP(withRoute(w, r))
+		next.ServeHTTP(withRoute(w, r))
 	})
 }
 
@@ -104,6 +104,9 @@ func checkRequest(mux *runtime.ServeMux, maxBody int64) http.Handler {
 func checkUTF8(u *url.URL) error {
 	if !utf8.ValidString(u.Path) {
 		return rpcerr.BadField("path", "is not valid UTF-8")
+	}
+	if u.RawQuery == "" {
+		return nil // most reads: nothing to parse
 	}
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {

@@ -160,11 +160,19 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Gateway, e
 	for _, b := range cfg.backends() {
 		services = append(services, b.service)
 	}
-	allow, err := newAllowed(services)
+	routes, err := httpRoutes(services)
+	if err != nil {
+		return nil, err
+	}
+	allow, err := newAllowed(routes)
 	if err != nil {
 		return nil, err
 	}
 	mux := newServeMux(allow)
+	rt := newRouter(mux)
+	for _, r := range routes {
+		rt.claim(r.service, r.path)
+	}
 	g := &Gateway{}
 	for _, b := range cfg.backends() {
 		if b.addr == "" {
@@ -175,14 +183,18 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Gateway, e
 			return nil, errors.Join(fmt.Errorf("gateway: dial %s at %s: %w", b.name, b.addr, err), g.Close())
 		}
 		g.backends = append(g.backends, dialled{backend: b, conn: conn})
-		if err := b.register(ctx, mux, conn); err != nil {
-			return nil, errors.Join(fmt.Errorf("gateway: register %s: %w", b.name, err), g.Close())
+		own := newServeMux(allow)
+		for _, m := range []*runtime.ServeMux{mux, own} {
+			if err := b.register(ctx, m, conn); err != nil {
+				return nil, errors.Join(fmt.Errorf("gateway: register %s: %w", b.name, err), g.Close())
+			}
 		}
+		rt.use(b.service, own)
 	}
-	if err := g.handleExtras(mux, tel); err != nil {
+	if err := g.handleExtras(rt, tel); err != nil {
 		return nil, errors.Join(err, g.Close())
 	}
-	guarded, err := guard(checkRequest(mux, cfg.MaxBodyBytes), mux, verifier, cfg.RateLimit)
+	guarded, err := guard(checkRequest(mux, rt, cfg.MaxBodyBytes), mux, verifier, cfg.RateLimit)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("gateway: %w", err), g.Close())
 	}

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 
@@ -23,7 +22,7 @@ const readyTimeout = time.Second
 // handleExtras adds the routes that are not backend methods: the OpenAPI
 // document, liveness, readiness and, when the telemetry owns a registry,
 // the Prometheus metrics.
-func (g *Gateway) handleExtras(mux *runtime.ServeMux, tel *telemetry.Telemetry) error {
+func (g *Gateway) handleExtras(rt *router, tel *telemetry.Telemetry) error {
 	routes := []struct {
 		path string
 		h    http.Handler
@@ -40,13 +39,13 @@ func (g *Gateway) handleExtras(mux *runtime.ServeMux, tel *telemetry.Telemetry) 
 			h    http.Handler
 		}{"/metrics", telemetry.MetricsHandler(tel.Registry)})
 	}
-	for _, rt := range routes {
-		err := mux.HandlePath(http.MethodGet, rt.path, func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
-			setRoute(r.Context(), r, rt.path)
-			rt.h.ServeHTTP(w, r)
+	for _, route := range routes {
+		err := rt.handlePath(http.MethodGet, route.path, func(w http.ResponseWriter, r *http.Request, _ map[string]string) {
+			setRoute(r.Context(), r, route.path)
+			route.h.ServeHTTP(w, r)
 		})
 		if err != nil {
-			return fmt.Errorf("gateway: route %s: %w", rt.path, err)
+			return fmt.Errorf("gateway: route %s: %w", route.path, err)
 		}
 	}
 	return nil

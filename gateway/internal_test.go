@@ -86,3 +86,22 @@ func TestFileName(t *testing.T) {
 		})
 	}
 }
+
+func TestHeaderMatchers(t *testing.T) {
+	for key, want := range map[string]string{
+		"X-Request-Id": "x-request-id", "x-request-id": "x-request-id", "If-Match": "if-match",
+		"Authorization": "", "X-Request-Ids": "", "Grpc-Metadata-If-Match": "",
+	} {
+		got, ok := incomingHeader(key)
+		require.Equal(t, want != "", ok, key)
+		require.Equal(t, want, got, key)
+	}
+	for key, want := range map[string]string{
+		"etag": "ETag", "ETag": "ETag", "content-disposition": "Content-Disposition",
+		"content-type": "", "x-tdkt-caller": "",
+	} {
+		got, ok := outgoingHeader(key)
+		require.Equal(t, want != "", ok, key)
+		require.Equal(t, want, got, key)
+	}
+}

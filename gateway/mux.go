@@ -84,9 +84,12 @@ func (m strictJSON) NewDecoder(r io.Reader) runtime.Decoder {
 // metadata. Authorization is forwarded by grpc-gateway itself; traceparent
 // and tracestate reach the backends through the OpenTelemetry propagator.
 func incomingHeader(key string) (string, bool) {
-	switch k := strings.ToLower(key); k {
-	case "x-request-id", "if-match":
-		return k, true
+	// EqualFold, not ToLower: grpc-gateway asks for every header of every
+	// request, and ToLower copies a canonical key.
+	for _, k := range [...]string{"x-request-id", "if-match"} {
+		if strings.EqualFold(key, k) {
+			return k, true
+		}
 	}
 	return "", false
 }
@@ -97,11 +100,10 @@ func incomingHeader(key string) (string, bool) {
 // metadata (ASCII, as gRPC metadata must be: RFC 6266 with filename* for a
 // UTF-8 name).
 func outgoingHeader(key string) (string, bool) {
-	switch strings.ToLower(key) {
-	case "etag":
-		return "ETag", true
-	case "content-disposition":
-		return "Content-Disposition", true
+	for _, h := range [...]string{"ETag", "Content-Disposition"} {
+		if strings.EqualFold(key, h) {
+			return h, true
+		}
 	}
 	return "", false
 }

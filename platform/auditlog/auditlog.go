@@ -32,10 +32,6 @@ var Readers = []auth.Role{auth.CentralAdmin, auth.BoardOfficer}
 // newest first. A nil pol (handler tests without a guard) shows every
 // record.
 func List(ctx context.Context, db *sqlstore.DB, tokens *pagetoken.Signer, pol *policy.Policy, req *typev1.ListAuditEntriesRequest) (*typev1.ListAuditEntriesResponse, error) {
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	f, err := filter(req)
 	if err != nil {
 		return nil, err
@@ -48,12 +44,11 @@ func List(ctx context.Context, db *sqlstore.DB, tokens *pagetoken.Signer, pol *p
 		}
 		f.AllUnits, f.Units = s.All, s.Units
 	}
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[sqlstore.AuditCursor](tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[sqlstore.AuditCursor](tokens, req)
 	if err != nil {
 		return nil, err
 	}
-	records, next, total, err := db.Reader().ListAudit(ctx, f, after, size)
+	records, next, total, err := db.Reader().ListAudit(ctx, f, page.After, page.Size)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +56,7 @@ func List(ctx context.Context, db *sqlstore.DB, tokens *pagetoken.Signer, pol *p
 	for i := range records {
 		resp.AuditEntries = append(resp.AuditEntries, ToProto(&records[i]))
 	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(tokens, next, scope); err != nil {
+	if resp.NextPageToken, err = page.NextToken(next); err != nil {
 		return nil, err
 	}
 	return resp, nil

@@ -232,7 +232,8 @@ type fillToken struct {
 }
 
 // filler is implemented by this package's caches: getForFill is Get plus,
-// on a miss, the token that setFilled checks before storing.
+// on a miss, the token that setFilled checks before storing. Its value may
+// be the cache's own, which the caller only reads.
 type filler interface {
 	getForFill(ctx context.Context, key string) ([]byte, bool, fillToken, error)
 	setFilled(ctx context.Context, key string, value []byte, ttl time.Duration, tok fillToken) error
@@ -281,18 +282,19 @@ type grouped interface {
 // func() *pb.Unit { return new(pb.Unit) }.
 func GetOrLoad[T proto.Message](ctx context.Context, c Cache, key string, ttl time.Duration, newT func() T, load func(context.Context) (T, error)) (T, error) {
 	var zero T
-	get := c.Get
-	var tok fillToken
+	var (
+		b        []byte
+		found    bool
+		tok      fillToken
+		cacheErr error
+	)
 	f, isFiller := c.(filler)
 	if isFiller {
-		get = func(ctx context.Context, key string) ([]byte, bool, error) {
-			v, found, t, err := f.getForFill(ctx, key)
-			tok = t
-			return v, found, err
-		}
+		b, found, tok, cacheErr = f.getForFill(ctx, key)
+	} else {
+		b, found, cacheErr = c.Get(ctx, key)
 	}
-	v, ok, cacheErr := cached(ctx, get, key, newT)
-	if ok {
+	if v, ok := decode(b, found && cacheErr == nil, newT); ok {
 		return v, nil
 	}
 	g, grouped := c.(grouped)
@@ -385,14 +387,22 @@ func (p *loadPanic) Unwrap() error {
 // cached returns the value under key, if the cache has a valid one, and the
 // cache's error.
 func cached[T proto.Message](ctx context.Context, get func(context.Context, string) ([]byte, bool, error), key string, newT func() T) (T, bool, error) {
-	var zero T
 	b, ok, err := get(ctx, key)
-	if err != nil || !ok {
-		return zero, false, err
+	v, ok := decode(b, ok && err == nil, newT)
+	return v, ok, err
+}
+
+// decode returns the message b holds, when found and valid. The message is
+// new and shares nothing with b (proto.Unmarshal copies strings and bytes),
+// so b may be the cache's own copy.
+func decode[T proto.Message](b []byte, found bool, newT func() T) (T, bool) {
+	var zero T
+	if !found {
+		return zero, false
 	}
 	v := newT()
 	if err := proto.Unmarshal(b, v); err != nil {
-		return zero, false, nil // corrupt or of another type: load and overwrite it
+		return zero, false // corrupt or of another type: load and overwrite it
 	}
-	return v, true, nil
+	return v, true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"golang.org/x/sync/singleflight"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/wrapperspb"
@@ -91,6 +93,35 @@ func TestGetOrLoadCachesValue(t *testing.T) {
 	_, err = GetOrLoad(t.Context(), c, "k", time.Minute, newString, l.load)
 	require.NoError(t, err)
 	require.Equal(t, int64(2), l.calls.Load())
+}
+
+// A hit decodes the cache's own bytes: what a caller does to its message,
+// bytes included, reaches neither the cache nor the next caller.
+func TestGetOrLoadHitsAreCallersOwn(t *testing.T) {
+	ctx := t.Context()
+	newBytes := func() *wrapperspb.BytesValue { return new(wrapperspb.BytesValue) }
+	load := func(context.Context) (*wrapperspb.BytesValue, error) { return wrapperspb.Bytes([]byte("etag-1")), nil }
+	for name, c := range map[string]Cache{"memory": NewMemory(10), "instrumented memory": must(instrument(NewMemory(10), "memory", metricnoop.NewMeterProvider(), slog.New(slog.DiscardHandler)))} {
+		t.Run(name, func(t *testing.T) {
+			_, err := GetOrLoad(ctx, c, "k", time.Minute, newBytes, load) // the miss fills the key
+			require.NoError(t, err)
+			first, err := GetOrLoad(ctx, c, "k", time.Minute, newBytes, load)
+			require.NoError(t, err)
+			first.Value[0] = 'X'
+			first.Value = append(first.Value, "-changed"...)
+			second, err := GetOrLoad(ctx, c, "k", time.Minute, newBytes, load)
+			require.NoError(t, err)
+			require.Equal(t, "etag-1", string(second.GetValue()))
+			require.Equal(t, "Xtag-1-changed", string(first.GetValue()))
+		})
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 func TestGetOrLoadStampede(t *testing.T) {

@@ -65,17 +65,28 @@ func NewMemory(maxEntries int) *Memory {
 func (m *Memory) Get(_ context.Context, key string) ([]byte, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	el, ok := m.entries[key]
+	v, ok := m.get(key)
 	if !ok {
 		return nil, false, nil
+	}
+	return append([]byte(nil), v...), true, nil
+}
+
+// get is Get with m.mu held, without the copy: the value returned is the
+// entry's, which nothing changes (set stores a new one), but which the
+// caller must not change either.
+func (m *Memory) get(key string) ([]byte, bool) {
+	el, ok := m.entries[key]
+	if !ok {
+		return nil, false
 	}
 	e := el.Value.(*memoryEntry)
 	if !e.expires.IsZero() && !m.now().Before(e.expires) {
 		m.remove(el)
-		return nil, false, nil
+		return nil, false
 	}
 	m.order.MoveToFront(el)
-	return append([]byte(nil), e.value...), true, nil
+	return e.value, true
 }
 
 // Set stores a copy of value under key for ttl (ttl <= 0: until evicted),
@@ -128,16 +139,17 @@ func (m *Memory) Delete(_ context.Context, keys ...string) error {
 	return nil
 }
 
-// getForFill is Get, and the token a fill hands to setFilled.
-func (m *Memory) getForFill(ctx context.Context, key string) ([]byte, bool, fillToken, error) {
+// getForFill is Get, and the token a fill hands to setFilled. Its value
+// is not a copy: GetOrLoad only decodes it.
+func (m *Memory) getForFill(_ context.Context, key string) ([]byte, bool, fillToken, error) {
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	tok := fillToken{start: m.now(), seq: m.seq}
 	if t, ok := m.tombs[key]; ok {
 		tok.version = strconv.FormatUint(t.seq, 10)
 	}
-	m.mu.Unlock()
-	v, ok, err := m.Get(ctx, key)
-	return v, ok, tok, err
+	v, ok := m.get(key)
+	return v, ok, tok, nil
 }
 
 // setFilled stores value under key unless key was deleted since tok was

@@ -2,6 +2,7 @@ package grpcserver_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -253,8 +254,17 @@ func TestErrorsLoggedOnce(t *testing.T) {
 		err      error
 		wantCode codes.Code
 		wantMsg  string
-		logged   string // cause in the error log; empty when not logged at error level
+		logged   string // cause in the "failed" log line; empty when only the access line is logged
+		level    string // of the "failed" line; empty means ERROR
 	}{
+		{
+			name: "success", err: nil,
+			wantCode: codes.OK, wantMsg: "",
+		},
+		{
+			name: "dependency unavailable", err: rpcerr.Unavailable("DEPENDENCY_UNAVAILABLE", "blocs is down"),
+			wantCode: codes.Unavailable, wantMsg: "blocs is down", logged: "blocs is down", level: "WARN",
+		},
 		{
 			name: "plain error", err: errors.New("db: disk full"),
 			wantCode: codes.Internal, wantMsg: "internal error", logged: "db: disk full",
@@ -298,7 +308,7 @@ func TestErrorsLoggedOnce(t *testing.T) {
 			}
 			require.Len(t, failed, 1)
 			require.Empty(t, access)
-			require.Equal(t, "ERROR", failed[0]["level"])
+			require.Equal(t, cmp.Or(tt.level, "ERROR"), failed[0]["level"])
 			require.Contains(t, failed[0]["error"], tt.logged)
 			require.Equal(t, "/grpc.testing.TestService/EmptyCall", failed[0]["rpc.method"])
 

@@ -70,28 +70,36 @@ func (ic interceptors) finish(ctx context.Context, method string, start time.Tim
 	cause := err
 	// An error nothing maps, a status wrapped in it included (a call to
 	// another service), is a fault of ours: Internal, its cause logged.
-	code := codes.Internal
-	if st, ok := rpcerr.FromDomain(contextStatus(err)); ok {
-		err, code = st, status.Code(st)
+	// Success skips the mapping, which allocates its targets.
+	code := codes.OK
+	if err != nil {
+		code = codes.Internal
+		if st, ok := rpcerr.FromDomain(contextStatus(err)); ok {
+			err, code = st, status.Code(st)
+		}
+	}
+	level, msg, out := slog.LevelDebug, "gRPC call", err
+	switch code {
+	case codes.Internal, codes.Unknown:
+		level, msg, out = slog.LevelError, "gRPC call failed", rpcerr.Internal()
+	case codes.Unavailable:
+		// A dependency is down: worth a line, since the client sees only
+		// that it may retry.
+		level, msg = slog.LevelWarn, "gRPC call failed"
+	}
+	if !ic.logger.Enabled(ctx, level) {
+		return out // the line is not built only to be dropped
 	}
 	attrs := []slog.Attr{
 		slog.String("rpc.method", method),
 		slog.String("rpc.code", code.String()),
 		slog.Duration("duration", time.Since(start)),
 	}
-	switch code {
-	case codes.Internal, codes.Unknown:
-		ic.logger.LogAttrs(ctx, slog.LevelError, "gRPC call failed", append(attrs, slog.String("error", cause.Error()))...)
-		return rpcerr.Internal()
-	case codes.Unavailable:
-		// A dependency is down: worth a line, since the client sees only
-		// that it may retry.
-		ic.logger.LogAttrs(ctx, slog.LevelWarn, "gRPC call failed", append(attrs, slog.String("error", cause.Error()))...)
-		return err
-	default:
-		ic.logger.LogAttrs(ctx, slog.LevelDebug, "gRPC call", attrs...)
-		return err
+	if level > slog.LevelDebug {
+		attrs = append(attrs, slog.String("error", cause.Error()))
 	}
+	ic.logger.LogAttrs(ctx, level, msg, attrs...)
+	return out
 }
 
 type stoppingKey struct{}

@@ -65,6 +65,7 @@ var Rules = map[string]Rule{
 	honours + "RevokeDecision":           {Roles: officers, Resources: []string{"name"}},
 	honours + "GetHonour":                {Resources: []string{"name"}},
 	honours + "ListHonours":              public,
+	honours + "BatchGetHonours":          public,
 	honours + "RevokeHonour":             {Roles: officers, Resources: []string{"name"}},
 	honours + "BatchGetRecipientHistory": public,
 	honours + "GetStatistics":            public,
@@ -85,6 +86,7 @@ var Rules = map[string]Rule{
 	movements + "CloseMovement":           {Roles: officers, Resources: []string{"name"}},
 	movements + "CreateParticipant":       {Roles: officers, Resources: []string{"parent"}},
 	movements + "BatchCreateParticipants": {Roles: officers, Resources: []string{"parent"}},
+	movements + "GetMovementReport":       {Resources: []string{"name"}},
 	movements + "ListParticipants":        {Resources: []string{"parent"}},
 	// Events are public to read and recorded by the officers of their
 	// organizer (a movement's launching unit need not be theirs).

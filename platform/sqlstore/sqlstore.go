@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -242,12 +243,32 @@ func (db *DB) up(ctx context.Context, fsys fs.FS, table string, goMigrations ...
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, db.DB, fsys, opts...)
+	p, err := goose.NewProvider(dialect, db.DB, dialectFS{fsys, db.Dialect.String()}, opts...)
 	if err != nil {
 		return err
 	}
 	_, err = p.Up(ctx)
 	return err
+}
+
+// dialectFS is a migrations directory whose subdirectories "postgres" and
+// "sqlite" hold the migrations written for one engine: goose finds the
+// *.sql files at the root and those of the engine's subdirectory, and
+// numbers them in one sequence (a version is in one place only: at the
+// root, or in both subdirectories).
+type dialectFS struct {
+	fs.FS
+	dir string
+}
+
+// Glob returns the root's matches of pattern, then the engine's.
+func (f dialectFS) Glob(pattern string) ([]string, error) {
+	root, err := fs.Glob(f.FS, pattern)
+	if err != nil {
+		return nil, err
+	}
+	own, err := fs.Glob(f.FS, path.Join(f.dir, pattern))
+	return append(root, own...), err
 }
 
 // redact hides a password in a URL-like string for error messages.

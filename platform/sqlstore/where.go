@@ -41,7 +41,12 @@ func (w *Where) In(column string, values ...string) {
 // (vnfold.Fold): column holds folded text, so the match ignores accents and
 // case; LIKE wildcards in the query are literal.
 func (w *Where) Words(column, query string) {
-	for _, word := range strings.Fields(vnfold.Fold(query)) {
+	w.words(column, strings.Fields(vnfold.Fold(query)))
+}
+
+// words adds one LIKE condition on column per folded word.
+func (w *Where) words(column string, words []string) {
+	for _, word := range words {
 		w.Add(column+` LIKE ? ESCAPE '\'`, "%"+vnfold.EscapeLike(word)+"%")
 	}
 }

@@ -35,15 +35,9 @@ func (c *Config) RegisterFlags(f config.Flags) {
 	c.Config.RegisterFlags(f, "blocs")
 }
 
-// Service is a running blocs service: its store, cache and handlers.
-type Service struct {
-	service.Running
-	handlers *server.Server
-}
-
 // New opens the database (applying migrations) and the cache and builds the
-// handlers. Close releases them.
-func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, error) {
+// handlers: a running blocs service. Close releases them.
+func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Running, error) {
 	parts, err := service.Open(ctx, "blocs", cfg.Config, tel)
 	if err != nil {
 		return nil, err
@@ -54,10 +48,6 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 	}
 	access := server.NewAccess(st)
 	pol := policy.New(parts.Authn, access, lineage.Scopes(access.Scope))
-	return &Service{Running: service.NewRunning(parts, pol, st.Close), handlers: server.New(st, parts.Cache, parts.Tokens, tel.Logger, pol)}, nil
-}
-
-// Register adds the service's handlers to g.
-func (s *Service) Register(g *grpc.Server) {
-	blocsv1.RegisterBlocsServiceServer(g, s.handlers)
+	handlers := server.New(st, parts.Cache, parts.Tokens, tel.Logger, pol)
+	return service.NewRunning(parts, pol, func(g *grpc.Server) { blocsv1.RegisterBlocsServiceServer(g, handlers) }, st.Close), nil
 }

@@ -68,17 +68,10 @@ func (c *Config) RegisterFlags(f config.Flags) {
 	c.recipientKeySecretVar = f.Env("recipient-key-secret")
 }
 
-// Service is a running honours service: its store, cache, blocs client and
-// handlers.
-type Service struct {
-	service.Running
-	handlers *server.Server
-}
-
 // New opens the database (applying migrations) and the cache, dials blocs
 // (lazily: an unreachable blocs shows on the calls that need it) and builds
-// the handlers. Close releases them.
-func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, error) {
+// the handlers: a running honours service. Close releases them.
+func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Running, error) {
 	if cfg.BlocsAddr == "" {
 		return nil, errors.New("honours: the blocs address is required")
 	}
@@ -137,13 +130,6 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 	// followed once it is back, and meanwhile only reads that need units
 	// wait for it.
 	stopFollowing := blocsclient.Follow(ctx, units)
-	return &Service{
-		Running:  service.NewRunning(parts, pol, func() error { stopFollowing(); return nil }, st.Close, conn.Close),
-		handlers: handlers,
-	}, nil
-}
-
-// Register adds the service's handlers to g.
-func (s *Service) Register(g *grpc.Server) {
-	honoursv1.RegisterHonoursServiceServer(g, s.handlers)
+	return service.NewRunning(parts, pol, func(g *grpc.Server) { honoursv1.RegisterHonoursServiceServer(g, handlers) },
+		func() error { stopFollowing(); return nil }, st.Close, conn.Close), nil
 }

@@ -7,6 +7,7 @@ require (
 	github.com/tdkt-vn/tdkt/platform v0.0.0
 	github.com/tdkt-vn/tdkt/proto v0.0.0
 	github.com/tdkt-vn/tdkt/services/blocs v0.0.0
+	github.com/tdkt-vn/tdkt/services/honours v0.0.0
 	go.opentelemetry.io/otel/trace v1.47.0
 	golang.org/x/text v0.43.0
 	google.golang.org/genproto v0.0.0-20261026165753-2ffab32bce7e

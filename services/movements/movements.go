@@ -18,6 +18,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/service"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
@@ -31,6 +32,9 @@ type Config struct {
 	// BlocsAddr is the gRPC address of the blocs service, which holds the
 	// units and their lineage.
 	BlocsAddr string
+	// HonoursAddr is the gRPC address of the honours service, which holds
+	// the honours exemplars name and counts those citing a movement.
+	HonoursAddr string
 }
 
 // RegisterFlags registers the service's flags on f, with defaults from the
@@ -41,21 +45,18 @@ func (c *Config) RegisterFlags(f config.Flags) {
 	c.Config.RegisterFlags(f, "movements")
 	f.String(&c.BlocsAddr, "blocs-addr", "127.0.0.1:9101",
 		"gRPC address of the blocs service (units and their lineage)")
-}
-
-// Service is a running movements service: its store, cache, unit mirror
-// and handlers.
-type Service struct {
-	service.Running
-	handlers *server.Server
+	f.String(&c.HonoursAddr, "honours-addr", "127.0.0.1:9104",
+		"gRPC address of the honours service (the honours exemplars name, and those citing a movement)")
 }
 
 // New opens the database (applying migrations) and the cache, dials blocs
 // (lazily: while blocs is down the unit mirror answers from what it has)
-// and builds the handlers. Close releases them.
-func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, error) {
-	if cfg.BlocsAddr == "" {
-		return nil, errors.New("movements: the blocs address is required")
+// and honours (lazily: while honours is down, what needs it is
+// UNAVAILABLE) and builds the handlers: a running movements service. Close
+// releases them.
+func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Running, error) {
+	if cfg.BlocsAddr == "" || cfg.HonoursAddr == "" {
+		return nil, errors.New("movements: the blocs and honours addresses are required")
 	}
 	parts, err := service.Open(ctx, "movements", cfg.Config, tel)
 	if err != nil {
@@ -69,19 +70,17 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Service, e
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("movements: blocs: %w", err), parts.Close(), st.Close())
 	}
+	honoursConn, err := grpcclient.Dial(cfg.HonoursAddr, grpcclient.Options{Telemetry: tel})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("movements: honours: %w", err), parts.Close(), st.Close(), conn.Close())
+	}
 	units := blocsclient.New(conn, tel.Logger)
 	pol := policy.New(parts.Authn, server.NewAccess(st), lineage.Scopes(units.Scope))
 	handlers := server.New(server.Options{
-		Store: st, Units: units, Groups: server.BlocsGroups{Client: blocsv1.NewBlocsServiceClient(conn)}, Cache: parts.Cache, Tokens: parts.Tokens, Log: tel.Logger, Policy: pol,
+		Store: st, Units: units, Groups: server.BlocsGroups{Client: blocsv1.NewBlocsServiceClient(conn)},
+		Honours: server.HonoursService{Client: honoursv1.NewHonoursServiceClient(honoursConn)}, Cache: parts.Cache, Tokens: parts.Tokens, Log: tel.Logger, Policy: pol,
 	})
 	stopFollowing := blocsclient.Follow(ctx, units)
-	return &Service{
-		Running:  service.NewRunning(parts, pol, func() error { stopFollowing(); return nil }, st.Close, conn.Close),
-		handlers: handlers,
-	}, nil
-}
-
-// Register adds the service's handlers to g.
-func (s *Service) Register(g *grpc.Server) {
-	movementsv1.RegisterMovementsServiceServer(g, s.handlers)
+	return service.NewRunning(parts, pol, func(g *grpc.Server) { movementsv1.RegisterMovementsServiceServer(g, handlers) },
+		func() error { stopFollowing(); return nil }, st.Close, conn.Close, honoursConn.Close), nil
 }

@@ -151,6 +151,7 @@ func (o *options) leaveToStack(f config.Flags) {
 		{g, "honours-addr", &o.stack.Gateway.HonoursAddr},
 		{m, "database-url", &o.stack.Movements.DatabaseURL},
 		{m, "blocs-addr", &o.stack.Movements.BlocsAddr},
+		{m, "honours-addr", &o.stack.Movements.HonoursAddr},
 		{g, "movements-addr", &o.stack.Gateway.MovementsAddr},
 	} {
 		if !s.f.IsSet(s.name) {

@@ -388,6 +388,9 @@ func (w *world) requests(groupA, draftA, movementA string) map[string]func() (pr
 		ms + "GetMovement": func() (proto.Message, call) {
 			return unary(m.GetMovement, &movementsv1.GetMovementRequest{Name: movementA})
 		},
+		ms + "GetMovementReport": func() (proto.Message, call) {
+			return unary(m.GetMovementReport, &movementsv1.GetMovementReportRequest{Name: movementA})
+		},
 		ms + "ListMovements": func() (proto.Message, call) {
 			return unary(m.ListMovements, &movementsv1.ListMovementsRequest{PageSize: 1000})
 		},
@@ -488,6 +491,9 @@ func (w *world) requests(groupA, draftA, movementA string) map[string]func() (pr
 				RevokingDocument: revocation()})
 		},
 		hs + "GetHonour": func() (proto.Message, call) { return unary(h.GetHonour, &honoursv1.GetHonourRequest{Name: w.honourA}) },
+		hs + "BatchGetHonours": func() (proto.Message, call) {
+			return unary(h.BatchGetHonours, &honoursv1.BatchGetHonoursRequest{Names: []string{w.honourA}})
+		},
 		hs + "ListHonours": func() (proto.Message, call) {
 			return unary(h.ListHonours, &honoursv1.ListHonoursRequest{PageSize: 1000})
 		},

@@ -6,6 +6,7 @@ package e2e
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -138,6 +139,8 @@ type system struct {
 	movements *process
 	gateway   *process
 	blocsURL  string // the address blocs keeps across restarts
+	// honoursURL is the address honours keeps across restarts.
+	honoursURL string
 }
 
 // redisDB is the Redis database the processes cache in, apart from those of
@@ -162,19 +165,23 @@ func (s *system) startBlocs(t *testing.T) {
 	s.blocsURL = s.blocs.addr
 }
 
-// startHonours starts honours, calling blocs at blocsAddr.
+// startHonours starts honours, calling blocs at blocsAddr, on the address
+// it had before when there was one.
 func (s *system) startHonours(t *testing.T, blocsAddr string) {
 	t.Helper()
 	s.honours = start(t, "honours", append(s.redisEnv(), "TDKT_OIDC_ISSUER="+s.issuer.URL(), "TDKT_DATABASE_URL=sqlite:"+filepath.Join(s.dir, "honours.db"),
-		"TDKT_GRPC_ADDR=127.0.0.1:0", "TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_PAGE_TOKEN_KEY=e2e-honours-page-token-key",
+		"TDKT_GRPC_ADDR="+cmp.Or(s.honoursURL, "127.0.0.1:0"), "TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_PAGE_TOKEN_KEY=e2e-honours-page-token-key",
 		"TDKT_RECIPIENT_KEY_SECRET=ZTJlIGhvbm91cnMgcmVjaXBpZW50IGtleSBzZWNyZXQhIQ==")...)
+	s.honoursURL = s.honours.addr
 }
 
-// startMovements starts movements, calling blocs at blocsAddr.
-func (s *system) startMovements(t *testing.T, blocsAddr string) {
+// startMovements starts movements, calling blocs at blocsAddr and honours
+// at honoursAddr.
+func (s *system) startMovements(t *testing.T, blocsAddr, honoursAddr string) {
 	t.Helper()
 	s.movements = start(t, "movements", append(s.redisEnv(), "TDKT_OIDC_ISSUER="+s.issuer.URL(), "TDKT_DATABASE_URL=sqlite:"+filepath.Join(s.dir, "movements.db"),
-		"TDKT_GRPC_ADDR=127.0.0.1:0", "TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_PAGE_TOKEN_KEY=e2e-movements-page-token-key")...)
+		"TDKT_GRPC_ADDR=127.0.0.1:0", "TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_HONOURS_ADDR="+honoursAddr,
+		"TDKT_PAGE_TOKEN_KEY=e2e-movements-page-token-key")...)
 }
 
 // startGateway starts the gateway in front of the services.
@@ -197,7 +204,7 @@ func newSystem(t *testing.T, redis string) *system {
 	s := &system{issuer: iss, admin: iss.Token(admin, 0), dir: t.TempDir(), redis: redis}
 	s.startBlocs(t)
 	s.startHonours(t, s.blocsURL)
-	s.startMovements(t, s.blocsURL)
+	s.startMovements(t, s.blocsURL, s.honours.addr)
 	s.startGateway(t, s.blocsURL)
 	return s
 }

@@ -32,6 +32,10 @@ type report struct {
 	statsCold, statsCached map[string][]time.Duration
 	batch                  []time.Duration
 	batchKeys, batchHonour int
+	search, sqliteSearch   []searchResult
+	sqliteRows             int
+	sqliteImp              rate
+	peakRSS                int64 // of this process: the services, the client
 }
 
 // rate is rows in a time.
@@ -383,17 +387,19 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "\nhonours register: %d honours in PostgreSQL\n\n", r.rows)
 	fmt.Fprintf(w, "%-52s %-28s %s\n", "measure", "figure", "target")
 	line := func(m, f, t string) { fmt.Fprintf(w, "%-52s %-28s %s\n", m, f, t) }
-	line("bare COPY, 1 connection (rows/s)", r.copy1.String(), "")
-	line(fmt.Sprintf("bare COPY, %d connections (rows/s)", r.copyConns), r.copyN.String(), "")
-	best, bestLabel := r.copy1, "1 connection"
-	if r.copyN.perSec() > best.perSec() {
-		best, bestLabel = r.copyN, fmt.Sprintf("%d connections", r.copyConns)
+	if r.imp.rows > 0 { // not when the register was there already
+		line("bare COPY, 1 connection (rows/s)", r.copy1.String(), "")
+		line(fmt.Sprintf("bare COPY, %d connections (rows/s)", r.copyConns), r.copyN.String(), "")
+		best, bestLabel := r.copy1, "1 connection"
+		if r.copyN.perSec() > best.perSec() {
+			best, bestLabel = r.copyN, fmt.Sprintf("%d connections", r.copyConns)
+		}
+		line(fmt.Sprintf("ImportDecisions, %d streams, end to end (rows/s)", r.streams), r.imp.String(), "")
+		line(fmt.Sprintf("  first %d rows (slow start)", r.impStart.rows), r.impStart.String(), "")
+		line("  steady state (the rest)", r.impSteady.String(), "")
+		line(fmt.Sprintf("import / faster COPY (%s)", bestLabel), fmt.Sprintf("%.1f%%", 100*r.imp.perSec()/best.perSec()), ">= 30%")
+		line("import / COPY on 1 connection", fmt.Sprintf("%.1f%%", 100*r.imp.perSec()/r.copy1.perSec()), "")
 	}
-	line(fmt.Sprintf("ImportDecisions, %d streams, end to end (rows/s)", r.streams), r.imp.String(), "")
-	line(fmt.Sprintf("  first %d rows (slow start)", r.impStart.rows), r.impStart.String(), "")
-	line("  steady state (the rest)", r.impSteady.String(), "")
-	line(fmt.Sprintf("import / faster COPY (%s)", bestLabel), fmt.Sprintf("%.1f%%", 100*r.imp.perSec()/best.perSec()), ">= 30%")
-	line("import / COPY on 1 connection", fmt.Sprintf("%.1f%%", 100*r.imp.perSec()/r.copy1.perSec()), "")
 	line(fmt.Sprintf("ListHonours by recipient_key p50/p99 (%d keys)", len(r.list)), ms(pct(r.list, .5))+" / "+ms(pct(r.list, .99)), "")
 	for _, label := range []string{"award_type,year", "province"} {
 		cold := r.statsCold[label]
@@ -403,5 +409,17 @@ func (r *report) print(w io.Writer) {
 		line(fmt.Sprintf("GetStatistics by %s cached p50/p99 (%d)", label, len(c)), ms(pct(c, .5))+" / "+ms(pct(c, .99)), "p99 < 20 ms")
 	}
 	line(fmt.Sprintf("BatchGetRecipientHistory %d keys p50/max (%d)", r.batchKeys, len(r.batch)),
-		ms(pct(r.batch, .5))+" / "+ms(slices.Max(r.batch)), fmt.Sprintf("(%d honours in last call)", r.batchHonour))
+		ms(pct(r.batch, .5))+" / "+ms(slices.Max(r.batch)), fmt.Sprintf("p50 < 100 ms (%d honours in last call)", r.batchHonour))
+	printSearches(w, "PostgreSQL", r.rows, r.search)
+	if r.sqliteRows > 0 {
+		if r.sqliteImp.rows > 0 {
+			fmt.Fprintf(w, "\nSQLite register imported through ImportDecisions: %s rows/s\n", r.sqliteImp)
+		}
+		printSearches(w, "SQLite", r.sqliteRows, r.sqliteSearch)
+	}
+	what := "honours on PostgreSQL and on SQLite, blocs, the client"
+	if r.imp.rows > 0 || r.sqliteImp.rows > 0 {
+		what += ", and the register it generated"
+	}
+	fmt.Fprintf(w, "\npeak RSS of this process (%s): %d MiB\n", what, r.peakRSS>>20)
 }

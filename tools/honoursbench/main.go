@@ -36,13 +36,14 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs"
 	"github.com/tdkt-vn/tdkt/services/honours"
+	"github.com/tdkt-vn/tdkt/tools/internal/procstat"
 )
 
 type options struct {
-	n, perDec, recipients, streams, batch int
-	seed                                  uint64
-	adminURL, cpuProfile, memProfile      string
-	keep                                  bool
+	n, perDec, recipients, streams, batch, sqliteN, searchReps int
+	seed                                                      uint64
+	adminURL, dbName, sqlitePath, cpuProfile, memProfile      string
+	keep                                                      bool
 }
 
 func main() {
@@ -55,12 +56,16 @@ func main() {
 	fs.IntVar(&o.batch, "batch", 5, "decisions per ImportDecisions stream before it is closed and a new one opened")
 	fs.Uint64Var(&o.seed, "seed", 2025, "generator seed")
 	fs.StringVar(&o.adminURL, "postgres-url", os.Getenv("TDKT_TEST_POSTGRES_URL"), "PostgreSQL admin URL (default TDKT_TEST_POSTGRES_URL)")
-	fs.BoolVar(&o.keep, "keep", false, "keep the bench database")
-	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the import (the service runs in this process) to this file")
+	fs.BoolVar(&o.keep, "keep", false, "keep the bench databases (PostgreSQL and SQLite)")
+	fs.StringVar(&o.dbName, "db", "", "the PostgreSQL bench database: one that holds a register already is measured again, without generating or importing it (implies -keep); default a new one")
+	fs.IntVar(&o.sqliteN, "sqlite-n", 200_000, "honours of the register searched on SQLite; 0: none")
+	fs.StringVar(&o.sqlitePath, "sqlite-db", "", "the SQLite bench database file: one that holds a register already is searched again; default a new one in a temporary directory")
+	fs.IntVar(&o.searchReps, "search-reps", 30, "queries per register search case")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the import (the service runs in this process) to this file; of the PostgreSQL reads with a -db that holds a register")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write heap profiles from before and after the import to this file and this file.base (compare with pprof -base)")
 	_ = fs.Parse(os.Args[1:])
 	if o.recipients == 0 {
-		o.recipients = max(o.n*3/10, len(provinces)*o.perDec*((o.n/o.perDec)/(len(provinces)*12)+1))
+		o.recipients = recipientsFor(o.n, o.perDec)
 	}
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "honoursbench:", err)
@@ -68,16 +73,28 @@ func main() {
 	}
 }
 
+// recipientsFor is the default number of distinct individuals of a
+// register of n honours.
+func recipientsFor(n, perDec int) int {
+	return max(n*3/10, len(provinces)*perDec*((n/perDec)/(len(provinces)*12)+1))
+}
+
 func run(ctx context.Context, o options) (err error) {
 	if o.adminURL == "" {
 		return fmt.Errorf("no PostgreSQL: set -postgres-url or TDKT_TEST_POSTGRES_URL")
 	}
-	dbURL, drop, err := createDatabase(ctx, o.adminURL, fmt.Sprintf("tdkt_bench_%d", os.Getpid()))
+	name := o.dbName
+	if name == "" {
+		name = fmt.Sprintf("tdkt_bench_%d", os.Getpid())
+	}
+	dbURL, drop, existed, err := benchDatabase(ctx, o.adminURL, name)
 	if err != nil {
 		return err
 	}
-	if !o.keep {
+	if !o.keep && o.dbName == "" {
 		defer func() { err = joinErr(err, drop()) }()
+	} else {
+		fmt.Fprintf(os.Stderr, "PostgreSQL bench database: %s\n", name)
 	}
 	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: "tdkt-honoursbench", LogFormat: "text", LogLevel: slog.LevelWarn})
 	if err != nil {
@@ -90,24 +107,132 @@ func run(ctx context.Context, o options) (err error) {
 		return err
 	}
 	defer stopBlocs()
-	svc, err := honours.New(ctx, honours.Config{Config: service.Config{DatabaseURL: dbURL, Auth: unguardedAuth}, BlocsAddr: blocsAddr,
-		RecipientKeySecret: "aG9ub3Vyc2JlbmNoIHJlY2lwaWVudCBrZXkgc2VjcmV0IQ=="}, tel)
+	client, stopHonours, err := startHonours(ctx, tel, dbURL, blocsAddr)
 	if err != nil {
 		return err
 	}
-	defer svc.Close()
+	defer stopHonours()
+	r := &report{streams: o.streams, copyConns: o.streams}
+	db, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	if existed {
+		if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM honours").Scan(&r.rows); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "%d honours already in %s: not generated nor imported\n", r.rows, name)
+	}
+	if r.rows == 0 {
+		if err := load(ctx, client, dbURL, o, r); err != nil {
+			return err
+		}
+	}
+	// What autovacuum does after a bulk load, before the reads: statistics
+	// for the planner, and the visibility map that lets index-only scans
+	// skip the table.
+	if _, err := db.Exec(ctx, "VACUUM (ANALYZE)"); err != nil {
+		return err
+	}
+	readAll := func() error {
+		if err := reads(ctx, client, db, o, r); err != nil {
+			return fmt.Errorf("reads: %w", err)
+		}
+		r.search, err = searches(ctx, client, o, r.rows)
+		return err
+	}
+	if existed { // nothing imported: the profiles are of the reads
+		err = profiled(o.cpuProfile, o.memProfile, readAll)
+	} else {
+		err = readAll()
+	}
+	if err != nil {
+		return err
+	}
+	if o.sqliteN > 0 {
+		if err := onSQLite(ctx, tel, blocsAddr, o, r); err != nil {
+			return fmt.Errorf("SQLite: %w", err)
+		}
+	}
+	r.peakRSS, err = procstat.PeakRSS(os.Getpid())
+	if err != nil {
+		return err
+	}
+	r.print(os.Stdout)
+	return nil
+}
+
+// startHonours runs the honours service on the database at dbURL and
+// returns a client of it.
+func startHonours(ctx context.Context, tel *telemetry.Telemetry, dbURL, blocsAddr string) (honoursv1.HonoursServiceClient, func(), error) {
+	svc, err := honours.New(ctx, honours.Config{Config: service.Config{DatabaseURL: dbURL, Auth: unguardedAuth}, BlocsAddr: blocsAddr,
+		RecipientKeySecret: "aG9ub3Vyc2JlbmNoIHJlY2lwaWVudCBrZXkgc2VjcmV0IQ=="}, tel)
+	if err != nil {
+		return nil, nil, err
+	}
 	addr, stop, err := serve(ctx, tel, svc.Register)
+	if err != nil {
+		svc.Close()
+		return nil, nil, err
+	}
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(256<<20)))
+	if err != nil {
+		stop()
+		svc.Close()
+		return nil, nil, err
+	}
+	return honoursv1.NewHonoursServiceClient(conn), func() { conn.Close(); stop(); svc.Close() }, nil
+}
+
+// onSQLite runs the honours service on SQLite with a register of
+// o.sqliteN honours, imported unless the database holds one, and measures
+// its searches.
+func onSQLite(ctx context.Context, tel *telemetry.Telemetry, blocsAddr string, o options, r *report) error {
+	path := o.sqlitePath
+	if path == "" {
+		dir, err := os.MkdirTemp("", "honoursbench-sqlite-")
+		if err != nil {
+			return err
+		}
+		path = filepath.Join(dir, "honours.db")
+		if o.keep {
+			fmt.Fprintf(os.Stderr, "SQLite bench database: %s\n", path)
+		} else {
+			defer os.RemoveAll(dir)
+		}
+	}
+	client, stop, err := startHonours(ctx, tel, "sqlite:"+path, blocsAddr)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(256<<20)))
+	resp, err := client.ListHonours(ctx, &honoursv1.ListHonoursRequest{PageSize: 1})
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	client := honoursv1.NewHonoursServiceClient(conn)
+	r.sqliteRows = int(resp.GetTotalSize())
+	if r.sqliteRows == 0 {
+		g := &generator{seed: o.seed, perDec: o.perDec, recipients: recipientsFor(o.sqliteN, o.perDec)}
+		reg, err := generate(g, (o.sqliteN+o.perDec-1)/o.perDec)
+		if err != nil {
+			return err
+		}
+		reg.rows = nil
+		var imp report
+		if err := importAll(ctx, client, reg, o, &imp); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		r.sqliteImp, r.sqliteRows = imp.imp, int(imp.imp.rows)
+	}
+	r.sqliteSearch, err = searches(ctx, client, o, r.sqliteRows)
+	return err
+}
+
+// load generates the register of o.n honours, COPYs it as the baseline and
+// imports it through client.
+func load(ctx context.Context, client honoursv1.HonoursServiceClient, dbURL string, o options, r *report) error {
 	g := &generator{seed: o.seed, perDec: o.perDec, recipients: o.recipients}
 	decisions := (o.n + o.perDec - 1) / o.perDec
 	fmt.Printf("honoursbench: %d honours = %d decisions × %d entries, %d distinct individuals, seed %d, %d import streams\n",
@@ -118,7 +243,6 @@ func run(ctx context.Context, o options) (err error) {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "generated %d decisions (requests and COPY rows) in %s, before any timer\n", decisions, time.Since(t).Round(time.Millisecond))
-	r := &report{streams: o.streams, copyConns: o.streams}
 	if r.copy1, err = copyBaseline(ctx, dbURL, reg, 1); err != nil {
 		return fmt.Errorf("COPY baseline: %w", err)
 	}
@@ -133,35 +257,28 @@ func run(ctx context.Context, o options) (err error) {
 	if err := profiled(o.cpuProfile, o.memProfile, func() error { return importAll(ctx, client, reg, o, r) }); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	db, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close(context.Background())
-	if _, err := db.Exec(ctx, "ANALYZE"); err != nil {
-		return err
-	}
-	if err := reads(ctx, client, db, o, r); err != nil {
-		return fmt.Errorf("reads: %w", err)
-	}
-	r.print(os.Stdout)
 	return nil
 }
 
-// createDatabase creates database name on the server of adminURL and
-// returns its URL and a func that drops it.
-func createDatabase(ctx context.Context, adminURL, name string) (string, func() error, error) {
+// benchDatabase creates database name on the server of adminURL unless
+// it exists (existed), and returns its URL and a func that drops it.
+func benchDatabase(ctx context.Context, adminURL, name string) (_ string, _ func() error, existed bool, _ error) {
 	admin, err := pgx.Connect(ctx, adminURL)
 	if err != nil {
-		return "", nil, fmt.Errorf("connect %s: %w", redact(adminURL), err)
+		return "", nil, false, fmt.Errorf("connect %s: %w", redact(adminURL), err)
 	}
 	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", nil, fmt.Errorf("create database: %w", err)
+	if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&existed); err != nil {
+		return "", nil, false, err
+	}
+	if !existed {
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+			return "", nil, false, fmt.Errorf("create database: %w", err)
+		}
 	}
 	u, err := url.Parse(adminURL)
 	if err != nil {
-		return "", nil, err
+		return "", nil, false, err
 	}
 	u.Path = "/" + name
 	drop := func() error {
@@ -170,10 +287,10 @@ func createDatabase(ctx context.Context, adminURL, name string) (string, func() 
 			return err
 		}
 		defer c.Close(context.Background())
-		_, err = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		_, err = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 		return err
 	}
-	return u.String(), drop, nil
+	return u.String(), drop, existed, nil
 }
 
 func redact(s string) string {

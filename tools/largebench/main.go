@@ -15,15 +15,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -48,12 +45,6 @@ func main() {
 // memLimit is the processes' GOMEMLIMIT (the -gomemlimit flag).
 var memLimit string
 
-// proc is a running service.
-type proc struct {
-	name string
-	cmd  *exec.Cmd
-}
-
 func run(ctx context.Context, n int) (err error) {
 	dir, err := os.MkdirTemp("", "largebench")
 	if err != nil {
@@ -61,33 +52,18 @@ func run(ctx context.Context, n int) (err error) {
 	}
 	defer os.RemoveAll(dir)
 	fmt.Printf("building blocs, honours and gateway (GOMEMLIMIT=%q)\n", memLimit)
-	for _, pkg := range []string{"./services/blocs/cmd/blocs", "./services/honours/cmd/honours", "./gateway/cmd/gateway"} {
-		out, err := exec.CommandContext(ctx, "go", "build", "-o", dir, pkg).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("go build %s (run from the workspace root): %v\n%s", pkg, err, out)
-		}
+	procs, err := procstat.Build(ctx, dir, memLimit, "blocs", "honours", "gateway")
+	if err != nil {
+		return err
 	}
 	iss, err := devissuer.Start(ctx, "127.0.0.1:0", devissuer.Options{})
 	if err != nil {
 		return err
 	}
-	blocsAddr, honoursAddr, httpAddr := freeAddr(), freeAddr(), freeAddr()
-	var procs []*proc
-	defer func() {
-		for _, p := range procs {
-			_ = p.cmd.Process.Signal(os.Interrupt)
-			_ = p.cmd.Wait()
-		}
-	}()
+	blocsAddr, honoursAddr, httpAddr := procstat.FreeAddr(), procstat.FreeAddr(), procstat.FreeAddr()
+	defer procs.Stop()
 	start := func(name string, args ...string) error {
-		cmd := exec.CommandContext(ctx, filepath.Join(dir, name), append(args, "-log-level", "warn", "-oidc-issuer", iss.URL())...)
-		cmd.Env = cleanEnv()
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			return err
-		}
-		procs = append(procs, &proc{name, cmd})
-		return nil
+		return procs.Start(ctx, name, append(args, "-log-level", "warn", "-oidc-issuer", iss.URL())...)
 	}
 	if err := start("blocs", "-database-url", "sqlite:"+filepath.Join(dir, "blocs.db"), "-grpc-addr", blocsAddr); err != nil {
 		return err
@@ -100,30 +76,28 @@ func run(ctx context.Context, n int) (err error) {
 		return err
 	}
 	api := "http://" + httpAddr
-	if err := waitReady(ctx, api+"/readyz"); err != nil {
+	if err := procstat.WaitReady(ctx, api+"/readyz"); err != nil {
 		return err
 	}
 	report := func() {
 		fmt.Println("peak resident set (VmHWM):")
-		for _, p := range procs {
-			hwm, err := procstat.PeakRSS(p.cmd.Process.Pid)
-			if err != nil {
-				fmt.Printf("  %-8s %v\n", p.name, err)
+		for _, p := range procs.Peaks() {
+			if p.Err != nil {
+				fmt.Printf("  %-8s %v\n", p.Name, p.Err)
 				continue
 			}
-			fmt.Printf("  %-8s %6.1f MB\n", p.name, float64(hwm)/(1<<20))
+			fmt.Printf("  %-8s %6.1f MB\n", p.Name, p.MB())
 		}
 	}
 	fmt.Println("after start:")
 	report()
 	peaks := func() string {
 		var parts []string
-		for _, p := range procs {
-			hwm, err := procstat.PeakRSS(p.cmd.Process.Pid)
-			if err != nil {
-				return err.Error()
+		for _, p := range procs.Peaks() {
+			if p.Err != nil {
+				return p.Err.Error()
 			}
-			parts = append(parts, fmt.Sprintf("%s %.0f MB", p.name, float64(hwm)/(1<<20)))
+			parts = append(parts, fmt.Sprintf("%s %.0f MB", p.Name, p.MB()))
 		}
 		return "peaks so far: " + strings.Join(parts, ", ")
 	}
@@ -252,52 +226,5 @@ func (c *client) post(path, body string) []byte { return c.do(http.MethodPost, p
 func (c *client) decode(b []byte, v any) {
 	if c.err == nil {
 		c.err = json.Unmarshal(b, v)
-	}
-}
-
-// freeAddr is a loopback address nothing listens on now.
-func freeAddr() string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// cleanEnv is the environment without TDKT_* settings, which would reach
-// every process, and with the GOMEMLIMIT of -gomemlimit.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TDKT_") && !strings.HasPrefix(kv, "OTEL_") && !strings.HasPrefix(kv, "GOMEMLIMIT=") {
-			env = append(env, kv)
-		}
-	}
-	if memLimit != "" {
-		env = append(env, "GOMEMLIMIT="+memLimit)
-	}
-	return env
-}
-
-func waitReady(ctx context.Context, u string) error {
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		if time.Now().After(deadline) {
-			return errors.New("the gateway is not ready after 30s")
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
 	}
 }

@@ -17,7 +17,16 @@ type result struct {
 	errors   int64         // transport errors and non-200 responses
 	firstErr string        // the first error, to tell the user what went wrong
 	elapsed  time.Duration // from the first request sent to the last response
+	cpu      time.Duration // CPU time of the process meanwhile (set by the caller of run)
 	hist     histogram     // latency of every request, errors included
+}
+
+// cpuPerRequest is the CPU time of a request, in microseconds.
+func (r *result) cpuPerRequest() float64 {
+	if r.requests == 0 {
+		return 0
+	}
+	return float64(r.cpu.Microseconds()) / float64(r.requests)
 }
 
 // rps is the throughput of the phase.
@@ -37,6 +46,7 @@ func (r *result) add(o *result) {
 		r.firstErr = o.firstErr
 	}
 	r.elapsed += o.elapsed
+	r.cpu += o.cpu
 	r.hist.merge(&o.hist)
 }
 

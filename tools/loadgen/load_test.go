@@ -92,3 +92,11 @@ func TestRunSendsTheHeader(t *testing.T) {
 	require.EqualValues(t, 20, r.requests)
 	require.Zero(t, r.errors, "every request carried the header: %s", r.firstErr)
 }
+
+func TestResultAddsCPUTime(t *testing.T) {
+	var total result
+	require.Zero(t, total.cpuPerRequest(), "no request, no division by zero")
+	total.add(&result{requests: 100, cpu: 10 * time.Millisecond})
+	total.add(&result{requests: 300, cpu: 30 * time.Millisecond})
+	require.InDelta(t, 100.0, total.cpuPerRequest(), 1e-9, "40 ms over 400 requests")
+}

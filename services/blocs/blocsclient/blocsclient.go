@@ -23,11 +23,11 @@ import (
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
+	"github.com/tdkt-vn/tdkt/platform/grpcclient"
 	"github.com/tdkt-vn/tdkt/platform/resname"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
@@ -372,27 +372,13 @@ func (c *Client) fetchNames(ctx context.Context, names []string) ([]*blocsv1.Uni
 		if err == nil {
 			return resp.GetUnits(), nil
 		}
-		unknown, ok := notFoundName(err)
+		unknown, ok := grpcclient.NotFoundName(err)
 		if !ok || !slices.Contains(names, unknown) {
 			return nil, blocsError("BatchGetUnits", err)
 		}
 		names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == unknown })
 	}
 	return nil, nil
-}
-
-// notFoundName returns the resource of a NotFound status.
-func notFoundName(err error) (string, bool) {
-	st, ok := status.FromError(err)
-	if !ok || st.Code() != codes.NotFound {
-		return "", false
-	}
-	for _, d := range st.Details() {
-		if ri, ok := d.(*errdetails.ResourceInfo); ok {
-			return ri.GetResourceName(), true
-		}
-	}
-	return "", false
 }
 
 // reason returns the ErrorInfo reason of a status error.
@@ -405,31 +391,8 @@ func reason(err error) string {
 	return ""
 }
 
-// blocsError maps an error of a call to blocs: one it may recover from is
-// a *domainerr.UnavailableError; any other (an InvalidArgument is our bug,
-// an Internal theirs) is a fault of ours. Its text keeps the cause for the
-// log, but it does not wrap blocs' status: a wrapped status would still be
-// found by status.Code and errors.As and reach our caller with its code
-// and message (a 400 quoting blocs' field names). The server answers a
-// fault as Internal and logs it.
-func blocsError(method string, err error) error {
-	switch status.Code(err) {
-	case codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted, codes.Aborted:
-		return &domainerr.UnavailableError{Service: "blocs", Cause: fmt.Errorf("%s: %s", method, status.Code(err))}
-	case codes.Canceled:
-		return context.Canceled
-	}
-	return &callError{method: method, cause: err.Error()}
-}
-
-// callError is a failed call to blocs that our caller cannot act on. It
-// holds the text of blocs' error, not the error, so that nothing unwraps to
-// blocs' status.
-type callError struct {
-	method, cause string
-}
-
-func (e *callError) Error() string { return "blocs " + e.method + ": " + e.cause }
+// blocsError maps an error of a call to blocs (grpcclient.Failure).
+func blocsError(method string, err error) error { return grpcclient.Failure("blocs", method, err) }
 
 // fromProto converts a unit of blocs, without its lineage.
 func fromProto(p *blocsv1.Unit) lineage.Unit {

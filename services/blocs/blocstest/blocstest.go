@@ -6,22 +6,23 @@ package blocstest
 
 import (
 	"context"
-	"io"
-	"net"
+	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
-	"github.com/tdkt-vn/tdkt/platform/grpcserver"
 	"github.com/tdkt-vn/tdkt/platform/service"
+	"github.com/tdkt-vn/tdkt/platform/service/servicetest"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs"
+	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
 )
 
 // Blocs is a running blocs service.
@@ -59,37 +60,29 @@ func (b *Blocs) Restart(fresh bool) {
 }
 
 func (b *Blocs) start() {
-	t := b.t
+	b.t.Helper()
+	addr, conn, stop := servicetest.Start(b.t, "blocs", b.Addr, b.db,
+		func(ctx context.Context, cfg service.Config, tel *telemetry.Telemetry) (servicetest.Service, error) {
+			return blocs.New(ctx, blocs.Config{Config: cfg}, tel)
+		})
+	b.Addr, b.Client, b.stop = addr, blocsv1.NewBlocsServiceClient(conn), stop
+}
+
+// Follow dials b with the options given (an interceptor that counts the
+// calls, say) and returns a client of its units (blocsclient) that follows
+// them until t ends, once it has seen every change made through the
+// helpers below, and the connection, for other calls to blocs.
+func (b *Blocs) Follow(t testing.TB, log *slog.Logger, dial ...grpc.DialOption) (*blocsclient.Client, *grpc.ClientConn) {
 	t.Helper()
-	tel, err := telemetry.Setup(context.Background(), telemetry.Config{ServiceName: "tdkt-blocs-test", LogOutput: io.Discard})
+	conn, err := grpc.NewClient(b.Addr, append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, dial...)...)
 	require.NoError(t, err)
-	svc, err := blocs.New(context.Background(), blocs.Config{Config: service.Config{
-		DatabaseURL:  "sqlite:" + b.db,
-		PageTokenKey: "blocs-test-page-token-key",
-		// The server below is unguarded: every caller may call, and no
-		// token is ever verified against this issuer.
-		Auth: service.AuthConfig{Issuer: "http://127.0.0.1:1/unguarded"},
-	}}, tel)
-	require.NoError(t, err)
-	srv, err := grpcserver.New(grpcserver.Options{Unguarded: true, Telemetry: tel, ShutdownTimeout: time.Second})
-	require.NoError(t, err)
-	svc.Register(srv.GRPC)
-	lis, err := net.Listen("tcp", b.Addr)
-	require.NoError(t, err)
-	b.Addr = lis.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, lis) }()
-	conn, err := grpc.NewClient(b.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	require.NoError(t, err)
-	b.Client = blocsv1.NewBlocsServiceClient(conn)
-	b.stop = func() {
-		cancel()
-		<-done
-		conn.Close()
-		svc.Close()
-		_ = tel.Shutdown(context.Background())
-	}
+	t.Cleanup(func() { conn.Close() })
+	units := blocsclient.New(conn, log)
+	t.Cleanup(blocsclient.Follow(context.Background(), units))
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.GreaterOrEqual(c, units.Revision(), b.Revision)
+	}, 5*time.Second, 5*time.Millisecond)
+	return units, conn
 }
 
 // Stop stops the service now: calls to it fail with Unavailable.

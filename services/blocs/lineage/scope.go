@@ -103,3 +103,18 @@ func (f Scopes) Covered(ctx context.Context, grant string) ([]string, error) {
 	}
 	return s.Covered(grant), nil
 }
+
+// WithDissolved returns id and every unit dissolved into it, as ancestors
+// (blocsclient.Client.Ancestors) gives them: the units a filter by id
+// matches, a dissolved unit's records being its successor's. An empty id
+// gives none, without asking.
+func WithDissolved(ctx context.Context, ancestors func(context.Context, []string) (map[string][]string, error), id string) ([]string, error) {
+	if id == "" {
+		return nil, nil
+	}
+	a, err := ancestors(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{id}, a[id]...), nil
+}

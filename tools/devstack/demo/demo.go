@@ -182,7 +182,7 @@ func Load(ctx context.Context, clients Clients) (Summary, error) {
 		}
 	}
 	if clients.Movements != nil {
-		if err := loadMovements(ctx, clients.Movements); err != nil {
+		if err := loadMovements(ctx, clients.Movements, clients.Honours); err != nil {
 			return Summary{}, err
 		}
 	}

@@ -65,7 +65,9 @@ type unitData struct {
 }
 
 type decisionData struct {
-	ID           string   `json:"id"`
+	ID string `json:"id"`
+	// Movement is the movement the decision cites (movements/{m}), if any.
+	Movement     string   `json:"movement"`
 	Number       string   `json:"number"`
 	SignedOn     string   `json:"signedOn"`
 	Authority    string   `json:"authority"`
@@ -276,6 +278,7 @@ func decisionPlan(d decisionData, units map[string]*blocsv1.Unit, districts map[
 				},
 				Title:     d.Title,
 				Authority: unitName(d.Authority),
+				Movement:  d.Movement,
 			},
 			RequestId: requestID("CreateDecision", name),
 		},

@@ -86,8 +86,8 @@ type Options struct {
 	Honours honours.Config
 	// Movements configures the movements service. What is empty is filled
 	// in: DatabaseURL with sqlite:DataDir/movements.db, Cache.RedisAddr with
-	// RedisAddr, BlocsAddr with the address the stack's blocs service
-	// listens on.
+	// RedisAddr, BlocsAddr and HonoursAddr with the addresses the stack's
+	// blocs and honours services listen on.
 	Movements movements.Config
 	// Gateway configures the gateway. What is empty is filled in:
 	// BlocsAddr, HonoursAddr and MovementsAddr with the addresses the stack's services
@@ -363,6 +363,7 @@ func (o Options) WithDefaults() Options {
 	o.Gateway.BlocsAddr = cmp.Or(o.Gateway.BlocsAddr, o.BlocsGRPCAddr)
 	o.Gateway.HonoursAddr = cmp.Or(o.Gateway.HonoursAddr, o.HonoursGRPCAddr)
 	o.Movements.BlocsAddr = cmp.Or(o.Movements.BlocsAddr, o.BlocsGRPCAddr)
+	o.Movements.HonoursAddr = cmp.Or(o.Movements.HonoursAddr, o.HonoursGRPCAddr)
 	o.Gateway.MovementsAddr = cmp.Or(o.Gateway.MovementsAddr, o.MovementsGRPCAddr)
 	if o.needsDevIssuer() {
 		dev := "http://" + o.IssuerAddr
@@ -457,12 +458,13 @@ func startHonours(ctx context.Context, s *Stack) (*running, error) {
 }
 
 // startMovements starts the movements service on its gRPC listener. It
-// follows the units of blocs, started before it, unless its configuration
-// names another blocs.
+// follows the units of blocs and asks honours, both started before it,
+// unless its configuration names others.
 func startMovements(ctx context.Context, s *Stack) (*running, error) {
 	cfg := s.opts.Movements
 	cfg.Auth.Issuer = s.issuerFor(cfg.Auth.Issuer)
 	cfg.BlocsAddr = cmp.Or(cfg.BlocsAddr, s.GRPCAddr("blocs"))
+	cfg.HonoursAddr = cmp.Or(cfg.HonoursAddr, s.GRPCAddr("honours"))
 	tlsConfig, err := cfg.ServerTLS()
 	if err != nil {
 		return nil, err

@@ -19,6 +19,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/cache/redistest"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack/stacktest"
@@ -206,4 +207,89 @@ func TestIssueTraceAcrossTheSystem(t *testing.T) {
 // isCmd matches the spans of the Redis commands names.
 func isCmd(names ...string) func(string) bool {
 	return func(n string) bool { return slices.Contains(names, n) }
+}
+
+// TestExemplarHonoursTraceAcrossTheSystem links an exemplar to three
+// honours through the REST edge: the gateway's spans, the movements server
+// span and, under it, exactly one call to honours (BatchGetHonours, with
+// the honours server span), movements' SQL and its Redis spans, all in one
+// trace.
+func TestExemplarHonoursTraceAcrossTheSystem(t *testing.T) {
+	spans := tracetest.NewSpanRecorder()
+	redis := redistest.StartServer(t)
+	s := stacktest.Start(t, func(o *stack.Options) { o.SpanProcessor = spans; o.RedisAddr = redis.Addr() })
+	ctx := t.Context()
+	_, err := s.Blocs.CreateUnit(ctx, &blocsv1.CreateUnitRequest{UnitId: "thai-nguyen", Unit: &blocsv1.Unit{
+		DisplayName: "Tỉnh Thái Nguyên", Kind: blocsv1.UnitKind_UNIT_KIND_LOCALITY, Level: blocsv1.UnitLevel_UNIT_LEVEL_PROVINCE}})
+	require.NoError(t, err)
+	var entries []*honoursv1.DecisionEntry
+	for _, id := range []string{"xa-a", "xa-b", "xa-c"} {
+		_, err := s.Blocs.CreateUnit(ctx, &blocsv1.CreateUnitRequest{UnitId: id, Unit: &blocsv1.Unit{DisplayName: "Xã " + id,
+			Kind: blocsv1.UnitKind_UNIT_KIND_LOCALITY, Level: blocsv1.UnitLevel_UNIT_LEVEL_COMMUNE, Province: "units/thai-nguyen"}})
+		require.NoError(t, err)
+		entries = append(entries, &honoursv1.DecisionEntry{
+			Recipient: &typev1.Recipient{Kind: typev1.RecipientKind_RECIPIENT_KIND_COLLECTIVE, Unit: "units/" + id},
+			AwardType: "awardTypes/BK_TINH", Period: &typev1.Period{StartYear: 2022, EndYear: 2022}})
+	}
+	doc := &typev1.DocumentRef{Number: "25/QĐ-UBND", SignedOn: &date.Date{Year: 2022, Month: 1, Day: 5},
+		SignerName: "Trịnh Việt Hùng", SignerTitle: "Chủ tịch", Issuer: "units/thai-nguyen"}
+	_, err = s.Honours.CreateDecision(ctx, &honoursv1.CreateDecisionRequest{DecisionId: "qd-25", Decision: &honoursv1.Decision{
+		Document: doc, Title: "Về việc tặng Bằng khen của Chủ tịch UBND tỉnh", Authority: "units/thai-nguyen"}})
+	require.NoError(t, err)
+	_, err = s.Honours.AddDecisionEntries(ctx, &honoursv1.AddDecisionEntriesRequest{Name: "decisions/qd-25", Entries: entries})
+	require.NoError(t, err)
+	_, err = s.Honours.IssueDecision(ctx, &honoursv1.IssueDecisionRequest{Name: "decisions/qd-25"})
+	require.NoError(t, err)
+	issued, err := s.Honours.ListDecisionEntries(ctx, &honoursv1.ListDecisionEntriesRequest{Parent: "decisions/qd-25"})
+	require.NoError(t, err)
+	var honours []string
+	for _, e := range issued.GetEntries() {
+		honours = append(honours, `"`+e.GetHonour()+`"`)
+	}
+	_, err = s.Movements.CreateMovement(ctx, &movementsv1.CreateMovementRequest{MovementId: "ntm", Movement: &movementsv1.Movement{
+		Title: "Thái Nguyên chung sức xây dựng nông thôn mới", Kind: movementsv1.MovementKind_MOVEMENT_KIND_THEMATIC,
+		LaunchedBy: "units/thai-nguyen", LaunchDocument: &typev1.DocumentRef{Number: "11-CT/TU", SignedOn: &date.Date{Year: 2016, Month: 3, Day: 1},
+			Issuer: "units/thai-nguyen"},
+		Period: &typev1.DateRange{StartDate: &date.Date{Year: 2016, Month: 1, Day: 1}, EndDate: &date.Date{Year: 2020, Month: 12, Day: 31}}}})
+	require.NoError(t, err)
+
+	const path = "/v1/movements/ntm/exemplars"
+	restOK(t, s.BaseURL, http.MethodPost, path, `{"recipient":{"kind":"RECIPIENT_KIND_COLLECTIVE","unit":"units/xa-a"},`+
+		`"field":"Nông nghiệp","model":"Dồn điền đổi thửa","honours":[`+strings.Join(honours, ",")+`]}`,
+		"Authorization", "Bearer "+s.AdminToken)
+
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		root, childOf := traceOf(spans.Ended(), path)
+		require.NotNil(c, root, "gateway HTTP server span")
+		is := func(want string) func(string) bool { return func(n string) bool { return n == want } }
+		const create = "tdkt.movements.v1.MovementsService/CreateExemplar"
+		client := childOf(root, trace.SpanKindClient, is(create))
+		require.NotNil(c, client, "gateway gRPC client span under the HTTP span")
+		server := childOf(client, trace.SpanKindServer, is(create))
+		require.NotNil(c, server, "movements gRPC server span under the client span")
+		require.Equal(c, "tdkt-movements", service(server))
+
+		const batch = "tdkt.honours.v1.HonoursService/BatchGetHonours"
+		var calls []sdktrace.ReadOnlySpan
+		for _, sp := range spans.Ended() {
+			if sp.SpanContext().TraceID() == server.SpanContext().TraceID() && strings.HasPrefix(sp.Name(), "tdkt.honours.") &&
+				sp.SpanKind() == trace.SpanKindClient {
+				calls = append(calls, sp)
+			}
+		}
+		require.Len(c, calls, 1, "a single call to honours for three honours")
+		require.Equal(c, batch, calls[0].Name())
+		require.Equal(c, server.SpanContext().SpanID(), calls[0].Parent().SpanID(), "under the movements server span")
+		require.Equal(c, "tdkt-movements", service(calls[0]))
+		honoursServer := childOf(calls[0], trace.SpanKindServer, is(batch))
+		require.NotNil(c, honoursServer, "honours server span under movements' call")
+		require.Equal(c, "tdkt-honours", service(honoursServer))
+
+		sql := childOf(server, trace.SpanKindClient, func(n string) bool { return strings.HasPrefix(n, "sql.") })
+		require.NotNil(c, sql, "movements SQL span under the movements server span")
+		require.Equal(c, "tdkt-movements", service(sql))
+		cached := childOf(server, trace.SpanKindClient, isCmd("evalsha", "eval", "del", "unlink"))
+		require.NotNil(c, cached, "Redis invalidation of the movement's report under the movements server span")
+		require.Equal(c, "tdkt-movements", service(cached))
+	}, 10*time.Second, 20*time.Millisecond)
 }

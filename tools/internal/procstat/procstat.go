@@ -1,5 +1,5 @@
-// Package procstat reads what the benchmarks report of a process from
-// Linux's /proc.
+// Package procstat runs the services each in a process of its own, for the
+// benchmarks, and reads what they report of a process from Linux's /proc.
 package procstat
 
 import (

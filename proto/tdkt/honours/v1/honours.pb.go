@@ -2380,6 +2380,99 @@ func (x *BatchGetRecipientHistoryResponse) GetHistories() []*RecipientHistory {
 	return nil
 }
 
+// Request of BatchGetHonours.
+type BatchGetHonoursRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// honours/{honour}, at most 1000. Over REST: names=…&names=….
+	Names         []string `protobuf:"bytes,1,rep,name=names,proto3" json:"names,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchGetHonoursRequest) Reset() {
+	*x = BatchGetHonoursRequest{}
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchGetHonoursRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchGetHonoursRequest) ProtoMessage() {}
+
+func (x *BatchGetHonoursRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchGetHonoursRequest.ProtoReflect.Descriptor instead.
+func (*BatchGetHonoursRequest) Descriptor() ([]byte, []int) {
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *BatchGetHonoursRequest) GetNames() []string {
+	if x != nil {
+		return x.Names
+	}
+	return nil
+}
+
+// Response of BatchGetHonours.
+type BatchGetHonoursResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The honours, in the order of the names asked (a name asked twice is
+	// there twice).
+	Honours       []*Honour `protobuf:"bytes,1,rep,name=honours,proto3" json:"honours,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchGetHonoursResponse) Reset() {
+	*x = BatchGetHonoursResponse{}
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchGetHonoursResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchGetHonoursResponse) ProtoMessage() {}
+
+func (x *BatchGetHonoursResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchGetHonoursResponse.ProtoReflect.Descriptor instead.
+func (*BatchGetHonoursResponse) Descriptor() ([]byte, []int) {
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *BatchGetHonoursResponse) GetHonours() []*Honour {
+	if x != nil {
+		return x.Honours
+	}
+	return nil
+}
+
 // Request of GetStatistics.
 type GetStatisticsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2395,14 +2488,17 @@ type GetStatisticsRequest struct {
 	// Only honours conferred in or after this year.
 	YearFrom int32 `protobuf:"varint,5,opt,name=year_from,json=yearFrom,proto3" json:"year_from,omitempty"`
 	// Only honours conferred in or before this year.
-	YearTo        int32 `protobuf:"varint,6,opt,name=year_to,json=yearTo,proto3" json:"year_to,omitempty"`
+	YearTo int32 `protobuf:"varint,6,opt,name=year_to,json=yearTo,proto3" json:"year_to,omitempty"`
+	// Only honours citing this movement (movements/{movement} of the
+	// movements service).
+	Movement      string `protobuf:"bytes,7,opt,name=movement,proto3" json:"movement,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetStatisticsRequest) Reset() {
 	*x = GetStatisticsRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[28]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2414,7 +2510,7 @@ func (x *GetStatisticsRequest) String() string {
 func (*GetStatisticsRequest) ProtoMessage() {}
 
 func (x *GetStatisticsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[28]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2427,7 +2523,7 @@ func (x *GetStatisticsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetStatisticsRequest.ProtoReflect.Descriptor instead.
 func (*GetStatisticsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{28}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetStatisticsRequest) GetGroupBy() []string {
@@ -2472,6 +2568,13 @@ func (x *GetStatisticsRequest) GetYearTo() int32 {
 	return 0
 }
 
+func (x *GetStatisticsRequest) GetMovement() string {
+	if x != nil {
+		return x.Movement
+	}
+	return ""
+}
+
 // StatisticsRow is one group.
 type StatisticsRow struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2495,7 +2598,7 @@ type StatisticsRow struct {
 
 func (x *StatisticsRow) Reset() {
 	*x = StatisticsRow{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[29]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2507,7 +2610,7 @@ func (x *StatisticsRow) String() string {
 func (*StatisticsRow) ProtoMessage() {}
 
 func (x *StatisticsRow) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[29]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2520,7 +2623,7 @@ func (x *StatisticsRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatisticsRow.ProtoReflect.Descriptor instead.
 func (*StatisticsRow) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{29}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *StatisticsRow) GetAwardType() string {
@@ -2587,7 +2690,7 @@ type Statistics struct {
 
 func (x *Statistics) Reset() {
 	*x = Statistics{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[30]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2599,7 +2702,7 @@ func (x *Statistics) String() string {
 func (*Statistics) ProtoMessage() {}
 
 func (x *Statistics) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[30]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2612,7 +2715,7 @@ func (x *Statistics) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Statistics.ProtoReflect.Descriptor instead.
 func (*Statistics) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{30}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Statistics) GetRows() []*StatisticsRow {
@@ -2647,7 +2750,7 @@ type RenderDecisionRequest struct {
 
 func (x *RenderDecisionRequest) Reset() {
 	*x = RenderDecisionRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[31]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2659,7 +2762,7 @@ func (x *RenderDecisionRequest) String() string {
 func (*RenderDecisionRequest) ProtoMessage() {}
 
 func (x *RenderDecisionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[31]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2672,7 +2775,7 @@ func (x *RenderDecisionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RenderDecisionRequest.ProtoReflect.Descriptor instead.
 func (*RenderDecisionRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{31}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *RenderDecisionRequest) GetName() string {
@@ -2693,7 +2796,7 @@ type RenderCertificateRequest struct {
 
 func (x *RenderCertificateRequest) Reset() {
 	*x = RenderCertificateRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[32]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2705,7 +2808,7 @@ func (x *RenderCertificateRequest) String() string {
 func (*RenderCertificateRequest) ProtoMessage() {}
 
 func (x *RenderCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[32]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2718,7 +2821,7 @@ func (x *RenderCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RenderCertificateRequest.ProtoReflect.Descriptor instead.
 func (*RenderCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{32}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RenderCertificateRequest) GetName() string {
@@ -2755,7 +2858,7 @@ type ExportHonoursRequest struct {
 
 func (x *ExportHonoursRequest) Reset() {
 	*x = ExportHonoursRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[33]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2767,7 +2870,7 @@ func (x *ExportHonoursRequest) String() string {
 func (*ExportHonoursRequest) ProtoMessage() {}
 
 func (x *ExportHonoursRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[33]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2780,7 +2883,7 @@ func (x *ExportHonoursRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportHonoursRequest.ProtoReflect.Descriptor instead.
 func (*ExportHonoursRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{33}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ExportHonoursRequest) GetRecipientKey() string {
@@ -2863,7 +2966,7 @@ type ImportDecisionsRequest struct {
 
 func (x *ImportDecisionsRequest) Reset() {
 	*x = ImportDecisionsRequest{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[34]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2875,7 +2978,7 @@ func (x *ImportDecisionsRequest) String() string {
 func (*ImportDecisionsRequest) ProtoMessage() {}
 
 func (x *ImportDecisionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[34]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2888,7 +2991,7 @@ func (x *ImportDecisionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportDecisionsRequest.ProtoReflect.Descriptor instead.
 func (*ImportDecisionsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{34}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ImportDecisionsRequest) GetDecisionId() string {
@@ -2938,7 +3041,7 @@ type ImportResult struct {
 
 func (x *ImportResult) Reset() {
 	*x = ImportResult{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[35]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2950,7 +3053,7 @@ func (x *ImportResult) String() string {
 func (*ImportResult) ProtoMessage() {}
 
 func (x *ImportResult) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[35]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2963,7 +3066,7 @@ func (x *ImportResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportResult.ProtoReflect.Descriptor instead.
 func (*ImportResult) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{35}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ImportResult) GetIndex() int32 {
@@ -3025,7 +3128,7 @@ type ImportDecisionsResponse struct {
 
 func (x *ImportDecisionsResponse) Reset() {
 	*x = ImportDecisionsResponse{}
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[36]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3037,7 +3140,7 @@ func (x *ImportDecisionsResponse) String() string {
 func (*ImportDecisionsResponse) ProtoMessage() {}
 
 func (x *ImportDecisionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[36]
+	mi := &file_tdkt_honours_v1_honours_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3050,7 +3153,7 @@ func (x *ImportDecisionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportDecisionsResponse.ProtoReflect.Descriptor instead.
 func (*ImportDecisionsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{36}
+	return file_tdkt_honours_v1_honours_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ImportDecisionsResponse) GetResults() []*ImportResult {
@@ -3281,7 +3384,11 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\rrecipient_key\x18\x01 \x01(\tR\frecipientKey\x121\n" +
 	"\ahonours\x18\x02 \x03(\v2\x17.tdkt.honours.v1.HonourR\ahonours\"c\n" +
 	" BatchGetRecipientHistoryResponse\x12?\n" +
-	"\thistories\x18\x01 \x03(\v2!.tdkt.honours.v1.RecipientHistoryR\thistories\"\x88\x03\n" +
+	"\thistories\x18\x01 \x03(\v2!.tdkt.honours.v1.RecipientHistoryR\thistories\"m\n" +
+	"\x16BatchGetHonoursRequest\x12S\n" +
+	"\x05names\x18\x01 \x03(\tB=\xbaH:\x92\x017\b\x01\x10\xe8\a\"0r.2,^honours/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x05names\"L\n" +
+	"\x17BatchGetHonoursResponse\x121\n" +
+	"\ahonours\x18\x01 \x03(\v2\x17.tdkt.honours.v1.HonourR\ahonours\"\xe0\x03\n" +
 	"\x14GetStatisticsRequest\x12)\n" +
 	"\bgroup_by\x18\x01 \x03(\tB\x0e\xbaH\v\x92\x01\b\x10\x05\"\x04r\x02\x18dR\agroupBy\x12E\n" +
 	"\n" +
@@ -3289,7 +3396,8 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\bprovince\x18\x03 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\bprovince\x12T\n" +
 	"\tauthority\x18\x04 \x01(\tB6\xbaH3\xd8\x01\x01r.\x18F2*^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\tauthority\x12+\n" +
 	"\tyear_from\x18\x05 \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\byearFrom\x12'\n" +
-	"\ayear_to\x18\x06 \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\x06yearTo\"\xf5\x01\n" +
+	"\ayear_to\x18\x06 \x01(\x05B\x0e\xbaH\v\xd8\x01\x01\x1a\x06\x18\x98\x11(\x99\x0fR\x06yearTo\x12V\n" +
+	"\bmovement\x18\a \x01(\tB:\xbaH7\xd8\x01\x01r2\x18P2.^movements/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\bmovement\"\xf5\x01\n" +
 	"\rStatisticsRow\x12\x1d\n" +
 	"\n" +
 	"award_type\x18\x01 \x01(\tR\tawardType\x12\x12\n" +
@@ -3359,7 +3467,7 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\vHonourState\x12\x1c\n" +
 	"\x18HONOUR_STATE_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13HONOUR_STATE_ACTIVE\x10\x01\x12\x18\n" +
-	"\x14HONOUR_STATE_REVOKED\x10\x022\xcb\x13\n" +
+	"\x14HONOUR_STATE_REVOKED\x10\x022\xd0\x14\n" +
 	"\x0eHonoursService\x12y\n" +
 	"\x0eListAwardTypes\x12&.tdkt.honours.v1.ListAwardTypesRequest\x1a'.tdkt.honours.v1.ListAwardTypesResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/awardTypes\x12q\n" +
 	"\fGetAwardType\x12$.tdkt.honours.v1.GetAwardTypeRequest\x1a\x1a.tdkt.honours.v1.AwardType\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/v1/{name=awardTypes/*}\x12\x81\x01\n" +
@@ -3372,7 +3480,8 @@ const file_tdkt_honours_v1_honours_proto_rawDesc = "" +
 	"\rIssueDecision\x12%.tdkt.honours.v1.IssueDecisionRequest\x1a\x19.tdkt.honours.v1.Decision\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/{name=decisions/*}:issue\x12}\n" +
 	"\x0eRevokeDecision\x12&.tdkt.honours.v1.RevokeDecisionRequest\x1a\x19.tdkt.honours.v1.Decision\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/{name=decisions/*}:revoke\x12e\n" +
 	"\tGetHonour\x12!.tdkt.honours.v1.GetHonourRequest\x1a\x17.tdkt.honours.v1.Honour\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/{name=honours/*}\x12m\n" +
-	"\vListHonours\x12#.tdkt.honours.v1.ListHonoursRequest\x1a$.tdkt.honours.v1.ListHonoursResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\v/v1/honours\x12u\n" +
+	"\vListHonours\x12#.tdkt.honours.v1.ListHonoursRequest\x1a$.tdkt.honours.v1.ListHonoursResponse\"\x13\x82\xd3\xe4\x93\x02\r\x12\v/v1/honours\x12\x82\x01\n" +
+	"\x0fBatchGetHonours\x12'.tdkt.honours.v1.BatchGetHonoursRequest\x1a(.tdkt.honours.v1.BatchGetHonoursResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/honours:batchGet\x12u\n" +
 	"\fRevokeHonour\x12$.tdkt.honours.v1.RevokeHonourRequest\x1a\x17.tdkt.honours.v1.Honour\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/{name=honours/*}:revoke\x12\xa8\x01\n" +
 	"\x18BatchGetRecipientHistory\x120.tdkt.honours.v1.BatchGetRecipientHistoryRequest\x1a1.tdkt.honours.v1.BatchGetRecipientHistoryResponse\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/honours:recipientHistory\x12s\n" +
 	"\rGetStatistics\x12%.tdkt.honours.v1.GetStatisticsRequest\x1a\x1b.tdkt.honours.v1.Statistics\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/honours:statistics\x12w\n" +
@@ -3395,7 +3504,7 @@ func file_tdkt_honours_v1_honours_proto_rawDescGZIP() []byte {
 }
 
 var file_tdkt_honours_v1_honours_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_tdkt_honours_v1_honours_proto_msgTypes = make([]protoimpl.MessageInfo, 37)
+var file_tdkt_honours_v1_honours_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
 var file_tdkt_honours_v1_honours_proto_goTypes = []any{
 	(AwardCategory)(0),                       // 0: tdkt.honours.v1.AwardCategory
 	(DecisionState)(0),                       // 1: tdkt.honours.v1.DecisionState
@@ -3429,116 +3538,121 @@ var file_tdkt_honours_v1_honours_proto_goTypes = []any{
 	(*BatchGetRecipientHistoryRequest)(nil),  // 29: tdkt.honours.v1.BatchGetRecipientHistoryRequest
 	(*RecipientHistory)(nil),                 // 30: tdkt.honours.v1.RecipientHistory
 	(*BatchGetRecipientHistoryResponse)(nil), // 31: tdkt.honours.v1.BatchGetRecipientHistoryResponse
-	(*GetStatisticsRequest)(nil),             // 32: tdkt.honours.v1.GetStatisticsRequest
-	(*StatisticsRow)(nil),                    // 33: tdkt.honours.v1.StatisticsRow
-	(*Statistics)(nil),                       // 34: tdkt.honours.v1.Statistics
-	(*RenderDecisionRequest)(nil),            // 35: tdkt.honours.v1.RenderDecisionRequest
-	(*RenderCertificateRequest)(nil),         // 36: tdkt.honours.v1.RenderCertificateRequest
-	(*ExportHonoursRequest)(nil),             // 37: tdkt.honours.v1.ExportHonoursRequest
-	(*ImportDecisionsRequest)(nil),           // 38: tdkt.honours.v1.ImportDecisionsRequest
-	(*ImportResult)(nil),                     // 39: tdkt.honours.v1.ImportResult
-	(*ImportDecisionsResponse)(nil),          // 40: tdkt.honours.v1.ImportDecisionsResponse
-	(v1.RecipientKind)(0),                    // 41: tdkt.type.v1.RecipientKind
-	(*date.Date)(nil),                        // 42: google.type.Date
-	(*v1.Recipient)(nil),                     // 43: tdkt.type.v1.Recipient
-	(*v1.Period)(nil),                        // 44: tdkt.type.v1.Period
-	(*v1.DocumentRef)(nil),                   // 45: tdkt.type.v1.DocumentRef
-	(*timestamppb.Timestamp)(nil),            // 46: google.protobuf.Timestamp
-	(*status.Status)(nil),                    // 47: google.rpc.Status
-	(*v1.ListAuditEntriesRequest)(nil),       // 48: tdkt.type.v1.ListAuditEntriesRequest
-	(*httpbody.HttpBody)(nil),                // 49: google.api.HttpBody
-	(*v1.ListAuditEntriesResponse)(nil),      // 50: tdkt.type.v1.ListAuditEntriesResponse
+	(*BatchGetHonoursRequest)(nil),           // 32: tdkt.honours.v1.BatchGetHonoursRequest
+	(*BatchGetHonoursResponse)(nil),          // 33: tdkt.honours.v1.BatchGetHonoursResponse
+	(*GetStatisticsRequest)(nil),             // 34: tdkt.honours.v1.GetStatisticsRequest
+	(*StatisticsRow)(nil),                    // 35: tdkt.honours.v1.StatisticsRow
+	(*Statistics)(nil),                       // 36: tdkt.honours.v1.Statistics
+	(*RenderDecisionRequest)(nil),            // 37: tdkt.honours.v1.RenderDecisionRequest
+	(*RenderCertificateRequest)(nil),         // 38: tdkt.honours.v1.RenderCertificateRequest
+	(*ExportHonoursRequest)(nil),             // 39: tdkt.honours.v1.ExportHonoursRequest
+	(*ImportDecisionsRequest)(nil),           // 40: tdkt.honours.v1.ImportDecisionsRequest
+	(*ImportResult)(nil),                     // 41: tdkt.honours.v1.ImportResult
+	(*ImportDecisionsResponse)(nil),          // 42: tdkt.honours.v1.ImportDecisionsResponse
+	(v1.RecipientKind)(0),                    // 43: tdkt.type.v1.RecipientKind
+	(*date.Date)(nil),                        // 44: google.type.Date
+	(*v1.Recipient)(nil),                     // 45: tdkt.type.v1.Recipient
+	(*v1.Period)(nil),                        // 46: tdkt.type.v1.Period
+	(*v1.DocumentRef)(nil),                   // 47: tdkt.type.v1.DocumentRef
+	(*timestamppb.Timestamp)(nil),            // 48: google.protobuf.Timestamp
+	(*status.Status)(nil),                    // 49: google.rpc.Status
+	(*v1.ListAuditEntriesRequest)(nil),       // 50: tdkt.type.v1.ListAuditEntriesRequest
+	(*httpbody.HttpBody)(nil),                // 51: google.api.HttpBody
+	(*v1.ListAuditEntriesResponse)(nil),      // 52: tdkt.type.v1.ListAuditEntriesResponse
 }
 var file_tdkt_honours_v1_honours_proto_depIdxs = []int32{
-	41, // 0: tdkt.honours.v1.Coefficient.recipient_kind:type_name -> tdkt.type.v1.RecipientKind
+	43, // 0: tdkt.honours.v1.Coefficient.recipient_kind:type_name -> tdkt.type.v1.RecipientKind
 	0,  // 1: tdkt.honours.v1.AwardType.category:type_name -> tdkt.honours.v1.AwardCategory
-	41, // 2: tdkt.honours.v1.AwardType.recipient_kinds:type_name -> tdkt.type.v1.RecipientKind
+	43, // 2: tdkt.honours.v1.AwardType.recipient_kinds:type_name -> tdkt.type.v1.RecipientKind
 	4,  // 3: tdkt.honours.v1.AwardType.coefficients:type_name -> tdkt.honours.v1.Coefficient
-	42, // 4: tdkt.honours.v1.AwardType.valid_from:type_name -> google.type.Date
-	42, // 5: tdkt.honours.v1.AwardType.valid_to:type_name -> google.type.Date
+	44, // 4: tdkt.honours.v1.AwardType.valid_from:type_name -> google.type.Date
+	44, // 5: tdkt.honours.v1.AwardType.valid_to:type_name -> google.type.Date
 	5,  // 6: tdkt.honours.v1.ListAwardTypesResponse.award_types:type_name -> tdkt.honours.v1.AwardType
-	42, // 7: tdkt.honours.v1.BaseSalary.effective_from:type_name -> google.type.Date
+	44, // 7: tdkt.honours.v1.BaseSalary.effective_from:type_name -> google.type.Date
 	9,  // 8: tdkt.honours.v1.ListBaseSalariesResponse.base_salaries:type_name -> tdkt.honours.v1.BaseSalary
-	43, // 9: tdkt.honours.v1.DecisionEntry.recipient:type_name -> tdkt.type.v1.Recipient
-	44, // 10: tdkt.honours.v1.DecisionEntry.period:type_name -> tdkt.type.v1.Period
-	45, // 11: tdkt.honours.v1.Revocation.document:type_name -> tdkt.type.v1.DocumentRef
-	46, // 12: tdkt.honours.v1.Revocation.revoke_time:type_name -> google.protobuf.Timestamp
-	45, // 13: tdkt.honours.v1.Decision.document:type_name -> tdkt.type.v1.DocumentRef
+	45, // 9: tdkt.honours.v1.DecisionEntry.recipient:type_name -> tdkt.type.v1.Recipient
+	46, // 10: tdkt.honours.v1.DecisionEntry.period:type_name -> tdkt.type.v1.Period
+	47, // 11: tdkt.honours.v1.Revocation.document:type_name -> tdkt.type.v1.DocumentRef
+	48, // 12: tdkt.honours.v1.Revocation.revoke_time:type_name -> google.protobuf.Timestamp
+	47, // 13: tdkt.honours.v1.Decision.document:type_name -> tdkt.type.v1.DocumentRef
 	12, // 14: tdkt.honours.v1.Decision.entries:type_name -> tdkt.honours.v1.DecisionEntry
 	1,  // 15: tdkt.honours.v1.Decision.state:type_name -> tdkt.honours.v1.DecisionState
 	13, // 16: tdkt.honours.v1.Decision.revocation:type_name -> tdkt.honours.v1.Revocation
-	46, // 17: tdkt.honours.v1.Decision.create_time:type_name -> google.protobuf.Timestamp
-	46, // 18: tdkt.honours.v1.Decision.issue_time:type_name -> google.protobuf.Timestamp
+	48, // 17: tdkt.honours.v1.Decision.create_time:type_name -> google.protobuf.Timestamp
+	48, // 18: tdkt.honours.v1.Decision.issue_time:type_name -> google.protobuf.Timestamp
 	14, // 19: tdkt.honours.v1.CreateDecisionRequest.decision:type_name -> tdkt.honours.v1.Decision
 	2,  // 20: tdkt.honours.v1.GetDecisionRequest.view:type_name -> tdkt.honours.v1.DecisionView
 	12, // 21: tdkt.honours.v1.ListDecisionEntriesResponse.entries:type_name -> tdkt.honours.v1.DecisionEntry
 	1,  // 22: tdkt.honours.v1.ListDecisionsRequest.state:type_name -> tdkt.honours.v1.DecisionState
 	14, // 23: tdkt.honours.v1.ListDecisionsResponse.decisions:type_name -> tdkt.honours.v1.Decision
 	12, // 24: tdkt.honours.v1.AddDecisionEntriesRequest.entries:type_name -> tdkt.honours.v1.DecisionEntry
-	45, // 25: tdkt.honours.v1.RevokeDecisionRequest.revoking_document:type_name -> tdkt.type.v1.DocumentRef
-	43, // 26: tdkt.honours.v1.Honour.recipient:type_name -> tdkt.type.v1.Recipient
-	44, // 27: tdkt.honours.v1.Honour.period:type_name -> tdkt.type.v1.Period
-	42, // 28: tdkt.honours.v1.Honour.conferred_on:type_name -> google.type.Date
+	47, // 25: tdkt.honours.v1.RevokeDecisionRequest.revoking_document:type_name -> tdkt.type.v1.DocumentRef
+	45, // 26: tdkt.honours.v1.Honour.recipient:type_name -> tdkt.type.v1.Recipient
+	46, // 27: tdkt.honours.v1.Honour.period:type_name -> tdkt.type.v1.Period
+	44, // 28: tdkt.honours.v1.Honour.conferred_on:type_name -> google.type.Date
 	3,  // 29: tdkt.honours.v1.Honour.state:type_name -> tdkt.honours.v1.HonourState
 	13, // 30: tdkt.honours.v1.Honour.revocation:type_name -> tdkt.honours.v1.Revocation
-	46, // 31: tdkt.honours.v1.Honour.create_time:type_name -> google.protobuf.Timestamp
+	48, // 31: tdkt.honours.v1.Honour.create_time:type_name -> google.protobuf.Timestamp
 	3,  // 32: tdkt.honours.v1.ListHonoursRequest.state:type_name -> tdkt.honours.v1.HonourState
 	24, // 33: tdkt.honours.v1.ListHonoursResponse.honours:type_name -> tdkt.honours.v1.Honour
-	45, // 34: tdkt.honours.v1.RevokeHonourRequest.revoking_document:type_name -> tdkt.type.v1.DocumentRef
+	47, // 34: tdkt.honours.v1.RevokeHonourRequest.revoking_document:type_name -> tdkt.type.v1.DocumentRef
 	24, // 35: tdkt.honours.v1.RecipientHistory.honours:type_name -> tdkt.honours.v1.Honour
 	30, // 36: tdkt.honours.v1.BatchGetRecipientHistoryResponse.histories:type_name -> tdkt.honours.v1.RecipientHistory
-	41, // 37: tdkt.honours.v1.StatisticsRow.recipient_kind:type_name -> tdkt.type.v1.RecipientKind
-	33, // 38: tdkt.honours.v1.Statistics.rows:type_name -> tdkt.honours.v1.StatisticsRow
-	3,  // 39: tdkt.honours.v1.ExportHonoursRequest.state:type_name -> tdkt.honours.v1.HonourState
-	14, // 40: tdkt.honours.v1.ImportDecisionsRequest.decision:type_name -> tdkt.honours.v1.Decision
-	12, // 41: tdkt.honours.v1.ImportDecisionsRequest.entries:type_name -> tdkt.honours.v1.DecisionEntry
-	47, // 42: tdkt.honours.v1.ImportResult.status:type_name -> google.rpc.Status
-	39, // 43: tdkt.honours.v1.ImportDecisionsResponse.results:type_name -> tdkt.honours.v1.ImportResult
-	6,  // 44: tdkt.honours.v1.HonoursService.ListAwardTypes:input_type -> tdkt.honours.v1.ListAwardTypesRequest
-	8,  // 45: tdkt.honours.v1.HonoursService.GetAwardType:input_type -> tdkt.honours.v1.GetAwardTypeRequest
-	10, // 46: tdkt.honours.v1.HonoursService.ListBaseSalaries:input_type -> tdkt.honours.v1.ListBaseSalariesRequest
-	15, // 47: tdkt.honours.v1.HonoursService.CreateDecision:input_type -> tdkt.honours.v1.CreateDecisionRequest
-	16, // 48: tdkt.honours.v1.HonoursService.GetDecision:input_type -> tdkt.honours.v1.GetDecisionRequest
-	17, // 49: tdkt.honours.v1.HonoursService.ListDecisionEntries:input_type -> tdkt.honours.v1.ListDecisionEntriesRequest
-	19, // 50: tdkt.honours.v1.HonoursService.ListDecisions:input_type -> tdkt.honours.v1.ListDecisionsRequest
-	21, // 51: tdkt.honours.v1.HonoursService.AddDecisionEntries:input_type -> tdkt.honours.v1.AddDecisionEntriesRequest
-	22, // 52: tdkt.honours.v1.HonoursService.IssueDecision:input_type -> tdkt.honours.v1.IssueDecisionRequest
-	23, // 53: tdkt.honours.v1.HonoursService.RevokeDecision:input_type -> tdkt.honours.v1.RevokeDecisionRequest
-	25, // 54: tdkt.honours.v1.HonoursService.GetHonour:input_type -> tdkt.honours.v1.GetHonourRequest
-	26, // 55: tdkt.honours.v1.HonoursService.ListHonours:input_type -> tdkt.honours.v1.ListHonoursRequest
-	28, // 56: tdkt.honours.v1.HonoursService.RevokeHonour:input_type -> tdkt.honours.v1.RevokeHonourRequest
-	29, // 57: tdkt.honours.v1.HonoursService.BatchGetRecipientHistory:input_type -> tdkt.honours.v1.BatchGetRecipientHistoryRequest
-	32, // 58: tdkt.honours.v1.HonoursService.GetStatistics:input_type -> tdkt.honours.v1.GetStatisticsRequest
-	35, // 59: tdkt.honours.v1.HonoursService.RenderDecision:input_type -> tdkt.honours.v1.RenderDecisionRequest
-	36, // 60: tdkt.honours.v1.HonoursService.RenderCertificate:input_type -> tdkt.honours.v1.RenderCertificateRequest
-	37, // 61: tdkt.honours.v1.HonoursService.ExportHonours:input_type -> tdkt.honours.v1.ExportHonoursRequest
-	38, // 62: tdkt.honours.v1.HonoursService.ImportDecisions:input_type -> tdkt.honours.v1.ImportDecisionsRequest
-	48, // 63: tdkt.honours.v1.HonoursService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
-	7,  // 64: tdkt.honours.v1.HonoursService.ListAwardTypes:output_type -> tdkt.honours.v1.ListAwardTypesResponse
-	5,  // 65: tdkt.honours.v1.HonoursService.GetAwardType:output_type -> tdkt.honours.v1.AwardType
-	11, // 66: tdkt.honours.v1.HonoursService.ListBaseSalaries:output_type -> tdkt.honours.v1.ListBaseSalariesResponse
-	14, // 67: tdkt.honours.v1.HonoursService.CreateDecision:output_type -> tdkt.honours.v1.Decision
-	14, // 68: tdkt.honours.v1.HonoursService.GetDecision:output_type -> tdkt.honours.v1.Decision
-	18, // 69: tdkt.honours.v1.HonoursService.ListDecisionEntries:output_type -> tdkt.honours.v1.ListDecisionEntriesResponse
-	20, // 70: tdkt.honours.v1.HonoursService.ListDecisions:output_type -> tdkt.honours.v1.ListDecisionsResponse
-	14, // 71: tdkt.honours.v1.HonoursService.AddDecisionEntries:output_type -> tdkt.honours.v1.Decision
-	14, // 72: tdkt.honours.v1.HonoursService.IssueDecision:output_type -> tdkt.honours.v1.Decision
-	14, // 73: tdkt.honours.v1.HonoursService.RevokeDecision:output_type -> tdkt.honours.v1.Decision
-	24, // 74: tdkt.honours.v1.HonoursService.GetHonour:output_type -> tdkt.honours.v1.Honour
-	27, // 75: tdkt.honours.v1.HonoursService.ListHonours:output_type -> tdkt.honours.v1.ListHonoursResponse
-	24, // 76: tdkt.honours.v1.HonoursService.RevokeHonour:output_type -> tdkt.honours.v1.Honour
-	31, // 77: tdkt.honours.v1.HonoursService.BatchGetRecipientHistory:output_type -> tdkt.honours.v1.BatchGetRecipientHistoryResponse
-	34, // 78: tdkt.honours.v1.HonoursService.GetStatistics:output_type -> tdkt.honours.v1.Statistics
-	49, // 79: tdkt.honours.v1.HonoursService.RenderDecision:output_type -> google.api.HttpBody
-	49, // 80: tdkt.honours.v1.HonoursService.RenderCertificate:output_type -> google.api.HttpBody
-	49, // 81: tdkt.honours.v1.HonoursService.ExportHonours:output_type -> google.api.HttpBody
-	40, // 82: tdkt.honours.v1.HonoursService.ImportDecisions:output_type -> tdkt.honours.v1.ImportDecisionsResponse
-	50, // 83: tdkt.honours.v1.HonoursService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
-	64, // [64:84] is the sub-list for method output_type
-	44, // [44:64] is the sub-list for method input_type
-	44, // [44:44] is the sub-list for extension type_name
-	44, // [44:44] is the sub-list for extension extendee
-	0,  // [0:44] is the sub-list for field type_name
+	24, // 37: tdkt.honours.v1.BatchGetHonoursResponse.honours:type_name -> tdkt.honours.v1.Honour
+	43, // 38: tdkt.honours.v1.StatisticsRow.recipient_kind:type_name -> tdkt.type.v1.RecipientKind
+	35, // 39: tdkt.honours.v1.Statistics.rows:type_name -> tdkt.honours.v1.StatisticsRow
+	3,  // 40: tdkt.honours.v1.ExportHonoursRequest.state:type_name -> tdkt.honours.v1.HonourState
+	14, // 41: tdkt.honours.v1.ImportDecisionsRequest.decision:type_name -> tdkt.honours.v1.Decision
+	12, // 42: tdkt.honours.v1.ImportDecisionsRequest.entries:type_name -> tdkt.honours.v1.DecisionEntry
+	49, // 43: tdkt.honours.v1.ImportResult.status:type_name -> google.rpc.Status
+	41, // 44: tdkt.honours.v1.ImportDecisionsResponse.results:type_name -> tdkt.honours.v1.ImportResult
+	6,  // 45: tdkt.honours.v1.HonoursService.ListAwardTypes:input_type -> tdkt.honours.v1.ListAwardTypesRequest
+	8,  // 46: tdkt.honours.v1.HonoursService.GetAwardType:input_type -> tdkt.honours.v1.GetAwardTypeRequest
+	10, // 47: tdkt.honours.v1.HonoursService.ListBaseSalaries:input_type -> tdkt.honours.v1.ListBaseSalariesRequest
+	15, // 48: tdkt.honours.v1.HonoursService.CreateDecision:input_type -> tdkt.honours.v1.CreateDecisionRequest
+	16, // 49: tdkt.honours.v1.HonoursService.GetDecision:input_type -> tdkt.honours.v1.GetDecisionRequest
+	17, // 50: tdkt.honours.v1.HonoursService.ListDecisionEntries:input_type -> tdkt.honours.v1.ListDecisionEntriesRequest
+	19, // 51: tdkt.honours.v1.HonoursService.ListDecisions:input_type -> tdkt.honours.v1.ListDecisionsRequest
+	21, // 52: tdkt.honours.v1.HonoursService.AddDecisionEntries:input_type -> tdkt.honours.v1.AddDecisionEntriesRequest
+	22, // 53: tdkt.honours.v1.HonoursService.IssueDecision:input_type -> tdkt.honours.v1.IssueDecisionRequest
+	23, // 54: tdkt.honours.v1.HonoursService.RevokeDecision:input_type -> tdkt.honours.v1.RevokeDecisionRequest
+	25, // 55: tdkt.honours.v1.HonoursService.GetHonour:input_type -> tdkt.honours.v1.GetHonourRequest
+	26, // 56: tdkt.honours.v1.HonoursService.ListHonours:input_type -> tdkt.honours.v1.ListHonoursRequest
+	32, // 57: tdkt.honours.v1.HonoursService.BatchGetHonours:input_type -> tdkt.honours.v1.BatchGetHonoursRequest
+	28, // 58: tdkt.honours.v1.HonoursService.RevokeHonour:input_type -> tdkt.honours.v1.RevokeHonourRequest
+	29, // 59: tdkt.honours.v1.HonoursService.BatchGetRecipientHistory:input_type -> tdkt.honours.v1.BatchGetRecipientHistoryRequest
+	34, // 60: tdkt.honours.v1.HonoursService.GetStatistics:input_type -> tdkt.honours.v1.GetStatisticsRequest
+	37, // 61: tdkt.honours.v1.HonoursService.RenderDecision:input_type -> tdkt.honours.v1.RenderDecisionRequest
+	38, // 62: tdkt.honours.v1.HonoursService.RenderCertificate:input_type -> tdkt.honours.v1.RenderCertificateRequest
+	39, // 63: tdkt.honours.v1.HonoursService.ExportHonours:input_type -> tdkt.honours.v1.ExportHonoursRequest
+	40, // 64: tdkt.honours.v1.HonoursService.ImportDecisions:input_type -> tdkt.honours.v1.ImportDecisionsRequest
+	50, // 65: tdkt.honours.v1.HonoursService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
+	7,  // 66: tdkt.honours.v1.HonoursService.ListAwardTypes:output_type -> tdkt.honours.v1.ListAwardTypesResponse
+	5,  // 67: tdkt.honours.v1.HonoursService.GetAwardType:output_type -> tdkt.honours.v1.AwardType
+	11, // 68: tdkt.honours.v1.HonoursService.ListBaseSalaries:output_type -> tdkt.honours.v1.ListBaseSalariesResponse
+	14, // 69: tdkt.honours.v1.HonoursService.CreateDecision:output_type -> tdkt.honours.v1.Decision
+	14, // 70: tdkt.honours.v1.HonoursService.GetDecision:output_type -> tdkt.honours.v1.Decision
+	18, // 71: tdkt.honours.v1.HonoursService.ListDecisionEntries:output_type -> tdkt.honours.v1.ListDecisionEntriesResponse
+	20, // 72: tdkt.honours.v1.HonoursService.ListDecisions:output_type -> tdkt.honours.v1.ListDecisionsResponse
+	14, // 73: tdkt.honours.v1.HonoursService.AddDecisionEntries:output_type -> tdkt.honours.v1.Decision
+	14, // 74: tdkt.honours.v1.HonoursService.IssueDecision:output_type -> tdkt.honours.v1.Decision
+	14, // 75: tdkt.honours.v1.HonoursService.RevokeDecision:output_type -> tdkt.honours.v1.Decision
+	24, // 76: tdkt.honours.v1.HonoursService.GetHonour:output_type -> tdkt.honours.v1.Honour
+	27, // 77: tdkt.honours.v1.HonoursService.ListHonours:output_type -> tdkt.honours.v1.ListHonoursResponse
+	33, // 78: tdkt.honours.v1.HonoursService.BatchGetHonours:output_type -> tdkt.honours.v1.BatchGetHonoursResponse
+	24, // 79: tdkt.honours.v1.HonoursService.RevokeHonour:output_type -> tdkt.honours.v1.Honour
+	31, // 80: tdkt.honours.v1.HonoursService.BatchGetRecipientHistory:output_type -> tdkt.honours.v1.BatchGetRecipientHistoryResponse
+	36, // 81: tdkt.honours.v1.HonoursService.GetStatistics:output_type -> tdkt.honours.v1.Statistics
+	51, // 82: tdkt.honours.v1.HonoursService.RenderDecision:output_type -> google.api.HttpBody
+	51, // 83: tdkt.honours.v1.HonoursService.RenderCertificate:output_type -> google.api.HttpBody
+	51, // 84: tdkt.honours.v1.HonoursService.ExportHonours:output_type -> google.api.HttpBody
+	42, // 85: tdkt.honours.v1.HonoursService.ImportDecisions:output_type -> tdkt.honours.v1.ImportDecisionsResponse
+	52, // 86: tdkt.honours.v1.HonoursService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
+	66, // [66:87] is the sub-list for method output_type
+	45, // [45:66] is the sub-list for method input_type
+	45, // [45:45] is the sub-list for extension type_name
+	45, // [45:45] is the sub-list for extension extendee
+	0,  // [0:45] is the sub-list for field type_name
 }
 
 func init() { file_tdkt_honours_v1_honours_proto_init() }
@@ -3552,7 +3666,7 @@ func file_tdkt_honours_v1_honours_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tdkt_honours_v1_honours_proto_rawDesc), len(file_tdkt_honours_v1_honours_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   37,
+			NumMessages:   39,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

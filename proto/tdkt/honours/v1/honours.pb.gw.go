@@ -508,6 +508,41 @@ func local_request_HonoursService_ListHonours_0(ctx context.Context, marshaler r
 	return msg, metadata, err
 }
 
+var filter_HonoursService_BatchGetHonours_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
+
+func request_HonoursService_BatchGetHonours_0(ctx context.Context, marshaler runtime.Marshaler, client HonoursServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq BatchGetHonoursRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_HonoursService_BatchGetHonours_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.BatchGetHonours(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_HonoursService_BatchGetHonours_0(ctx context.Context, marshaler runtime.Marshaler, server HonoursServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq BatchGetHonoursRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_HonoursService_BatchGetHonours_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.BatchGetHonours(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 func request_HonoursService_RevokeHonour_0(ctx context.Context, marshaler runtime.Marshaler, client HonoursServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq RevokeHonourRequest
@@ -992,6 +1027,26 @@ func RegisterHonoursServiceHandlerServer(ctx context.Context, mux *runtime.Serve
 		}
 		forward_HonoursService_ListHonours_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_HonoursService_BatchGetHonours_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/tdkt.honours.v1.HonoursService/BatchGetHonours", runtime.WithHTTPPathPattern("/v1/honours:batchGet"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_HonoursService_BatchGetHonours_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_HonoursService_BatchGetHonours_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_HonoursService_RevokeHonour_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1350,6 +1405,23 @@ func RegisterHonoursServiceHandlerClient(ctx context.Context, mux *runtime.Serve
 		}
 		forward_HonoursService_ListHonours_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_HonoursService_BatchGetHonours_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/tdkt.honours.v1.HonoursService/BatchGetHonours", runtime.WithHTTPPathPattern("/v1/honours:batchGet"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_HonoursService_BatchGetHonours_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_HonoursService_BatchGetHonours_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_HonoursService_RevokeHonour_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1485,6 +1557,7 @@ var (
 	pattern_HonoursService_RevokeDecision_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "decisions", "name"}, "revoke"))
 	pattern_HonoursService_GetHonour_0                = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "honours", "name"}, ""))
 	pattern_HonoursService_ListHonours_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "honours"}, ""))
+	pattern_HonoursService_BatchGetHonours_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "honours"}, "batchGet"))
 	pattern_HonoursService_RevokeHonour_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "honours", "name"}, "revoke"))
 	pattern_HonoursService_BatchGetRecipientHistory_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "honours"}, "recipientHistory"))
 	pattern_HonoursService_GetStatistics_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "honours"}, "statistics"))
@@ -1507,6 +1580,7 @@ var (
 	forward_HonoursService_RevokeDecision_0           = runtime.ForwardResponseMessage
 	forward_HonoursService_GetHonour_0                = runtime.ForwardResponseMessage
 	forward_HonoursService_ListHonours_0              = runtime.ForwardResponseMessage
+	forward_HonoursService_BatchGetHonours_0          = runtime.ForwardResponseMessage
 	forward_HonoursService_RevokeHonour_0             = runtime.ForwardResponseMessage
 	forward_HonoursService_BatchGetRecipientHistory_0 = runtime.ForwardResponseMessage
 	forward_HonoursService_GetStatistics_0            = runtime.ForwardResponseMessage

@@ -33,6 +33,7 @@ const (
 	HonoursService_RevokeDecision_FullMethodName           = "/tdkt.honours.v1.HonoursService/RevokeDecision"
 	HonoursService_GetHonour_FullMethodName                = "/tdkt.honours.v1.HonoursService/GetHonour"
 	HonoursService_ListHonours_FullMethodName              = "/tdkt.honours.v1.HonoursService/ListHonours"
+	HonoursService_BatchGetHonours_FullMethodName          = "/tdkt.honours.v1.HonoursService/BatchGetHonours"
 	HonoursService_RevokeHonour_FullMethodName             = "/tdkt.honours.v1.HonoursService/RevokeHonour"
 	HonoursService_BatchGetRecipientHistory_FullMethodName = "/tdkt.honours.v1.HonoursService/BatchGetRecipientHistory"
 	HonoursService_GetStatistics_FullMethodName            = "/tdkt.honours.v1.HonoursService/GetStatistics"
@@ -99,6 +100,11 @@ type HonoursServiceClient interface {
 	// Lists honours by conferral date (newest first), then the recipient's
 	// name in Vietnamese collation, then name.
 	ListHonours(ctx context.Context, in *ListHonoursRequest, opts ...grpc.CallOption) (*ListHonoursResponse, error)
+	// Returns many honours by name in one call (AIP-231), in the order
+	// asked. An unknown name fails the whole call with NOT_FOUND naming it
+	// (in a ResourceInfo). Other services check the honours they link to
+	// with it: one call, however many names.
+	BatchGetHonours(ctx context.Context, in *BatchGetHonoursRequest, opts ...grpc.CallOption) (*BatchGetHonoursResponse, error)
 	// Revokes one honour.
 	RevokeHonour(ctx context.Context, in *RevokeHonourRequest, opts ...grpc.CallOption) (*Honour, error)
 	// Returns the honours of many recipients in one call. A collective's
@@ -251,6 +257,16 @@ func (c *honoursServiceClient) ListHonours(ctx context.Context, in *ListHonoursR
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListHonoursResponse)
 	err := c.cc.Invoke(ctx, HonoursService_ListHonours_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *honoursServiceClient) BatchGetHonours(ctx context.Context, in *BatchGetHonoursRequest, opts ...grpc.CallOption) (*BatchGetHonoursResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchGetHonoursResponse)
+	err := c.cc.Invoke(ctx, HonoursService_BatchGetHonours_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -414,6 +430,11 @@ type HonoursServiceServer interface {
 	// Lists honours by conferral date (newest first), then the recipient's
 	// name in Vietnamese collation, then name.
 	ListHonours(context.Context, *ListHonoursRequest) (*ListHonoursResponse, error)
+	// Returns many honours by name in one call (AIP-231), in the order
+	// asked. An unknown name fails the whole call with NOT_FOUND naming it
+	// (in a ResourceInfo). Other services check the honours they link to
+	// with it: one call, however many names.
+	BatchGetHonours(context.Context, *BatchGetHonoursRequest) (*BatchGetHonoursResponse, error)
 	// Revokes one honour.
 	RevokeHonour(context.Context, *RevokeHonourRequest) (*Honour, error)
 	// Returns the honours of many recipients in one call. A collective's
@@ -487,6 +508,9 @@ func (UnimplementedHonoursServiceServer) GetHonour(context.Context, *GetHonourRe
 }
 func (UnimplementedHonoursServiceServer) ListHonours(context.Context, *ListHonoursRequest) (*ListHonoursResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListHonours not implemented")
+}
+func (UnimplementedHonoursServiceServer) BatchGetHonours(context.Context, *BatchGetHonoursRequest) (*BatchGetHonoursResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchGetHonours not implemented")
 }
 func (UnimplementedHonoursServiceServer) RevokeHonour(context.Context, *RevokeHonourRequest) (*Honour, error) {
 	return nil, status.Error(codes.Unimplemented, "method RevokeHonour not implemented")
@@ -749,6 +773,24 @@ func _HonoursService_ListHonours_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _HonoursService_BatchGetHonours_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchGetHonoursRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(HonoursServiceServer).BatchGetHonours(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: HonoursService_BatchGetHonours_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(HonoursServiceServer).BatchGetHonours(ctx, req.(*BatchGetHonoursRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _HonoursService_RevokeHonour_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RevokeHonourRequest)
 	if err := dec(in); err != nil {
@@ -922,6 +964,10 @@ var HonoursService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListHonours",
 			Handler:    _HonoursService_ListHonours_Handler,
+		},
+		{
+			MethodName: "BatchGetHonours",
+			Handler:    _HonoursService_BatchGetHonours_Handler,
 		},
 		{
 			MethodName: "RevokeHonour",

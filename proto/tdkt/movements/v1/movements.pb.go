@@ -613,6 +613,301 @@ func (x *GetMovementRequest) GetName() string {
 	return ""
 }
 
+// Request of GetMovementReport.
+type GetMovementReportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// movements/{movement}
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetMovementReportRequest) Reset() {
+	*x = GetMovementReportRequest{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetMovementReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetMovementReportRequest) ProtoMessage() {}
+
+func (x *GetMovementReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetMovementReportRequest.ProtoReflect.Descriptor instead.
+func (*GetMovementReportRequest) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *GetMovementReportRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// MovementReport is what a movement has come to.
+type MovementReport struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The movement.
+	Movement *Movement `protobuf:"bytes,1,opt,name=movement,proto3" json:"movement,omitempty"`
+	// Number of units taking part.
+	ParticipantCount int32 `protobuf:"varint,2,opt,name=participant_count,json=participantCount,proto3" json:"participant_count,omitempty"`
+	// The movement's events, newest first (held_on, then name descending),
+	// at most 100.
+	Events []*Event `protobuf:"bytes,3,rep,name=events,proto3" json:"events,omitempty"`
+	// Number of the movement's events, all of them.
+	EventCount int32 `protobuf:"varint,4,opt,name=event_count,json=eventCount,proto3" json:"event_count,omitempty"`
+	// The movement's exemplars counted by state, in the order of
+	// ExemplarState; states without exemplars are left out.
+	Exemplars []*ExemplarStateCount `protobuf:"bytes,5,rep,name=exemplars,proto3" json:"exemplars,omitempty"`
+	// Number of the movement's exemplars.
+	ExemplarCount int32 `protobuf:"varint,6,opt,name=exemplar_count,json=exemplarCount,proto3" json:"exemplar_count,omitempty"`
+	// The active honours citing the movement, by award type and year
+	// (award type, then year).
+	Honours []*HonourCount `protobuf:"bytes,7,rep,name=honours,proto3" json:"honours,omitempty"`
+	// Number of active honours citing the movement.
+	HonourCount int64 `protobuf:"varint,8,opt,name=honour_count,json=honourCount,proto3" json:"honour_count,omitempty"`
+	// Sum of their rewards, VND.
+	HonourRewardVnd int64 `protobuf:"varint,9,opt,name=honour_reward_vnd,json=honourRewardVnd,proto3" json:"honour_reward_vnd,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *MovementReport) Reset() {
+	*x = MovementReport{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MovementReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MovementReport) ProtoMessage() {}
+
+func (x *MovementReport) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MovementReport.ProtoReflect.Descriptor instead.
+func (*MovementReport) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *MovementReport) GetMovement() *Movement {
+	if x != nil {
+		return x.Movement
+	}
+	return nil
+}
+
+func (x *MovementReport) GetParticipantCount() int32 {
+	if x != nil {
+		return x.ParticipantCount
+	}
+	return 0
+}
+
+func (x *MovementReport) GetEvents() []*Event {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+func (x *MovementReport) GetEventCount() int32 {
+	if x != nil {
+		return x.EventCount
+	}
+	return 0
+}
+
+func (x *MovementReport) GetExemplars() []*ExemplarStateCount {
+	if x != nil {
+		return x.Exemplars
+	}
+	return nil
+}
+
+func (x *MovementReport) GetExemplarCount() int32 {
+	if x != nil {
+		return x.ExemplarCount
+	}
+	return 0
+}
+
+func (x *MovementReport) GetHonours() []*HonourCount {
+	if x != nil {
+		return x.Honours
+	}
+	return nil
+}
+
+func (x *MovementReport) GetHonourCount() int64 {
+	if x != nil {
+		return x.HonourCount
+	}
+	return 0
+}
+
+func (x *MovementReport) GetHonourRewardVnd() int64 {
+	if x != nil {
+		return x.HonourRewardVnd
+	}
+	return 0
+}
+
+// ExemplarStateCount is how many exemplars are in one state.
+type ExemplarStateCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The state.
+	State ExemplarState `protobuf:"varint,1,opt,name=state,proto3,enum=tdkt.movements.v1.ExemplarState" json:"state,omitempty"`
+	// How many exemplars are in it.
+	Count         int32 `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExemplarStateCount) Reset() {
+	*x = ExemplarStateCount{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExemplarStateCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExemplarStateCount) ProtoMessage() {}
+
+func (x *ExemplarStateCount) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExemplarStateCount.ProtoReflect.Descriptor instead.
+func (*ExemplarStateCount) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ExemplarStateCount) GetState() ExemplarState {
+	if x != nil {
+		return x.State
+	}
+	return ExemplarState_EXEMPLAR_STATE_UNSPECIFIED
+}
+
+func (x *ExemplarStateCount) GetCount() int32 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+// HonourCount is the honours of one award type and year.
+type HonourCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// awardTypes/{code} of the honours service.
+	AwardType string `protobuf:"bytes,1,opt,name=award_type,json=awardType,proto3" json:"award_type,omitempty"`
+	// Year of conferral.
+	Year int32 `protobuf:"varint,2,opt,name=year,proto3" json:"year,omitempty"`
+	// Number of active honours.
+	Count int64 `protobuf:"varint,3,opt,name=count,proto3" json:"count,omitempty"`
+	// Sum of their rewards, VND.
+	RewardVnd     int64 `protobuf:"varint,4,opt,name=reward_vnd,json=rewardVnd,proto3" json:"reward_vnd,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *HonourCount) Reset() {
+	*x = HonourCount{}
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *HonourCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*HonourCount) ProtoMessage() {}
+
+func (x *HonourCount) ProtoReflect() protoreflect.Message {
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use HonourCount.ProtoReflect.Descriptor instead.
+func (*HonourCount) Descriptor() ([]byte, []int) {
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *HonourCount) GetAwardType() string {
+	if x != nil {
+		return x.AwardType
+	}
+	return ""
+}
+
+func (x *HonourCount) GetYear() int32 {
+	if x != nil {
+		return x.Year
+	}
+	return 0
+}
+
+func (x *HonourCount) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+func (x *HonourCount) GetRewardVnd() int64 {
+	if x != nil {
+		return x.RewardVnd
+	}
+	return 0
+}
+
 // Request of ListMovements. Filters combine with AND.
 type ListMovementsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -635,7 +930,7 @@ type ListMovementsRequest struct {
 
 func (x *ListMovementsRequest) Reset() {
 	*x = ListMovementsRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[4]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -647,7 +942,7 @@ func (x *ListMovementsRequest) String() string {
 func (*ListMovementsRequest) ProtoMessage() {}
 
 func (x *ListMovementsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[4]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -660,7 +955,7 @@ func (x *ListMovementsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMovementsRequest.ProtoReflect.Descriptor instead.
 func (*ListMovementsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{4}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListMovementsRequest) GetPageSize() int32 {
@@ -720,7 +1015,7 @@ type ListMovementsResponse struct {
 
 func (x *ListMovementsResponse) Reset() {
 	*x = ListMovementsResponse{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[5]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -732,7 +1027,7 @@ func (x *ListMovementsResponse) String() string {
 func (*ListMovementsResponse) ProtoMessage() {}
 
 func (x *ListMovementsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[5]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -745,7 +1040,7 @@ func (x *ListMovementsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMovementsResponse.ProtoReflect.Descriptor instead.
 func (*ListMovementsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{5}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListMovementsResponse) GetMovements() []*Movement {
@@ -784,7 +1079,7 @@ type UpdateMovementRequest struct {
 
 func (x *UpdateMovementRequest) Reset() {
 	*x = UpdateMovementRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[6]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -796,7 +1091,7 @@ func (x *UpdateMovementRequest) String() string {
 func (*UpdateMovementRequest) ProtoMessage() {}
 
 func (x *UpdateMovementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[6]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -809,7 +1104,7 @@ func (x *UpdateMovementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateMovementRequest.ProtoReflect.Descriptor instead.
 func (*UpdateMovementRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{6}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UpdateMovementRequest) GetMovement() *Movement {
@@ -841,7 +1136,7 @@ type LaunchMovementRequest struct {
 
 func (x *LaunchMovementRequest) Reset() {
 	*x = LaunchMovementRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[7]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -853,7 +1148,7 @@ func (x *LaunchMovementRequest) String() string {
 func (*LaunchMovementRequest) ProtoMessage() {}
 
 func (x *LaunchMovementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[7]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -866,7 +1161,7 @@ func (x *LaunchMovementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LaunchMovementRequest.ProtoReflect.Descriptor instead.
 func (*LaunchMovementRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{7}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *LaunchMovementRequest) GetName() string {
@@ -907,7 +1202,7 @@ type CloseMovementRequest struct {
 
 func (x *CloseMovementRequest) Reset() {
 	*x = CloseMovementRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[8]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -919,7 +1214,7 @@ func (x *CloseMovementRequest) String() string {
 func (*CloseMovementRequest) ProtoMessage() {}
 
 func (x *CloseMovementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[8]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -932,7 +1227,7 @@ func (x *CloseMovementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseMovementRequest.ProtoReflect.Descriptor instead.
 func (*CloseMovementRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{8}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CloseMovementRequest) GetName() string {
@@ -985,7 +1280,7 @@ type Participant struct {
 
 func (x *Participant) Reset() {
 	*x = Participant{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[9]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -997,7 +1292,7 @@ func (x *Participant) String() string {
 func (*Participant) ProtoMessage() {}
 
 func (x *Participant) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[9]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1010,7 +1305,7 @@ func (x *Participant) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Participant.ProtoReflect.Descriptor instead.
 func (*Participant) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{9}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Participant) GetName() string {
@@ -1074,7 +1369,7 @@ type CreateParticipantRequest struct {
 
 func (x *CreateParticipantRequest) Reset() {
 	*x = CreateParticipantRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[10]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1086,7 +1381,7 @@ func (x *CreateParticipantRequest) String() string {
 func (*CreateParticipantRequest) ProtoMessage() {}
 
 func (x *CreateParticipantRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[10]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1099,7 +1394,7 @@ func (x *CreateParticipantRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateParticipantRequest.ProtoReflect.Descriptor instead.
 func (*CreateParticipantRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{10}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *CreateParticipantRequest) GetParent() string {
@@ -1145,7 +1440,7 @@ type BatchCreateParticipantsRequest struct {
 
 func (x *BatchCreateParticipantsRequest) Reset() {
 	*x = BatchCreateParticipantsRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[11]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1157,7 +1452,7 @@ func (x *BatchCreateParticipantsRequest) String() string {
 func (*BatchCreateParticipantsRequest) ProtoMessage() {}
 
 func (x *BatchCreateParticipantsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[11]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1170,7 +1465,7 @@ func (x *BatchCreateParticipantsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchCreateParticipantsRequest.ProtoReflect.Descriptor instead.
 func (*BatchCreateParticipantsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{11}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *BatchCreateParticipantsRequest) GetParent() string {
@@ -1205,7 +1500,7 @@ type BatchCreateParticipantsResponse struct {
 
 func (x *BatchCreateParticipantsResponse) Reset() {
 	*x = BatchCreateParticipantsResponse{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[12]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1217,7 +1512,7 @@ func (x *BatchCreateParticipantsResponse) String() string {
 func (*BatchCreateParticipantsResponse) ProtoMessage() {}
 
 func (x *BatchCreateParticipantsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[12]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1230,7 +1525,7 @@ func (x *BatchCreateParticipantsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchCreateParticipantsResponse.ProtoReflect.Descriptor instead.
 func (*BatchCreateParticipantsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{12}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *BatchCreateParticipantsResponse) GetParticipants() []*Participant {
@@ -1255,7 +1550,7 @@ type ListParticipantsRequest struct {
 
 func (x *ListParticipantsRequest) Reset() {
 	*x = ListParticipantsRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[13]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1267,7 +1562,7 @@ func (x *ListParticipantsRequest) String() string {
 func (*ListParticipantsRequest) ProtoMessage() {}
 
 func (x *ListParticipantsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[13]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1280,7 +1575,7 @@ func (x *ListParticipantsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListParticipantsRequest.ProtoReflect.Descriptor instead.
 func (*ListParticipantsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{13}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListParticipantsRequest) GetParent() string {
@@ -1319,7 +1614,7 @@ type ListParticipantsResponse struct {
 
 func (x *ListParticipantsResponse) Reset() {
 	*x = ListParticipantsResponse{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[14]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1331,7 +1626,7 @@ func (x *ListParticipantsResponse) String() string {
 func (*ListParticipantsResponse) ProtoMessage() {}
 
 func (x *ListParticipantsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[14]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1344,7 +1639,7 @@ func (x *ListParticipantsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListParticipantsResponse.ProtoReflect.Descriptor instead.
 func (*ListParticipantsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{14}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListParticipantsResponse) GetParticipants() []*Participant {
@@ -1408,7 +1703,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[15]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1420,7 +1715,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[15]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1433,7 +1728,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{15}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *Event) GetName() string {
@@ -1528,7 +1823,7 @@ type CreateEventRequest struct {
 
 func (x *CreateEventRequest) Reset() {
 	*x = CreateEventRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[16]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1540,7 +1835,7 @@ func (x *CreateEventRequest) String() string {
 func (*CreateEventRequest) ProtoMessage() {}
 
 func (x *CreateEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[16]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1553,7 +1848,7 @@ func (x *CreateEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateEventRequest.ProtoReflect.Descriptor instead.
 func (*CreateEventRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{16}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CreateEventRequest) GetEvent() *Event {
@@ -1588,7 +1883,7 @@ type GetEventRequest struct {
 
 func (x *GetEventRequest) Reset() {
 	*x = GetEventRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[17]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1600,7 +1895,7 @@ func (x *GetEventRequest) String() string {
 func (*GetEventRequest) ProtoMessage() {}
 
 func (x *GetEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[17]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1613,7 +1908,7 @@ func (x *GetEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetEventRequest.ProtoReflect.Descriptor instead.
 func (*GetEventRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{17}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetEventRequest) GetName() string {
@@ -1646,7 +1941,7 @@ type ListEventsRequest struct {
 
 func (x *ListEventsRequest) Reset() {
 	*x = ListEventsRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[18]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1658,7 +1953,7 @@ func (x *ListEventsRequest) String() string {
 func (*ListEventsRequest) ProtoMessage() {}
 
 func (x *ListEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[18]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1671,7 +1966,7 @@ func (x *ListEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEventsRequest.ProtoReflect.Descriptor instead.
 func (*ListEventsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{18}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListEventsRequest) GetPageSize() int32 {
@@ -1738,7 +2033,7 @@ type ListEventsResponse struct {
 
 func (x *ListEventsResponse) Reset() {
 	*x = ListEventsResponse{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[19]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1750,7 +2045,7 @@ func (x *ListEventsResponse) String() string {
 func (*ListEventsResponse) ProtoMessage() {}
 
 func (x *ListEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[19]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1763,7 +2058,7 @@ func (x *ListEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListEventsResponse.ProtoReflect.Descriptor instead.
 func (*ListEventsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{19}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListEventsResponse) GetEvents() []*Event {
@@ -1826,7 +2121,7 @@ type Exemplar struct {
 
 func (x *Exemplar) Reset() {
 	*x = Exemplar{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[20]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1838,7 +2133,7 @@ func (x *Exemplar) String() string {
 func (*Exemplar) ProtoMessage() {}
 
 func (x *Exemplar) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[20]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1851,7 +2146,7 @@ func (x *Exemplar) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Exemplar.ProtoReflect.Descriptor instead.
 func (*Exemplar) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{20}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Exemplar) GetName() string {
@@ -1948,7 +2243,7 @@ type CreateExemplarRequest struct {
 
 func (x *CreateExemplarRequest) Reset() {
 	*x = CreateExemplarRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[21]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1960,7 +2255,7 @@ func (x *CreateExemplarRequest) String() string {
 func (*CreateExemplarRequest) ProtoMessage() {}
 
 func (x *CreateExemplarRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[21]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1973,7 +2268,7 @@ func (x *CreateExemplarRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateExemplarRequest.ProtoReflect.Descriptor instead.
 func (*CreateExemplarRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{21}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CreateExemplarRequest) GetParent() string {
@@ -2031,7 +2326,7 @@ type ListExemplarsRequest struct {
 
 func (x *ListExemplarsRequest) Reset() {
 	*x = ListExemplarsRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[22]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2043,7 +2338,7 @@ func (x *ListExemplarsRequest) String() string {
 func (*ListExemplarsRequest) ProtoMessage() {}
 
 func (x *ListExemplarsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[22]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2056,7 +2351,7 @@ func (x *ListExemplarsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListExemplarsRequest.ProtoReflect.Descriptor instead.
 func (*ListExemplarsRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{22}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ListExemplarsRequest) GetParent() string {
@@ -2130,7 +2425,7 @@ type ListExemplarsResponse struct {
 
 func (x *ListExemplarsResponse) Reset() {
 	*x = ListExemplarsResponse{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[23]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2142,7 +2437,7 @@ func (x *ListExemplarsResponse) String() string {
 func (*ListExemplarsResponse) ProtoMessage() {}
 
 func (x *ListExemplarsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[23]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2155,7 +2450,7 @@ func (x *ListExemplarsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListExemplarsResponse.ProtoReflect.Descriptor instead.
 func (*ListExemplarsResponse) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{23}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListExemplarsResponse) GetExemplars() []*Exemplar {
@@ -2194,7 +2489,7 @@ type UpdateExemplarRequest struct {
 
 func (x *UpdateExemplarRequest) Reset() {
 	*x = UpdateExemplarRequest{}
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[24]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2206,7 +2501,7 @@ func (x *UpdateExemplarRequest) String() string {
 func (*UpdateExemplarRequest) ProtoMessage() {}
 
 func (x *UpdateExemplarRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[24]
+	mi := &file_tdkt_movements_v1_movements_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2219,7 +2514,7 @@ func (x *UpdateExemplarRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateExemplarRequest.ProtoReflect.Descriptor instead.
 func (*UpdateExemplarRequest) Descriptor() ([]byte, []int) {
-	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{24}
+	return file_tdkt_movements_v1_movements_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *UpdateExemplarRequest) GetExemplar() *Exemplar {
@@ -2279,7 +2574,31 @@ const file_tdkt_movements_v1_movements_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"}\n" +
 	"\x12GetMovementRequest\x12g\n" +
 	"\x04name\x18\x01 \x01(\tBS\xe0A\x02\xfaA\x16\n" +
-	"\x14tdkt.gov.vn/Movement\xbaH4r2\x18P2.^movements/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xc8\x02\n" +
+	"\x14tdkt.gov.vn/Movement\xbaH4r2\x18P2.^movements/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\x83\x01\n" +
+	"\x18GetMovementReportRequest\x12g\n" +
+	"\x04name\x18\x01 \x01(\tBS\xe0A\x02\xfaA\x16\n" +
+	"\x14tdkt.gov.vn/Movement\xbaH4r2\x18P2.^movements/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xbe\x03\n" +
+	"\x0eMovementReport\x127\n" +
+	"\bmovement\x18\x01 \x01(\v2\x1b.tdkt.movements.v1.MovementR\bmovement\x12+\n" +
+	"\x11participant_count\x18\x02 \x01(\x05R\x10participantCount\x120\n" +
+	"\x06events\x18\x03 \x03(\v2\x18.tdkt.movements.v1.EventR\x06events\x12\x1f\n" +
+	"\vevent_count\x18\x04 \x01(\x05R\n" +
+	"eventCount\x12C\n" +
+	"\texemplars\x18\x05 \x03(\v2%.tdkt.movements.v1.ExemplarStateCountR\texemplars\x12%\n" +
+	"\x0eexemplar_count\x18\x06 \x01(\x05R\rexemplarCount\x128\n" +
+	"\ahonours\x18\a \x03(\v2\x1e.tdkt.movements.v1.HonourCountR\ahonours\x12!\n" +
+	"\fhonour_count\x18\b \x01(\x03R\vhonourCount\x12*\n" +
+	"\x11honour_reward_vnd\x18\t \x01(\x03R\x0fhonourRewardVnd\"b\n" +
+	"\x12ExemplarStateCount\x126\n" +
+	"\x05state\x18\x01 \x01(\x0e2 .tdkt.movements.v1.ExemplarStateR\x05state\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\x05R\x05count\"u\n" +
+	"\vHonourCount\x12\x1d\n" +
+	"\n" +
+	"award_type\x18\x01 \x01(\tR\tawardType\x12\x12\n" +
+	"\x04year\x18\x02 \x01(\x05R\x04year\x12\x14\n" +
+	"\x05count\x18\x03 \x01(\x03R\x05count\x12\x1d\n" +
+	"\n" +
+	"reward_vnd\x18\x04 \x01(\x03R\trewardVnd\"\xc8\x02\n" +
 	"\x14ListMovementsRequest\x12$\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
@@ -2454,14 +2773,15 @@ const file_tdkt_movements_v1_movements_proto_rawDesc = "" +
 	"\x1aEXEMPLAR_STATE_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17EXEMPLAR_STATE_PROPOSED\x10\x01\x12\x1d\n" +
 	"\x19EXEMPLAR_STATE_RECOGNIZED\x10\x02\x12\x1d\n" +
-	"\x19EXEMPLAR_STATE_REPLICATED\x10\x032\xa5\x11\n" +
+	"\x19EXEMPLAR_STATE_REPLICATED\x10\x032\xb2\x12\n" +
 	"\x10MovementsService\x12x\n" +
 	"\x0eCreateMovement\x12(.tdkt.movements.v1.CreateMovementRequest\x1a\x1b.tdkt.movements.v1.Movement\"\x1f\x82\xd3\xe4\x93\x02\x19:\bmovement\"\r/v1/movements\x12q\n" +
 	"\vGetMovement\x12%.tdkt.movements.v1.GetMovementRequest\x1a\x1b.tdkt.movements.v1.Movement\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/{name=movements/*}\x12y\n" +
 	"\rListMovements\x12'.tdkt.movements.v1.ListMovementsRequest\x1a(.tdkt.movements.v1.ListMovementsResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/movements\x12\x8a\x01\n" +
 	"\x0eUpdateMovement\x12(.tdkt.movements.v1.UpdateMovementRequest\x1a\x1b.tdkt.movements.v1.Movement\"1\x82\xd3\xe4\x93\x02+:\bmovement2\x1f/v1/{movement.name=movements/*}\x12\x81\x01\n" +
 	"\x0eLaunchMovement\x12(.tdkt.movements.v1.LaunchMovementRequest\x1a\x1b.tdkt.movements.v1.Movement\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/{name=movements/*}:launch\x12~\n" +
-	"\rCloseMovement\x12'.tdkt.movements.v1.CloseMovementRequest\x1a\x1b.tdkt.movements.v1.Movement\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/{name=movements/*}:close\x12\x9c\x01\n" +
+	"\rCloseMovement\x12'.tdkt.movements.v1.CloseMovementRequest\x1a\x1b.tdkt.movements.v1.Movement\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/{name=movements/*}:close\x12\x8a\x01\n" +
+	"\x11GetMovementReport\x12+.tdkt.movements.v1.GetMovementReportRequest\x1a!.tdkt.movements.v1.MovementReport\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/{name=movements/*}:report\x12\x9c\x01\n" +
 	"\x11CreateParticipant\x12+.tdkt.movements.v1.CreateParticipantRequest\x1a\x1e.tdkt.movements.v1.Participant\":\x82\xd3\xe4\x93\x024:\vparticipant\"%/v1/{parent=movements/*}/participants\x12\xbe\x01\n" +
 	"\x17BatchCreateParticipants\x121.tdkt.movements.v1.BatchCreateParticipantsRequest\x1a2.tdkt.movements.v1.BatchCreateParticipantsResponse\"<\x82\xd3\xe4\x93\x026:\x01*\"1/v1/{parent=movements/*}/participants:batchCreate\x12\x9a\x01\n" +
 	"\x10ListParticipants\x12*.tdkt.movements.v1.ListParticipantsRequest\x1a+.tdkt.movements.v1.ListParticipantsResponse\"-\x82\xd3\xe4\x93\x02'\x12%/v1/{parent=movements/*}/participants\x12i\n" +
@@ -2489,7 +2809,7 @@ func file_tdkt_movements_v1_movements_proto_rawDescGZIP() []byte {
 }
 
 var file_tdkt_movements_v1_movements_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_tdkt_movements_v1_movements_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_tdkt_movements_v1_movements_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_tdkt_movements_v1_movements_proto_goTypes = []any{
 	(MovementKind)(0),                       // 0: tdkt.movements.v1.MovementKind
 	(MovementState)(0),                      // 1: tdkt.movements.v1.MovementState
@@ -2499,113 +2819,124 @@ var file_tdkt_movements_v1_movements_proto_goTypes = []any{
 	(*ClosingReview)(nil),                   // 5: tdkt.movements.v1.ClosingReview
 	(*CreateMovementRequest)(nil),           // 6: tdkt.movements.v1.CreateMovementRequest
 	(*GetMovementRequest)(nil),              // 7: tdkt.movements.v1.GetMovementRequest
-	(*ListMovementsRequest)(nil),            // 8: tdkt.movements.v1.ListMovementsRequest
-	(*ListMovementsResponse)(nil),           // 9: tdkt.movements.v1.ListMovementsResponse
-	(*UpdateMovementRequest)(nil),           // 10: tdkt.movements.v1.UpdateMovementRequest
-	(*LaunchMovementRequest)(nil),           // 11: tdkt.movements.v1.LaunchMovementRequest
-	(*CloseMovementRequest)(nil),            // 12: tdkt.movements.v1.CloseMovementRequest
-	(*Participant)(nil),                     // 13: tdkt.movements.v1.Participant
-	(*CreateParticipantRequest)(nil),        // 14: tdkt.movements.v1.CreateParticipantRequest
-	(*BatchCreateParticipantsRequest)(nil),  // 15: tdkt.movements.v1.BatchCreateParticipantsRequest
-	(*BatchCreateParticipantsResponse)(nil), // 16: tdkt.movements.v1.BatchCreateParticipantsResponse
-	(*ListParticipantsRequest)(nil),         // 17: tdkt.movements.v1.ListParticipantsRequest
-	(*ListParticipantsResponse)(nil),        // 18: tdkt.movements.v1.ListParticipantsResponse
-	(*Event)(nil),                           // 19: tdkt.movements.v1.Event
-	(*CreateEventRequest)(nil),              // 20: tdkt.movements.v1.CreateEventRequest
-	(*GetEventRequest)(nil),                 // 21: tdkt.movements.v1.GetEventRequest
-	(*ListEventsRequest)(nil),               // 22: tdkt.movements.v1.ListEventsRequest
-	(*ListEventsResponse)(nil),              // 23: tdkt.movements.v1.ListEventsResponse
-	(*Exemplar)(nil),                        // 24: tdkt.movements.v1.Exemplar
-	(*CreateExemplarRequest)(nil),           // 25: tdkt.movements.v1.CreateExemplarRequest
-	(*ListExemplarsRequest)(nil),            // 26: tdkt.movements.v1.ListExemplarsRequest
-	(*ListExemplarsResponse)(nil),           // 27: tdkt.movements.v1.ListExemplarsResponse
-	(*UpdateExemplarRequest)(nil),           // 28: tdkt.movements.v1.UpdateExemplarRequest
-	(*v1.DocumentRef)(nil),                  // 29: tdkt.type.v1.DocumentRef
-	(*v1.DateRange)(nil),                    // 30: tdkt.type.v1.DateRange
-	(*timestamppb.Timestamp)(nil),           // 31: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),           // 32: google.protobuf.FieldMask
-	(*date.Date)(nil),                       // 33: google.type.Date
-	(*v1.Recipient)(nil),                    // 34: tdkt.type.v1.Recipient
-	(*v1.ListAuditEntriesRequest)(nil),      // 35: tdkt.type.v1.ListAuditEntriesRequest
-	(*v1.ListAuditEntriesResponse)(nil),     // 36: tdkt.type.v1.ListAuditEntriesResponse
+	(*GetMovementReportRequest)(nil),        // 8: tdkt.movements.v1.GetMovementReportRequest
+	(*MovementReport)(nil),                  // 9: tdkt.movements.v1.MovementReport
+	(*ExemplarStateCount)(nil),              // 10: tdkt.movements.v1.ExemplarStateCount
+	(*HonourCount)(nil),                     // 11: tdkt.movements.v1.HonourCount
+	(*ListMovementsRequest)(nil),            // 12: tdkt.movements.v1.ListMovementsRequest
+	(*ListMovementsResponse)(nil),           // 13: tdkt.movements.v1.ListMovementsResponse
+	(*UpdateMovementRequest)(nil),           // 14: tdkt.movements.v1.UpdateMovementRequest
+	(*LaunchMovementRequest)(nil),           // 15: tdkt.movements.v1.LaunchMovementRequest
+	(*CloseMovementRequest)(nil),            // 16: tdkt.movements.v1.CloseMovementRequest
+	(*Participant)(nil),                     // 17: tdkt.movements.v1.Participant
+	(*CreateParticipantRequest)(nil),        // 18: tdkt.movements.v1.CreateParticipantRequest
+	(*BatchCreateParticipantsRequest)(nil),  // 19: tdkt.movements.v1.BatchCreateParticipantsRequest
+	(*BatchCreateParticipantsResponse)(nil), // 20: tdkt.movements.v1.BatchCreateParticipantsResponse
+	(*ListParticipantsRequest)(nil),         // 21: tdkt.movements.v1.ListParticipantsRequest
+	(*ListParticipantsResponse)(nil),        // 22: tdkt.movements.v1.ListParticipantsResponse
+	(*Event)(nil),                           // 23: tdkt.movements.v1.Event
+	(*CreateEventRequest)(nil),              // 24: tdkt.movements.v1.CreateEventRequest
+	(*GetEventRequest)(nil),                 // 25: tdkt.movements.v1.GetEventRequest
+	(*ListEventsRequest)(nil),               // 26: tdkt.movements.v1.ListEventsRequest
+	(*ListEventsResponse)(nil),              // 27: tdkt.movements.v1.ListEventsResponse
+	(*Exemplar)(nil),                        // 28: tdkt.movements.v1.Exemplar
+	(*CreateExemplarRequest)(nil),           // 29: tdkt.movements.v1.CreateExemplarRequest
+	(*ListExemplarsRequest)(nil),            // 30: tdkt.movements.v1.ListExemplarsRequest
+	(*ListExemplarsResponse)(nil),           // 31: tdkt.movements.v1.ListExemplarsResponse
+	(*UpdateExemplarRequest)(nil),           // 32: tdkt.movements.v1.UpdateExemplarRequest
+	(*v1.DocumentRef)(nil),                  // 33: tdkt.type.v1.DocumentRef
+	(*v1.DateRange)(nil),                    // 34: tdkt.type.v1.DateRange
+	(*timestamppb.Timestamp)(nil),           // 35: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),           // 36: google.protobuf.FieldMask
+	(*date.Date)(nil),                       // 37: google.type.Date
+	(*v1.Recipient)(nil),                    // 38: tdkt.type.v1.Recipient
+	(*v1.ListAuditEntriesRequest)(nil),      // 39: tdkt.type.v1.ListAuditEntriesRequest
+	(*v1.ListAuditEntriesResponse)(nil),     // 40: tdkt.type.v1.ListAuditEntriesResponse
 }
 var file_tdkt_movements_v1_movements_proto_depIdxs = []int32{
 	0,  // 0: tdkt.movements.v1.Movement.kind:type_name -> tdkt.movements.v1.MovementKind
-	29, // 1: tdkt.movements.v1.Movement.launch_document:type_name -> tdkt.type.v1.DocumentRef
-	30, // 2: tdkt.movements.v1.Movement.period:type_name -> tdkt.type.v1.DateRange
+	33, // 1: tdkt.movements.v1.Movement.launch_document:type_name -> tdkt.type.v1.DocumentRef
+	34, // 2: tdkt.movements.v1.Movement.period:type_name -> tdkt.type.v1.DateRange
 	1,  // 3: tdkt.movements.v1.Movement.state:type_name -> tdkt.movements.v1.MovementState
 	5,  // 4: tdkt.movements.v1.Movement.closing_review:type_name -> tdkt.movements.v1.ClosingReview
-	31, // 5: tdkt.movements.v1.Movement.create_time:type_name -> google.protobuf.Timestamp
-	31, // 6: tdkt.movements.v1.Movement.update_time:type_name -> google.protobuf.Timestamp
-	31, // 7: tdkt.movements.v1.Movement.launch_time:type_name -> google.protobuf.Timestamp
-	31, // 8: tdkt.movements.v1.Movement.close_time:type_name -> google.protobuf.Timestamp
-	29, // 9: tdkt.movements.v1.ClosingReview.document:type_name -> tdkt.type.v1.DocumentRef
+	35, // 5: tdkt.movements.v1.Movement.create_time:type_name -> google.protobuf.Timestamp
+	35, // 6: tdkt.movements.v1.Movement.update_time:type_name -> google.protobuf.Timestamp
+	35, // 7: tdkt.movements.v1.Movement.launch_time:type_name -> google.protobuf.Timestamp
+	35, // 8: tdkt.movements.v1.Movement.close_time:type_name -> google.protobuf.Timestamp
+	33, // 9: tdkt.movements.v1.ClosingReview.document:type_name -> tdkt.type.v1.DocumentRef
 	4,  // 10: tdkt.movements.v1.CreateMovementRequest.movement:type_name -> tdkt.movements.v1.Movement
-	1,  // 11: tdkt.movements.v1.ListMovementsRequest.state:type_name -> tdkt.movements.v1.MovementState
-	4,  // 12: tdkt.movements.v1.ListMovementsResponse.movements:type_name -> tdkt.movements.v1.Movement
-	4,  // 13: tdkt.movements.v1.UpdateMovementRequest.movement:type_name -> tdkt.movements.v1.Movement
-	32, // 14: tdkt.movements.v1.UpdateMovementRequest.update_mask:type_name -> google.protobuf.FieldMask
-	5,  // 15: tdkt.movements.v1.CloseMovementRequest.closing_review:type_name -> tdkt.movements.v1.ClosingReview
-	33, // 16: tdkt.movements.v1.Participant.registered_on:type_name -> google.type.Date
-	31, // 17: tdkt.movements.v1.Participant.create_time:type_name -> google.protobuf.Timestamp
-	13, // 18: tdkt.movements.v1.CreateParticipantRequest.participant:type_name -> tdkt.movements.v1.Participant
-	14, // 19: tdkt.movements.v1.BatchCreateParticipantsRequest.requests:type_name -> tdkt.movements.v1.CreateParticipantRequest
-	13, // 20: tdkt.movements.v1.BatchCreateParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
-	13, // 21: tdkt.movements.v1.ListParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
-	2,  // 22: tdkt.movements.v1.Event.kind:type_name -> tdkt.movements.v1.EventKind
-	33, // 23: tdkt.movements.v1.Event.held_on:type_name -> google.type.Date
-	30, // 24: tdkt.movements.v1.Event.period:type_name -> tdkt.type.v1.DateRange
-	31, // 25: tdkt.movements.v1.Event.create_time:type_name -> google.protobuf.Timestamp
-	19, // 26: tdkt.movements.v1.CreateEventRequest.event:type_name -> tdkt.movements.v1.Event
-	2,  // 27: tdkt.movements.v1.ListEventsRequest.kind:type_name -> tdkt.movements.v1.EventKind
-	19, // 28: tdkt.movements.v1.ListEventsResponse.events:type_name -> tdkt.movements.v1.Event
-	34, // 29: tdkt.movements.v1.Exemplar.recipient:type_name -> tdkt.type.v1.Recipient
-	33, // 30: tdkt.movements.v1.Exemplar.recognized_on:type_name -> google.type.Date
-	3,  // 31: tdkt.movements.v1.Exemplar.state:type_name -> tdkt.movements.v1.ExemplarState
-	31, // 32: tdkt.movements.v1.Exemplar.create_time:type_name -> google.protobuf.Timestamp
-	31, // 33: tdkt.movements.v1.Exemplar.update_time:type_name -> google.protobuf.Timestamp
-	24, // 34: tdkt.movements.v1.CreateExemplarRequest.exemplar:type_name -> tdkt.movements.v1.Exemplar
-	3,  // 35: tdkt.movements.v1.ListExemplarsRequest.state:type_name -> tdkt.movements.v1.ExemplarState
-	24, // 36: tdkt.movements.v1.ListExemplarsResponse.exemplars:type_name -> tdkt.movements.v1.Exemplar
-	24, // 37: tdkt.movements.v1.UpdateExemplarRequest.exemplar:type_name -> tdkt.movements.v1.Exemplar
-	32, // 38: tdkt.movements.v1.UpdateExemplarRequest.update_mask:type_name -> google.protobuf.FieldMask
-	6,  // 39: tdkt.movements.v1.MovementsService.CreateMovement:input_type -> tdkt.movements.v1.CreateMovementRequest
-	7,  // 40: tdkt.movements.v1.MovementsService.GetMovement:input_type -> tdkt.movements.v1.GetMovementRequest
-	8,  // 41: tdkt.movements.v1.MovementsService.ListMovements:input_type -> tdkt.movements.v1.ListMovementsRequest
-	10, // 42: tdkt.movements.v1.MovementsService.UpdateMovement:input_type -> tdkt.movements.v1.UpdateMovementRequest
-	11, // 43: tdkt.movements.v1.MovementsService.LaunchMovement:input_type -> tdkt.movements.v1.LaunchMovementRequest
-	12, // 44: tdkt.movements.v1.MovementsService.CloseMovement:input_type -> tdkt.movements.v1.CloseMovementRequest
-	14, // 45: tdkt.movements.v1.MovementsService.CreateParticipant:input_type -> tdkt.movements.v1.CreateParticipantRequest
-	15, // 46: tdkt.movements.v1.MovementsService.BatchCreateParticipants:input_type -> tdkt.movements.v1.BatchCreateParticipantsRequest
-	17, // 47: tdkt.movements.v1.MovementsService.ListParticipants:input_type -> tdkt.movements.v1.ListParticipantsRequest
-	20, // 48: tdkt.movements.v1.MovementsService.CreateEvent:input_type -> tdkt.movements.v1.CreateEventRequest
-	21, // 49: tdkt.movements.v1.MovementsService.GetEvent:input_type -> tdkt.movements.v1.GetEventRequest
-	22, // 50: tdkt.movements.v1.MovementsService.ListEvents:input_type -> tdkt.movements.v1.ListEventsRequest
-	25, // 51: tdkt.movements.v1.MovementsService.CreateExemplar:input_type -> tdkt.movements.v1.CreateExemplarRequest
-	26, // 52: tdkt.movements.v1.MovementsService.ListExemplars:input_type -> tdkt.movements.v1.ListExemplarsRequest
-	28, // 53: tdkt.movements.v1.MovementsService.UpdateExemplar:input_type -> tdkt.movements.v1.UpdateExemplarRequest
-	35, // 54: tdkt.movements.v1.MovementsService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
-	4,  // 55: tdkt.movements.v1.MovementsService.CreateMovement:output_type -> tdkt.movements.v1.Movement
-	4,  // 56: tdkt.movements.v1.MovementsService.GetMovement:output_type -> tdkt.movements.v1.Movement
-	9,  // 57: tdkt.movements.v1.MovementsService.ListMovements:output_type -> tdkt.movements.v1.ListMovementsResponse
-	4,  // 58: tdkt.movements.v1.MovementsService.UpdateMovement:output_type -> tdkt.movements.v1.Movement
-	4,  // 59: tdkt.movements.v1.MovementsService.LaunchMovement:output_type -> tdkt.movements.v1.Movement
-	4,  // 60: tdkt.movements.v1.MovementsService.CloseMovement:output_type -> tdkt.movements.v1.Movement
-	13, // 61: tdkt.movements.v1.MovementsService.CreateParticipant:output_type -> tdkt.movements.v1.Participant
-	16, // 62: tdkt.movements.v1.MovementsService.BatchCreateParticipants:output_type -> tdkt.movements.v1.BatchCreateParticipantsResponse
-	18, // 63: tdkt.movements.v1.MovementsService.ListParticipants:output_type -> tdkt.movements.v1.ListParticipantsResponse
-	19, // 64: tdkt.movements.v1.MovementsService.CreateEvent:output_type -> tdkt.movements.v1.Event
-	19, // 65: tdkt.movements.v1.MovementsService.GetEvent:output_type -> tdkt.movements.v1.Event
-	23, // 66: tdkt.movements.v1.MovementsService.ListEvents:output_type -> tdkt.movements.v1.ListEventsResponse
-	24, // 67: tdkt.movements.v1.MovementsService.CreateExemplar:output_type -> tdkt.movements.v1.Exemplar
-	27, // 68: tdkt.movements.v1.MovementsService.ListExemplars:output_type -> tdkt.movements.v1.ListExemplarsResponse
-	24, // 69: tdkt.movements.v1.MovementsService.UpdateExemplar:output_type -> tdkt.movements.v1.Exemplar
-	36, // 70: tdkt.movements.v1.MovementsService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
-	55, // [55:71] is the sub-list for method output_type
-	39, // [39:55] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	4,  // 11: tdkt.movements.v1.MovementReport.movement:type_name -> tdkt.movements.v1.Movement
+	23, // 12: tdkt.movements.v1.MovementReport.events:type_name -> tdkt.movements.v1.Event
+	10, // 13: tdkt.movements.v1.MovementReport.exemplars:type_name -> tdkt.movements.v1.ExemplarStateCount
+	11, // 14: tdkt.movements.v1.MovementReport.honours:type_name -> tdkt.movements.v1.HonourCount
+	3,  // 15: tdkt.movements.v1.ExemplarStateCount.state:type_name -> tdkt.movements.v1.ExemplarState
+	1,  // 16: tdkt.movements.v1.ListMovementsRequest.state:type_name -> tdkt.movements.v1.MovementState
+	4,  // 17: tdkt.movements.v1.ListMovementsResponse.movements:type_name -> tdkt.movements.v1.Movement
+	4,  // 18: tdkt.movements.v1.UpdateMovementRequest.movement:type_name -> tdkt.movements.v1.Movement
+	36, // 19: tdkt.movements.v1.UpdateMovementRequest.update_mask:type_name -> google.protobuf.FieldMask
+	5,  // 20: tdkt.movements.v1.CloseMovementRequest.closing_review:type_name -> tdkt.movements.v1.ClosingReview
+	37, // 21: tdkt.movements.v1.Participant.registered_on:type_name -> google.type.Date
+	35, // 22: tdkt.movements.v1.Participant.create_time:type_name -> google.protobuf.Timestamp
+	17, // 23: tdkt.movements.v1.CreateParticipantRequest.participant:type_name -> tdkt.movements.v1.Participant
+	18, // 24: tdkt.movements.v1.BatchCreateParticipantsRequest.requests:type_name -> tdkt.movements.v1.CreateParticipantRequest
+	17, // 25: tdkt.movements.v1.BatchCreateParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
+	17, // 26: tdkt.movements.v1.ListParticipantsResponse.participants:type_name -> tdkt.movements.v1.Participant
+	2,  // 27: tdkt.movements.v1.Event.kind:type_name -> tdkt.movements.v1.EventKind
+	37, // 28: tdkt.movements.v1.Event.held_on:type_name -> google.type.Date
+	34, // 29: tdkt.movements.v1.Event.period:type_name -> tdkt.type.v1.DateRange
+	35, // 30: tdkt.movements.v1.Event.create_time:type_name -> google.protobuf.Timestamp
+	23, // 31: tdkt.movements.v1.CreateEventRequest.event:type_name -> tdkt.movements.v1.Event
+	2,  // 32: tdkt.movements.v1.ListEventsRequest.kind:type_name -> tdkt.movements.v1.EventKind
+	23, // 33: tdkt.movements.v1.ListEventsResponse.events:type_name -> tdkt.movements.v1.Event
+	38, // 34: tdkt.movements.v1.Exemplar.recipient:type_name -> tdkt.type.v1.Recipient
+	37, // 35: tdkt.movements.v1.Exemplar.recognized_on:type_name -> google.type.Date
+	3,  // 36: tdkt.movements.v1.Exemplar.state:type_name -> tdkt.movements.v1.ExemplarState
+	35, // 37: tdkt.movements.v1.Exemplar.create_time:type_name -> google.protobuf.Timestamp
+	35, // 38: tdkt.movements.v1.Exemplar.update_time:type_name -> google.protobuf.Timestamp
+	28, // 39: tdkt.movements.v1.CreateExemplarRequest.exemplar:type_name -> tdkt.movements.v1.Exemplar
+	3,  // 40: tdkt.movements.v1.ListExemplarsRequest.state:type_name -> tdkt.movements.v1.ExemplarState
+	28, // 41: tdkt.movements.v1.ListExemplarsResponse.exemplars:type_name -> tdkt.movements.v1.Exemplar
+	28, // 42: tdkt.movements.v1.UpdateExemplarRequest.exemplar:type_name -> tdkt.movements.v1.Exemplar
+	36, // 43: tdkt.movements.v1.UpdateExemplarRequest.update_mask:type_name -> google.protobuf.FieldMask
+	6,  // 44: tdkt.movements.v1.MovementsService.CreateMovement:input_type -> tdkt.movements.v1.CreateMovementRequest
+	7,  // 45: tdkt.movements.v1.MovementsService.GetMovement:input_type -> tdkt.movements.v1.GetMovementRequest
+	12, // 46: tdkt.movements.v1.MovementsService.ListMovements:input_type -> tdkt.movements.v1.ListMovementsRequest
+	14, // 47: tdkt.movements.v1.MovementsService.UpdateMovement:input_type -> tdkt.movements.v1.UpdateMovementRequest
+	15, // 48: tdkt.movements.v1.MovementsService.LaunchMovement:input_type -> tdkt.movements.v1.LaunchMovementRequest
+	16, // 49: tdkt.movements.v1.MovementsService.CloseMovement:input_type -> tdkt.movements.v1.CloseMovementRequest
+	8,  // 50: tdkt.movements.v1.MovementsService.GetMovementReport:input_type -> tdkt.movements.v1.GetMovementReportRequest
+	18, // 51: tdkt.movements.v1.MovementsService.CreateParticipant:input_type -> tdkt.movements.v1.CreateParticipantRequest
+	19, // 52: tdkt.movements.v1.MovementsService.BatchCreateParticipants:input_type -> tdkt.movements.v1.BatchCreateParticipantsRequest
+	21, // 53: tdkt.movements.v1.MovementsService.ListParticipants:input_type -> tdkt.movements.v1.ListParticipantsRequest
+	24, // 54: tdkt.movements.v1.MovementsService.CreateEvent:input_type -> tdkt.movements.v1.CreateEventRequest
+	25, // 55: tdkt.movements.v1.MovementsService.GetEvent:input_type -> tdkt.movements.v1.GetEventRequest
+	26, // 56: tdkt.movements.v1.MovementsService.ListEvents:input_type -> tdkt.movements.v1.ListEventsRequest
+	29, // 57: tdkt.movements.v1.MovementsService.CreateExemplar:input_type -> tdkt.movements.v1.CreateExemplarRequest
+	30, // 58: tdkt.movements.v1.MovementsService.ListExemplars:input_type -> tdkt.movements.v1.ListExemplarsRequest
+	32, // 59: tdkt.movements.v1.MovementsService.UpdateExemplar:input_type -> tdkt.movements.v1.UpdateExemplarRequest
+	39, // 60: tdkt.movements.v1.MovementsService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
+	4,  // 61: tdkt.movements.v1.MovementsService.CreateMovement:output_type -> tdkt.movements.v1.Movement
+	4,  // 62: tdkt.movements.v1.MovementsService.GetMovement:output_type -> tdkt.movements.v1.Movement
+	13, // 63: tdkt.movements.v1.MovementsService.ListMovements:output_type -> tdkt.movements.v1.ListMovementsResponse
+	4,  // 64: tdkt.movements.v1.MovementsService.UpdateMovement:output_type -> tdkt.movements.v1.Movement
+	4,  // 65: tdkt.movements.v1.MovementsService.LaunchMovement:output_type -> tdkt.movements.v1.Movement
+	4,  // 66: tdkt.movements.v1.MovementsService.CloseMovement:output_type -> tdkt.movements.v1.Movement
+	9,  // 67: tdkt.movements.v1.MovementsService.GetMovementReport:output_type -> tdkt.movements.v1.MovementReport
+	17, // 68: tdkt.movements.v1.MovementsService.CreateParticipant:output_type -> tdkt.movements.v1.Participant
+	20, // 69: tdkt.movements.v1.MovementsService.BatchCreateParticipants:output_type -> tdkt.movements.v1.BatchCreateParticipantsResponse
+	22, // 70: tdkt.movements.v1.MovementsService.ListParticipants:output_type -> tdkt.movements.v1.ListParticipantsResponse
+	23, // 71: tdkt.movements.v1.MovementsService.CreateEvent:output_type -> tdkt.movements.v1.Event
+	23, // 72: tdkt.movements.v1.MovementsService.GetEvent:output_type -> tdkt.movements.v1.Event
+	27, // 73: tdkt.movements.v1.MovementsService.ListEvents:output_type -> tdkt.movements.v1.ListEventsResponse
+	28, // 74: tdkt.movements.v1.MovementsService.CreateExemplar:output_type -> tdkt.movements.v1.Exemplar
+	31, // 75: tdkt.movements.v1.MovementsService.ListExemplars:output_type -> tdkt.movements.v1.ListExemplarsResponse
+	28, // 76: tdkt.movements.v1.MovementsService.UpdateExemplar:output_type -> tdkt.movements.v1.Exemplar
+	40, // 77: tdkt.movements.v1.MovementsService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
+	61, // [61:78] is the sub-list for method output_type
+	44, // [44:61] is the sub-list for method input_type
+	44, // [44:44] is the sub-list for extension type_name
+	44, // [44:44] is the sub-list for extension extendee
+	0,  // [0:44] is the sub-list for field type_name
 }
 
 func init() { file_tdkt_movements_v1_movements_proto_init() }
@@ -2619,7 +2950,7 @@ func file_tdkt_movements_v1_movements_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tdkt_movements_v1_movements_proto_rawDesc), len(file_tdkt_movements_v1_movements_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   25,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -322,6 +322,45 @@ func local_request_MovementsService_CloseMovement_0(ctx context.Context, marshal
 	return msg, metadata, err
 }
 
+func request_MovementsService_GetMovementReport_0(ctx context.Context, marshaler runtime.Marshaler, client MovementsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetMovementReportRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.GetMovementReport(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_MovementsService_GetMovementReport_0(ctx context.Context, marshaler runtime.Marshaler, server MovementsServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq GetMovementReportRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.GetMovementReport(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 var filter_MovementsService_CreateParticipant_0 = &utilities.DoubleArray{Encoding: map[string]int{"participant": 0, "parent": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
 
 func request_MovementsService_CreateParticipant_0(ctx context.Context, marshaler runtime.Marshaler, client MovementsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
@@ -983,6 +1022,26 @@ func RegisterMovementsServiceHandlerServer(ctx context.Context, mux *runtime.Ser
 		}
 		forward_MovementsService_CloseMovement_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_MovementsService_GetMovementReport_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/tdkt.movements.v1.MovementsService/GetMovementReport", runtime.WithHTTPPathPattern("/v1/{name=movements/*}:report"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_MovementsService_GetMovementReport_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_MovementsService_GetMovementReport_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_MovementsService_CreateParticipant_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1345,6 +1404,23 @@ func RegisterMovementsServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 		}
 		forward_MovementsService_CloseMovement_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_MovementsService_GetMovementReport_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/tdkt.movements.v1.MovementsService/GetMovementReport", runtime.WithHTTPPathPattern("/v1/{name=movements/*}:report"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_MovementsService_GetMovementReport_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_MovementsService_GetMovementReport_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_MovementsService_CreateParticipant_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1542,6 +1618,7 @@ var (
 	pattern_MovementsService_UpdateMovement_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "movements", "movement.name"}, ""))
 	pattern_MovementsService_LaunchMovement_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "movements", "name"}, "launch"))
 	pattern_MovementsService_CloseMovement_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "movements", "name"}, "close"))
+	pattern_MovementsService_GetMovementReport_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2}, []string{"v1", "movements", "name"}, "report"))
 	pattern_MovementsService_CreateParticipant_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "movements", "parent", "participants"}, ""))
 	pattern_MovementsService_BatchCreateParticipants_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "movements", "parent", "participants"}, "batchCreate"))
 	pattern_MovementsService_ListParticipants_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "movements", "parent", "participants"}, ""))
@@ -1562,6 +1639,7 @@ var (
 	forward_MovementsService_UpdateMovement_0          = runtime.ForwardResponseMessage
 	forward_MovementsService_LaunchMovement_0          = runtime.ForwardResponseMessage
 	forward_MovementsService_CloseMovement_0           = runtime.ForwardResponseMessage
+	forward_MovementsService_GetMovementReport_0       = runtime.ForwardResponseMessage
 	forward_MovementsService_CreateParticipant_0       = runtime.ForwardResponseMessage
 	forward_MovementsService_BatchCreateParticipants_0 = runtime.ForwardResponseMessage
 	forward_MovementsService_ListParticipants_0        = runtime.ForwardResponseMessage

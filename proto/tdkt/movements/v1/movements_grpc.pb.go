@@ -26,6 +26,7 @@ const (
 	MovementsService_UpdateMovement_FullMethodName          = "/tdkt.movements.v1.MovementsService/UpdateMovement"
 	MovementsService_LaunchMovement_FullMethodName          = "/tdkt.movements.v1.MovementsService/LaunchMovement"
 	MovementsService_CloseMovement_FullMethodName           = "/tdkt.movements.v1.MovementsService/CloseMovement"
+	MovementsService_GetMovementReport_FullMethodName       = "/tdkt.movements.v1.MovementsService/GetMovementReport"
 	MovementsService_CreateParticipant_FullMethodName       = "/tdkt.movements.v1.MovementsService/CreateParticipant"
 	MovementsService_BatchCreateParticipants_FullMethodName = "/tdkt.movements.v1.MovementsService/BatchCreateParticipants"
 	MovementsService_ListParticipants_FullMethodName        = "/tdkt.movements.v1.MovementsService/ListParticipants"
@@ -75,6 +76,14 @@ type MovementsServiceClient interface {
 	// Closes an active movement with its closing review (tổng kết): ACTIVE
 	// becomes CLOSED. A closed movement takes no change and no participant.
 	CloseMovement(ctx context.Context, in *CloseMovementRequest, opts ...grpc.CallOption) (*Movement, error)
+	// Returns a movement's results: how many units take part, its events,
+	// its exemplars by state, and the active honours that cite it, counted
+	// by award type and year (from the honours service's statistics). What
+	// this service holds is cached and refreshed by every change to the
+	// movement, its participants, events or exemplars; the honours' figures
+	// are the honours service's own cached statistics. Honours unavailable:
+	// UNAVAILABLE, and the call may be retried.
+	GetMovementReport(ctx context.Context, in *GetMovementReportRequest, opts ...grpc.CallOption) (*MovementReport, error)
 	// Registers a unit taking part in a movement. A unit takes part in a
 	// movement once: a second registration is ALREADY_EXISTS naming the first.
 	CreateParticipant(ctx context.Context, in *CreateParticipantRequest, opts ...grpc.CallOption) (*Participant, error)
@@ -176,6 +185,16 @@ func (c *movementsServiceClient) CloseMovement(ctx context.Context, in *CloseMov
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Movement)
 	err := c.cc.Invoke(ctx, MovementsService_CloseMovement_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *movementsServiceClient) GetMovementReport(ctx context.Context, in *GetMovementReportRequest, opts ...grpc.CallOption) (*MovementReport, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MovementReport)
+	err := c.cc.Invoke(ctx, MovementsService_GetMovementReport_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -319,6 +338,14 @@ type MovementsServiceServer interface {
 	// Closes an active movement with its closing review (tổng kết): ACTIVE
 	// becomes CLOSED. A closed movement takes no change and no participant.
 	CloseMovement(context.Context, *CloseMovementRequest) (*Movement, error)
+	// Returns a movement's results: how many units take part, its events,
+	// its exemplars by state, and the active honours that cite it, counted
+	// by award type and year (from the honours service's statistics). What
+	// this service holds is cached and refreshed by every change to the
+	// movement, its participants, events or exemplars; the honours' figures
+	// are the honours service's own cached statistics. Honours unavailable:
+	// UNAVAILABLE, and the call may be retried.
+	GetMovementReport(context.Context, *GetMovementReportRequest) (*MovementReport, error)
 	// Registers a unit taking part in a movement. A unit takes part in a
 	// movement once: a second registration is ALREADY_EXISTS naming the first.
 	CreateParticipant(context.Context, *CreateParticipantRequest) (*Participant, error)
@@ -383,6 +410,9 @@ func (UnimplementedMovementsServiceServer) LaunchMovement(context.Context, *Laun
 }
 func (UnimplementedMovementsServiceServer) CloseMovement(context.Context, *CloseMovementRequest) (*Movement, error) {
 	return nil, status.Error(codes.Unimplemented, "method CloseMovement not implemented")
+}
+func (UnimplementedMovementsServiceServer) GetMovementReport(context.Context, *GetMovementReportRequest) (*MovementReport, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetMovementReport not implemented")
 }
 func (UnimplementedMovementsServiceServer) CreateParticipant(context.Context, *CreateParticipantRequest) (*Participant, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateParticipant not implemented")
@@ -539,6 +569,24 @@ func _MovementsService_CloseMovement_Handler(srv interface{}, ctx context.Contex
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(MovementsServiceServer).CloseMovement(ctx, req.(*CloseMovementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _MovementsService_GetMovementReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetMovementReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MovementsServiceServer).GetMovementReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MovementsService_GetMovementReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MovementsServiceServer).GetMovementReport(ctx, req.(*GetMovementReportRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -753,6 +801,10 @@ var MovementsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CloseMovement",
 			Handler:    _MovementsService_CloseMovement_Handler,
+		},
+		{
+			MethodName: "GetMovementReport",
+			Handler:    _MovementsService_GetMovementReport_Handler,
 		},
 		{
 			MethodName: "CreateParticipant",

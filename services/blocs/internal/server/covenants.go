@@ -165,19 +165,14 @@ func (s *Server) ListScores(ctx context.Context, req *blocsv1.ListScoresRequest)
 	if !ok {
 		return nil, domainerr.Field("parent", "must be groups/{group}/covenants/{year}")
 	}
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	if _, err := s.store.GetCovenant(ctx, gid, year); err != nil {
 		return nil, err
 	}
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[store.ScoreCursor](s.tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[store.ScoreCursor](s.tokens, req)
 	if err != nil {
 		return nil, err
 	}
-	scores, next, total, err := s.store.ListScores(ctx, gid, year, after, size)
+	scores, next, total, err := s.store.ListScores(ctx, gid, year, page.After, page.Size)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +180,7 @@ func (s *Server) ListScores(ctx context.Context, req *blocsv1.ListScoresRequest)
 	for _, sc := range scores {
 		resp.Scores = append(resp.Scores, scoreToProto(sc))
 	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
+	if resp.NextPageToken, err = page.NextToken(next); err != nil {
 		return nil, err
 	}
 	return resp, nil

@@ -69,10 +69,6 @@ func (s *Server) GetGroup(ctx context.Context, req *blocsv1.GetGroupRequest) (*b
 
 // ListGroups lists blocs and clusters.
 func (s *Server) ListGroups(ctx context.Context, req *blocsv1.ListGroupsRequest) (*blocsv1.ListGroupsResponse, error) {
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	var errs resname.Fields
 	f := store.GroupFilter{
 		Kind:      domain.GroupKind(req.GetKind()),
@@ -85,23 +81,15 @@ func (s *Server) ListGroups(ctx context.Context, req *blocsv1.ListGroupsRequest)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[store.GroupCursor](s.tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[store.GroupCursor](s.tokens, req)
 	if err != nil {
 		return nil, err
 	}
-	groups, next, total, err := s.store.ListGroups(ctx, f, after, size)
+	l, err := pagetoken.List(ctx, page, s.store.ListGroups, f, groupToProto)
 	if err != nil {
 		return nil, err
 	}
-	resp := &blocsv1.ListGroupsResponse{TotalSize: int32(total)}
-	for _, g := range groups {
-		resp.Groups = append(resp.Groups, groupToProto(g))
-	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return &blocsv1.ListGroupsResponse{Groups: l.Items, TotalSize: l.TotalSize, NextPageToken: l.NextPageToken}, nil
 }
 
 // UpdateGroup changes a group's fields named by the update mask.

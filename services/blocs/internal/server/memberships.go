@@ -79,20 +79,15 @@ func (s *Server) ListMemberships(ctx context.Context, req *blocsv1.ListMembershi
 	if err != nil {
 		return nil, err
 	}
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	if _, err := s.store.GetGroup(ctx, gid); err != nil {
 		return nil, err
 	}
 	year := int(req.GetYear())
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[store.MembershipCursor](s.tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[store.MembershipCursor](s.tokens, req)
 	if err != nil {
 		return nil, err
 	}
-	ms, next, total, err := s.store.ListMemberships(ctx, gid, year, after, size)
+	ms, next, total, err := s.store.ListMemberships(ctx, gid, year, page.After, page.Size)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +95,7 @@ func (s *Server) ListMemberships(ctx context.Context, req *blocsv1.ListMembershi
 	for _, m := range ms {
 		resp.Memberships = append(resp.Memberships, membershipToProto(m))
 	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
+	if resp.NextPageToken, err = page.NextToken(next); err != nil {
 		return nil, err
 	}
 	return resp, nil
@@ -205,30 +200,18 @@ func (s *Server) ListTerms(ctx context.Context, req *blocsv1.ListTermsRequest) (
 	if err != nil {
 		return nil, err
 	}
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	if _, err := s.store.GetGroup(ctx, gid); err != nil {
 		return nil, err
 	}
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[store.TermCursor](s.tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[store.TermCursor](s.tokens, req)
 	if err != nil {
 		return nil, err
 	}
-	terms, next, total, err := s.store.ListTerms(ctx, gid, after, size)
+	l, err := pagetoken.List(ctx, page, s.store.ListTerms, gid, termToProto)
 	if err != nil {
 		return nil, err
 	}
-	resp := &blocsv1.ListTermsResponse{TotalSize: int32(total)}
-	for _, t := range terms {
-		resp.Terms = append(resp.Terms, termToProto(t))
-	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return &blocsv1.ListTermsResponse{Terms: l.Items, TotalSize: l.TotalSize, NextPageToken: l.NextPageToken}, nil
 }
 
 // rankingKeysFor returns the cache keys of the rankings a membership

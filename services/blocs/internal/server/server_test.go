@@ -1,9 +1,7 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -11,12 +9,12 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/grpctest"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore/sqlstoretest"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
@@ -37,18 +35,9 @@ func start(t *testing.T, dbURL string, c cache.Cache) blocsv1.BlocsServiceClient
 	t.Cleanup(func() { st.Close() })
 	signer, err := pagetoken.NewSigner([]byte("0123456789abcdef-test-key"))
 	require.NoError(t, err)
-	srv, err := grpcserver.New(grpcserver.Options{Unguarded: true, Telemetry: tel})
-	require.NoError(t, err)
-	blocsv1.RegisterBlocsServiceServer(srv.GRPC, server.New(st, c, signer, tel.Logger, nil))
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	serveCtx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(serveCtx, lis) }()
-	t.Cleanup(func() { stop(); <-done })
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
+	conn := grpctest.Serve(t, grpcserver.Options{Unguarded: true, Telemetry: tel}, func(g *grpc.Server) {
+		blocsv1.RegisterBlocsServiceServer(g, server.New(st, c, signer, tel.Logger, nil))
+	})
 	return blocsv1.NewBlocsServiceClient(conn)
 }
 

@@ -108,10 +108,6 @@ func (s *Server) GetUnit(ctx context.Context, req *blocsv1.GetUnitRequest) (*blo
 
 // ListUnits lists units.
 func (s *Server) ListUnits(ctx context.Context, req *blocsv1.ListUnitsRequest) (*blocsv1.ListUnitsResponse, error) {
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	var errs resname.Fields
 	f := store.UnitFilter{
 		Query:    req.GetQuery(),
@@ -124,23 +120,15 @@ func (s *Server) ListUnits(ctx context.Context, req *blocsv1.ListUnitsRequest) (
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[store.UnitCursor](s.tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[store.UnitCursor](s.tokens, req)
 	if err != nil {
 		return nil, err
 	}
-	units, next, total, err := s.store.ListUnits(ctx, f, after, size)
+	l, err := pagetoken.List(ctx, page, s.store.ListUnits, f, unitToProto)
 	if err != nil {
 		return nil, err
 	}
-	resp := &blocsv1.ListUnitsResponse{TotalSize: int32(total)}
-	for _, u := range units {
-		resp.Units = append(resp.Units, unitToProto(u))
-	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return &blocsv1.ListUnitsResponse{Units: l.Items, TotalSize: l.TotalSize, NextPageToken: l.NextPageToken}, nil
 }
 
 // UpdateUnit changes the fields of a unit named by its update mask.

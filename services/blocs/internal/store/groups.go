@@ -51,7 +51,7 @@ type GroupCursor struct {
 // then id.
 func (r reader) ListGroups(ctx context.Context, f GroupFilter, after *GroupCursor, size int) ([]*domain.Group, *GroupCursor, int, error) {
 	var w sqlstore.Where
-	w.Words("search", f.Query)
+	r.Search(&w, "emulation_groups", f.Query)
 	if f.Kind != domain.GroupKindUnspecified {
 		w.Add("kind = ?", f.Kind)
 	}

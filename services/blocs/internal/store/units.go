@@ -304,7 +304,7 @@ type UnitCursor struct {
 // next page (nil on the last page) and the number of matching units.
 func (r reader) ListUnits(ctx context.Context, f UnitFilter, after *UnitCursor, size int) ([]*domain.Unit, *UnitCursor, int, error) {
 	var w sqlstore.Where
-	w.Words("search", f.Query)
+	r.Search(&w, "units", f.Query)
 	if f.Level != lineage.LevelUnspecified {
 		w.Add("level = ?", f.Level)
 	}

@@ -168,16 +168,11 @@ type entryCursor struct {
 // at a time: at most page_size entries, fewer when more would pass
 // maxEntryPageBytes.
 func (s *Server) ListDecisionEntries(ctx context.Context, req *honoursv1.ListDecisionEntriesRequest) (*honoursv1.ListDecisionEntriesResponse, error) {
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	id, err := decisionID("parent", req.GetParent())
 	if err != nil {
 		return nil, err
 	}
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[entryCursor](s.tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[entryCursor](s.tokens, req)
 	if err != nil {
 		return nil, err
 	}
@@ -186,10 +181,10 @@ func (s *Server) ListDecisionEntries(ctx context.Context, req *honoursv1.ListDec
 		return nil, err
 	}
 	from := 0
-	if after != nil {
-		from = after.Ordinal
+	if page.After != nil {
+		from = page.After.Ordinal
 	}
-	entries, err := s.store.EntriesAfter(ctx, id, from, size+1)
+	entries, err := s.store.EntriesAfter(ctx, id, from, page.Size+1)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +194,7 @@ func (s *Server) ListDecisionEntries(ctx context.Context, req *honoursv1.ListDec
 	for i, e := range entries {
 		// A page's bounds do not depend on what the caller sees of it.
 		n := protowire.SizeTag(1) + protowire.SizeBytes(proto.Size(entryOut(e, recipientOut(e.Recipient, sightPII, ""))))
-		if i == size || (i > 0 && bytes+n > maxEntryPageBytes) {
+		if i == page.Size || (i > 0 && bytes+n > maxEntryPageBytes) {
 			next = &entryCursor{Ordinal: entries[i-1].Ordinal}
 			entries = entries[:i]
 			break
@@ -209,7 +204,7 @@ func (s *Server) ListDecisionEntries(ctx context.Context, req *honoursv1.ListDec
 	if resp.Entries, err = s.viewer(ctx).entries(d, entries); err != nil {
 		return nil, err
 	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
+	if resp.NextPageToken, err = page.NextToken(next); err != nil {
 		return nil, err
 	}
 	return resp, nil
@@ -218,21 +213,17 @@ func (s *Server) ListDecisionEntries(ctx context.Context, req *honoursv1.ListDec
 // ListDecisions lists decisions without their entries. The authority
 // filter includes the units dissolved into the authority.
 func (s *Server) ListDecisions(ctx context.Context, req *honoursv1.ListDecisionsRequest) (*honoursv1.ListDecisionsResponse, error) {
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	var errs resname.Fields
 	authority := errs.ID("authority", req.GetAuthority(), resname.Unit)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	f := store.DecisionFilter{Year: int(req.GetYear()), Query: req.GetQuery(), State: domain.DecisionState(req.GetState())}
+	var err error
 	if f.Drafts, err = s.scope(ctx); err != nil {
 		return nil, err
 	}
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[store.DecisionCursor](s.tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[store.DecisionCursor](s.tokens, req)
 	if err != nil {
 		return nil, err
 	}
@@ -241,18 +232,11 @@ func (s *Server) ListDecisions(ctx context.Context, req *honoursv1.ListDecisions
 			return nil, err
 		}
 	}
-	ds, next, total, err := s.store.ListDecisions(ctx, f, after, size)
+	l, err := pagetoken.List(ctx, page, s.store.ListDecisions, f, func(d *domain.Decision) *honoursv1.Decision { return decisionOut(d, nil) })
 	if err != nil {
 		return nil, err
 	}
-	resp := &honoursv1.ListDecisionsResponse{TotalSize: int32(total)}
-	for _, d := range ds {
-		resp.Decisions = append(resp.Decisions, decisionOut(d, nil))
-	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return &honoursv1.ListDecisionsResponse{Decisions: l.Items, TotalSize: l.TotalSize, NextPageToken: l.NextPageToken}, nil
 }
 
 // AddDecisionEntries adds entries to a draft decision. The response is the

@@ -2,15 +2,10 @@ package server_test
 
 import (
 	"context"
-	"net"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 
 	"github.com/tdkt-vn/tdkt/platform/auth"
@@ -20,7 +15,6 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/policy"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
-	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocstest"
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
@@ -85,11 +79,7 @@ func startGuarded(t *testing.T, dbURL string, o guardedOptions) *guardedEnv {
 	world(b)
 	tel := o.tel
 	if tel == nil {
-		logs := &testLog{t: t}
-		t.Cleanup(func() { logs.mu.Lock(); logs.done = true; logs.mu.Unlock() })
-		var err error
-		tel, err = telemetry.Setup(ctx, telemetry.Config{ServiceName: "tdkt-honours-test", LogOutput: logs, LogFormat: "text"})
-		require.NoError(t, err)
+		tel = testTelemetry(t)
 	}
 	st, err := store.Open(ctx, dbURL, tel.TracerProvider)
 	require.NoError(t, err)
@@ -100,36 +90,13 @@ func startGuarded(t *testing.T, dbURL string, o guardedOptions) *guardedEnv {
 	if c == nil {
 		c = cache.NewMemory(1000)
 	}
-	blocsConn, err := grpc.NewClient(b.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	require.NoError(t, err)
-	t.Cleanup(func() { blocsConn.Close() })
+	units, _ := b.Follow(t, tel.Logger)
 	signer, err := pagetoken.NewSigner([]byte("0123456789abcdef-test-key"))
 	require.NoError(t, err)
-	units := blocsclient.New(blocsConn, tel.Logger)
-	follow, stopFollowing := context.WithCancel(context.Background())
-	followed := make(chan struct{})
-	go func() { defer close(followed); units.Run(follow) }()
-	t.Cleanup(func() { stopFollowing(); <-followed })
 	pol := policy.New(grantsAuthn{}, server.NewAccess(st), lineage.Scopes(units.Scope))
 	h, err := server.New(server.Options{
 		Store: st, Units: units, Cache: c, Tokens: signer, Sealer: o.sealer, Keys: testKeys, Log: tel.Logger, Policy: pol,
 	})
 	require.NoError(t, err)
-	srv, err := grpcserver.New(grpcserver.Options{Guard: pol, Telemetry: tel})
-	require.NoError(t, err)
-	honoursv1.RegisterHonoursServiceServer(srv.GRPC, h)
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	serveCtx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(serveCtx, lis) }()
-	t.Cleanup(func() { stop(); <-done })
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20)))
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	require.EventuallyWithT(t, func(c *assert.CollectT) {
-		assert.GreaterOrEqual(c, units.Revision(), b.Revision)
-	}, 5*time.Second, 5*time.Millisecond)
-	return &guardedEnv{c: honoursv1.NewHonoursServiceClient(conn), st: st, dbURL: dbURL}
+	return &guardedEnv{c: serve(t, grpcserver.Options{Guard: pol, Telemetry: tel}, h), st: st, dbURL: dbURL}
 }

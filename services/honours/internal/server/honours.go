@@ -39,6 +39,41 @@ func (s *Server) GetHonour(ctx context.Context, req *honoursv1.GetHonourRequest)
 	return out[0], nil
 }
 
+// BatchGetHonours returns honours by name, in the order asked; the first
+// unknown name fails the call (NotFound naming it).
+func (s *Server) BatchGetHonours(ctx context.Context, req *honoursv1.BatchGetHonoursRequest) (*honoursv1.BatchGetHonoursResponse, error) {
+	ids := make([]string, len(req.GetNames()))
+	for i, name := range req.GetNames() {
+		id, err := honourIDOf("names["+strconv.Itoa(i)+"]", name)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = id
+	}
+	found, err := s.store.GetHonours(ctx, ids)
+	if err == nil {
+		err = s.provincesNow(ctx, found)
+	}
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*domain.Honour, len(found))
+	for _, h := range found {
+		byID[h.ID] = h
+	}
+	asked := make([]*domain.Honour, len(ids))
+	for i, id := range ids {
+		if asked[i] = byID[id]; asked[i] == nil {
+			return nil, &domainerr.NotFoundError{Name: req.GetNames()[i]}
+		}
+	}
+	out, err := s.viewer(ctx).honours(asked)
+	if err != nil {
+		return nil, err
+	}
+	return &honoursv1.BatchGetHonoursResponse{Honours: out}, nil
+}
+
 // provincesNow sets the Province of each honour to the province it counts
 // under now: the end of the successor chain of the province stored when it
 // was issued. While the units of blocs cannot be had (honours started while

@@ -150,9 +150,5 @@ func (s *Server) registerChanged(ctx context.Context) {
 // lineageOf returns id and the units dissolved into it, transitively: the
 // units whose records count under id now.
 func (s *Server) lineageOf(ctx context.Context, id string) ([]string, error) {
-	a, err := s.units.Ancestors(ctx, []string{id})
-	if err != nil {
-		return nil, err
-	}
-	return append([]string{id}, a[id]...), nil
+	return lineage.WithDissolved(ctx, s.units.Ancestors, id)
 }

@@ -1,9 +1,7 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -15,11 +13,11 @@ import (
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/grpctest"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore/sqlstoretest"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
@@ -79,10 +77,7 @@ func (l *testLog) Write(p []byte) (int, error) {
 func start(t *testing.T, dbURL string, b *blocstest.Blocs, o options) (honoursv1.HonoursServiceClient, *blocsclient.Client) {
 	t.Helper()
 	ctx := t.Context()
-	logs := &testLog{t: t}
-	t.Cleanup(func() { logs.mu.Lock(); logs.done = true; logs.mu.Unlock() })
-	tel, err := telemetry.Setup(ctx, telemetry.Config{ServiceName: "tdkt-honours-test", LogOutput: logs, LogFormat: "text"})
-	require.NoError(t, err)
+	tel := testTelemetry(t)
 	st, err := store.Open(ctx, dbURL, tel.TracerProvider)
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
@@ -90,35 +85,32 @@ func start(t *testing.T, dbURL string, b *blocstest.Blocs, o options) (honoursv1
 	if o.cache != nil {
 		c = o.cache(t)
 	}
-	blocsConn, err := grpc.NewClient(b.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	require.NoError(t, err)
-	t.Cleanup(func() { blocsConn.Close() })
+	units, _ := b.Follow(t, tel.Logger)
 	signer, err := pagetoken.NewSigner([]byte("0123456789abcdef-test-key"))
 	require.NoError(t, err)
-	units := blocsclient.New(blocsConn, tel.Logger)
-	follow, stopFollowing := context.WithCancel(context.Background())
-	followed := make(chan struct{})
-	go func() { defer close(followed); units.Run(follow) }()
-	t.Cleanup(func() { stopFollowing(); <-followed })
 	h, err := server.New(server.Options{
 		Store: st, Units: units, Cache: c,
 		Tokens: signer, Sealer: o.sealer, Keys: testKeys, Log: tel.Logger,
 	})
 	require.NoError(t, err)
-	srv, err := grpcserver.New(grpcserver.Options{Unguarded: true, Telemetry: tel})
-	require.NoError(t, err)
-	honoursv1.RegisterHonoursServiceServer(srv.GRPC, h)
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	serveCtx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(serveCtx, lis) }()
-	t.Cleanup(func() { stop(); <-done })
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
+	return serve(t, grpcserver.Options{Unguarded: true, Telemetry: tel}, h), units
+}
+
+// serve serves the handlers h behind the interceptors opts builds and
+// returns a client of them.
+func serve(t *testing.T, opts grpcserver.Options, h honoursv1.HonoursServiceServer) honoursv1.HonoursServiceClient {
+	conn := grpctest.Serve(t, opts, func(g *grpc.Server) { honoursv1.RegisterHonoursServiceServer(g, h) },
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20)))
+	return honoursv1.NewHonoursServiceClient(conn)
+}
+
+// testTelemetry passes the service's warnings and errors to the test log.
+func testTelemetry(t *testing.T) *telemetry.Telemetry {
+	logs := &testLog{t: t}
+	t.Cleanup(func() { logs.mu.Lock(); logs.done = true; logs.mu.Unlock() })
+	tel, err := telemetry.Setup(t.Context(), telemetry.Config{ServiceName: "tdkt-honours-test", LogOutput: logs, LogFormat: "text"})
 	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	return honoursv1.NewHonoursServiceClient(conn), units
+	return tel
 }
 
 // forEachEngine runs fn against SQLite and, when configured, PostgreSQL,

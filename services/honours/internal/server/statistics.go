@@ -70,11 +70,12 @@ func groupByIn(errs *resname.Fields, items []string) ([]store.Dimension, []strin
 // province, honours count under the province that exists now (lineage);
 // the province and authority filters take in the units dissolved into the
 // unit asked for. Results are cached per filters, generation of the
-// register (see registerChanged) and revision of the units.
+// register (see registerChanged) and revision of the units. Filtered by
+// movement, they count the honours that cite it.
 func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatisticsRequest) (*honoursv1.Statistics, error) {
 	var errs resname.Fields
 	dims, names := groupByIn(&errs, req.GetGroupBy())
-	f := store.StatsFilter{YearFrom: int(req.GetYearFrom()), YearTo: int(req.GetYearTo())}
+	f := store.StatsFilter{YearFrom: int(req.GetYearFrom()), YearTo: int(req.GetYearTo()), Movement: req.GetMovement()}
 	if req.GetAwardType() != "" {
 		code, ok := awardCode(req.GetAwardType())
 		if !ok {
@@ -93,7 +94,7 @@ func (s *Server) GetStatistics(ctx context.Context, req *honoursv1.GetStatistics
 	// The key names the units' revision: statistics grouped or filtered by
 	// province follow lineage, so a change of units makes new ones.
 	key := "stats:" + s.statsGeneration(ctx) + ":" + strconv.FormatInt(s.units.Revision(), 10) + ":" +
-		pagetoken.Scope(strings.Join(names, ","), f.AwardCode, authority, province, strconv.Itoa(f.YearFrom), strconv.Itoa(f.YearTo))
+		pagetoken.Scope(strings.Join(names, ","), f.AwardCode, authority, province, strconv.Itoa(f.YearFrom), strconv.Itoa(f.YearTo), f.Movement)
 	st, err := cache.GetOrLoad(ctx, s.cache, key, statsTTL, func() *honoursv1.Statistics { return new(honoursv1.Statistics) },
 		func(ctx context.Context) (*honoursv1.Statistics, error) {
 			var err error

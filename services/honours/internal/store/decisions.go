@@ -309,7 +309,7 @@ func (r reader) ListDecisions(ctx context.Context, f DecisionFilter, after *Deci
 	if f.Year != 0 {
 		w.Add("year = ?", f.Year)
 	}
-	w.Words("search", f.Query)
+	r.Search(&w, "decisions", f.Query)
 	if f.State != domain.DecisionStateUnspecified {
 		w.Add("state = ?", f.State)
 	}

@@ -3,11 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
@@ -83,6 +85,18 @@ func (tx *Tx) InsertHonours(ctx context.Context, hs []*domain.Honour) error {
 // GetHonour returns an honour.
 func (r reader) GetHonour(ctx context.Context, id string) (*domain.Honour, error) {
 	return r.getHonour(ctx, id, "")
+}
+
+// GetHonours reads the honours with ids, in no order; unknown ids are
+// absent.
+func (r reader) GetHonours(ctx context.Context, ids []string) ([]*domain.Honour, error) {
+	var w sqlstore.Where
+	w.In("id", ids...)
+	rows, err := r.Q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL(), w.Args...)
+	if err != nil {
+		return nil, fmt.Errorf("honours by id: %w", err)
+	}
+	return scanHonours(rows)
 }
 
 // LockHonour reads an honour for a change in this transaction.
@@ -229,7 +243,7 @@ type HonourFilter struct {
 	State          domain.HonourState
 }
 
-func (f HonourFilter) where() sqlstore.Where {
+func (r reader) honourWhere(f HonourFilter) sqlstore.Where {
 	var w sqlstore.Where
 	if f.RecipientKeys != nil {
 		w.In("recipient_key", f.RecipientKeys...)
@@ -237,7 +251,7 @@ func (f HonourFilter) where() sqlstore.Where {
 	if f.KeyAuthorities != nil {
 		w.In("authority", f.KeyAuthorities...)
 	}
-	w.Words("search", f.Query)
+	r.Search(&w, "honours", f.Query)
 	if f.AwardCode != "" {
 		w.Add("award_code = ?", f.AwardCode)
 	}
@@ -285,30 +299,133 @@ type HonourCursor struct {
 // recipient's name in Vietnamese collation, then id.
 const honourOrder = ` ORDER BY conferred_on DESC, sort_key, id`
 
+// fewMatches: ListHonours collects the matches of a query, sorts them and
+// fetches a page's rows when there are at most this many, rather than walk
+// the register's order to them (a variable for the tests, which compare
+// both ways).
+var fewMatches = 20_000
+
 // CountHonours returns the number of honours f matches.
 func (r reader) CountHonours(ctx context.Context, f HonourFilter) (int, error) {
-	w := f.where()
+	return r.count(ctx, r.honourWhere(f))
+}
+
+func (r reader) count(ctx context.Context, w sqlstore.Where) (int, error) {
 	return r.Count(ctx, `SELECT COUNT(*) FROM honours`+w.SQL(), w.Args...)
 }
 
 // ListHonours returns up to size honours after cursor (nil: from the start)
 // in the register's order, the cursor of the next page (nil on the last)
 // and the number of matching honours.
+//
+// A query's matches are found in the search index (sqlstore.Reader.Search;
+// honours_search leads with the text and holds the common filters and the
+// order's columns). Common words alone (more than fewMatches honours)
+// fill a page within a few hundred rows of the register's order: it is
+// walked. Otherwise, and whenever other filters narrow the words, the
+// matches are collected from the index alone, counted and sorted in one
+// pass, and only the page's rows read; when the filters still leave more
+// than fewMatches, the order is walked after all.
 func (r reader) ListHonours(ctx context.Context, f HonourFilter, after *HonourCursor, size int) ([]*domain.Honour, *HonourCursor, int, error) {
-	total, err := r.CountHonours(ctx, f)
+	w := r.honourWhere(f)
+	if f.Query != "" {
+		common := false
+		if len(w.Conds) == 1 { // the words alone
+			n, err := r.Count(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM honours`+w.SQL()+
+				` LIMIT `+strconv.Itoa(fewMatches+1)+`) AS m`, w.Args...)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			common = n > fewMatches
+		}
+		if !common {
+			out, next, total, err := r.collectHonours(ctx, w, after, size)
+			if err != nil || total <= fewMatches {
+				return out, next, total, err
+			}
+		}
+	}
+	total, err := r.count(ctx, w)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	w := f.where()
-	if after != nil {
-		c, k, i := w.Next(after.ConferredOn), w.Next(after.SortKey), w.Next(after.ID)
-		w.Conds = append(w.Conds, fmt.Sprintf(
-			"(conferred_on < %s OR (conferred_on = %s AND (sort_key > %s OR (sort_key = %s AND id > %s))))", c, c, k, k, i))
+	// The years as a range of the order's first column: the walk starts and
+	// stops there.
+	if f.YearFrom != 0 {
+		w.Add("conferred_on >= ?", fmt.Sprintf("%04d-01-01", f.YearFrom))
 	}
-	rows, err := r.Q.QueryContext(ctx, `SELECT `+honourColumns+`, sort_key FROM honours`+w.SQL()+honourOrder+
-		` LIMIT `+strconv.Itoa(size+1), w.Args...)
+	if f.YearTo != 0 {
+		w.Add("conferred_on <= ?", fmt.Sprintf("%04d-12-31", f.YearTo))
+	}
+	afterHonour(&w, after)
+	out, next, err := r.honourPage(ctx, `SELECT `+honourColumns+`, sort_key FROM honours`+w.SQL()+honourOrder+
+		` LIMIT `+strconv.Itoa(size+1), w.Args, size)
+	return out, next, total, err
+}
+
+// collectHonours reads the page of ListHonours from the first fewMatches+1
+// matches of w: their ids and places in the order, counted, sorted and
+// cut to the page after cursor in one query, then the page's rows. A total
+// over fewMatches means there are more matches, and no page.
+func (r reader) collectHonours(ctx context.Context, w sqlstore.Where, after *HonourCursor, size int) ([]*domain.Honour, *HonourCursor, int, error) {
+	page := sqlstore.Where{Args: slices.Clone(w.Args)}
+	afterHonour(&page, after)
+	rows, err := r.Q.QueryContext(ctx, `WITH m AS MATERIALIZED (SELECT id, conferred_on, sort_key FROM honours`+w.SQL()+
+		` LIMIT `+strconv.Itoa(fewMatches+1)+`)
+		SELECT COUNT(*), '' FROM m
+		UNION ALL SELECT * FROM (SELECT 0, id FROM m`+page.SQL()+honourOrder+` LIMIT `+strconv.Itoa(size+1)+`) AS p`, page.Args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("list honours: %w", err)
+	}
+	defer rows.Close()
+	var (
+		total int
+		ids   []string
+	)
+	for rows.Next() {
+		var (
+			n  int
+			id string
+		)
+		if err := rows.Scan(&n, &id); err != nil {
+			return nil, nil, 0, err
+		}
+		if id == "" {
+			total = n
+		} else {
+			ids = append(ids, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, 0, err
+	}
+	if total > fewMatches || len(ids) == 0 {
+		return nil, nil, total, nil
+	}
+	var byID sqlstore.Where
+	byID.In("id", ids...)
+	out, next, err := r.honourPage(ctx, `SELECT `+honourColumns+`, sort_key FROM honours`+byID.SQL()+honourOrder, byID.Args, size)
+	return out, next, total, err
+}
+
+// afterHonour adds the condition of the honours after cursor in the
+// register's order (none when cursor is nil).
+func afterHonour(w *sqlstore.Where, after *HonourCursor) {
+	if after == nil {
+		return
+	}
+	c, k, i := w.Next(after.ConferredOn), w.Next(after.SortKey), w.Next(after.ID)
+	w.Conds = append(w.Conds, fmt.Sprintf(
+		"(conferred_on < %s OR (conferred_on = %s AND (sort_key > %s OR (sort_key = %s AND id > %s))))", c, c, k, k, i))
+}
+
+// honourPage runs query, which selects honourColumns and sort_key of up to
+// size+1 honours in the register's order, and returns the first size of
+// them and the cursor after them when there are more.
+func (r reader) honourPage(ctx context.Context, query string, args []any, size int) ([]*domain.Honour, *HonourCursor, error) {
+	rows, err := r.Q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list honours: %w", err)
 	}
 	defer rows.Close()
 	var (
@@ -319,12 +436,12 @@ func (r reader) ListHonours(ctx context.Context, f HonourFilter, after *HonourCu
 		var key []byte
 		h, err := scanHonour(rows, &key)
 		if err != nil {
-			return nil, nil, 0, err
+			return nil, nil, err
 		}
 		out, keys = append(out, h), append(keys, key)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, 0, err
+		return nil, nil, err
 	}
 	var next *HonourCursor
 	if len(out) > size {
@@ -332,14 +449,14 @@ func (r reader) ListHonours(ctx context.Context, f HonourFilter, after *HonourCu
 		last := out[size-1]
 		next = &HonourCursor{ConferredOn: last.ConferredOn.String(), SortKey: keys[size-1], ID: last.ID}
 	}
-	return out, next, total, nil
+	return out, next, nil
 }
 
 // AllHonours yields every honour f matches in the register's order, reading
 // them as it goes. Stop early by breaking out of the loop.
 func (r reader) AllHonours(ctx context.Context, f HonourFilter) iter.Seq2[*domain.Honour, error] {
 	return func(yield func(*domain.Honour, error) bool) {
-		w := f.where()
+		w := r.honourWhere(f)
 		rows, err := r.Q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL()+honourOrder, w.Args...)
 		if err != nil {
 			yield(nil, fmt.Errorf("all honours: %w", err))
@@ -358,32 +475,87 @@ func (r reader) AllHonours(ctx context.Context, f HonourFilter) iter.Seq2[*domai
 	}
 }
 
-// HonoursOf returns the honours of the recipients with keys (one query),
-// oldest first, then in decision and entry order; revoked ones too when
-// includeRevoked.
+// HonoursOf returns the honours of the recipients with keys, oldest first,
+// then in decision (ids in byte order) and entry order; revoked ones too
+// when includeRevoked.
+//
+// On PostgreSQL each key's honours are read through the recipient index
+// (see HeldAwards), and the time goes to reading those rows, spread over
+// the register: outside a transaction, a long list of keys is read in two
+// halves on two connections at once, and the halves merged.
 func (r reader) HonoursOf(ctx context.Context, keys []string, includeRevoked bool) ([]*domain.Honour, error) {
+	if _, db := r.Q.(*sql.DB); !db || r.Dialect != sqlstore.Postgres || len(keys) < splitKeys {
+		return r.honoursOf(ctx, keys, includeRevoked)
+	}
+	keys = distinct(keys)
+	var (
+		halves [2][]*domain.Honour
+		errs   [2]error
+		wg     sync.WaitGroup
+	)
+	for i, part := range [][]string{keys[:len(keys)/2], keys[len(keys)/2:]} {
+		wg.Go(func() { halves[i], errs[i] = r.honoursOf(ctx, part, includeRevoked) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return nil, err
+	}
+	out := make([]*domain.Honour, 0, len(halves[0])+len(halves[1]))
+	a, b := halves[0], halves[1]
+	for len(a) > 0 && len(b) > 0 {
+		if honourBefore(b[0], a[0]) {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...), nil
+}
+
+// splitKeys is the number of keys from which HonoursOf reads in halves.
+const splitKeys = 200
+
+// honourBefore reports whether a comes before b in the order of HonoursOf.
+func honourBefore(a, b *domain.Honour) bool {
+	if c := a.ConferredOn.Compare(b.ConferredOn); c != 0 {
+		return c < 0
+	}
+	if a.DecisionID != b.DecisionID {
+		return a.DecisionID < b.DecisionID
+	}
+	return a.Ordinal < b.Ordinal
+}
+
+// honoursOf is HonoursOf in one query.
+func (r reader) honoursOf(ctx context.Context, keys []string, includeRevoked bool) ([]*domain.Honour, error) {
 	var (
 		rows *sql.Rows
 		err  error
 	)
-	const order = ` ORDER BY conferred_on, decision_id, ordinal`
 	if r.Dialect == sqlstore.Postgres { // see HeldAwards
 		query, args := `SELECT `+honourColumns+perRecipient(honourColumns), []any{distinct(keys)}
 		if !includeRevoked {
 			query, args = query+` WHERE state = $2`, append(args, domain.HonourActive)
 		}
-		rows, err = r.Q.QueryContext(ctx, query+order, args...)
+		// Ids in byte order, as SQLite sorts them and honourBefore does,
+		// whatever the database's collation.
+		rows, err = r.Q.QueryContext(ctx, query+` ORDER BY conferred_on, decision_id COLLATE "C", ordinal`, args...)
 	} else {
 		var w sqlstore.Where
 		w.In("recipient_key", keys...)
 		if !includeRevoked {
 			w.Add("state = ?", domain.HonourActive)
 		}
-		rows, err = r.Q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL()+order, w.Args...)
+		rows, err = r.Q.QueryContext(ctx, `SELECT `+honourColumns+` FROM honours`+w.SQL()+` ORDER BY conferred_on, decision_id, ordinal`, w.Args...)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("honours of recipients: %w", err)
 	}
+	return scanHonours(rows)
+}
+
+// scanHonours reads the honours of rows and closes it.
+func scanHonours(rows *sql.Rows) ([]*domain.Honour, error) {
 	defer rows.Close()
 	var out []*domain.Honour
 	for rows.Next() {
@@ -416,6 +588,8 @@ type StatsFilter struct {
 	Provinces   []string
 	YearFrom    int
 	YearTo      int
+	// Movement is the name of a movement (movements/{m}) the honours cite.
+	Movement string
 }
 
 // StatsRow is one group: the values of the dimensions asked (the others
@@ -432,10 +606,18 @@ type StatsRow struct {
 
 // Statistics counts the ACTIVE honours f matches and sums their rewards,
 // grouped by dims, from the register's running totals (honour_totals):
-// a few rows per authority and year, however large the register.
+// a few rows per authority and year, however large the register. The
+// totals do not hold movements: honours of a movement are counted in the
+// register itself, through its index on movement.
 func (r reader) Statistics(ctx context.Context, f StatsFilter, dims []Dimension) ([]StatsRow, error) {
-	w := HonourFilter{AwardCode: f.AwardCode, Authorities: f.Authorities, Provinces: f.Provinces,
-		YearFrom: f.YearFrom, YearTo: f.YearTo}.where()
+	hf := HonourFilter{AwardCode: f.AwardCode, Authorities: f.Authorities, Provinces: f.Provinces,
+		YearFrom: f.YearFrom, YearTo: f.YearTo}
+	from, count, sum := ` FROM honour_totals`, "SUM(honours)", "SUM(reward_vnd)"
+	if f.Movement != "" {
+		hf.Movement, hf.State = f.Movement, domain.HonourActive
+		from, count = ` FROM honours`, "COUNT(*)"
+	}
+	w := r.honourWhere(hf)
 	cols := make([]string, len(dims))
 	for i, d := range dims {
 		switch d {
@@ -445,12 +627,12 @@ func (r reader) Statistics(ctx context.Context, f StatsFilter, dims []Dimension)
 			return nil, fmt.Errorf("statistics: unknown dimension %q", d)
 		}
 	}
-	selectCols := strings.Join(append(cols, "CAST(COALESCE(SUM(honours), 0) AS BIGINT)",
-		"CAST(COALESCE(SUM(reward_vnd), 0) AS BIGINT)"), ", ")
-	query := `SELECT ` + selectCols + ` FROM honour_totals` + w.SQL()
+	selectCols := strings.Join(append(cols, "CAST(COALESCE("+count+", 0) AS BIGINT)",
+		"CAST(COALESCE("+sum+", 0) AS BIGINT)"), ", ")
+	query := `SELECT ` + selectCols + from + w.SQL()
 	if len(cols) > 0 {
 		// A group whose honours were all revoked has a row of zeros.
-		query += ` GROUP BY ` + strings.Join(cols, ", ") + ` HAVING SUM(honours) > 0`
+		query += ` GROUP BY ` + strings.Join(cols, ", ") + ` HAVING ` + count + ` > 0`
 	}
 	rows, err := r.Q.QueryContext(ctx, query, w.Args...)
 	if err != nil {

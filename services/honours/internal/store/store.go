@@ -18,7 +18,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql migrations/sqlite/*.sql
 var migrations embed.FS
 
 // reader holds the queries shared by Store (outside a transaction) and Tx.

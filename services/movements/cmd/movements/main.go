@@ -13,5 +13,5 @@ import (
 
 func main() {
 	command.ServiceMain("movements", "127.0.0.1:9102", movements.New,
-		"check -database-url / TDKT_DATABASE_URL, -blocs-addr / TDKT_BLOCS_ADDR and the Redis settings")
+		"check -database-url / TDKT_DATABASE_URL, -blocs-addr / TDKT_BLOCS_ADDR, -honours-addr / TDKT_HONOURS_ADDR and the Redis settings")
 }

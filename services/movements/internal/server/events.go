@@ -10,12 +10,14 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
+	"github.com/tdkt-vn/tdkt/platform/grpcclient"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	"github.com/tdkt-vn/tdkt/platform/resname"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 	"github.com/tdkt-vn/tdkt/services/movements/internal/domain"
 	"github.com/tdkt-vn/tdkt/services/movements/internal/store"
 )
@@ -35,7 +37,7 @@ type Groups interface {
 type BlocsGroups struct{ Client blocsv1.BlocsServiceClient }
 
 // GroupExists implements Groups: one GetGroup call; NOT_FOUND is false,
-// any other failure Unavailable.
+// any other failure as grpcclient.Failure maps it.
 func (g BlocsGroups) GroupExists(ctx context.Context, id string) (bool, error) {
 	_, err := g.Client.GetGroup(ctx, &blocsv1.GetGroupRequest{Name: groupPattern.Format(id)})
 	switch status.Code(err) {
@@ -44,7 +46,7 @@ func (g BlocsGroups) GroupExists(ctx context.Context, id string) (bool, error) {
 	case codes.NotFound:
 		return false, nil
 	}
-	return false, &domainerr.UnavailableError{Service: "blocs", Cause: err}
+	return false, grpcclient.Failure("blocs", "GetGroup", err)
 }
 
 // eventID reads events/{event}.
@@ -150,6 +152,9 @@ func (s *Server) CreateEvent(ctx context.Context, req *movementsv1.CreateEventRe
 		}
 		return eventOut(e), nil
 	})
+	if err == nil {
+		s.reportChanged(ctx, f.Movement)
+	}
 	return resp, err
 }
 
@@ -168,10 +173,6 @@ func (s *Server) GetEvent(ctx context.Context, req *movementsv1.GetEventRequest)
 
 // ListEvents lists events newest first.
 func (s *Server) ListEvents(ctx context.Context, req *movementsv1.ListEventsRequest) (*movementsv1.ListEventsResponse, error) {
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	var errs resname.Fields
 	organizer := errs.ID("organizer", req.GetOrganizer(), resname.Unit)
 	f := store.EventFilter{
@@ -183,29 +184,18 @@ func (s *Server) ListEvents(ctx context.Context, req *movementsv1.ListEventsRequ
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	if organizer != "" {
-		// A dissolved unit's events are its successor's.
-		a, err := s.units.Ancestors(ctx, []string{organizer})
-		if err != nil {
-			return nil, err
-		}
-		f.Organizer = append([]string{organizer}, a[organizer]...)
+	// A dissolved unit's events are its successor's.
+	var err error
+	if f.Organizer, err = lineage.WithDissolved(ctx, s.units.Ancestors, organizer); err != nil {
+		return nil, err
 	}
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[store.EventCursor](s.tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[store.EventCursor](s.tokens, req)
 	if err != nil {
 		return nil, err
 	}
-	es, next, total, err := s.store.ListEvents(ctx, f, after, size)
+	l, err := pagetoken.List(ctx, page, s.store.ListEvents, f, eventOut)
 	if err != nil {
 		return nil, err
 	}
-	resp := &movementsv1.ListEventsResponse{TotalSize: int32(total)}
-	for _, e := range es {
-		resp.Events = append(resp.Events, eventOut(e))
-	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return &movementsv1.ListEventsResponse{Events: l.Items, TotalSize: l.TotalSize, NextPageToken: l.NextPageToken}, nil
 }

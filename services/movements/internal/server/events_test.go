@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/unicode/norm"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
@@ -173,8 +172,7 @@ func TestEventHostileInput(t *testing.T) {
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(ev *movementsv1.Event) { ev.Summary = "Đại\x00hội" })))
 		inner := protowire.AppendString(protowire.AppendTag(nil, 9, protowire.BytesType), "\xe0\xe0")
 		raw := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), inner)
-		var out []byte
-		err = e.conn.Invoke(ctx, "/tdkt.movements.v1.MovementsService/CreateEvent", raw, &out, grpc.ForceCodec(rawCodec{}))
+		err = e.invokeRaw(ctx, "CreateEvent", raw)
 		assert.Equal(t, codes.InvalidArgument, status.Code(err), "invalid UTF-8: %v", err)
 
 		_, err = e.c.GetEvent(ctx, &movementsv1.GetEventRequest{Name: "events/khong-co"})

@@ -3,12 +3,14 @@ package server
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 
 	"golang.org/x/text/unicode/norm"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
@@ -151,8 +153,8 @@ func (s *Server) unitsFor(ctx context.Context, unit, launchedBy string) (map[str
 }
 
 // CreateExemplar records an exemplar of a movement. The units it names
-// are looked up in the unit mirror before the transaction; the honours
-// are checked in form only.
+// are looked up in the unit mirror, and its honours in the honours
+// service (one call), before the transaction.
 func (s *Server) CreateExemplar(ctx context.Context, req *movementsv1.CreateExemplarRequest) (*movementsv1.Exemplar, error) {
 	movement, err := movementID("parent", req.GetParent())
 	if err != nil {
@@ -174,6 +176,9 @@ func (s *Server) CreateExemplar(ctx context.Context, req *movementsv1.CreateExem
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkHonours(ctx, "exemplar", f.Honours); err != nil {
+		return nil, err
+	}
 	id := req.GetExemplarId()
 	if id == "" {
 		id = domain.NewID()
@@ -189,10 +194,15 @@ func (s *Server) CreateExemplar(ctx context.Context, req *movementsv1.CreateExem
 		}
 		return exemplarOut(e), nil
 	})
+	if err == nil {
+		s.reportChanged(ctx, movement)
+	}
 	return resp, err
 }
 
-// UpdateExemplar changes an exemplar (update mask, etag).
+// UpdateExemplar changes an exemplar (update mask, etag). Honours it is
+// given are looked up in the honours service (one call) before the
+// transaction.
 func (s *Server) UpdateExemplar(ctx context.Context, req *movementsv1.UpdateExemplarRequest) (*movementsv1.Exemplar, error) {
 	movement, id, err := exemplarID("exemplar.name", req.GetExemplar().GetName())
 	if err != nil {
@@ -201,6 +211,11 @@ func (s *Server) UpdateExemplar(ctx context.Context, req *movementsv1.UpdateExem
 	m, err := s.store.GetMovement(ctx, movement)
 	if err != nil {
 		return nil, err
+	}
+	if honours := req.GetExemplar().GetHonours(); masks(req.GetUpdateMask(), "honours") && wellFormedHonours(honours) {
+		if err := s.checkHonours(ctx, "exemplar", honours); err != nil {
+			return nil, err
+		}
 	}
 	known := map[string]bool{}
 	units := map[string]lineage.Unit{}
@@ -262,11 +277,43 @@ func (s *Server) UpdateExemplar(ctx context.Context, req *movementsv1.UpdateExem
 			return exemplarOut(e), nil
 		})
 		if !errors.Is(err, errRetryUnits) {
+			if err == nil {
+				s.reportChanged(ctx, movement)
+			}
 			return resp, err
 		}
 		want = []string{missing}
 	}
 	return nil, &domainerr.UnavailableError{Service: "blocs", Cause: errors.New("the units of the exemplar kept changing")}
+}
+
+// checkHonours asks the honours service, in one call, whether it holds
+// the honours an exemplar names; prefix is the exemplar's JSON path.
+func (s *Server) checkHonours(ctx context.Context, prefix string, names []string) error {
+	unknown, err := s.honours.Unknown(ctx, names)
+	if err != nil || unknown == "" {
+		return err
+	}
+	return domainerr.Field(prefix+".honours["+itoa(slices.Index(names, unknown))+"]", "%s does not exist", unknown)
+}
+
+// wellFormedHonours reports whether names are distinct honours/{h}; a
+// name that is not, or a repeat, is refused in the transaction, naming it,
+// and honours is not asked.
+func wellFormedHonours(names []string) bool {
+	for i, h := range names {
+		if _, ok := honourPattern.ID(h); !ok || slices.Contains(names[:i], h) {
+			return false
+		}
+	}
+	return true
+}
+
+// masks reports whether an update mask (AIP-134: empty or "*" is every
+// field) names field, by its proto name.
+func masks(mask *fieldmaskpb.FieldMask, field string) bool {
+	paths := mask.GetPaths()
+	return len(paths) == 0 || slices.Equal(paths, []string{"*"}) || slices.Contains(paths, field)
 }
 
 // errRetryUnits says that a transaction needs a unit it was not given.
@@ -275,10 +322,6 @@ var errRetryUnits = errors.New("units to look up")
 // ListExemplars lists the exemplars of a movement, or of every movement
 // (parent movements/- or none); drafts' only within the caller's scope.
 func (s *Server) ListExemplars(ctx context.Context, req *movementsv1.ListExemplarsRequest) (*movementsv1.ListExemplarsResponse, error) {
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	var errs resname.Fields
 	f := store.ExemplarFilter{
 		Field: domainNFC(req.GetField()),
@@ -293,34 +336,23 @@ func (s *Server) ListExemplars(ctx context.Context, req *movementsv1.ListExempla
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	if province != "" {
-		// A dissolved province's exemplars are its successor's.
-		a, err := s.units.Ancestors(ctx, []string{province})
-		if err != nil {
-			return nil, err
-		}
-		f.Province = append([]string{province}, a[province]...)
+	// A dissolved province's exemplars are its successor's.
+	var err error
+	if f.Province, err = lineage.WithDissolved(ctx, s.units.Ancestors, province); err != nil {
+		return nil, err
 	}
 	if f.Drafts, err = s.scope(ctx); err != nil {
 		return nil, err
 	}
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[store.ExemplarCursor](s.tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[store.ExemplarCursor](s.tokens, req)
 	if err != nil {
 		return nil, err
 	}
-	es, next, total, err := s.store.ListExemplars(ctx, f, after, size)
+	l, err := pagetoken.List(ctx, page, s.store.ListExemplars, f, exemplarOut)
 	if err != nil {
 		return nil, err
 	}
-	resp := &movementsv1.ListExemplarsResponse{TotalSize: int32(total)}
-	for _, e := range es {
-		resp.Exemplars = append(resp.Exemplars, exemplarOut(e))
-	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return &movementsv1.ListExemplarsResponse{Exemplars: l.Items, TotalSize: l.TotalSize, NextPageToken: l.NextPageToken}, nil
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

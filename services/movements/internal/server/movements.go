@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -87,43 +88,28 @@ func (s *Server) GetMovement(ctx context.Context, req *movementsv1.GetMovementRe
 
 // ListMovements lists movements; drafts only within the caller's scope.
 func (s *Server) ListMovements(ctx context.Context, req *movementsv1.ListMovementsRequest) (*movementsv1.ListMovementsResponse, error) {
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	var errs resname.Fields
 	launcher := errs.ID("launchedBy", req.GetLaunchedBy(), resname.Unit)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	f := store.MovementFilter{State: domain.State(req.GetState()), Year: int(req.GetYear()), Query: req.GetQuery()}
+	var err error
 	if f.Drafts, err = s.scope(ctx); err != nil {
 		return nil, err
 	}
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[store.MovementCursor](s.tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[store.MovementCursor](s.tokens, req)
 	if err != nil {
 		return nil, err
 	}
-	if launcher != "" {
-		a, err := s.units.Ancestors(ctx, []string{launcher})
-		if err != nil {
-			return nil, err
-		}
-		f.LaunchedBy = append([]string{launcher}, a[launcher]...)
+	if f.LaunchedBy, err = lineage.WithDissolved(ctx, s.units.Ancestors, launcher); err != nil {
+		return nil, err
 	}
-	ms, next, total, err := s.store.ListMovements(ctx, f, after, size)
+	l, err := pagetoken.List(ctx, page, s.store.ListMovements, f, movementOut)
 	if err != nil {
 		return nil, err
 	}
-	resp := &movementsv1.ListMovementsResponse{TotalSize: int32(total)}
-	for _, m := range ms {
-		resp.Movements = append(resp.Movements, movementOut(m))
-	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return &movementsv1.ListMovementsResponse{Movements: l.Items, TotalSize: l.TotalSize, NextPageToken: l.NextPageToken}, nil
 }
 
 // UpdateMovement changes a movement's fields named by the update mask.
@@ -172,7 +158,7 @@ func (s *Server) UpdateMovement(ctx context.Context, req *movementsv1.UpdateMove
 		missing, ok := errors.AsType[*missingUnitsError](err)
 		if !ok {
 			if err == nil {
-				s.invalidate(ctx, movementKey(id))
+				s.invalidate(ctx, movementKeys(id)...)
 			}
 			return resp, err
 		}
@@ -202,27 +188,12 @@ func (s *Server) LaunchMovement(ctx context.Context, req *movementsv1.LaunchMove
 	if err != nil {
 		return nil, err
 	}
-	resp := new(movementsv1.Movement)
-	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
-		m, err := tx.LockMovement(ctx, id)
-		if err != nil {
-			return nil, err
-		}
+	return s.changeMovement(ctx, req, id, func(m *domain.Movement, now time.Time) error {
 		// launched_by changes only in a draft, and only with the etag
 		// checked below: a different unit now is a stale read.
 		u, ok := units[m.LaunchedBy]
-		if err := m.Launch(u, ok, req.GetEtag(), tx.Now()); err != nil {
-			return nil, err
-		}
-		if err := tx.UpdateMovement(ctx, m); err != nil {
-			return nil, err
-		}
-		return movementOut(m), nil
+		return m.Launch(u, ok, req.GetEtag(), now)
 	})
-	if err == nil {
-		s.invalidate(ctx, movementKey(id))
-	}
-	return resp, err
 }
 
 // CloseMovement closes an active movement with its closing review.
@@ -242,13 +213,22 @@ func (s *Server) CloseMovement(ctx context.Context, req *movementsv1.CloseMoveme
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	return s.changeMovement(ctx, req, id, func(m *domain.Movement, now time.Time) error {
+		return m.Close(review, req.GetEtag(), now)
+	})
+}
+
+// changeMovement applies change to movement id, locked, in one
+// transaction made safe to retry (idempotency.Mutate) that saves it, and
+// once committed drops it from the cache.
+func (s *Server) changeMovement(ctx context.Context, req proto.Message, id string, change func(m *domain.Movement, now time.Time) error) (*movementsv1.Movement, error) {
 	resp := new(movementsv1.Movement)
-	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
+	err := idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
 		m, err := tx.LockMovement(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		if err := m.Close(review, req.GetEtag(), tx.Now()); err != nil {
+		if err := change(m, tx.Now()); err != nil {
 			return nil, err
 		}
 		if err := tx.UpdateMovement(ctx, m); err != nil {
@@ -257,7 +237,7 @@ func (s *Server) CloseMovement(ctx context.Context, req *movementsv1.CloseMoveme
 		return movementOut(m), nil
 	})
 	if err == nil {
-		s.invalidate(ctx, movementKey(id))
+		s.invalidate(ctx, movementKeys(id)...)
 	}
 	return resp, err
 }

@@ -109,23 +109,18 @@ func (s *Server) register(ctx context.Context, req, resp proto.Message, parent s
 		return out(ps), nil
 	})
 	if err == nil {
-		s.invalidate(ctx, movementKey(id))
+		s.invalidate(ctx, movementKeys(id)...)
 	}
 	return err
 }
 
 // ListParticipants lists the participants of a movement.
 func (s *Server) ListParticipants(ctx context.Context, req *movementsv1.ListParticipantsRequest) (*movementsv1.ListParticipantsResponse, error) {
-	size, err := pagetoken.Size(req.GetPageSize())
-	if err != nil {
-		return nil, err
-	}
 	id, err := movementID("parent", req.GetParent())
 	if err != nil {
 		return nil, err
 	}
-	scope := pagetoken.ScopeOf(req)
-	after, err := pagetoken.DecodeCursor[store.ParticipantCursor](s.tokens, req.GetPageToken(), scope)
+	page, err := pagetoken.PageOf[store.ParticipantCursor](s.tokens, req)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +128,7 @@ func (s *Server) ListParticipants(ctx context.Context, req *movementsv1.ListPart
 	if err != nil {
 		return nil, err
 	}
-	ps, next, err := s.store.ListParticipants(ctx, id, after, size)
+	ps, next, err := s.store.ListParticipants(ctx, id, page.After, page.Size)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +136,7 @@ func (s *Server) ListParticipants(ctx context.Context, req *movementsv1.ListPart
 	for _, p := range ps {
 		resp.Participants = append(resp.Participants, participantOut(p))
 	}
-	if resp.NextPageToken, err = pagetoken.EncodeCursor(s.tokens, next, scope); err != nil {
+	if resp.NextPageToken, err = page.NextToken(next); err != nil {
 		return nil, err
 	}
 	return resp, nil

@@ -37,13 +37,14 @@ const movementTTL = 10 * time.Minute
 // Server implements movementsv1.MovementsServiceServer.
 type Server struct {
 	movementsv1.UnimplementedMovementsServiceServer
-	store  *store.Store
-	units  Units
-	groups Groups
-	cache  cache.Cache
-	tokens *pagetoken.Signer
-	log    *slog.Logger
-	policy *policy.Policy
+	store   *store.Store
+	units   Units
+	groups  Groups
+	honours Honours
+	cache   cache.Cache
+	tokens  *pagetoken.Signer
+	log     *slog.Logger
+	policy  *policy.Policy
 }
 
 // Options are what New needs.
@@ -51,16 +52,19 @@ type Options struct {
 	Store  *store.Store
 	Units  Units
 	Groups Groups
-	Cache  cache.Cache
-	Tokens *pagetoken.Signer
-	Log    *slog.Logger
+	// Honours checks the honours exemplars name and counts those citing
+	// a movement.
+	Honours Honours
+	Cache   cache.Cache
+	Tokens  *pagetoken.Signer
+	Log     *slog.Logger
 	// Policy scopes what lists show; nil (tests) shows all.
 	Policy *policy.Policy
 }
 
 // New returns the handlers.
 func New(o Options) *Server {
-	return &Server{store: o.Store, units: o.Units, groups: o.Groups, cache: o.Cache, tokens: o.Tokens, log: o.Log, policy: o.Policy}
+	return &Server{store: o.Store, units: o.Units, groups: o.Groups, honours: o.Honours, cache: o.Cache, tokens: o.Tokens, log: o.Log, policy: o.Policy}
 }
 
 // invalidate deletes cache entries after a commit. The cache fails open: an

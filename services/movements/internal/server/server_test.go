@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -22,14 +21,16 @@ import (
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
+	"github.com/tdkt-vn/tdkt/platform/grpctest"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore/sqlstoretest"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
-	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocstest"
+	"github.com/tdkt-vn/tdkt/services/honours/honourstest"
 	"github.com/tdkt-vn/tdkt/services/movements/internal/server"
 	"github.com/tdkt-vn/tdkt/services/movements/internal/store"
 )
@@ -42,6 +43,10 @@ type env struct {
 	conn       *grpc.ClientConn
 	blocs      *blocstest.Blocs
 	blocsCalls atomic.Int64
+	// honours is a real honours service; honoursCalls counts the unary
+	// calls movements made to it.
+	honours      *honourstest.Honours
+	honoursCalls atomic.Int64
 }
 
 func start(t *testing.T, dbURL string, b *blocstest.Blocs) *env {
@@ -57,30 +62,23 @@ func start(t *testing.T, dbURL string, b *blocstest.Blocs) *env {
 		e.blocsCalls.Add(1)
 		return invoker(ctx, method, req, reply, cc, opts...)
 	}
-	blocsConn, err := grpc.NewClient(b.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(count))
-	require.NoError(t, err)
-	t.Cleanup(func() { blocsConn.Close() })
+	units, blocsConn := b.Follow(t, tel.Logger, grpc.WithUnaryInterceptor(count))
 	signer, err := pagetoken.NewSigner([]byte("0123456789abcdef-test-key"))
 	require.NoError(t, err)
-	units := blocsclient.New(blocsConn, tel.Logger)
-	t.Cleanup(blocsclient.Follow(context.Background(), units))
-	h := server.New(server.Options{Store: st, Units: units, Groups: server.BlocsGroups{Client: blocsv1.NewBlocsServiceClient(blocsConn)}, Cache: cache.NewMemory(1000), Tokens: signer, Log: tel.Logger})
-	srv, err := grpcserver.New(grpcserver.Options{Unguarded: true, Telemetry: tel})
+	e.honours = honourstest.Start(t, b.Addr)
+	countHonours := func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		e.honoursCalls.Add(1)
+		return invoker(ctx, method, req, reply, cc, opts...)
+	}
+	honoursConn, err := grpc.NewClient(e.honours.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(countHonours))
 	require.NoError(t, err)
-	movementsv1.RegisterMovementsServiceServer(srv.GRPC, h)
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	serveCtx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(serveCtx, lis) }()
-	t.Cleanup(func() { stop(); <-done })
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	e.c, e.conn = movementsv1.NewMovementsServiceClient(conn), conn
-	require.EventuallyWithT(t, func(c *assert.CollectT) {
-		assert.GreaterOrEqual(c, units.Revision(), b.Revision)
-	}, 5*time.Second, 5*time.Millisecond)
+	t.Cleanup(func() { honoursConn.Close() })
+	h := server.New(server.Options{Store: st, Units: units, Groups: server.BlocsGroups{Client: blocsv1.NewBlocsServiceClient(blocsConn)},
+		Honours: server.HonoursService{Client: honoursv1.NewHonoursServiceClient(honoursConn)}, Cache: cache.NewMemory(1000), Tokens: signer, Log: tel.Logger})
+	e.conn = grpctest.Serve(t, grpcserver.Options{Unguarded: true, Telemetry: tel}, func(g *grpc.Server) {
+		movementsv1.RegisterMovementsServiceServer(g, h)
+	})
+	e.c = movementsv1.NewMovementsServiceClient(e.conn)
 	return e
 }
 
@@ -199,8 +197,7 @@ func TestHostileInput(t *testing.T) {
 		// Invalid UTF-8 and oversized or control-laden text.
 		inner := protowire.AppendString(protowire.AppendTag(nil, 2, protowire.BytesType), "Phong tr\xe0o")
 		raw := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), inner)
-		var out []byte
-		err = e.conn.Invoke(ctx, "/tdkt.movements.v1.MovementsService/CreateMovement", raw, &out, grpc.ForceCodec(rawCodec{}))
+		err = e.invokeRaw(ctx, "CreateMovement", raw)
 		assert.Equal(t, codes.InvalidArgument, status.Code(err), "invalid UTF-8: %v", err)
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(m *movementsv1.Movement) { m.Title = strings.Repeat("á", 501) })))
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(m *movementsv1.Movement) { m.Title = "Phong\ttrào" })))
@@ -297,6 +294,12 @@ func TestListMovements(t *testing.T) {
 		require.NoError(t, err)
 		assert.EqualValues(t, 3, list.GetTotalSize())
 	})
+}
+
+// invokeRaw calls method with raw as the request, byte for byte.
+func (e *env) invokeRaw(ctx context.Context, method string, raw []byte) error {
+	var out []byte
+	return e.conn.Invoke(ctx, "/tdkt.movements.v1.MovementsService/"+method, raw, &out, grpc.ForceCodec(rawCodec{}))
 }
 
 // rawCodec sends []byte as the message as it is (invalid UTF-8 included,

@@ -97,7 +97,7 @@ func (r reader) ListExemplars(ctx context.Context, f ExemplarFilter, after *Exem
 	if f.Year != 0 {
 		w.Add("recognized_on >= ? AND recognized_on <= ?", strconv.Itoa(f.Year)+"-01-01", strconv.Itoa(f.Year)+"-12-31")
 	}
-	w.Words("search", f.Query)
+	r.Search(&w, "exemplars", f.Query)
 	// Exemplars of a draft only within the caller's scope.
 	n := len(w.Conds)
 	w.Visible("state <> ?", domain.Draft, "launched_by", f.Drafts.All, f.Drafts.Units)
@@ -150,4 +150,29 @@ func (r reader) GetExemplar(ctx context.Context, movement, id string) (*domain.E
 		return nil, sqlstore.NotFound(err, domain.ExemplarName(movement, id))
 	}
 	return e, nil
+}
+
+// ExemplarStateCount is how many exemplars of a movement are in a state.
+type ExemplarStateCount struct {
+	State domain.ExemplarState
+	Count int
+}
+
+// ExemplarStates counts the exemplars of movement by state, in the order
+// of the states; states without exemplars are left out.
+func (r reader) ExemplarStates(ctx context.Context, movement string) ([]ExemplarStateCount, error) {
+	rows, err := r.Q.QueryContext(ctx, `SELECT state, COUNT(*) FROM exemplars WHERE movement_id = $1 GROUP BY state ORDER BY state`, movement)
+	if err != nil {
+		return nil, fmt.Errorf("exemplars by state: %w", err)
+	}
+	defer rows.Close()
+	var out []ExemplarStateCount
+	for rows.Next() {
+		var c ExemplarStateCount
+		if err := rows.Scan(&c.State, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

@@ -106,7 +106,7 @@ func (r reader) ListMovements(ctx context.Context, f MovementFilter, after *Move
 	if f.Year != 0 {
 		w.Add("period_start <= ? AND period_end >= ?", strconv.Itoa(f.Year)+"-12-31", strconv.Itoa(f.Year)+"-01-01")
 	}
-	w.Words("search", f.Query)
+	r.Search(&w, "movements", f.Query)
 	w.Visible("state <> ?", domain.Draft, "launched_by", f.Drafts.All, f.Drafts.Units)
 	total, err := r.Count(ctx, `SELECT COUNT(*) FROM movements`+w.SQL(), w.Args...)
 	if err != nil {
