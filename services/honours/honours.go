@@ -22,10 +22,10 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/server"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
+	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 )
 
 // Config is what the service needs to run.
@@ -40,7 +40,7 @@ type Config struct {
 	// derived from them.
 	PersonalDataKey string
 	// RecipientKeySecret keys recipient keys, blind indexes of the
-	// personal data they are derived from (domain.Keyring): standard
+	// personal data they are derived from (recipientkey.Keyring): standard
 	// base64 of at least 32 random bytes, or after a rotation several,
 	// oldest first and comma-separated. Required; kept for as long as the
 	// data, since the keys of the register are made with it
@@ -80,7 +80,7 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Ru
 		return nil, errors.New("honours: a recipient key secret is required (-recipient-key-secret / " + keysVar +
 			": base64 of 32 random bytes, e.g. `head -c 32 /dev/urandom | base64`)")
 	}
-	keys, err := domain.ParseKeyring(cfg.RecipientKeySecret)
+	keys, err := recipientkey.ParseKeyring(cfg.RecipientKeySecret)
 	if err != nil {
 		return nil, fmt.Errorf("honours: %s: %w", keysVar, err)
 	}

@@ -41,9 +41,9 @@ import (
 
 type options struct {
 	n, perDec, recipients, streams, batch, sqliteN, searchReps int
-	seed                                                      uint64
-	adminURL, dbName, sqlitePath, cpuProfile, memProfile      string
-	keep                                                      bool
+	seed                                                       uint64
+	adminURL, dbName, sqlitePath, cpuProfile, memProfile       string
+	keep                                                       bool
 }
 
 func main() {

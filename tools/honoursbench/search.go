@@ -26,9 +26,13 @@ type searchClass struct {
 // searchClasses are the searches measured, from the names the generator
 // gives (families, middle and given names; gen.go).
 var searchClasses = []searchClass{
-	{"common, 1 word (a family name, ~5%)", func(rng *rand.Rand) string { return pick(rng, longFamilies()) }},
-	{"common, 2 words (family + 2-letter word)", func(rng *rand.Rand) string { return pick(rng, longFamilies()) + " " + pick(rng, []string{"An", "Hà", "Mai", "Lan"}) }},
-	{"rare, 1 word (a family name nobody has)", func(rng *rand.Rand) string { return pick(rng, []string{"Khuất", "Doãn", "Quách", "Giáp", "Khổng", "Mạc"}) }},
+	{"common, 1 word (a family name, 5–10%)", func(rng *rand.Rand) string { return pick(rng, longFamilies()) }},
+	{"common, 2 words (family + a short name)", func(rng *rand.Rand) string {
+		return pick(rng, longFamilies()) + " " + pick(rng, []string{"An", "Hà", "Mai", "Lan"})
+	}},
+	{"rare, 1 word (a family name nobody has)", func(rng *rand.Rand) string {
+		return pick(rng, []string{"Khuất", "Doãn", "Quách", "Giáp", "Khổng", "Mạc"})
+	}},
 	{"rare, 2 words (family + given, ~0.15%)", func(rng *rand.Rand) string { return pick(rng, families) + " " + pick(rng, givenM) }},
 	{"rare, 3 words (a full name, ~0.02%)", func(rng *rand.Rand) string {
 		return pick(rng, families) + " " + pick(rng, middlesF) + " " + pick(rng, givenF)

@@ -1,12 +1,10 @@
 package domain
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"strconv"
 	"strings"
 
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
+	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 )
 
 // Validate checks that r says enough to identify the recipient; prefix is
@@ -39,55 +37,11 @@ func (r Recipient) Validate(prefix string) error {
 	return errs.Err()
 }
 
-// RecipientKey returns the stable key that finds the same recipient across
-// decisions (api.md Shared types), and whether it is weak (derived from a
-// name, which is not unique):
-//
-//	individual with a citizen id   "cid:" + blind index of the id                          strong
-//	collective                     "unit:" + unit id                                        strong
-//	household                      "hh:"  + blind index of (folded head name, commune)      weak
-//	other individual               "ind:" + blind index of (folded name, birth year, unit)  weak
-//
-// A blind index is a keyed HMAC under the keyring's secrets (Keyring): a
-// key of an individual or a household holds nothing of the personal data
-// it is derived from, and without the secrets no one can compute the key
-// of a candidate citizen id, so the 10^12 ids (10^7 behind a masked one)
-// cannot be tried against it. Names are folded with vnfold.Fold, so
-// "Nguyễn Văn  An" and "NGUYEN VAN AN" give the same key.
-//
-// A weak key changes when the person changes unit or the name is
-// misspelled, and two namesakes born the same year in the same unit share
-// one. A recipient that says too little (see Validate) gets "" and false.
-func (k *Keyring) RecipientKey(r Recipient) (key string, weak bool) {
-	switch r.Kind {
-	case RecipientIndividual:
-		if id := strings.TrimSpace(r.CitizenID); id != "" {
-			return k.blind(KeyCitizen, digest("cccd:"+id)), false
-		}
-		name := vnfold.Fold(r.FullName)
-		if name == "" {
-			return "", false
-		}
-		return k.blind(KeyIndividual, digest("ind", name, strconv.Itoa(r.BirthYear), unitID(r.Unit))), true
-	case RecipientCollective:
-		if id := unitID(r.Unit); id != "" {
-			return KeyCollective + id, false
-		}
-	case RecipientHousehold:
-		name, commune := vnfold.Fold(r.HeadName), unitID(r.Commune)
-		if name != "" && commune != "" {
-			return k.blind(KeyHousehold, digest("hh", name, commune)), true
-		}
-	}
-	return "", false
-}
-
-// digest hashes parts joined by NUL (which no part contains) and keeps 128
-// bits in hex. It is the unkeyed first step of a blind index (and what
-// recipient keys were before they were keyed): never stored or shown.
-func digest(parts ...string) string {
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	return hex.EncodeToString(sum[:16])
+// Identity is what identifies r, for its recipient key
+// (recipientkey.Keyring.Key).
+func (r Recipient) Identity() recipientkey.Identity {
+	return recipientkey.Identity{Kind: recipientkey.Kind(r.Kind), FullName: r.FullName, CitizenID: r.CitizenID,
+		BirthYear: r.BirthYear, Unit: r.Unit, HeadName: r.HeadName, Commune: r.Commune}
 }
 
 // unitID returns the id of a unit name ("units/bac-kan" → "bac-kan"); a

@@ -1,13 +1,24 @@
 package domain
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 	"golang.org/x/text/unicode/norm"
 )
+
+// testKeys is a keyring for the tests of this package.
+var testKeys = func() *recipientkey.Keyring {
+	k, err := recipientkey.NewKeyring(bytes.Repeat([]byte{1}, recipientkey.MinKeySecretBytes))
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
 
 func TestRecipientKeySameRecipient(t *testing.T) {
 	person := Recipient{Kind: I, FullName: "Nguyễn Văn Đức", BirthYear: 1980, Unit: "units/so-noi-vu"}
@@ -29,8 +40,8 @@ func TestRecipientKeySameRecipient(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ka, wa := testKeys.RecipientKey(tc.a)
-			kb, wb := testKeys.RecipientKey(tc.b)
+			ka, wa := testKeys.Key(tc.a.Identity())
+			kb, wb := testKeys.Key(tc.b.Identity())
 			require.NotEmpty(t, ka)
 			require.Equal(t, ka, kb)
 			require.Equal(t, wa, wb)
@@ -50,18 +61,18 @@ func TestRecipientKeyOtherRecipient(t *testing.T) {
 		// Fields run together must not collide: name "a 1" + year 980 vs name "a" + year 1980 …
 		"fields shifted": {Kind: I, FullName: "Nguyễn Văn Đức 1980", BirthYear: 0, Unit: "units/so-noi-vu"},
 	}
-	k, _ := testKeys.RecipientKey(base)
+	k, _ := testKeys.Key(base.Identity())
 	seen := map[string]string{k: "base"}
 	for name, r := range others {
-		kr, _ := testKeys.RecipientKey(r)
+		kr, _ := testKeys.Key(r.Identity())
 		require.NotEmpty(t, kr, name)
 		prev, dup := seen[kr]
 		require.False(t, dup, "%s has the key of %s", name, prev)
 		seen[kr] = name
 	}
 	// Two citizen ids, two keys.
-	a, _ := testKeys.RecipientKey(Recipient{Kind: I, CitizenID: "001234567889"})
-	b, _ := testKeys.RecipientKey(Recipient{Kind: I, CitizenID: "001234567888"})
+	a, _ := testKeys.Key(Recipient{Kind: I, CitizenID: "001234567889"}.Identity())
+	b, _ := testKeys.Key(Recipient{Kind: I, CitizenID: "001234567888"}.Identity())
 	require.NotEqual(t, a, b)
 }
 
@@ -86,7 +97,7 @@ func TestRecipientKeyShape(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			k, weak := testKeys.RecipientKey(tc.r)
+			k, weak := testKeys.Key(tc.r.Identity())
 			require.Regexp(t, regexp.MustCompile(tc.pattern), k)
 			require.Equal(t, tc.weak, weak)
 			require.NotContains(t, k, id, "a key never holds a citizen id")
@@ -117,7 +128,7 @@ func TestRecipientValidate(t *testing.T) {
 			err := tc.r.Validate("r")
 			if tc.fields == nil {
 				require.NoError(t, err)
-				k, _ := testKeys.RecipientKey(tc.r)
+				k, _ := testKeys.Key(tc.r.Identity())
 				require.NotEmpty(t, k, "a valid recipient has a key")
 				return
 			}

@@ -11,6 +11,7 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 )
 
 // Conversions between the API's messages and the store's types. Enum values
@@ -21,7 +22,7 @@ import (
 // masked citizen id and the citizen id in clear, which is sealed for
 // storage (sealCitizenIDs) and never stored, logged or quoted in an error
 // in clear.
-func recipientIn(errs *resname.Fields, prefix string, p *typev1.Recipient, keys *domain.Keyring) domain.Recipient {
+func recipientIn(errs *resname.Fields, prefix string, p *typev1.Recipient, keys *recipientkey.Keyring) domain.Recipient {
 	r := domain.Recipient{
 		Kind:      domain.RecipientKind(p.GetKind()),
 		FullName:  vnfold.Normalize(p.GetFullName()),
@@ -37,7 +38,7 @@ func recipientIn(errs *resname.Fields, prefix string, p *typev1.Recipient, keys 
 	if err := errs.Merge(r.Validate(prefix)); err != nil {
 		errs.Add(prefix, "%v", err)
 	}
-	r.Key, r.Weak = keys.RecipientKey(r)
+	r.Key, r.Weak = keys.Key(r.Identity())
 	if r.CitizenID != "" {
 		r.CitizenIDMasked = domain.MaskCitizenID(r.CitizenID)
 	}

@@ -17,9 +17,9 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocstest"
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/server"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
 )
 
 // grantsKey is the metadata that stands for a verified bearer token in the

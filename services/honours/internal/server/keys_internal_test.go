@@ -5,14 +5,13 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 )
 
 // internalKeys returns a keyring for the package's internal tests.
-func internalKeys(t *testing.T) *domain.Keyring {
+func internalKeys(t *testing.T) *recipientkey.Keyring {
 	t.Helper()
-	k, err := domain.NewKeyring(bytes.Repeat([]byte{7}, domain.MinKeySecretBytes))
+	k, err := recipientkey.NewKeyring(bytes.Repeat([]byte{7}, recipientkey.MinKeySecretBytes))
 	require.NoError(t, err)
 	return k
 }

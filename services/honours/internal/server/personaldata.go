@@ -12,8 +12,9 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
+	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 )
 
 // Personal data in responses (domain.md §9, api.md Shared types). What a
@@ -74,9 +75,9 @@ func recipientOut(r domain.Recipient, sight sight, clearID string) *typev1.Recip
 // keyShown reports whether a caller with sight sees key.
 func keyShown(key string, sight sight) bool {
 	switch {
-	case domain.DerivedFromCitizenID(key):
+	case recipientkey.DerivedFromCitizenID(key):
 		return sight == sightPII
-	case domain.DerivedFromPersonalData(key):
+	case recipientkey.DerivedFromPersonalData(key):
 		return sight >= sightReader
 	}
 	return true
@@ -240,14 +241,14 @@ func mayFind(key string, sight sight) bool { return keyShown(key, sight) }
 // finds for the caller of ctx (see mayFind): nil for all, an empty slice
 // for none.
 func (s *Server) keyAuthorities(ctx context.Context, key string) ([]string, error) {
-	if s.policy == nil || !auth.Authenticated(ctx) || !domain.DerivedFromPersonalData(key) {
+	if s.policy == nil || !auth.Authenticated(ctx) || !recipientkey.DerivedFromPersonalData(key) {
 		return nil, nil
 	}
 	if auth.FromContext(ctx).IsAnonymous() {
 		return []string{}, nil
 	}
 	roles := policy.Readers
-	if domain.DerivedFromCitizenID(key) {
+	if recipientkey.DerivedFromCitizenID(key) {
 		roles = []auth.Role{auth.PIIReader}
 	}
 	scope, err := s.policy.Scope(ctx, roles...)
@@ -258,7 +259,7 @@ func (s *Server) keyAuthorities(ctx context.Context, key string) ([]string, erro
 }
 
 // currentKey returns a recipient key a client gave as the current
-// generation of keys has it (domain.Keyring.Current): a key read before a
+// generation of keys has it (recipientkey.Keyring.Current): a key read before a
 // rotation still finds its recipient. Anything else is returned as it is
 // and finds nothing.
 func (s *Server) currentKey(key string) string {
@@ -309,7 +310,7 @@ func blindCitizenIDs(ps []*honoursv1.DecisionEntry, entries []domain.DecisionEnt
 // Rekey brings the recipient keys of st to the current generation of keys
 // (store.Rekey), moving citizen ids sealed under the binding of before
 // keys were keyed to their entries' with sealer (nil: none kept).
-func Rekey(ctx context.Context, st *store.Store, keys *domain.Keyring, sealer *personaldata.Sealer) (store.Rekeyed, error) {
+func Rekey(ctx context.Context, st *store.Store, keys *recipientkey.Keyring, sealer *personaldata.Sealer) (store.Rekeyed, error) {
 	var rebind store.Rebind
 	if sealer != nil {
 		rebind = func(decisionID string, ordinal int, oldKey string, sealed []byte) ([]byte, error) {

@@ -24,7 +24,7 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/document/pdftext"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
 )
 
 // The people of the decision flows with citizen ids, with birth years that

@@ -9,7 +9,7 @@ import (
 
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
 )
 
 // requireNowhere checks that no column of any table holds secret, in clear.

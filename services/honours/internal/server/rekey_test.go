@@ -13,6 +13,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/vnfold"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/server"
+	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 )
 
 // unkeyed is a recipient key as it was made before keys were keyed.
@@ -105,7 +106,7 @@ func TestRekey(t *testing.T) {
 		require.Zero(t, again.Entries+again.Keys, "a start with the same secrets changes nothing")
 
 		// A rotation: a secret appended. The seals stay as they are.
-		rotated, err := domain.NewKeyring(bytes.Repeat([]byte("test recipient key secret "), 2), bytes.Repeat([]byte{9}, 32))
+		rotated, err := recipientkey.NewKeyring(bytes.Repeat([]byte("test recipient key secret "), 2), bytes.Repeat([]byte{9}, 32))
 		require.NoError(t, err)
 		done, err = server.Rekey(ctx, e.st, rotated, nil)
 		require.NoError(t, err)
@@ -118,12 +119,12 @@ func TestRekey(t *testing.T) {
 			require.Equal(t, fwd, entries[o])
 		}
 		for o, id := range ids {
-			k, _ := rotated.RecipientKey(domain.Recipient{Kind: domain.RecipientIndividual, FullName: "x", CitizenID: id})
+			k, _ := rotated.Key(domain.Recipient{Kind: domain.RecipientIndividual, FullName: "x", CitizenID: id}.Identity())
 			require.Equal(t, k, entries[o], "what the new chain makes for the id")
 		}
 
 		// Secrets that replace rather than extend: refused, nothing changed.
-		replaced, err := domain.NewKeyring(bytes.Repeat([]byte{8}, 32))
+		replaced, err := recipientkey.NewKeyring(bytes.Repeat([]byte{8}, 32))
 		require.NoError(t, err)
 		_, err = server.Rekey(ctx, e.st, replaced, sealer)
 		require.ErrorContains(t, err, "do not extend")

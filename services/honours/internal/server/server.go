@@ -19,8 +19,9 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
+	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 )
 
 // Units is what the handlers need of the blocs service: units with their
@@ -72,7 +73,7 @@ type Server struct {
 	cache     cache.Cache
 	tokens    *pagetoken.Signer
 	sealer    *personaldata.Sealer // nil: full citizen ids are not kept
-	keys      *domain.Keyring
+	keys      *recipientkey.Keyring
 	catalogue *domain.Catalogue
 	salaries  *domain.SalaryTable
 	log       *slog.Logger
@@ -91,8 +92,8 @@ type Options struct {
 	// masked form (and the recipient key derived from them) is kept.
 	Sealer *personaldata.Sealer
 	// Keys make recipient keys, blind indexes under the service's secrets
-	// (domain.Keyring). Required.
-	Keys *domain.Keyring
+	// (recipientkey.Keyring). Required.
+	Keys *recipientkey.Keyring
 	Log  *slog.Logger
 	// Policy scopes what lists show and who reads personal data.
 	Policy *policy.Policy

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
-	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 )
 
 // Rebind moves a citizen id sealed for the entry (decisionID, ordinal)
@@ -27,7 +27,7 @@ type Rekeyed struct {
 const rekeyBatch = 1000
 
 // Rekey brings every recipient key of the database to the keyring's
-// current generation (domain.Keyring.Current) when the database says they
+// current generation (recipientkey.Keyring.Current) when the database says they
 // are of another: after keys became blind indexes, and after a rotation.
 // A key is brought forward from the key itself, so no citizen id is
 // needed; a citizen id sealed under the binding of before (its decision
@@ -40,7 +40,7 @@ const rekeyBatch = 1000
 // Rows a replica still running with the old secrets writes after Rekey
 // are not seen again: stop every replica before starting with new
 // secrets (docs/personal-data.md).
-func (s *Store) Rekey(ctx context.Context, keys *domain.Keyring, rebind Rebind) (Rekeyed, error) {
+func (s *Store) Rekey(ctx context.Context, keys *recipientkey.Keyring, rebind Rebind) (Rekeyed, error) {
 	r := Rekeyed{To: keys.Generation()}
 	if err := s.DB.QueryRowContext(ctx, `SELECT generation FROM recipient_key_generation WHERE id = 1`).Scan(&r.From); err != nil {
 		return r, fmt.Errorf("recipient key generation: %w", err)
@@ -92,7 +92,7 @@ func (s *Store) Rekey(ctx context.Context, keys *domain.Keyring, rebind Rebind) 
 				if e.key, ok = keys.Current(e.was); !ok {
 					return fmt.Errorf("entry %d of decisions/%s: its recipient key is not one the configured secrets bring forward", e.ordinal, e.id)
 				}
-				if len(e.sealed) > 0 && domain.KeyGeneration(e.was) == "" {
+				if len(e.sealed) > 0 && recipientkey.KeyGeneration(e.was) == "" {
 					if rebind == nil {
 						return fmt.Errorf("entry %d of decisions/%s holds a citizen id sealed under its old recipient key: "+
 							"start once with the personal data key, so that it can be sealed anew", e.ordinal, e.id)

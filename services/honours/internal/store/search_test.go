@@ -47,7 +47,7 @@ func TestSearchAnswersAsLike(t *testing.T) {
 					var got []string
 					var after *HonourCursor
 					for page := 0; ; page++ {
-						list, next, total, err := s.ListHonours(ctx, f, after, 25)
+						list, next, total, err := s.ListHonours(ctx, f, after, 40)
 						require.NoError(t, err)
 						require.Equal(t, len(want), total, "total %+v", f)
 						for _, h := range list {
@@ -142,14 +142,14 @@ func searchFilters() []HonourFilter {
 }
 
 // openRegister opens a store on engine e with the register of
-// searchRegister(1500).
+// searchRegister(1000).
 func openRegister(t *testing.T, e sqlstoretest.Engine) (*Store, []*domain.Honour) {
 	t.Helper()
 	ctx := t.Context()
 	s, err := Open(ctx, e.URL(t), nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
-	hs := searchRegister(1500)
+	hs := searchRegister(1000)
 	_, err = s.Do(ctx, sqlstore.Op{Method: "Test"}, func(tx *Tx) (string, []byte, error) {
 		return "", nil, tx.InsertHonours(ctx, hs)
 	})
@@ -182,7 +182,7 @@ func searchRegister(n int) []*domain.Honour {
 		hs[i] = &domain.Honour{
 			ID: fmt.Sprintf("h-%05d", i), DecisionID: fmt.Sprintf("qd-%d", i/100), Ordinal: i%100 + 1,
 			DecisionNumber: "1/QĐ-UBND", Authority: "tinh-01", AwardCode: "BK_TINH",
-			Recipient: domain.Recipient{Kind: domain.RecipientIndividual, FullName: name, Key: fmt.Sprintf("cid:%d", i%700)},
+			Recipient:     domain.Recipient{Kind: domain.RecipientIndividual, FullName: name, Key: fmt.Sprintf("cid:%d", i%700)},
 			RecipientName: name, Period: domain.Period{StartYear: year - 1, EndYear: year - 1},
 			ConferredOn: civil.Date{Year: year, Month: time.Month(1 + rng.IntN(2)), Day: 1}, CertificateNumber: fmt.Sprint(i),
 			Province: fmt.Sprintf("tinh-%02d", 1+rng.IntN(3)), ProvinceOriginal: fmt.Sprintf("tinh-cu-%02d", 1+rng.IntN(3)),

@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/tdkt-vn/tdkt/services/honours/internal/personaldata"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
 )
 
 func TestSealOpen(t *testing.T) {

@@ -1,4 +1,4 @@
-package domain
+package recipientkey
 
 import (
 	"crypto/hmac"

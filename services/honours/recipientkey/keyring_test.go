@@ -1,4 +1,4 @@
-package domain
+package recipientkey
 
 import (
 	"bytes"
@@ -21,11 +21,11 @@ var testKeys = func() *Keyring {
 }()
 
 func TestKeyringIsKeyed(t *testing.T) {
-	r := Recipient{Kind: I, FullName: "Lò Văn Ơn", CitizenID: "001234567889"}
+	r := Identity{Kind: Individual, FullName: "Lò Văn Ơn", CitizenID: "001234567889"}
 	other, err := NewKeyring(secret(2))
 	require.NoError(t, err)
-	a, _ := testKeys.RecipientKey(r)
-	b, _ := other.RecipientKey(r)
+	a, _ := testKeys.Key(r)
+	b, _ := other.Key(r)
 	require.NotEqual(t, a, b, "another secret, another key")
 	require.NotEqual(t, testKeys.Generation(), other.Generation())
 	require.NotContains(t, a, digest("cccd:"+r.CitizenID), "the unkeyed digest is not in the key")
@@ -34,18 +34,18 @@ func TestKeyringIsKeyed(t *testing.T) {
 	require.True(t, testKeys.IsCurrent(a))
 	require.False(t, other.IsCurrent(a))
 
-	for _, r := range []Recipient{
-		{Kind: I, FullName: "Lò Văn Ơn", BirthYear: 1970, Unit: "units/x"},
-		{Kind: H, HeadName: "Lò Văn Ơn", Commune: "units/x"},
+	for _, r := range []Identity{
+		{Kind: Individual, FullName: "Lò Văn Ơn", BirthYear: 1970, Unit: "units/x"},
+		{Kind: Household, HeadName: "Lò Văn Ơn", Commune: "units/x"},
 	} {
-		k, weak := testKeys.RecipientKey(r)
+		k, weak := testKeys.Key(r)
 		require.True(t, weak)
 		require.True(t, DerivedFromPersonalData(k))
 		require.False(t, DerivedFromCitizenID(k))
-		k2, _ := other.RecipientKey(r)
+		k2, _ := other.Key(r)
 		require.NotEqual(t, k, k2, "weak keys are keyed too")
 	}
-	c, _ := testKeys.RecipientKey(Recipient{Kind: C, Unit: "units/bac-kan"})
+	c, _ := testKeys.Key(Identity{Kind: Collective, Unit: "units/bac-kan"})
 	require.Equal(t, "unit:bac-kan", c)
 	require.False(t, DerivedFromPersonalData(c))
 	require.True(t, testKeys.IsCurrent(c))
@@ -59,13 +59,13 @@ func TestKeyringRotation(t *testing.T) {
 	rotated, err := NewKeyring(secret(1), secret(3))
 	require.NoError(t, err)
 	require.Equal(t, "", func() string { _, g, _, _ := splitKey("cid:" + digest("x")); return g }())
-	for _, r := range []Recipient{
-		{Kind: I, FullName: "A", CitizenID: "001234567889"},
-		{Kind: I, FullName: "Lò Văn Ơn", BirthYear: 1970, Unit: "units/x"},
-		{Kind: H, HeadName: "Lò Văn Ơn", Commune: "units/x"},
+	for _, r := range []Identity{
+		{Kind: Individual, FullName: "A", CitizenID: "001234567889"},
+		{Kind: Individual, FullName: "Lò Văn Ơn", BirthYear: 1970, Unit: "units/x"},
+		{Kind: Household, HeadName: "Lò Văn Ơn", Commune: "units/x"},
 	} {
-		before, _ := old.RecipientKey(r)
-		after, _ := rotated.RecipientKey(r)
+		before, _ := old.Key(r)
+		after, _ := rotated.Key(r)
 		require.NotEqual(t, before, after)
 		require.False(t, rotated.IsCurrent(before))
 		got, ok := rotated.Current(before)
@@ -97,7 +97,7 @@ func TestKeyringRotation(t *testing.T) {
 	// A key made with a secret the keyring lacks is not brought forward.
 	stranger, err := NewKeyring(secret(9))
 	require.NoError(t, err)
-	k, _ := stranger.RecipientKey(Recipient{Kind: I, FullName: "A", CitizenID: "001234567889"})
+	k, _ := stranger.Key(Identity{Kind: Individual, FullName: "A", CitizenID: "001234567889"})
 	_, ok := rotated.Current(k)
 	require.False(t, ok)
 	for _, bad := range []string{"", "cid:", "cid:khong-co", "cid:0123.abc", "x:" + digest("a"), "unit:"} {
