@@ -50,6 +50,11 @@ type Owner struct {
 	// Unit is the id of the unit that owns the resource; "" when no unit
 	// does (only central administrators cover it).
 	Unit string
+	// Also are the ids of other units whose callers see and act on the
+	// resource as its owner's do (a batch of nominations: its authority,
+	// beside its proposer). Which of them may take which step is the
+	// service's rule.
+	Also []string
 	// Public resources are seen by every caller.
 	Public bool
 }
@@ -164,12 +169,12 @@ func (p *Policy) Check(ctx context.Context, method string, req proto.Message) (c
 func (p *Policy) decide(ctx context.Context, r Rule, name string, owner Owner) error {
 	c := auth.FromContext(ctx)
 	if len(r.Roles) > 0 {
-		ok, err := p.covers(ctx, c, r.Roles, owner.Unit)
+		ok, err := p.coversOwner(ctx, c, r.Roles, owner)
 		if err != nil || ok {
 			return err
 		}
 		if !owner.Public {
-			if seen, err := p.covers(ctx, c, Readers, owner.Unit); err != nil || !seen {
+			if seen, err := p.coversOwner(ctx, c, Readers, owner); err != nil || !seen {
 				return orNotFound(err, name)
 			}
 		}
@@ -178,11 +183,22 @@ func (p *Policy) decide(ctx context.Context, r Rule, name string, owner Owner) e
 	if owner.Public {
 		return nil
 	}
-	seen, err := p.covers(ctx, c, Readers, owner.Unit)
+	seen, err := p.coversOwner(ctx, c, Readers, owner)
 	if err != nil || !seen {
 		return orNotFound(err, name)
 	}
 	return nil
+}
+
+// coversOwner reports whether c holds one of roles in a unit that covers
+// the owner's unit or one of its Also.
+func (p *Policy) coversOwner(ctx context.Context, c *auth.Caller, roles []auth.Role, owner Owner) (bool, error) {
+	for _, unit := range append([]string{owner.Unit}, owner.Also...) {
+		if ok, err := p.covers(ctx, c, roles, unit); err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
 }
 
 type ownerKey struct{}

@@ -40,6 +40,9 @@ func (drafts) Owner(_ context.Context, name string) (policy.Owner, error) {
 		return policy.Owner{Unit: name[12:]}, nil
 	case len(name) > 12 && name[:12] == "decisions/i-":
 		return policy.Owner{Unit: name[12:], Public: true}, nil
+	case len(name) > 12 && name[:12] == "decisions/a-":
+		// A draft of ha-noi that another unit acts on too.
+		return policy.Owner{Unit: "ha-noi", Also: []string{name[12:]}}, nil
 	}
 	return policy.Owner{}, &domainerr.NotFoundError{Name: name}
 }
@@ -115,6 +118,11 @@ func TestDecisions(t *testing.T) {
 		{"admin sees every draft", admin, "GetDecision", get("decisions/d-ha-noi"), codes.OK},
 		{"import is the admin's", officerTN, "ImportDecisions", &honoursv1.ImportDecisionsRequest{}, codes.PermissionDenied},
 		{"no rule, no call", admin, "NoSuchMethod", &structpb.Struct{}, codes.PermissionDenied},
+		{"a unit beside the owner sees", viewerTN, "GetDecision", get("decisions/a-thai-nguyen"), codes.OK},
+		{"and acts", officerTN, "IssueDecision", issue("decisions/a-thai-nguyen"), codes.OK},
+		{"the owner too", officerHN, "IssueDecision", issue("decisions/a-thai-nguyen"), codes.OK},
+		{"a third unit does not see", caller("bac-ninh", auth.Viewer), "GetDecision", get("decisions/a-thai-nguyen"), codes.NotFound},
+		{"nor acts", caller("bac-ninh", auth.BoardOfficer), "IssueDecision", issue("decisions/a-thai-nguyen"), codes.NotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,12 @@ import "github.com/tdkt-vn/tdkt/platform/auth"
 // Who does what. Central administrators may do everything officers may.
 var (
 	officers = []auth.Role{auth.CentralAdmin, auth.BoardOfficer}
+	// proposers prepare a unit's nominations: its clerks and officers.
+	proposers = []auth.Role{auth.CentralAdmin, auth.BoardOfficer, auth.UnitClerk}
+	// council members of an authority vote on its nominations.
+	council = []auth.Role{auth.CentralAdmin, auth.CouncilMember}
+	// signedIn is anyone with a role.
+	signedIn = []auth.Role{auth.CentralAdmin, auth.BoardOfficer, auth.UnitClerk, auth.CouncilMember, auth.Viewer, auth.PIIReader}
 	scorers  = []auth.Role{auth.CentralAdmin, auth.BoardOfficer, auth.CouncilMember}
 	admins   = []auth.Role{auth.CentralAdmin}
 )
@@ -13,10 +19,11 @@ var (
 var public = Rule{}
 
 const (
-	blocs     = "/tdkt.blocs.v1.BlocsService/"
-	honours   = "/tdkt.honours.v1.HonoursService/"
-	movements = "/tdkt.movements.v1.MovementsService/"
-	echo      = "/tdkt.benchmark.v1.EchoService/"
+	blocs       = "/tdkt.blocs.v1.BlocsService/"
+	honours     = "/tdkt.honours.v1.HonoursService/"
+	movements   = "/tdkt.movements.v1.MovementsService/"
+	nominations = "/tdkt.nominations.v1.NominationsService/"
+	echo        = "/tdkt.benchmark.v1.EchoService/"
 )
 
 // Rules are the rules of every RPC of every service, by full method name.
@@ -101,6 +108,34 @@ var Rules = map[string]Rule{
 	movements + "CreateExemplar": {Roles: officers, Resources: []string{"parent"}},
 	movements + "ListExemplars":  {Resources: []string{"parent"}},
 	movements + "UpdateExemplar": {Roles: officers, Resources: []string{"exemplar.name"}},
+
+	// nominations: a batch and its nominations belong to the proposer and
+	// are acted on by the authority too (the service's Owner names both);
+	// nobody else sees them. Which side takes which step (the proposer's
+	// clerks submit and withdraw, the authority's officers appraise,
+	// publish, approve and confer, its council votes) is the workflow's
+	// rule, in the domain; these rules admit the roles that take a step.
+	nominations + "CreateBatch":            {Roles: proposers, Resources: []string{"batch.proposer"}},
+	nominations + "GetBatch":               {Resources: []string{"name"}},
+	nominations + "ListBatches":            public,
+	nominations + "SubmitBatch":            {Roles: proposers, Resources: []string{"name"}},
+	nominations + "ConferBatch":            {Roles: officers, Resources: []string{"name"}},
+	nominations + "CreateNomination":       {Roles: proposers, Resources: []string{"parent"}},
+	nominations + "BatchCreateNominations": {Roles: proposers, Resources: []string{"parent"}},
+	nominations + "ImportNominations":      {Roles: proposers},
+	nominations + "GetNomination":          {Resources: []string{"name"}},
+	nominations + "ListNominations":        {Resources: []string{"parent"}},
+	nominations + "AppraiseNomination":     {Roles: officers, Resources: []string{"name"}},
+	nominations + "ReturnNomination":       {Roles: officers, Resources: []string{"name"}},
+	nominations + "RejectNomination":       {Roles: officers, Resources: []string{"name"}},
+	nominations + "RecordVote":             {Roles: council, Resources: []string{"name"}},
+	nominations + "PublishNomination":      {Roles: officers, Resources: []string{"name"}},
+	nominations + "ApproveNomination":      {Roles: officers, Resources: []string{"name"}},
+	nominations + "WithdrawNomination":     {Roles: proposers, Resources: []string{"name"}},
+	nominations + "CheckEligibility":       {Roles: signedIn},
+	nominations + "GetCalendar":            public,
+	nominations + "UpdateCalendar":         {Roles: admins},
+	nominations + "ListAuditEntries":       {Roles: officers},
 
 	// The bare echo of the edge benchmark.
 	echo + "Echo": public,

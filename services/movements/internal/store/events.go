@@ -16,7 +16,7 @@ const eventColumns = `id, kind, organizer, group_id, movement_id, held_on, ordin
 func scanEvent(row interface{ Scan(...any) error }) (*domain.Event, error) {
 	var e domain.Event
 	if err := row.Scan(&e.ID, &e.Kind, &e.Organizer, &e.Group, &e.Movement, &e.HeldOn, &e.Ordinal, &e.Period.Start, &e.Period.End,
-		&e.Summary, jsonText{&e.Decisions}, sqlstore.Micros(&e.CreateTime)); err != nil {
+		&e.Summary, sqlstore.JSON(&e.Decisions), sqlstore.Micros(&e.CreateTime)); err != nil {
 		return nil, err
 	}
 	return &e, nil
@@ -49,7 +49,7 @@ func (tx *Tx) InsertEvent(ctx context.Context, e *domain.Event) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO events (`+eventColumns+`, ordinal_scope)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
 		e.ID, e.Kind, e.Organizer, e.Group, e.Movement, e.HeldOn, e.Ordinal, e.Period.Start, e.Period.End, e.Summary,
-		jsonText{e.Decisions}, sqlstore.Micros(&e.CreateTime), scope)
+		sqlstore.JSON(e.Decisions), sqlstore.Micros(&e.CreateTime), scope)
 	if sqlstore.IsUniqueViolation(err) {
 		return &domain.ExistsError{Name: e.Name()}
 	}

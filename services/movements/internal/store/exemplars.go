@@ -17,7 +17,7 @@ const exemplarColumns = `movement_id, id, recipient, recipient_name, unit, provi
 func scanExemplar(row interface{ Scan(...any) error }, extra ...any) (*domain.Exemplar, error) {
 	var e domain.Exemplar
 	if err := row.Scan(append([]any{&e.Movement, &e.ID, &e.Recipient, &e.RecipientName, &e.Unit, &e.Province, &e.Field, &e.Model,
-		&e.RecognizedOn, &e.State, jsonText{&e.Honours}, sqlstore.Micros(&e.CreateTime), sqlstore.Micros(&e.UpdateTime),
+		&e.RecognizedOn, &e.State, sqlstore.JSON(&e.Honours), sqlstore.Micros(&e.CreateTime), sqlstore.Micros(&e.UpdateTime),
 		&e.Version}, extra...)...); err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func (tx *Tx) InsertExemplar(ctx context.Context, e *domain.Exemplar) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO exemplars (`+exemplarColumns+`, sort_key, search)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
 		e.Movement, e.ID, e.Recipient, e.RecipientName, e.Unit, e.Province, e.Field, e.Model, e.RecognizedOn, e.State,
-		jsonText{e.Honours}, sqlstore.Micros(&e.CreateTime), sqlstore.Micros(&e.UpdateTime), e.Version,
+		sqlstore.JSON(e.Honours), sqlstore.Micros(&e.CreateTime), sqlstore.Micros(&e.UpdateTime), e.Version,
 		vnfold.SortKey(e.RecipientName), vnfold.Fold(e.SearchText()))
 	if sqlstore.IsUniqueViolation(err) {
 		return &domain.ExistsError{Name: e.Name()}
@@ -53,7 +53,7 @@ func (tx *Tx) UpdateExemplar(ctx context.Context, e *domain.Exemplar) error {
 		model = $8, recognized_on = $9, state = $10, honours = $11, update_time = $12, version = $13, sort_key = $14, search = $15
 		WHERE movement_id = $1 AND id = $2`,
 		e.Movement, e.ID, e.Recipient, e.RecipientName, e.Unit, e.Province, e.Field, e.Model, e.RecognizedOn, e.State,
-		jsonText{e.Honours}, sqlstore.Micros(&e.UpdateTime), e.Version, vnfold.SortKey(e.RecipientName), vnfold.Fold(e.SearchText()))
+		sqlstore.JSON(e.Honours), sqlstore.Micros(&e.UpdateTime), e.Version, vnfold.SortKey(e.RecipientName), vnfold.Fold(e.SearchText()))
 	return err
 }
 

@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -18,38 +15,10 @@ import (
 const movementColumns = `id, title, kind, launched_by, launch_document, period_start, period_end, objectives, criteria,
 	state, closing_review, participant_count, create_time, update_time, launch_time, close_time, version`
 
-// jsonText is a value kept as JSON text, ” for nil or empty.
-type jsonText struct{ v any }
-
-func (j jsonText) Value() (driver.Value, error) {
-	b, err := json.Marshal(j.v)
-	if err != nil || string(b) == "null" || string(b) == "[]" {
-		return "", err
-	}
-	return string(b), nil
-}
-
-func (j jsonText) Scan(src any) error {
-	var s string
-	switch v := src.(type) {
-	case string:
-		s = v
-	case []byte:
-		s = string(v)
-	case nil:
-	default:
-		return fmt.Errorf("json column: unexpected %T", src)
-	}
-	if s == "" {
-		return nil
-	}
-	return json.Unmarshal([]byte(s), j.v)
-}
-
 func scanMovement(row interface{ Scan(...any) error }, extra ...any) (*domain.Movement, error) {
 	var m domain.Movement
-	if err := row.Scan(append([]any{&m.ID, &m.Title, &m.Kind, &m.LaunchedBy, jsonText{&m.LaunchDocument}, &m.Period.Start, &m.Period.End,
-		&m.Objectives, jsonText{&m.Criteria}, &m.State, jsonText{&m.Review}, &m.ParticipantCount,
+	if err := row.Scan(append([]any{&m.ID, &m.Title, &m.Kind, &m.LaunchedBy, sqlstore.JSON(&m.LaunchDocument), &m.Period.Start, &m.Period.End,
+		&m.Objectives, sqlstore.JSON(&m.Criteria), &m.State, sqlstore.JSON(&m.Review), &m.ParticipantCount,
 		sqlstore.Micros(&m.CreateTime), sqlstore.Micros(&m.UpdateTime), sqlstore.Micros(&m.LaunchTime), sqlstore.Micros(&m.CloseTime),
 		&m.Version}, extra...)...); err != nil {
 		return nil, err
@@ -149,8 +118,8 @@ func (r reader) ListMovements(ctx context.Context, f MovementFilter, after *Move
 func (tx *Tx) InsertMovement(ctx context.Context, m *domain.Movement) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO movements (`+movementColumns+`, sort_key, search)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
-		m.ID, m.Title, m.Kind, m.LaunchedBy, jsonText{m.LaunchDocument}, m.Period.Start, m.Period.End, m.Objectives,
-		jsonText{m.Criteria}, m.State, jsonText{m.Review}, m.ParticipantCount,
+		m.ID, m.Title, m.Kind, m.LaunchedBy, sqlstore.JSON(m.LaunchDocument), m.Period.Start, m.Period.End, m.Objectives,
+		sqlstore.JSON(m.Criteria), m.State, sqlstore.JSON(m.Review), m.ParticipantCount,
 		sqlstore.Micros(&m.CreateTime), sqlstore.Micros(&m.UpdateTime), sqlstore.Micros(&m.LaunchTime), sqlstore.Micros(&m.CloseTime),
 		m.Version, vnfold.SortKey(m.Title), m.SearchText())
 	if sqlstore.IsUniqueViolation(err) {
@@ -165,14 +134,12 @@ func (tx *Tx) UpdateMovement(ctx context.Context, m *domain.Movement) error {
 		period_start=$6, period_end=$7, objectives=$8, criteria=$9, state=$10, closing_review=$11, participant_count=$12,
 		update_time=$13, launch_time=$14, close_time=$15, version=$16, sort_key=$17, search=$18
 		WHERE id=$1 AND version=$19`,
-		m.ID, m.Title, m.Kind, m.LaunchedBy, jsonText{m.LaunchDocument}, m.Period.Start, m.Period.End, m.Objectives,
-		jsonText{m.Criteria}, m.State, jsonText{m.Review}, m.ParticipantCount,
+		m.ID, m.Title, m.Kind, m.LaunchedBy, sqlstore.JSON(m.LaunchDocument), m.Period.Start, m.Period.End, m.Objectives,
+		sqlstore.JSON(m.Criteria), m.State, sqlstore.JSON(m.Review), m.ParticipantCount,
 		sqlstore.Micros(&m.UpdateTime), sqlstore.Micros(&m.LaunchTime), sqlstore.Micros(&m.CloseTime), m.Version,
 		vnfold.SortKey(m.Title), m.SearchText(), m.Version-1)
 	return sqlstore.CheckUpdated(res, err)
 }
-
-var _ sql.Scanner = jsonText{}
 
 // dateText is a civil date as the schema keeps it.
 func dateText(d civil.Date) string { return d.String() }

@@ -137,11 +137,14 @@ type Nomination struct {
 	Batch string // batch id
 	ID    string
 	NominationFields
-	Vote        *Vote       // once recorded
-	Eligibility *Evaluation // once evaluated
-	Override    *Override   // once a FAIL was overridden
-	State       State
-	History     []Transition // oldest first
+	// SealedCitizenID is Recipient.CitizenID sealed by the server: what
+	// the store keeps of it (nil when there is none).
+	SealedCitizenID []byte
+	Vote            *Vote       // once recorded
+	Eligibility     *Evaluation // once evaluated
+	Override        *Override   // once a FAIL was overridden
+	State           State
+	History         []Transition // oldest first
 	// DueOn is when the current step must be done (zero when no time limit
 	// runs) and DueStep the time limit it comes from.
 	DueOn               civil.Date
