@@ -2,3 +2,4 @@
 CREATE DATABASE blocs OWNER tdkt;
 CREATE DATABASE honours OWNER tdkt;
 CREATE DATABASE movements OWNER tdkt;
+CREATE DATABASE nominations OWNER tdkt;

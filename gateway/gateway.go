@@ -28,6 +28,7 @@ import (
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
+	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 )
 
 // DefaultMaxBodyBytes is the default limit on a request body: 1 MiB.
@@ -42,6 +43,9 @@ type Config struct {
 	// MovementsAddr is the host:port of the movements service's gRPC
 	// server.
 	MovementsAddr string
+	// NominationsAddr is the host:port of the nominations service's gRPC
+	// server.
+	NominationsAddr string
 	// MaxBodyBytes is the largest request body accepted; a larger one is
 	// refused with HTTP 413.
 	MaxBodyBytes int64
@@ -72,6 +76,8 @@ func (c *Config) RegisterFlags(f config.Flags) {
 		"host:port of the honours service's gRPC server")
 	f.String(&c.MovementsAddr, "movements-addr", "127.0.0.1:9102",
 		"host:port of the movements service's gRPC server")
+	f.String(&c.NominationsAddr, "nominations-addr", "127.0.0.1:9103",
+		"host:port of the nominations service's gRPC server")
 	f.Int64(&c.MaxBodyBytes, "http-max-body", DefaultMaxBodyBytes,
 		"largest request body accepted, in bytes; larger bodies get HTTP 413")
 	f.String(&c.CORSOrigins, "cors-origins", "",
@@ -124,6 +130,7 @@ func (c Config) backends() []backend {
 		{"blocs", c.BlocsAddr, blocsv1.BlocsService_ServiceDesc.ServiceName, blocsv1.RegisterBlocsServiceHandler},
 		{"honours", c.HonoursAddr, honoursv1.HonoursService_ServiceDesc.ServiceName, honoursv1.RegisterHonoursServiceHandler},
 		{"movements", c.MovementsAddr, movementsv1.MovementsService_ServiceDesc.ServiceName, movementsv1.RegisterMovementsServiceHandler},
+		{"nominations", c.NominationsAddr, nominationsv1.NominationsService_ServiceDesc.ServiceName, nominationsv1.RegisterNominationsServiceHandler},
 	}
 }
 

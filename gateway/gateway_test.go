@@ -40,6 +40,7 @@ import (
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
+	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 )
 
 // fakeBlocs answers GetUnit by name, echoes CreateUnit and ListUnits, and
@@ -143,6 +144,7 @@ func start(t *testing.T, maxBody int64, configure ...func(*gateway.Config)) *env
 	hs.SetServingStatus(blocsv1.BlocsService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus(honoursv1.HonoursService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus(movementsv1.MovementsService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
+	hs.SetServingStatus(nominationsv1.NominationsService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 	healthpb.RegisterHealthServer(srv, hs)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
@@ -159,7 +161,7 @@ func start(t *testing.T, maxBody int64, configure ...func(*gateway.Config)) *env
 		Registry:       prometheus.NewRegistry(),
 	}
 	addr := lis.Addr().String()
-	cfg := gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MovementsAddr: addr, MaxBodyBytes: maxBody, Auth: auth.VerifierConfig{Issuer: iss.URL()}}
+	cfg := gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MovementsAddr: addr, NominationsAddr: addr, MaxBodyBytes: maxBody, Auth: auth.VerifierConfig{Issuer: iss.URL()}}
 	for _, c := range configure {
 		c(&cfg)
 	}
@@ -340,7 +342,7 @@ func TestHealthAndReadiness(t *testing.T) {
 		Backends map[string]string `json:"backends"`
 	}
 	require.NoError(t, json.Unmarshal(r.body, &body))
-	require.Equal(t, map[string]string{"blocs": "SERVING", "honours": "SERVING", "movements": "SERVING"}, body.Backends)
+	require.Equal(t, map[string]string{"blocs": "SERVING", "honours": "SERVING", "movements": "SERVING", "nominations": "SERVING"}, body.Backends)
 
 	for _, svc := range []struct{ name, service string }{
 		{"honours", honoursv1.HonoursService_ServiceDesc.ServiceName},
@@ -369,7 +371,7 @@ func TestReadinessWithoutBackend(t *testing.T) {
 		Propagator:     propagation.TraceContext{},
 		Logger:         slog.New(slog.NewTextHandler(t.Output(), nil)),
 	}
-	gw, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MovementsAddr: addr, MaxBodyBytes: 1 << 20,
+	gw, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: addr, HonoursAddr: addr, MovementsAddr: addr, NominationsAddr: addr, MaxBodyBytes: 1 << 20,
 		Auth: auth.VerifierConfig{Issuer: "http://127.0.0.1:1"}}, tel)
 	require.NoError(t, err, "dialling does not wait for the backend")
 	t.Cleanup(func() { require.NoError(t, gw.Close()) })

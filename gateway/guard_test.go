@@ -177,9 +177,9 @@ func TestNoIssuer(t *testing.T) {
 		Propagator:     propagation.TraceContext{},
 		Logger:         slog.New(slog.NewTextHandler(t.Output(), nil)),
 	}
-	_, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: "127.0.0.1:1", HonoursAddr: "127.0.0.1:1", MovementsAddr: "127.0.0.1:1", MaxBodyBytes: 1}, tel)
+	_, err := gateway.New(t.Context(), gateway.Config{BlocsAddr: "127.0.0.1:1", HonoursAddr: "127.0.0.1:1", MovementsAddr: "127.0.0.1:1", NominationsAddr: "127.0.0.1:1", MaxBodyBytes: 1}, tel)
 	require.ErrorContains(t, err, "-oidc-issuer")
-	_, err = gateway.New(t.Context(), gateway.Config{BlocsAddr: "127.0.0.1:1", HonoursAddr: "127.0.0.1:1", MovementsAddr: "127.0.0.1:1", MaxBodyBytes: 1,
+	_, err = gateway.New(t.Context(), gateway.Config{BlocsAddr: "127.0.0.1:1", HonoursAddr: "127.0.0.1:1", MovementsAddr: "127.0.0.1:1", NominationsAddr: "127.0.0.1:1", MaxBodyBytes: 1,
 		Auth: auth.VerifierConfig{Issuer: "http://127.0.0.1:1"}, RateLimit: ratelimit.Limits{Rate: 1, TrustedProxies: "lb"}}, tel)
 	require.ErrorContains(t, err, "trusted proxy")
 }

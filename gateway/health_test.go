@@ -37,8 +37,8 @@ func TestReadinessDegradedCache(t *testing.T) {
 	code, body = get()
 	require.Equal(t, http.StatusOK, code, "a degraded cache does not make the service unready")
 	require.Equal(t, "degraded", body.Status)
-	require.Equal(t, []string{"blocs/cache", "honours/cache", "movements/cache"}, body.Degraded)
-	require.Equal(t, map[string]string{"blocs": "SERVING", "honours": "SERVING", "movements": "SERVING"}, body.Backends)
+	require.Equal(t, []string{"blocs/cache", "honours/cache", "movements/cache", "nominations/cache"}, body.Degraded)
+	require.Equal(t, map[string]string{"blocs": "SERVING", "honours": "SERVING", "movements": "SERVING", "nominations": "SERVING"}, body.Backends)
 
 	e.health.SetServingStatus("tdkt.cache", healthpb.HealthCheckResponse_SERVING)
 	code, body = get()

@@ -14,6 +14,7 @@ require (
 	github.com/tdkt-vn/tdkt/services/blocs v0.0.0
 	github.com/tdkt-vn/tdkt/services/honours v0.0.0
 	github.com/tdkt-vn/tdkt/services/movements v0.0.0
+	github.com/tdkt-vn/tdkt/services/nominations v0.0.0
 	github.com/xuri/excelize/v2 v2.11.1
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/exporters/stdout/stdouttrace v1.47.0
@@ -109,4 +110,5 @@ replace (
 	github.com/tdkt-vn/tdkt/services/blocs => ../services/blocs
 	github.com/tdkt-vn/tdkt/services/honours => ../services/honours
 	github.com/tdkt-vn/tdkt/services/movements => ../services/movements
+	github.com/tdkt-vn/tdkt/services/nominations => ../services/nominations
 )

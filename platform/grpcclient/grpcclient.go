@@ -8,14 +8,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
+	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 )
@@ -67,6 +73,12 @@ type Options struct {
 	// or put in the context's outgoing metadata): for a client that acts
 	// as one caller, such as tdktctl or the demo loader.
 	Token string
+	// Tokens, when set, gives the bearer token of every call that carries
+	// no authorization already: the service's own identity (a client
+	// credentials grant, ClientCredentials), for work no caller asked for
+	// (a conferral resumed after a crash). Calls made for a caller forward
+	// the caller's token instead.
+	Tokens oauth2.TokenSource
 }
 
 // Dial returns a client connection to target (any grpc.NewClient target, such
@@ -107,8 +119,8 @@ func Dial(target string, o Options) (*grpc.ClientConn, error) {
 			Timeout:             10 * time.Second,
 			PermitWithoutStream: true,
 		}),
-		grpc.WithChainUnaryInterceptor(auth.ForwardUnary, bearer(o.Token).unary, d.unary, r.unary),
-		grpc.WithChainStreamInterceptor(auth.ForwardStream, bearer(o.Token).stream, d.stream, r.stream),
+		grpc.WithChainUnaryInterceptor(auth.ForwardUnary, bearer{o.Token, o.Tokens}.unary, d.unary, r.unary),
+		grpc.WithChainStreamInterceptor(auth.ForwardStream, bearer{o.Token, o.Tokens}.stream, d.stream, r.stream),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("grpcclient: dial %s: %w", target, err)
@@ -116,25 +128,77 @@ func Dial(target string, o Options) (*grpc.ClientConn, error) {
 	return conn, nil
 }
 
-// bearer is the token of Options.Token.
-type bearer string
+// bearer is the token of Options.Token, or of Options.Tokens.
+type bearer struct {
+	token  string
+	tokens oauth2.TokenSource
+}
 
-func (b bearer) with(ctx context.Context) context.Context {
-	if b == "" {
-		return ctx
+func (b bearer) with(ctx context.Context) (context.Context, error) {
+	if b.token == "" && b.tokens == nil {
+		return ctx, nil
 	}
 	if md, ok := metadata.FromOutgoingContext(ctx); ok && len(md.Get(auth.AuthorizationKey)) > 0 {
-		return ctx
+		return ctx, nil
 	}
-	return metadata.AppendToOutgoingContext(ctx, auth.AuthorizationKey, "Bearer "+string(b))
+	token := b.token
+	if token == "" {
+		t, err := b.tokens.Token()
+		if err != nil {
+			// The issuer cannot give the service its token: the call may
+			// succeed later.
+			return ctx, status.Errorf(codes.Unavailable, "grpcclient: the service's own token: %v", err)
+		}
+		token = t.AccessToken
+	}
+	return metadata.AppendToOutgoingContext(ctx, auth.AuthorizationKey, "Bearer "+token), nil
 }
 
 func (b bearer) unary(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-	return invoker(b.with(ctx), method, req, reply, cc, opts...)
+	ctx, err := b.with(ctx)
+	if err != nil {
+		return err
+	}
+	return invoker(ctx, method, req, reply, cc, opts...)
 }
 
 func (b bearer) stream(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
-	return streamer(b.with(ctx), desc, cc, method, opts...)
+	ctx, err := b.with(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return streamer(ctx, desc, cc, method, opts...)
+}
+
+// ClientCredentials is the token source of a service's own identity: the
+// client credentials grant (RFC 6749 §4.4) at the token endpoint of issuer,
+// read from its discovery document on the first token (an issuer that is
+// down at start delays only the calls that need the token); tokens are
+// reused until they expire.
+func ClientCredentials(issuer, clientID, clientSecret string) oauth2.TokenSource {
+	return &clientCredentials{issuer: issuer, id: clientID, secret: clientSecret}
+}
+
+type clientCredentials struct {
+	issuer, id, secret string
+	mu                 sync.Mutex
+	src                oauth2.TokenSource // nil until the issuer was discovered
+}
+
+func (c *clientCredentials) Token() (*oauth2.Token, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.src == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), DefaultTimeout)
+		defer cancel()
+		p, err := oidc.NewProvider(ctx, c.issuer)
+		if err != nil {
+			return nil, fmt.Errorf("the issuer's discovery document: %w", err)
+		}
+		cfg := clientcredentials.Config{ClientID: c.id, ClientSecret: c.secret, TokenURL: p.Endpoint().TokenURL}
+		c.src = cfg.TokenSource(context.Background())
+	}
+	return c.src.Token()
 }
 
 // deadline is the default per-call timeout.

@@ -25,7 +25,6 @@ import (
 	"github.com/tdkt-vn/tdkt/services/honours/internal/server"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/store"
 	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
-	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 )
 
 // Config is what the service needs to run.
@@ -34,22 +33,9 @@ type Config struct {
 	// BlocsAddr is the gRPC address of the blocs service, which holds the
 	// units and their lineage.
 	BlocsAddr string
-	// PersonalDataKey encrypts citizen ids at rest: standard base64 of 32
-	// random bytes, kept for as long as the data. Empty means full citizen
-	// ids are not kept at all, only their masked form and the recipient key
-	// derived from them.
-	PersonalDataKey string
-	// RecipientKeySecret keys recipient keys, blind indexes of the
-	// personal data they are derived from (recipientkey.Keyring): standard
-	// base64 of at least 32 random bytes, or after a rotation several,
-	// oldest first and comma-separated. Required; kept for as long as the
-	// data, since the keys of the register are made with it
-	// (docs/personal-data.md).
-	RecipientKeySecret string
-	// personalDataKeyVar and recipientKeySecretVar are the environment
-	// variables of the flags, as RegisterFlags registered them, for the
-	// messages that name them.
-	personalDataKeyVar, recipientKeySecretVar string
+	// PersonalData is the key that seals citizen ids and the secret of
+	// recipient keys.
+	PersonalData personaldata.Config
 }
 
 // RegisterFlags registers the service's flags on f, with defaults from the
@@ -60,12 +46,7 @@ func (c *Config) RegisterFlags(f config.Flags) {
 	c.Config.RegisterFlags(f, "honours")
 	f.String(&c.BlocsAddr, "blocs-addr", "127.0.0.1:9101",
 		"gRPC address of the blocs service (units and their lineage)")
-	f.String(&c.PersonalDataKey, "personal-data-key", "",
-		"base64 of 32 random bytes that encrypt citizen ids at rest; empty keeps only masked citizen ids")
-	c.personalDataKeyVar = f.Env("personal-data-key")
-	f.String(&c.RecipientKeySecret, "recipient-key-secret", "",
-		"base64 of 32 random bytes that key recipient keys (blind indexes); after a rotation OLD,NEW (docs/personal-data.md). Required")
-	c.recipientKeySecretVar = f.Env("recipient-key-secret")
+	c.PersonalData.RegisterFlags(f)
 }
 
 // New opens the database (applying migrations) and the cache, dials blocs
@@ -75,31 +56,13 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Ru
 	if cfg.BlocsAddr == "" {
 		return nil, errors.New("honours: the blocs address is required")
 	}
-	keysVar := cmp.Or(cfg.recipientKeySecretVar, "TDKT_RECIPIENT_KEY_SECRET")
-	if cfg.RecipientKeySecret == "" {
-		return nil, errors.New("honours: a recipient key secret is required (-recipient-key-secret / " + keysVar +
-			": base64 of 32 random bytes, e.g. `head -c 32 /dev/urandom | base64`)")
-	}
-	keys, err := recipientkey.ParseKeyring(cfg.RecipientKeySecret)
-	if err != nil {
-		return nil, fmt.Errorf("honours: %s: %w", keysVar, err)
-	}
 	parts, err := service.Open(ctx, "honours", cfg.Config, tel)
 	if err != nil {
 		return nil, err
 	}
-	var sealer *personaldata.Sealer
-	if cfg.PersonalDataKey != "" {
-		k, err := personaldata.ParseKey(cfg.PersonalDataKey)
-		if err == nil {
-			sealer, err = personaldata.NewSealer(k)
-		}
-		if err != nil {
-			return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close())
-		}
-	} else {
-		tel.Logger.WarnContext(ctx, "no personal data key: full citizen ids are not kept, only masked ones (set "+
-			cmp.Or(cfg.personalDataKeyVar, "TDKT_PERSONAL_DATA_KEY")+")")
+	sealer, keys, err := cfg.PersonalData.Open(ctx, tel.Logger, "honours")
+	if err != nil {
+		return nil, errors.Join(err, parts.Close())
 	}
 	conn, err := grpcclient.Dial(cfg.BlocsAddr, grpcclient.Options{Telemetry: tel})
 	if err != nil {

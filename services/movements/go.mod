@@ -94,4 +94,5 @@ replace (
 	github.com/tdkt-vn/tdkt/platform => ../../platform
 	github.com/tdkt-vn/tdkt/proto => ../../proto
 	github.com/tdkt-vn/tdkt/services/blocs => ../blocs
+	github.com/tdkt-vn/tdkt/services/honours => ../honours
 )

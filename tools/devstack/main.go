@@ -50,8 +50,10 @@ import (
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
+	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/demo"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
+	"google.golang.org/grpc"
 )
 
 type options struct {
@@ -71,22 +73,27 @@ var inherited = []struct{ component, name string }{
 	{"honours", "personal-data-key"},
 	{"honours", "recipient-key-secret"},
 	{"movements", "page-token-key"},
+	{"nominations", "page-token-key"},
 	{"gateway", "http-max-body"},
 	{"blocs", "oidc-issuer"},
 	{"honours", "oidc-issuer"},
 	{"movements", "oidc-issuer"},
+	{"nominations", "oidc-issuer"},
 	{"gateway", "oidc-issuer"},
 	{"blocs", "oidc-audience"},
 	{"honours", "oidc-audience"},
 	{"movements", "oidc-audience"},
+	{"nominations", "oidc-audience"},
 	{"gateway", "oidc-audience"},
 	{"blocs", "oidc-jwks-url"},
 	{"honours", "oidc-jwks-url"},
 	{"movements", "oidc-jwks-url"},
+	{"nominations", "oidc-jwks-url"},
 	{"gateway", "oidc-jwks-url"},
 	{"blocs", "client-certificates"},
 	{"honours", "client-certificates"},
 	{"movements", "client-certificates"},
+	{"nominations", "client-certificates"},
 }
 
 // registerFlags registers devstack's own flags at the root of f and each
@@ -98,6 +105,7 @@ func (o *options) registerFlags(f config.Flags) {
 	fs.StringVar(&o.stack.BlocsGRPCAddr, "blocs-grpc", stack.DefaultBlocsGRPCAddr, "host:port of the blocs service's gRPC server")
 	fs.StringVar(&o.stack.HonoursGRPCAddr, "honours-grpc", stack.DefaultHonoursGRPCAddr, "host:port of the honours service's gRPC server")
 	fs.StringVar(&o.stack.MovementsGRPCAddr, "movements-grpc", stack.DefaultMovementsGRPCAddr, "host:port of the movements service's gRPC server")
+	fs.StringVar(&o.stack.NominationsGRPCAddr, "nominations-grpc", stack.DefaultNominationsGRPCAddr, "host:port of the nominations service's gRPC server")
 	fs.StringVar(&o.stack.IssuerAddr, "issuer", stack.DefaultIssuerAddr,
 		"host:port of the dev OpenID Connect issuer, which runs unless TDKT_OIDC_ISSUER (or every component's -<name>.oidc-issuer) names a real one")
 	config.String(fs, &o.stack.RedisAddr, "redis", "TDKT_REDIS_ADDR", "",
@@ -109,6 +117,7 @@ func (o *options) registerFlags(f config.Flags) {
 	o.stack.Blocs.RegisterFlags(f.Sub("blocs"))
 	o.stack.Honours.RegisterFlags(f.Sub("honours"))
 	o.stack.Movements.RegisterFlags(f.Sub("movements"))
+	o.stack.Nominations.RegisterFlags(f.Sub("nominations"))
 	o.stack.Gateway.RegisterFlags(f.Sub("gateway"))
 }
 
@@ -138,7 +147,7 @@ func inheritRoot(root config.Flags, getenv func(string) string) error {
 // fills them in: the databases, and the addresses of the services this
 // process runs. (The components' Redis addresses default to empty anyway.)
 func (o *options) leaveToStack(f config.Flags) {
-	b, h, m, g := f.Sub("blocs"), f.Sub("honours"), f.Sub("movements"), f.Sub("gateway")
+	b, h, m, n, g := f.Sub("blocs"), f.Sub("honours"), f.Sub("movements"), f.Sub("nominations"), f.Sub("gateway")
 	for _, s := range []struct {
 		f    config.Flags
 		name string
@@ -153,6 +162,10 @@ func (o *options) leaveToStack(f config.Flags) {
 		{m, "blocs-addr", &o.stack.Movements.BlocsAddr},
 		{m, "honours-addr", &o.stack.Movements.HonoursAddr},
 		{g, "movements-addr", &o.stack.Gateway.MovementsAddr},
+		{n, "database-url", &o.stack.Nominations.DatabaseURL},
+		{n, "blocs-addr", &o.stack.Nominations.BlocsAddr},
+		{n, "honours-addr", &o.stack.Nominations.HonoursAddr},
+		{g, "nominations-addr", &o.stack.Gateway.NominationsAddr},
 	} {
 		if !s.f.IsSet(s.name) {
 			*s.p = ""
@@ -249,24 +262,19 @@ func loadDemo(ctx context.Context, s *stack.Stack, format string, level slog.Lev
 		return demo.Summary{}, err
 	}
 	defer func() { _ = tel.Shutdown(context.WithoutCancel(ctx)) }()
-	blocsConn, err := grpcclient.Dial(s.GRPCAddr("blocs"), grpcclient.Options{Telemetry: tel, Token: token})
-	if err != nil {
-		return demo.Summary{}, fmt.Errorf("dial blocs: %w", err)
+	conns := map[string]*grpc.ClientConn{}
+	for _, name := range []string{"blocs", "honours", "movements", "nominations"} {
+		conn, err := grpcclient.Dial(s.GRPCAddr(name), grpcclient.Options{Telemetry: tel, Token: token})
+		if err != nil {
+			return demo.Summary{}, fmt.Errorf("dial %s: %w", name, err)
+		}
+		defer conn.Close()
+		conns[name] = conn
 	}
-	defer blocsConn.Close()
-	honoursConn, err := grpcclient.Dial(s.GRPCAddr("honours"), grpcclient.Options{Telemetry: tel, Token: token})
-	if err != nil {
-		return demo.Summary{}, fmt.Errorf("dial honours: %w", err)
-	}
-	defer honoursConn.Close()
-	movementsConn, err := grpcclient.Dial(s.GRPCAddr("movements"), grpcclient.Options{Telemetry: tel, Token: token})
-	if err != nil {
-		return demo.Summary{}, fmt.Errorf("dial movements: %w", err)
-	}
-	defer movementsConn.Close()
 	return demo.Load(ctx, demo.Clients{
-		Blocs:     blocsv1.NewBlocsServiceClient(blocsConn),
-		Honours:   honoursv1.NewHonoursServiceClient(honoursConn),
-		Movements: movementsv1.NewMovementsServiceClient(movementsConn),
+		Blocs:       blocsv1.NewBlocsServiceClient(conns["blocs"]),
+		Honours:     honoursv1.NewHonoursServiceClient(conns["honours"]),
+		Movements:   movementsv1.NewMovementsServiceClient(conns["movements"]),
+		Nominations: nominationsv1.NewNominationsServiceClient(conns["nominations"]),
 	})
 }

@@ -68,6 +68,7 @@ func TestRunWithARealIssuer(t *testing.T) {
 		o.stack.Blocs.Auth.Issuer = iss.URL()
 		o.stack.Honours.Auth.Issuer = iss.URL()
 		o.stack.Movements.Auth.Issuer = iss.URL()
+		o.stack.Nominations.Auth.Issuer = iss.URL()
 		o.stack.Gateway.Auth.Issuer = iss.URL()
 		return o
 	}

@@ -37,7 +37,8 @@ func TestMain(m *testing.M) {
 	}
 	bin = dir
 	build := exec.Command("go", "build", "-o", dir+string(os.PathSeparator),
-		"./services/blocs/cmd/blocs", "./services/honours/cmd/honours", "./services/movements/cmd/movements", "./gateway/cmd/gateway")
+		"./services/blocs/cmd/blocs", "./services/honours/cmd/honours", "./services/movements/cmd/movements",
+		"./services/nominations/cmd/nominations", "./gateway/cmd/gateway")
 	build.Dir = filepath.Join("..", "..")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: go build: %v\n%s", err, out)
@@ -137,10 +138,13 @@ type system struct {
 	blocs     *process
 	honours   *process
 	movements *process
-	gateway   *process
-	blocsURL  string // the address blocs keeps across restarts
-	// honoursURL is the address honours keeps across restarts.
-	honoursURL string
+	// nominations is the nominations process.
+	nominations *process
+	gateway     *process
+	blocsURL    string // the address blocs keeps across restarts
+	// honoursURL and nominationsURL are the addresses honours and
+	// nominations keep across restarts.
+	honoursURL, nominationsURL string
 }
 
 // redisDB is the Redis database the processes cache in, apart from those of
@@ -171,7 +175,7 @@ func (s *system) startHonours(t *testing.T, blocsAddr string) {
 	t.Helper()
 	s.honours = start(t, "honours", append(s.redisEnv(), "TDKT_OIDC_ISSUER="+s.issuer.URL(), "TDKT_DATABASE_URL=sqlite:"+filepath.Join(s.dir, "honours.db"),
 		"TDKT_GRPC_ADDR="+cmp.Or(s.honoursURL, "127.0.0.1:0"), "TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_PAGE_TOKEN_KEY=e2e-honours-page-token-key",
-		"TDKT_RECIPIENT_KEY_SECRET=ZTJlIGhvbm91cnMgcmVjaXBpZW50IGtleSBzZWNyZXQhIQ==")...)
+		"TDKT_RECIPIENT_KEY_SECRET="+recipientKeySecret)...)
 	s.honoursURL = s.honours.addr
 }
 
@@ -184,11 +188,32 @@ func (s *system) startMovements(t *testing.T, blocsAddr, honoursAddr string) {
 		"TDKT_PAGE_TOKEN_KEY=e2e-movements-page-token-key")...)
 }
 
+// startNominations starts nominations, calling blocs at blocsAddr and
+// honours where it is, with honours' personal data keys and a client of
+// its own at the issuer.
+func (s *system) startNominations(t *testing.T, blocsAddr string) {
+	t.Helper()
+	s.nominations = start(t, "nominations", append(s.redisEnv(), "TDKT_OIDC_ISSUER="+s.issuer.URL(), "TDKT_DATABASE_URL=sqlite:"+filepath.Join(s.dir, "nominations.db"),
+		"TDKT_GRPC_ADDR="+cmp.Or(s.nominationsURL, "127.0.0.1:0"), "TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_HONOURS_ADDR="+s.honoursURL,
+		"TDKT_PAGE_TOKEN_KEY=e2e-nominations-page-token-key", "TDKT_RECIPIENT_KEY_SECRET="+recipientKeySecret,
+		"TDKT_CLIENT_ID="+nominationsClient.ID, "TDKT_CLIENT_SECRET="+nominationsClient.Secret)...)
+	s.nominationsURL = s.nominations.addr
+}
+
+// nominationsClient is the nominations service's own identity at the
+// issuer.
+var nominationsClient = devissuer.Client{ID: "tdkt-nominations", Secret: "e2e nominations client secret",
+	Grants: []auth.Grant{{Unit: devissuer.CentralUnit, Roles: []auth.Role{auth.CentralAdmin}}}}
+
+// recipientKeySecret keys the recipient keys of honours and nominations.
+const recipientKeySecret = "ZTJlIGhvbm91cnMgcmVjaXBpZW50IGtleSBzZWNyZXQhIQ=="
+
 // startGateway starts the gateway in front of the services.
 func (s *system) startGateway(t *testing.T, blocsAddr string) {
 	t.Helper()
 	s.gateway = start(t, "gateway", "TDKT_OIDC_ISSUER="+s.issuer.URL(), "TDKT_HTTP_ADDR=127.0.0.1:0",
-		"TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_HONOURS_ADDR="+s.honours.addr, "TDKT_MOVEMENTS_ADDR="+s.movements.addr)
+		"TDKT_BLOCS_ADDR="+blocsAddr, "TDKT_HONOURS_ADDR="+s.honours.addr, "TDKT_MOVEMENTS_ADDR="+s.movements.addr,
+		"TDKT_NOMINATIONS_ADDR="+s.nominations.addr)
 }
 
 // admin is the caller of system.call: a central administrator.
@@ -199,12 +224,13 @@ var admin = &auth.Caller{Subject: "e2e-admin", Method: auth.MethodBearer,
 // database of its own.
 func newSystem(t *testing.T, redis string) *system {
 	t.Helper()
-	iss, err := devissuer.Start(t.Context(), "127.0.0.1:0", devissuer.Options{})
+	iss, err := devissuer.Start(t.Context(), "127.0.0.1:0", devissuer.Options{Clients: []devissuer.Client{nominationsClient}})
 	require.NoError(t, err)
 	s := &system{issuer: iss, admin: iss.Token(admin, 0), dir: t.TempDir(), redis: redis}
 	s.startBlocs(t)
 	s.startHonours(t, s.blocsURL)
 	s.startMovements(t, s.blocsURL, s.honours.addr)
+	s.startNominations(t, s.blocsURL)
 	s.startGateway(t, s.blocsURL)
 	return s
 }

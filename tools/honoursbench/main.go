@@ -36,6 +36,7 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs"
 	"github.com/tdkt-vn/tdkt/services/honours"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
 	"github.com/tdkt-vn/tdkt/tools/internal/procstat"
 )
 
@@ -167,7 +168,7 @@ func run(ctx context.Context, o options) (err error) {
 // returns a client of it.
 func startHonours(ctx context.Context, tel *telemetry.Telemetry, dbURL, blocsAddr string) (honoursv1.HonoursServiceClient, func(), error) {
 	svc, err := honours.New(ctx, honours.Config{Config: service.Config{DatabaseURL: dbURL, Auth: unguardedAuth}, BlocsAddr: blocsAddr,
-		RecipientKeySecret: "aG9ub3Vyc2JlbmNoIHJlY2lwaWVudCBrZXkgc2VjcmV0IQ=="}, tel)
+		PersonalData: personaldata.Config{RecipientKeySecret: "aG9ub3Vyc2JlbmNoIHJlY2lwaWVudCBrZXkgc2VjcmV0IQ=="}}, tel)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -29,8 +29,8 @@ func measureRSS(ctx context.Context, o options, client *http.Client) (err error)
 		return fmt.Errorf("rss: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	fmt.Printf("\nmemory: blocs, honours, movements and gateway each in a process (GOMEMLIMIT=%q), GetUnit load through the gateway\n", o.memLimit)
-	procs, err := procstat.Build(ctx, dir, o.memLimit, "blocs", "honours", "movements", "gateway")
+	fmt.Printf("\nmemory: blocs, honours, movements, nominations and gateway each in a process (GOMEMLIMIT=%q), GetUnit load through the gateway\n", o.memLimit)
+	procs, err := procstat.Build(ctx, dir, o.memLimit, "blocs", "honours", "movements", "nominations", "gateway")
 	if err != nil {
 		return fmt.Errorf("rss: %w", err)
 	}
@@ -43,7 +43,8 @@ func measureRSS(ctx context.Context, o options, client *http.Client) (err error)
 	}
 	limit := strconv.Itoa(benchLimits.Rate)
 	common := []string{"-log-level", "warn", "-oidc-issuer", iss.URL(), "-rate-limit", limit, "-rate-burst", limit}
-	blocs, honours, movements, edge := procstat.FreeAddr(), procstat.FreeAddr(), procstat.FreeAddr(), procstat.FreeAddr()
+	blocs, honours, movements, nominations, edge := procstat.FreeAddr(), procstat.FreeAddr(), procstat.FreeAddr(), procstat.FreeAddr(), procstat.FreeAddr()
+	const keySecret = "bG9hZGdlbiByZWNpcGllbnQga2V5IHNlY3JldCEhISEh"
 	db := func(name string) string { return "sqlite:" + filepath.Join(dir, name+".db") }
 	for _, p := range []struct {
 		name string
@@ -51,9 +52,12 @@ func measureRSS(ctx context.Context, o options, client *http.Client) (err error)
 	}{
 		{"blocs", []string{"-database-url", db("blocs"), "-grpc-addr", blocs}},
 		{"honours", []string{"-database-url", db("honours"), "-grpc-addr", honours, "-blocs-addr", blocs,
-			"-recipient-key-secret", "bG9hZGdlbiByZWNpcGllbnQga2V5IHNlY3JldCEhISEh"}},
+			"-recipient-key-secret", keySecret}},
 		{"movements", []string{"-database-url", db("movements"), "-grpc-addr", movements, "-blocs-addr", blocs, "-honours-addr", honours}},
-		{"gateway", []string{"-http-addr", edge, "-blocs-addr", blocs, "-honours-addr", honours, "-movements-addr", movements}},
+		{"nominations", []string{"-database-url", db("nominations"), "-grpc-addr", nominations, "-blocs-addr", blocs, "-honours-addr", honours,
+			"-recipient-key-secret", keySecret}},
+		{"gateway", []string{"-http-addr", edge, "-blocs-addr", blocs, "-honours-addr", honours, "-movements-addr", movements,
+			"-nominations-addr", nominations}},
 	} {
 		if err := procs.Start(ctx, p.name, append(p.args, common...)...); err != nil {
 			return fmt.Errorf("rss: start %s: %w", p.name, err)
@@ -78,7 +82,7 @@ func measureRSS(ctx context.Context, o options, client *http.Client) (err error)
 	if err != nil {
 		return fmt.Errorf("rss: %w", err)
 	}
-	fmt.Printf("GetUnit over 4 processes: %d requests, %d errors, %.0f req/s, p50 %v, p99 %v\n",
+	fmt.Printf("GetUnit over 5 processes: %d requests, %d errors, %.0f req/s, p50 %v, p99 %v\n",
 		r.requests, r.errors, r.rps(), shorten(r.hist.quantile(0.50)), shorten(r.hist.quantile(0.99)))
 	fmt.Printf("peak resident set (VmHWM), limit %d MB:\n", maxRSS>>20)
 	var over []string

@@ -19,6 +19,7 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/services/honours"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
 )
 
 // Honours is a running honours service.
@@ -48,7 +49,7 @@ func (h *Honours) Restart() {
 	addr, conn, stop := servicetest.Start(h.t, "honours", h.Addr, h.db,
 		func(ctx context.Context, cfg service.Config, tel *telemetry.Telemetry) (servicetest.Service, error) {
 			return honours.New(ctx, honours.Config{Config: cfg, BlocsAddr: h.blocs,
-				RecipientKeySecret: "aG9ub3Vyc3Rlc3QgcmVjaXBpZW50IGtleSBzZWNyZXQhIQ=="}, tel)
+				PersonalData: personaldata.Config{RecipientKeySecret: "aG9ub3Vyc3Rlc3QgcmVjaXBpZW50IGtleSBzZWNyZXQhIQ=="}}, tel)
 		})
 	h.Addr, h.Client, h.stop = addr, honoursv1.NewHonoursServiceClient(conn), stop
 }

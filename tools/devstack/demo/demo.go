@@ -32,6 +32,7 @@ import (
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
+	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 )
 
 //go:embed provinces-2025.csv demo.json honours.json
@@ -119,6 +120,8 @@ type Clients struct {
 	Honours honoursv1.HonoursServiceClient
 	// Movements, when set, receives the demo's movements.
 	Movements movementsv1.MovementsServiceClient
+	// Nominations, when set, receives the demo's batches of nominations.
+	Nominations nominationsv1.NominationsServiceClient
 }
 
 // Load sends the demo data to the services: to blocs the units, groups,
@@ -183,6 +186,11 @@ func Load(ctx context.Context, clients Clients) (Summary, error) {
 	}
 	if clients.Movements != nil {
 		if err := loadMovements(ctx, clients.Movements, clients.Honours); err != nil {
+			return Summary{}, err
+		}
+	}
+	if clients.Nominations != nil {
+		if err := loadNominations(ctx, clients.Nominations, time.Now()); err != nil {
 			return Summary{}, err
 		}
 	}

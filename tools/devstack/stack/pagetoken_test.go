@@ -43,7 +43,7 @@ const (
 func TestPageTokenScope(t *testing.T) {
 	s := stacktest.Start(t)
 	ctx := t.Context()
-	_, err := demo.Load(ctx, demo.Clients{Blocs: s.Blocs, Honours: s.Honours, Movements: s.Movements})
+	_, err := demo.Load(ctx, demo.Clients{Blocs: s.Blocs, Honours: s.Honours, Movements: s.Movements, Nominations: s.Nominations})
 	require.NoError(t, err)
 
 	var known harvest

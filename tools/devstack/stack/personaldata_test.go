@@ -52,7 +52,7 @@ func TestDemoLeaksNoCitizenID(t *testing.T) {
 		o.LogOutput = &logs
 		o.LogFormat = "json"
 		o.LogLevel = slog.LevelDebug
-		o.Honours.PersonalDataKey = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{42}, 32))
+		o.Honours.PersonalData.PersonalDataKey = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{42}, 32))
 	})
 	_, err = demo.Load(ctx, demo.Clients{Blocs: s.Blocs, Honours: s.Honours})
 	require.NoError(t, err, "the demo")

@@ -13,6 +13,7 @@ package stack
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -32,6 +33,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/tdkt-vn/tdkt/gateway"
+	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/auth/devissuer"
 	"github.com/tdkt-vn/tdkt/platform/command"
 	"github.com/tdkt-vn/tdkt/platform/config"
@@ -39,7 +41,9 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	"github.com/tdkt-vn/tdkt/services/blocs"
 	"github.com/tdkt-vn/tdkt/services/honours"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
 	"github.com/tdkt-vn/tdkt/services/movements"
+	"github.com/tdkt-vn/tdkt/services/nominations"
 )
 
 // Default addresses, those of the services run alone, and that of the dev
@@ -50,7 +54,9 @@ const (
 	DefaultHonoursGRPCAddr = "127.0.0.1:9104"
 	// DefaultMovementsGRPCAddr is where the movements service listens.
 	DefaultMovementsGRPCAddr = "127.0.0.1:9102"
-	DefaultIssuerAddr        = "127.0.0.1:9100"
+	// DefaultNominationsGRPCAddr is where the nominations service listens.
+	DefaultNominationsGRPCAddr = "127.0.0.1:9103"
+	DefaultIssuerAddr          = "127.0.0.1:9100"
 )
 
 // Options configure Start.
@@ -70,6 +76,9 @@ type Options struct {
 	// MovementsGRPCAddr is where the movements service listens. Default
 	// DefaultMovementsGRPCAddr.
 	MovementsGRPCAddr string
+	// NominationsGRPCAddr is where the nominations service listens.
+	// Default DefaultNominationsGRPCAddr.
+	NominationsGRPCAddr string
 	// RedisAddr is the host:port of a Redis the services cache in, unless
 	// a service's own Cache.RedisAddr names another; empty means each
 	// service's in-process cache.
@@ -89,9 +98,16 @@ type Options struct {
 	// RedisAddr, BlocsAddr and HonoursAddr with the addresses the stack's
 	// blocs and honours services listen on.
 	Movements movements.Config
-	// Gateway configures the gateway. What is empty is filled in:
-	// BlocsAddr, HonoursAddr and MovementsAddr with the addresses the stack's services
-	// listen on, a zero MaxBodyBytes with gateway.DefaultMaxBodyBytes.
+	// Nominations configures the nominations service. What is empty is
+	// filled in: DatabaseURL with sqlite:DataDir/nominations.db,
+	// Cache.RedisAddr with RedisAddr, BlocsAddr and HonoursAddr with the
+	// addresses the stack's blocs and honours services listen on,
+	// PersonalData with honours' (the two must share it), and, with the
+	// dev issuer, a client of its own for the client-credentials grant.
+	Nominations nominations.Config
+	// Gateway configures the gateway. What is empty is filled in: the
+	// services' addresses with those the stack's services listen on, a
+	// zero MaxBodyBytes with gateway.DefaultMaxBodyBytes.
 	Gateway gateway.Config
 	// SpanProcessor, when set, also receives every component's spans, for
 	// tests (tracetest.SpanRecorder); its Shutdown is called once per
@@ -199,6 +215,7 @@ func components() []component {
 		{"blocs", startBlocs},
 		{"honours", startHonours},
 		{"movements", startMovements},
+		{"nominations", startNominations},
 		{"gateway", startGateway},
 	}
 }
@@ -345,6 +362,9 @@ func (o Options) withDefaults() Options {
 	o.MovementsGRPCAddr = cmp.Or(o.MovementsGRPCAddr, DefaultMovementsGRPCAddr)
 	o.Movements.DatabaseURL = cmp.Or(o.Movements.DatabaseURL, "sqlite:"+filepath.Join(o.DataDir, "movements.db"))
 	o.Movements.Cache.RedisAddr = cmp.Or(o.Movements.Cache.RedisAddr, o.RedisAddr)
+	o.NominationsGRPCAddr = cmp.Or(o.NominationsGRPCAddr, DefaultNominationsGRPCAddr)
+	o.Nominations.DatabaseURL = cmp.Or(o.Nominations.DatabaseURL, "sqlite:"+filepath.Join(o.DataDir, "nominations.db"))
+	o.Nominations.Cache.RedisAddr = cmp.Or(o.Nominations.Cache.RedisAddr, o.RedisAddr)
 	o.Gateway.MaxBodyBytes = cmp.Or(o.Gateway.MaxBodyBytes, gateway.DefaultMaxBodyBytes)
 	o.IssuerAddr = cmp.Or(o.IssuerAddr, DefaultIssuerAddr)
 	if o.LogOutput == nil {
@@ -365,11 +385,15 @@ func (o Options) WithDefaults() Options {
 	o.Movements.BlocsAddr = cmp.Or(o.Movements.BlocsAddr, o.BlocsGRPCAddr)
 	o.Movements.HonoursAddr = cmp.Or(o.Movements.HonoursAddr, o.HonoursGRPCAddr)
 	o.Gateway.MovementsAddr = cmp.Or(o.Gateway.MovementsAddr, o.MovementsGRPCAddr)
+	o.Nominations.BlocsAddr = cmp.Or(o.Nominations.BlocsAddr, o.BlocsGRPCAddr)
+	o.Nominations.HonoursAddr = cmp.Or(o.Nominations.HonoursAddr, o.HonoursGRPCAddr)
+	o.Gateway.NominationsAddr = cmp.Or(o.Gateway.NominationsAddr, o.NominationsGRPCAddr)
 	if o.needsDevIssuer() {
 		dev := "http://" + o.IssuerAddr
 		o.Blocs.Auth.Issuer = cmp.Or(o.Blocs.Auth.Issuer, dev)
 		o.Honours.Auth.Issuer = cmp.Or(o.Honours.Auth.Issuer, dev)
 		o.Movements.Auth.Issuer = cmp.Or(o.Movements.Auth.Issuer, dev)
+		o.Nominations.Auth.Issuer = cmp.Or(o.Nominations.Auth.Issuer, dev)
 		o.Gateway.Auth.Issuer = cmp.Or(o.Gateway.Auth.Issuer, dev)
 	}
 	return o
@@ -377,7 +401,8 @@ func (o Options) WithDefaults() Options {
 
 // needsDevIssuer reports whether a component has no issuer of its own.
 func (o Options) needsDevIssuer() bool {
-	return o.Blocs.Auth.Issuer == "" || o.Honours.Auth.Issuer == "" || o.Movements.Auth.Issuer == "" || o.Gateway.Auth.Issuer == ""
+	return o.Blocs.Auth.Issuer == "" || o.Honours.Auth.Issuer == "" || o.Movements.Auth.Issuer == "" ||
+		o.Nominations.Auth.Issuer == "" || o.Gateway.Auth.Issuer == ""
 }
 
 // issuerFor returns the issuer a component believes: its own, else the
@@ -440,12 +465,12 @@ func startHonours(ctx context.Context, s *Stack) (*running, error) {
 	cfg := s.opts.Honours
 	cfg.Auth.Issuer = s.issuerFor(cfg.Auth.Issuer)
 	cfg.BlocsAddr = cmp.Or(cfg.BlocsAddr, s.GRPCAddr("blocs"))
-	if cfg.RecipientKeySecret == "" {
+	if cfg.PersonalData.RecipientKeySecret == "" {
 		secret, err := recipientKeySecret(s.opts.DataDir)
 		if err != nil {
 			return nil, err
 		}
-		cfg.RecipientKeySecret = secret
+		cfg.PersonalData.RecipientKeySecret = secret
 	}
 	tlsConfig, err := cfg.ServerTLS()
 	if err != nil {
@@ -472,6 +497,43 @@ func startMovements(ctx context.Context, s *Stack) (*running, error) {
 	return s.startService(ctx, "movements", s.opts.MovementsGRPCAddr, "--movements-grpc", cfg.DatabaseURL, tlsConfig,
 		func(tel *telemetry.Telemetry) (service, error) {
 			return movements.New(ctx, cfg, tel)
+		})
+}
+
+// startNominations starts the nominations service on its gRPC listener.
+// It follows the units of blocs and calls honours, both started before
+// it, unless its configuration names others; it shares honours' personal
+// data keys. With the dev issuer, it gets a client of its own, to finish
+// a conferral after a restart.
+func startNominations(ctx context.Context, s *Stack) (*running, error) {
+	cfg := s.opts.Nominations
+	cfg.Auth.Issuer = s.issuerFor(cfg.Auth.Issuer)
+	cfg.BlocsAddr = cmp.Or(cfg.BlocsAddr, s.GRPCAddr("blocs"))
+	cfg.HonoursAddr = cmp.Or(cfg.HonoursAddr, s.GRPCAddr("honours"))
+	if cfg.PersonalData == (personaldata.Config{}) {
+		cfg.PersonalData = s.opts.Honours.PersonalData
+	}
+	if cfg.PersonalData.RecipientKeySecret == "" {
+		secret, err := recipientKeySecret(s.opts.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		cfg.PersonalData.RecipientKeySecret = secret
+	}
+	if cfg.ClientID == "" && s.Issuer != nil && cfg.Auth.Issuer == s.Issuer.URL() {
+		cfg.ClientID, cfg.ClientSecret = "tdkt-nominations", rand.Text()
+		if err := s.Issuer.AddClient(devissuer.Client{ID: cfg.ClientID, Secret: cfg.ClientSecret,
+			Grants: []auth.Grant{{Unit: devissuer.CentralUnit, Roles: []auth.Role{auth.CentralAdmin}}}}); err != nil {
+			return nil, err
+		}
+	}
+	tlsConfig, err := cfg.ServerTLS()
+	if err != nil {
+		return nil, err
+	}
+	return s.startService(ctx, "nominations", s.opts.NominationsGRPCAddr, "--nominations-grpc", cfg.DatabaseURL, tlsConfig,
+		func(tel *telemetry.Telemetry) (service, error) {
+			return nominations.New(ctx, cfg, tel)
 		})
 }
 
@@ -527,6 +589,7 @@ func startGateway(ctx context.Context, s *Stack) (*running, error) {
 	cfg.BlocsAddr = cmp.Or(cfg.BlocsAddr, s.GRPCAddr("blocs"))
 	cfg.HonoursAddr = cmp.Or(cfg.HonoursAddr, s.GRPCAddr("honours"))
 	cfg.MovementsAddr = cmp.Or(cfg.MovementsAddr, s.GRPCAddr("movements"))
+	cfg.NominationsAddr = cmp.Or(cfg.NominationsAddr, s.GRPCAddr("nominations"))
 	tlsConfig, err := cfg.TLS()
 	if err != nil {
 		return nil, errors.Join(err, shutdownTelemetry(tel))

@@ -209,9 +209,10 @@ func TestStack(t *testing.T) {
 		require.NoError(t, json.Unmarshal(r.body, &doc))
 		require.Contains(t, doc.Paths, "/v1/units")
 		require.Contains(t, doc.Paths, "/v1/decisions")
+		require.Contains(t, doc.Paths, "/v1/batches")
 
 		r = call(t, http.MethodGet, api+"/readyz", nil)
-		require.JSONEq(t, `{"status":"ok","backends":{"blocs":"SERVING","honours":"SERVING","movements":"SERVING"}}`, string(r.body))
+		require.JSONEq(t, `{"status":"ok","backends":{"blocs":"SERVING","honours":"SERVING","movements":"SERVING","nominations":"SERVING"}}`, string(r.body))
 
 		r = call(t, http.MethodGet, api+"/metrics", nil)
 		require.Equal(t, http.StatusOK, r.status)

@@ -17,10 +17,11 @@ import (
 // Commands are the services' commands, built from the workspace (run from
 // its root) into a directory of their own.
 var Commands = map[string]string{
-	"blocs":     "./services/blocs/cmd/blocs",
-	"honours":   "./services/honours/cmd/honours",
-	"movements": "./services/movements/cmd/movements",
-	"gateway":   "./gateway/cmd/gateway",
+	"blocs":       "./services/blocs/cmd/blocs",
+	"honours":     "./services/honours/cmd/honours",
+	"movements":   "./services/movements/cmd/movements",
+	"nominations": "./services/nominations/cmd/nominations",
+	"gateway":     "./gateway/cmd/gateway",
 }
 
 // Procs are services running each in a process of its own.

@@ -2048,7 +2048,8 @@ func (x *ConferBatchRequest) GetRequestId() string {
 // Request of CreateNomination.
 type CreateNominationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// batches/{batch}: a DRAFT batch.
+	// batches/{batch}: a DRAFT batch. In a BatchCreateNominationsRequest,
+	// empty or the batch's parent.
 	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
 	// The nomination.
 	Nomination *Nomination `protobuf:"bytes,2,opt,name=nomination,proto3" json:"nomination,omitempty"`
@@ -3709,9 +3710,9 @@ const file_tdkt_nominations_v1_nominations_proto_rawDesc = "" +
 	"\bdocument\x18\x02 \x01(\v2\x19.tdkt.type.v1.DocumentRefB\x06\xbaH\x03\xc8\x01\x01R\bdocument\x12$\n" +
 	"\x05title\x18\x03 \x01(\tB\x0e\xbaH\vr\tȽ*\x01\x10\x01\x18\xf4\x03R\x05title\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xb5\x02\n" +
-	"\x17CreateNominationRequest\x12P\n" +
-	"\x06parent\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r0\x18P2,^batches/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x06parent\x12G\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xb8\x02\n" +
+	"\x17CreateNominationRequest\x12S\n" +
+	"\x06parent\x18\x01 \x01(\tB;\xe0A\x02\xbaH5\xd8\x01\x01r0\x18P2,^batches/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x06parent\x12G\n" +
 	"\n" +
 	"nomination\x18\x02 \x01(\v2\x1f.tdkt.nominations.v1.NominationB\x06\xbaH\x03\xc8\x01\x01R\n" +
 	"nomination\x12S\n" +
@@ -3744,9 +3745,9 @@ const file_tdkt_nominations_v1_nominations_proto_rawDesc = "" +
 	"\amessage\x18\x02 \x01(\tR\amessage\x12\x16\n" +
 	"\x06fields\x18\x03 \x03(\tR\x06fields\"\x94\x01\n" +
 	"\x14GetNominationRequest\x12|\n" +
-	"\x04name\x18\x01 \x01(\tBh\xe0A\x02\xbaHbr`\x18\xa0\x012[^batches/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/nominations/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xb4\x03\n" +
-	"\x16ListNominationsRequest\x12Q\n" +
-	"\x06parent\x18\x01 \x01(\tB9\xbaH6r4\x18P20^batches/(-|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$R\x06parent\x12$\n" +
+	"\x04name\x18\x01 \x01(\tBh\xe0A\x02\xbaHbr`\x18\xa0\x012[^batches/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/nominations/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\"\xb7\x03\n" +
+	"\x16ListNominationsRequest\x12T\n" +
+	"\x06parent\x18\x01 \x01(\tB<\xe0A\x02\xbaH6r4\x18P20^batches/(-|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$R\x06parent\x12$\n" +
 	"\tpage_size\x18\x02 \x01(\x05B\a\xbaH\x04\x1a\x02(\x00R\bpageSize\x12'\n" +
 	"\n" +
 	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80 R\tpageToken\x12D\n" +

@@ -19,6 +19,7 @@ import (
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
+	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
 )
 
@@ -45,6 +46,8 @@ type Stack struct {
 	Honours honoursv1.HonoursServiceClient
 	// Movements is a client of the movements service.
 	Movements movementsv1.MovementsServiceClient
+	// Nominations is a client of the nominations service.
+	Nominations nominationsv1.NominationsServiceClient
 }
 
 // Option changes the options Start uses.
@@ -61,14 +64,15 @@ func WithDataDir(dir string) Option { return func(o *stack.Options) { o.DataDir 
 func Start(t testing.TB, opts ...Option) *Stack {
 	t.Helper()
 	o := stack.Options{
-		DataDir:           t.TempDir(),
-		HTTPAddr:          "127.0.0.1:0",
-		BlocsGRPCAddr:     "127.0.0.1:0",
-		HonoursGRPCAddr:   "127.0.0.1:0",
-		MovementsGRPCAddr: "127.0.0.1:0",
-		IssuerAddr:        "127.0.0.1:0",
-		LogOutput:         t.Output(),
-		LogLevel:          slog.LevelWarn,
+		DataDir:             t.TempDir(),
+		HTTPAddr:            "127.0.0.1:0",
+		BlocsGRPCAddr:       "127.0.0.1:0",
+		HonoursGRPCAddr:     "127.0.0.1:0",
+		MovementsGRPCAddr:   "127.0.0.1:0",
+		NominationsGRPCAddr: "127.0.0.1:0",
+		IssuerAddr:          "127.0.0.1:0",
+		LogOutput:           t.Output(),
+		LogLevel:            slog.LevelWarn,
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -95,7 +99,7 @@ func Start(t testing.TB, opts ...Option) *Stack {
 		t.Cleanup(func() { _ = conn.Close() })
 		return conn
 	}
-	blocsConn, honoursConn, movementsConn := dial("blocs"), dial("honours"), dial("movements")
+	blocsConn, honoursConn, movementsConn, nominationsConn := dial("blocs"), dial("honours"), dial("movements"), dial("nominations")
 	return &Stack{
 		Stack:       s,
 		AdminToken:  admin,
@@ -105,6 +109,7 @@ func Start(t testing.TB, opts ...Option) *Stack {
 		HonoursConn: honoursConn,
 		Honours:     honoursv1.NewHonoursServiceClient(honoursConn),
 		Movements:   movementsv1.NewMovementsServiceClient(movementsConn),
+		Nominations: nominationsv1.NewNominationsServiceClient(nominationsConn),
 	}
 }
 

@@ -1,0 +1,244 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/domainerr"
+	"github.com/tdkt-vn/tdkt/platform/idempotency"
+	"github.com/tdkt-vn/tdkt/platform/pagetoken"
+	"github.com/tdkt-vn/tdkt/platform/resname"
+	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
+	"github.com/tdkt-vn/tdkt/services/blocs/lineage"
+	"github.com/tdkt-vn/tdkt/services/nominations/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/nominations/internal/domain/eligibility"
+	"github.com/tdkt-vn/tdkt/services/nominations/internal/store"
+)
+
+// batchID reads batches/{batch}.
+func batchID(field, name string) (string, error) {
+	id, ok := domain.BatchPattern.ID(name)
+	if !ok {
+		return "", resname.Field(field, domain.BatchPattern)
+	}
+	return id, nil
+}
+
+func batchKey(id string) string { return "batch:" + id }
+
+// CreateBatch creates a draft batch. Its proposer and authority must be
+// active units.
+func (s *Server) CreateBatch(ctx context.Context, req *nominationsv1.CreateBatchRequest) (*nominationsv1.Batch, error) {
+	f, err := batchFields("batch", req.GetBatch())
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{f.Proposer, f.Authority}
+	if f.Document != nil && f.Document.Issuer != "" {
+		ids = append(ids, f.Document.Issuer)
+	}
+	units, err := s.units.Units(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var errs domainerr.FieldErrors
+	checkActiveUnit(&errs, "batch.proposer", f.Proposer, units)
+	checkActiveUnit(&errs, "batch.authority", f.Authority, units)
+	if f.Document != nil && f.Document.Issuer != "" {
+		checkActiveUnit(&errs, "batch.document.issuer", f.Document.Issuer, units)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	id := req.GetBatchId()
+	if id == "" {
+		id = domain.NewID()
+	}
+	resp := new(nominationsv1.Batch)
+	err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
+		b := domain.NewBatch(id, f, tx.Now())
+		if err := tx.InsertBatch(ctx, b); err != nil {
+			return nil, err
+		}
+		return batchOut(b), nil
+	})
+	return resp, err
+}
+
+// checkActiveUnit records in errs what is wrong with the unit id that
+// field names: it does not exist, or it was dissolved (naming its
+// successor, which the caller should name instead).
+func checkActiveUnit(errs *domainerr.FieldErrors, field, id string, units map[string]lineage.Unit) {
+	u, ok := units[id]
+	switch {
+	case !ok:
+		errs.Add(field, "%s does not exist", resname.Unit.Format(id))
+	case u.Dissolved && u.Current != "" && u.Current != id:
+		errs.Add(field, "%s was dissolved on %s; its successor is %s", resname.Unit.Format(id), u.DissolvedOn, resname.Unit.Format(u.Current))
+	case u.Dissolved:
+		errs.Add(field, "%s was dissolved on %s", resname.Unit.Format(id), u.DissolvedOn)
+	}
+}
+
+// GetBatch returns a batch, from the cache when it can.
+func (s *Server) GetBatch(ctx context.Context, req *nominationsv1.GetBatchRequest) (*nominationsv1.Batch, error) {
+	id, err := batchID("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	return cache.GetOrLoad(ctx, s.cache, batchKey(id), cacheTTL, func() *nominationsv1.Batch { return new(nominationsv1.Batch) },
+		func(ctx context.Context) (*nominationsv1.Batch, error) {
+			b, err := s.store.GetBatch(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return batchOut(b), nil
+		})
+}
+
+// ListBatches lists the batches proposed by or to the caller's units.
+func (s *Server) ListBatches(ctx context.Context, req *nominationsv1.ListBatchesRequest) (*nominationsv1.ListBatchesResponse, error) {
+	var errs resname.Fields
+	proposer := errs.ID("proposer", req.GetProposer(), resname.Unit)
+	authority := errs.ID("authority", req.GetAuthority(), resname.Unit)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	f := store.BatchFilter{State: domain.BatchState(req.GetState()), Year: int(req.GetYear())}
+	var err error
+	if f.Units, err = s.scope(ctx); err != nil {
+		return nil, err
+	}
+	page, err := pagetoken.PageOf[store.BatchCursor](s.tokens, req)
+	if err != nil {
+		return nil, err
+	}
+	if f.Proposers, err = lineage.WithDissolved(ctx, s.units.Ancestors, proposer); err != nil {
+		return nil, err
+	}
+	if f.Authorities, err = lineage.WithDissolved(ctx, s.units.Ancestors, authority); err != nil {
+		return nil, err
+	}
+	l, err := pagetoken.List(ctx, page, s.store.ListBatches, f, batchOut)
+	if err != nil {
+		return nil, err
+	}
+	return &nominationsv1.ListBatchesResponse{Batches: l.Items, TotalSize: l.TotalSize, NextPageToken: l.NextPageToken}, nil
+}
+
+// SubmitBatch submits a batch's DRAFT nominations to its authority, each
+// with its eligibility report: the recipients' prior honours are read
+// before the transaction, in one call to the honours service for the
+// whole batch.
+func (s *Server) SubmitBatch(ctx context.Context, req *nominationsv1.SubmitBatchRequest) (*nominationsv1.Batch, error) {
+	id, err := batchID("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	cal, err := s.workCalendar(ctx, s.today().Year, s.today().Year+1)
+	if err != nil {
+		return nil, err
+	}
+	drafts, err := s.store.NominationsOfBatch(ctx, id, domain.Draft)
+	if err != nil {
+		return nil, err
+	}
+	history, err := s.history.RecipientHistory(ctx, recipientKeys(drafts))
+	if err != nil {
+		return nil, err
+	}
+	if history == nil {
+		history = map[string][]eligibility.Honour{}
+	}
+	asked := map[string]bool{}
+	for _, k := range recipientKeys(drafts) {
+		asked[k] = true
+	}
+	// A nomination added between the read and the transaction has a
+	// history to read too: the transaction reports it, and runs again.
+	for range 3 {
+		var names []string
+		resp := new(nominationsv1.Batch)
+		err = idempotency.Mutate(ctx, s.store.Do, req, resp, func(tx *store.Tx) (proto.Message, error) {
+			b, err := tx.LockBatch(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			ns, err := tx.NominationsOfBatch(ctx, id, domain.Draft)
+			if err != nil {
+				return nil, err
+			}
+			keys := recipientKeys(ns)
+			if slices.ContainsFunc(keys, func(k string) bool { return !asked[k] }) {
+				return nil, &missingHistoryError{keys: keys}
+			}
+			if err := b.Submit(len(ns), req.GetEtag(), tx.Now()); err != nil {
+				return nil, err
+			}
+			sides, err := s.sides(ctx, b)
+			if err != nil {
+				return nil, err
+			}
+			act := domain.Act{Actor: s.actor(ctx), Sides: sides, Time: tx.Now(), Calendar: cal}
+			claims, err := tx.Claims(ctx, keys)
+			if err != nil {
+				return nil, err
+			}
+			for _, n := range ns {
+				version := n.Version
+				if err := n.Submit(act); err != nil {
+					return nil, err
+				}
+				n.Evaluated(evaluate(n.Name(), b.Authority, n.NominationFields, history[n.Recipient.Key], claims), tx.Now())
+				n.Version = version + 1
+				if err := tx.UpdateNomination(ctx, n); err != nil {
+					return nil, err
+				}
+				names = append(names, nominationKey(n.Batch, n.ID))
+			}
+			if err := tx.UpdateBatch(ctx, b); err != nil {
+				return nil, err
+			}
+			return batchOut(b), nil
+		})
+		missing, ok := errors.AsType[*missingHistoryError](err)
+		if !ok {
+			if err == nil {
+				s.invalidate(ctx, append(names, batchKey(id))...)
+			}
+			return resp, err
+		}
+		more, err := s.history.RecipientHistory(ctx, missing.keys)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range missing.keys {
+			asked[k] = true
+			if h, ok := more[k]; ok {
+				history[k] = h
+			}
+		}
+	}
+	return nil, &domainerr.UnavailableError{Service: "nominations", Cause: errors.New("the batch's nominations kept changing")}
+}
+
+// missingHistoryError says that a transaction needs the history of
+// recipients it was not given.
+type missingHistoryError struct{ keys []string }
+
+func (e *missingHistoryError) Error() string { return "recipient histories to read" }
+
+// recipientKeys are the recipient keys of ns, without repeats or "".
+func recipientKeys(ns []*domain.Nomination) []string {
+	var keys []string
+	for _, n := range ns {
+		if n.Recipient.Key != "" {
+			keys = append(keys, n.Recipient.Key)
+		}
+	}
+	return slices.Compact(slices.Sorted(slices.Values(keys)))
+}
