@@ -10,7 +10,7 @@ MODULES := proto platform services/blocs services/honours services/movements ser
 BIN     := $(CURDIR)/bin
 GOTEST_FLAGS ?= -count=1 -timeout 20m
 
-.PHONY: all run test unit generate check-generated lint vet tools bench bench-honours bench-large-decision clean
+.PHONY: all run test unit generate check-generated lint vet tools bench bench-honours bench-large-decision bench-nominations clean
 
 all: test
 
@@ -52,6 +52,13 @@ bench-honours:
 # its own process: time of each step and peak RSS of each process.
 bench-large-decision:
 	go run ./tools/largebench $(BENCH_LARGE_FLAGS)
+
+# Nominations, with blocs, honours and nominations each in its own process:
+# ImportNominations next to :batchCreate (rows/s), the eligibility evaluation
+# of a 1,000-nomination batch on submission (p50/p99), peak RSS. SQLite;
+# BENCH_NOMINATIONS_FLAGS=-postgres "$$TDKT_TEST_POSTGRES_URL" for PostgreSQL.
+bench-nominations:
+	go run ./tools/nominationsbench $(BENCH_NOMINATIONS_FLAGS)
 
 clean:
 	rm -rf $(BIN) var

@@ -1,6 +1,8 @@
 // Package grpctest serves a service's handlers in a test: over real gRPC on
 // a loopback listener, behind the interceptors of platform/grpcserver, as
-// the service's command serves them.
+// the service's command serves them. It also sends them what a generated
+// client cannot (InvokeRaw) and reads the fields their errors name
+// (Violations).
 package grpctest
 
 import (
@@ -10,7 +12,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/tdkt-vn/tdkt/platform/grpcserver"
 )
@@ -30,8 +31,5 @@ func Serve(t testing.TB, opts grpcserver.Options, register func(*grpc.Server), d
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, lis) }()
 	t.Cleanup(func() { stop(); <-done })
-	conn, err := grpc.NewClient(lis.Addr().String(), append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, dial...)...)
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	return conn
+	return Dial(t, lis.Addr().String(), dial...)
 }

@@ -28,6 +28,17 @@ func caller(ctx context.Context) sqlstore.AuditEntry {
 	return e
 }
 
+// Op is the audited operation of a change the call of ctx makes besides
+// its own (Mutate's) transaction, under method: the second step of a call
+// that spans services (nominations' conferral). Outside a call (a step
+// resumed after a restart) it names no caller: set Caller to the service's
+// own.
+func Op(ctx context.Context, method string) sqlstore.Op {
+	c := caller(ctx)
+	return sqlstore.Op{Method: method, Caller: c.Caller, CallerRoles: c.CallerRoles, AuthMethod: c.AuthMethod,
+		OwnerUnit: c.OwnerUnit, TraceID: c.TraceID}
+}
+
 // Read is a read of personal data: the name of what was read (e.g.
 // "decisions/946-qd-ubnd") and the id of the unit that owns it.
 type Read struct {

@@ -99,3 +99,13 @@ func (f *Fields) RequiredDate(field string, p *gdate.Date) civil.Date {
 func Field(field string, p Pattern) error {
 	return domainerr.Field(field, "must be %s", p)
 }
+
+// FieldID returns the id of name, a reference of pattern p (one variable)
+// that field holds; when name is not one, the error is Field(field, p).
+func (p Pattern) FieldID(field, name string) (string, error) {
+	id, ok := p.ID(name)
+	if !ok {
+		return "", Field(field, p)
+	}
+	return id, nil
+}

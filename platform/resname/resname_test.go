@@ -88,3 +88,13 @@ func TestFields(t *testing.T) {
 		{Field: "title", Description: "must not be empty"},
 	}, fe)
 }
+
+func TestFieldID(t *testing.T) {
+	id, err := resname.Unit.FieldID("name", "units/bac-kan")
+	require.NoError(t, err)
+	require.Equal(t, "bac-kan", id)
+	for _, name := range []string{"", "provinces/bac-kan", "units/bac-kan/x"} {
+		_, err := resname.Unit.FieldID("name", name)
+		require.Equal(t, resname.Field("name", resname.Unit), err, name)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"google.golang.org/grpc"
 
@@ -26,6 +27,10 @@ import (
 	"github.com/tdkt-vn/tdkt/services/nominations/internal/server"
 	"github.com/tdkt-vn/tdkt/services/nominations/internal/store"
 )
+
+// resumeInterval is how often an unfinished conferral is tried again
+// while honours cannot finish it.
+const resumeInterval = 10 * time.Second
 
 // Config is what the service needs to run.
 type Config struct {
@@ -98,11 +103,18 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Ru
 	}
 	units := blocsclient.New(conn, tel.Logger)
 	pol := policy.New(parts.Authn, server.NewAccess(st), lineage.Scopes(units.Scope))
+	honoursClient := honoursv1.NewHonoursServiceClient(honoursConn)
 	handlers := server.New(server.Options{
-		Store: st, Units: units, History: server.HonoursHistory{Client: honoursv1.NewHonoursServiceClient(honoursConn)},
-		Keys: keys, Sealer: sealer, Cache: parts.Cache, Tokens: parts.Tokens, Log: tel.Logger, Policy: pol,
+		Store: st, Units: units, History: server.HonoursHistory{Client: honoursClient},
+		Decisions: server.HonoursDecisions{Client: honoursClient},
+		Keys:      keys, Sealer: sealer, Cache: parts.Cache, Tokens: parts.Tokens, Log: tel.Logger, Policy: pol,
 	})
 	stopFollowing := blocsclient.Follow(ctx, units)
+	// Conferrals a crash left unfinished are finished now, with the
+	// service's own identity, and retried while honours cannot answer.
+	resumeCtx, stopResuming := context.WithCancel(context.WithoutCancel(ctx))
+	resumed := make(chan struct{})
+	go func() { defer close(resumed); handlers.ResumeConferrals(resumeCtx, resumeInterval) }()
 	return service.NewRunning(parts, pol, func(g *grpc.Server) { nominationsv1.RegisterNominationsServiceServer(g, handlers) },
-		func() error { stopFollowing(); return nil }, st.Close, conn.Close, honoursConn.Close), nil
+		func() error { stopFollowing(); stopResuming(); <-resumed; return nil }, st.Close, conn.Close, honoursConn.Close), nil
 }

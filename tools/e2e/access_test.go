@@ -33,6 +33,7 @@ import (
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
+	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 )
 
@@ -43,8 +44,10 @@ import (
 // answer with what the policy (platform/policy) decides for the same
 // caller and resource. A leak is a call the policy refuses that the
 // service answered, or an answer that shows what its caller may not see:
-// a draft of A to a caller that does not cover A, a clear citizen id to
-// anyone but a PII_READER of A. A method without a rule, or without a
+// a draft of A to a caller that does not cover A, a batch or nomination
+// to a caller that covers neither its proposer nor its authority, a clear
+// citizen id to anyone but a PII_READER of A (of the batch's proposer or
+// authority, for a nomination's). A method without a rule, or without a
 // request below, fails the test.
 
 const (
@@ -59,15 +62,18 @@ const (
 // and honours, created by a central administrator, and whom each belongs
 // to (for the policy's expectation).
 type world struct {
-	t         *testing.T
-	blocs     blocsv1.BlocsServiceClient
-	honours   honoursv1.HonoursServiceClient
-	movements movementsv1.MovementsServiceClient
-	admin     context.Context
-	n         atomic.Int64
-	owners    map[string]policy.Owner // resource name -> owner
-	units     map[string]string       // unit id -> its province
-	honourA   string                  // an honour on A's issued decision
+	t           *testing.T
+	blocs       blocsv1.BlocsServiceClient
+	honours     honoursv1.HonoursServiceClient
+	movements   movementsv1.MovementsServiceClient
+	nominations nominationsv1.NominationsServiceClient
+	admin       context.Context
+	n           atomic.Int64
+	owners      map[string]policy.Owner // resource name -> owner
+	units       map[string]string       // unit id -> its province
+	honourA     string                  // an honour on A's issued decision
+	agencyA     string                  // the agency of A that proposes A's batches
+	hidden      hiddenNames             // batches and nominations, seen by their owners' readers only
 }
 
 func (w *world) next(prefix string) string { return fmt.Sprintf("%s-%d", prefix, w.n.Add(1)) }
@@ -291,10 +297,11 @@ func serverStream[Req proto.Message, Msg any, PMsg interface {
 // requests returns, for each method (its full name), the request that acts on A's
 // resources, built afresh (with new resources where the call changes or
 // ends them) for each case.
-func (w *world) requests(groupA, draftA, movementA string) map[string]func() (proto.Message, call) {
+func (w *world) requests(groupA, draftA, movementA string, nw nominationsWorld) map[string]func() (proto.Message, call) {
 	b, h, m := w.blocs, w.honours, w.movements
 	eventA := w.event(provA, groupA, w.movement(provA, true))
-	return map[string]func() (proto.Message, call){
+	out := w.nominationsRequests(nw)
+	for method, r := range map[string]func() (proto.Message, call){
 		bs + "CreateUnit": func() (proto.Message, call) {
 			return unary(b.CreateUnit, &blocsv1.CreateUnitRequest{UnitId: w.next("moi"), Unit: &blocsv1.Unit{
 				DisplayName: "Xã Mới", Kind: blocsv1.UnitKind_UNIT_KIND_LOCALITY, Level: blocsv1.UnitLevel_UNIT_LEVEL_COMMUNE,
@@ -534,7 +541,10 @@ func (w *world) requests(groupA, draftA, movementA string) map[string]func() (pr
 				return resp, nil, err
 			}
 		},
+	} {
+		out[method] = r
 	}
+	return out
 }
 
 func uuid(n int64) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
@@ -543,10 +553,12 @@ func uuid(n int64) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", 
 type subject struct {
 	name   string
 	caller *auth.Caller
+	// only is the prefix of the methods it calls; "" all.
+	only string
 }
 
 func subjects() []subject {
-	out := []subject{{"anonymous", auth.Anonymous}}
+	out := []subject{{"anonymous", auth.Anonymous, ""}}
 	for _, r := range auth.Roles {
 		for _, p := range []string{provA, provB} {
 			rel := "own province"
@@ -556,7 +568,7 @@ func subjects() []subject {
 			out = append(out, subject{string(r) + ", " + rel, &auth.Caller{
 				Subject: strings.ToLower(string(r)) + "@" + p, Method: auth.MethodBearer,
 				Grants: []auth.Grant{{Unit: p, Roles: []auth.Role{r}}},
-			}})
+			}, ""})
 		}
 	}
 	return out
@@ -575,8 +587,9 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	w := &world{
 		t: t, blocs: blocsv1.NewBlocsServiceClient(dial(s.blocs.addr)), honours: honoursv1.NewHonoursServiceClient(dial(s.honours.addr)),
-		movements: movementsv1.NewMovementsServiceClient(dial(s.movements.addr)),
-		owners:    map[string]policy.Owner{}, units: map[string]string{},
+		movements:   movementsv1.NewMovementsServiceClient(dial(s.movements.addr)),
+		nominations: nominationsv1.NewNominationsServiceClient(dial(s.nominations.addr)),
+		owners:      map[string]policy.Owner{}, units: map[string]string{}, hidden: hiddenNames{},
 	}
 	bearer := func(c *auth.Caller) context.Context {
 		if c.IsAnonymous() {
@@ -598,7 +611,8 @@ func TestAccessMatrix(t *testing.T) {
 	w.draft(provB)
 	w.issued(provB)
 	w.movement(provB, false)
-	requests := w.requests(groupA, draftA, movementA)
+	nw := w.nominationsWorld()
+	requests := w.requests(groupA, draftA, movementA, nw)
 	expect := policy.New(nil, w, w)
 
 	var methods []string
@@ -606,6 +620,7 @@ func TestAccessMatrix(t *testing.T) {
 		blocsv1.File_tdkt_blocs_v1_blocs_proto.Services().Get(0),
 		honoursv1.File_tdkt_honours_v1_honours_proto.Services().Get(0),
 		movementsv1.File_tdkt_movements_v1_movements_proto.Services().Get(0),
+		nominationsv1.File_tdkt_nominations_v1_nominations_proto.Services().Get(0),
 	} {
 		for i := range sd.Methods().Len() {
 			md := sd.Methods().Get(i)
@@ -618,11 +633,14 @@ func TestAccessMatrix(t *testing.T) {
 		}
 	}
 
-	var cases, allowed, denied, leaks int
-	for _, sub := range subjects() {
+	var cases, allowed, denied, leaks, wrongSides int
+	for _, sub := range append(subjects(), w.agencySubjects()...) {
 		ctx := bearer(sub.caller)
 		pctx := auth.NewContext(t.Context(), sub.caller)
 		for _, method := range methods {
+			if !strings.HasPrefix(method, sub.only) {
+				continue
+			}
 			short := method[strings.LastIndexByte(method, '/')+1:]
 			req, do := requests[method]()
 			want := codes.OK
@@ -630,6 +648,16 @@ func TestAccessMatrix(t *testing.T) {
 				want = codeOf(err)
 			} else if _, err := expect.Check(pctx, method, req); err != nil {
 				want = codeOf(err)
+			}
+			// A step of the nominations workflow that the policy lets
+			// the caller call over the batch is still the workflow's to
+			// refuse when the caller holds the wrong side of the batch
+			// (an officer of the proposing agency appraising).
+			wrongSide := false
+			if side, ok := sideOf[method]; ok && want == codes.OK {
+				o, err := w.Owner(t.Context(), batchOf(req))
+				require.NoError(t, err, "%s names no batch of the world", method)
+				wrongSide = !holdsSide(pctx, expect, side, o)
 			}
 			resp, stream, err := do(ctx)
 			got := status.Code(err)
@@ -644,6 +672,26 @@ func TestAccessMatrix(t *testing.T) {
 				continue
 			}
 			allowed++
+			if wrongSide {
+				// Allowed by the policy, refused by the workflow: it must
+				// be PERMISSION_DENIED (the caller sees the batch), and
+				// the refusal shows nothing the caller may not see. A
+				// wrong side whose step is taken is a leak.
+				wrongSides++
+				if got != codes.PermissionDenied {
+					if got == codes.OK {
+						leaks++
+					}
+					t.Errorf("%s: the caller holds no %s side of the batch; the service answered %v (%v)", label, sideOf[method], got, err)
+				}
+				asked, _ := protojson.Marshal(req)
+				refusal, _ := protojson.Marshal(status.Convert(err).Proto())
+				if leak := w.leakNominations(pctx, expect, string(refusal), string(asked)); leak != "" {
+					leaks++
+					t.Errorf("%s: the refusal shows %s", label, leak)
+				}
+				continue
+			}
 			if slices.Contains([]codes.Code{codes.Unauthenticated, codes.PermissionDenied, codes.NotFound}, got) {
 				t.Errorf("%s: the policy allows it, the service refused: %v", label, err)
 				continue
@@ -656,13 +704,19 @@ func TestAccessMatrix(t *testing.T) {
 				b, _ := protojson.Marshal(resp)
 				shown = string(b)
 			}
-			if leak := w.leak(pctx, expect, sub.caller, shown, draftA, movementA); leak != "" {
+			asked, _ := protojson.Marshal(req)
+			leak := w.leak(pctx, expect, sub.caller, shown, draftA, movementA)
+			if leak == "" {
+				leak = w.leakNominations(pctx, expect, shown, string(asked))
+			}
+			if leak != "" {
 				leaks++
 				t.Errorf("%s: the answer shows %s", label, leak)
 			}
 		}
 	}
 	t.Logf("access matrix: %d cases, %d allowed, %d denied, %d leaks", cases, allowed, denied, leaks)
+	t.Logf("of the allowed, %d refused by the nominations workflow: the caller holds the wrong side of the batch", wrongSides)
 }
 
 // leak names what shown holds that caller may not see: A's drafts when it
@@ -699,7 +753,8 @@ func codeOf(err error) codes.Code {
 // A provincial system signs in with the client-credentials grant as
 // province B's board and calls the services' gRPC directly: it reads and
 // changes its own province's, and can neither read A's drafts nor change
-// anything of A's.
+// anything of A's; A's batches of nominations and their nominations do
+// not exist to it.
 func TestProvincialSystemStaysInItsProvince(t *testing.T) {
 	t.Setenv("TDKT_RATE_LIMIT", "100000")
 	t.Setenv("TDKT_RATE_BURST", "100000")
@@ -727,7 +782,8 @@ func TestProvincialSystemStaysInItsProvince(t *testing.T) {
 		return conn
 	}
 	w := &world{t: t, blocs: blocsv1.NewBlocsServiceClient(dial(s.blocs.addr)), honours: honoursv1.NewHonoursServiceClient(dial(s.honours.addr)),
-		owners: map[string]policy.Owner{}, units: map[string]string{}}
+		nominations: nominationsv1.NewNominationsServiceClient(dial(s.nominations.addr)),
+		owners:      map[string]policy.Owner{}, units: map[string]string{}, hidden: hiddenNames{}}
 	w.admin = metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+s.admin)
 	w.province(provA, "An")
 	w.province(provB, "Bình")
@@ -808,4 +864,6 @@ func TestProvincialSystemStaysInItsProvince(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, 1, got.GetEntryCount(), "A's draft is as A left it")
 	require.Equal(t, honoursv1.DecisionState_DECISION_STATE_DRAFT, got.GetState())
+
+	t.Run("nominations", func(t *testing.T) { provincialNominations(t, w, b) })
 }

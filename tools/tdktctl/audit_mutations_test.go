@@ -30,6 +30,7 @@ import (
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
+	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack/stacktest"
@@ -42,9 +43,10 @@ var mutationPrefixes = []string{"Create", "Update", "Dissolve", "Archive", "End"
 // services are the services whose mutations the test makes, by short
 // name.
 var services = map[string]protoreflect.ServiceDescriptor{
-	"blocs":     blocsv1.File_tdkt_blocs_v1_blocs_proto.Services().ByName("BlocsService"),
-	"honours":   honoursv1.File_tdkt_honours_v1_honours_proto.Services().ByName("HonoursService"),
-	"movements": movementsv1.File_tdkt_movements_v1_movements_proto.Services().ByName("MovementsService"),
+	"blocs":       blocsv1.File_tdkt_blocs_v1_blocs_proto.Services().ByName("BlocsService"),
+	"honours":     honoursv1.File_tdkt_honours_v1_honours_proto.Services().ByName("HonoursService"),
+	"movements":   movementsv1.File_tdkt_movements_v1_movements_proto.Services().ByName("MovementsService"),
+	"nominations": nominationsv1.File_tdkt_nominations_v1_nominations_proto.Services().ByName("NominationsService"),
 }
 
 // mutations returns the full names of the methods of every service that
@@ -74,6 +76,23 @@ type auditStep struct {
 	call   func(ctx context.Context) (resource string, err error)
 }
 
+// conferral is the one mutation written in more than one audited
+// transaction by design (its contract, proto/tdkt/nominations/v1): a
+// conferral spans two services, so its intent is recorded before honours
+// is called and its completion after, each with the caller, and a
+// conferral a crash left half done shows in the log. In honours, the
+// nominations service creates, fills and issues the decision with the
+// caller's token, one record each, naming the caller. Every other
+// mutation leaves exactly one record, in its own service's log alone.
+const conferral = nominationsService + "ConferBatch"
+
+// conferralRecords are the records of one conferral of a batch of one
+// nomination: two in nominations, and those of honours' methods.
+var conferralRecords = struct {
+	own     int32
+	honours []string // newest last
+}{2, []string{"CreateDecision", "AddDecisionEntries", "IssueDecision"}}
+
 // service is the short name of the service of a full method name.
 func (st auditStep) service() string {
 	for name, sd := range services {
@@ -87,11 +106,12 @@ func (st auditStep) service() string {
 func (st auditStep) short() string { return st.method[strings.LastIndexByte(st.method, '/')+1:] }
 
 const (
-	blocsService     = "/tdkt.blocs.v1.BlocsService/"
-	honoursService   = "/tdkt.honours.v1.HonoursService/"
-	movementsService = "/tdkt.movements.v1.MovementsService/"
-	provinceA        = "tinh-a"
-	provinceB        = "tinh-b"
+	blocsService       = "/tdkt.blocs.v1.BlocsService/"
+	honoursService     = "/tdkt.honours.v1.HonoursService/"
+	movementsService   = "/tdkt.movements.v1.MovementsService/"
+	nominationsService = "/tdkt.nominations.v1.NominationsService/"
+	provinceA          = "tinh-a"
+	provinceB          = "tinh-b"
 )
 
 // batchResource stands for the resource of a batch call, which names no
@@ -104,7 +124,7 @@ func day(y, m, d int32) *date.Date { return &date.Date{Year: y, Month: m, Day: d
 // province A, and a few in province B, as the clients of s (a central
 // administrator).
 func auditSteps(t *testing.T, s *stacktest.Stack) []auditStep {
-	b, h, m := s.Blocs, s.Honours, s.Movements
+	b, h, m, n := s.Blocs, s.Honours, s.Movements, s.Nominations
 	unitA, unitB := "units/"+provinceA, "units/"+provinceB
 	commune := func(id, prov string) *blocsv1.CreateUnitRequest {
 		return &blocsv1.CreateUnitRequest{UnitId: id, Unit: &blocsv1.Unit{DisplayName: "Xã " + id, Kind: blocsv1.UnitKind_UNIT_KIND_LOCALITY,
@@ -158,7 +178,7 @@ func auditSteps(t *testing.T, s *stacktest.Stack) []auditStep {
 
 	// named returns the name of a response, for a step's call.
 	named := func(r interface{ GetName() string }, err error) (string, error) { return r.GetName(), err }
-	return []auditStep{
+	return append([]auditStep{
 		{blocsService + "CreateUnit", "", func(ctx context.Context) (string, error) { return named(b.CreateUnit(ctx, province(provinceA))) }},
 		{blocsService + "CreateUnit", unitA, func(ctx context.Context) (string, error) {
 			return named(b.CreateUnit(ctx, commune("xa-a1", provinceA)))
@@ -315,6 +335,114 @@ func auditSteps(t *testing.T, s *stacktest.Stack) []auditStep {
 		{movementsService + "CreateMovement", unitB, func(ctx context.Context) (string, error) {
 			return named(m.CreateMovement(ctx, movement("vi-nguoi-ngheo", unitB)))
 		}},
+	}, nominationSteps(n)...)
+}
+
+// nominationSteps are the nominations service's mutations: a batch that
+// commune xa-a1 proposes to province A (its records name the proposer),
+// its nominations taken through every step of the workflow, and one of
+// them conferred.
+func nominationSteps(n nominationsv1.NominationsServiceClient) []auditStep {
+	const batch = "batches/tt-a1"
+	owner := "units/xa-a1"
+	nomination := func(i int) string { return fmt.Sprintf("%s/nominations/dn-%d", batch, i) }
+	person := func(i int) *nominationsv1.Nomination {
+		return &nominationsv1.Nomination{
+			Recipient: &typev1.Recipient{Kind: typev1.RecipientKind_RECIPIENT_KIND_INDIVIDUAL, FullName: fmt.Sprintf("Lò Văn Cán Bộ %d", i),
+				CitizenId: fmt.Sprintf("0012900000%02d", i), Gender: typev1.Gender_GENDER_MALE, BirthYear: 1980, Position: "Chuyên viên",
+				Unit: owner},
+			AwardType: "awardTypes/BK_TINH", Period: &typev1.Period{StartYear: 2025, EndYear: 2025},
+			Achievements: "Hoàn thành xuất sắc nhiệm vụ năm 2025",
+		}
+	}
+	create := func(i int) *nominationsv1.CreateNominationRequest {
+		return &nominationsv1.CreateNominationRequest{Parent: batch, NominationId: fmt.Sprintf("dn-%d", i), Nomination: person(i)}
+	}
+	named := func(r interface{ GetName() string }, err error) (string, error) { return r.GetName(), err }
+	const reason = "Hồ sơ chưa đủ minh chứng thành tích"
+	return []auditStep{
+		{nominationsService + "CreateBatch", owner, func(ctx context.Context) (string, error) {
+			return named(n.CreateBatch(ctx, &nominationsv1.CreateBatchRequest{BatchId: "tt-a1", Batch: &nominationsv1.Batch{
+				Proposer: owner, Authority: "units/" + provinceA, Title: "Tờ trình đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"}}))
+		}},
+		{nominationsService + "CreateNomination", owner, func(ctx context.Context) (string, error) {
+			return named(n.CreateNomination(ctx, create(1)))
+		}},
+		{nominationsService + "BatchCreateNominations", owner, func(ctx context.Context) (string, error) {
+			_, err := n.BatchCreateNominations(ctx, &nominationsv1.BatchCreateNominationsRequest{Parent: batch,
+				Requests: []*nominationsv1.CreateNominationRequest{create(2), create(3), create(4)}})
+			return batchResource, err
+		}},
+		{nominationsService + "ImportNominations", owner, func(ctx context.Context) (string, error) {
+			stream, err := n.ImportNominations(ctx)
+			if err != nil {
+				return "", err
+			}
+			row := create(5)
+			row.RequestId = "7d1e2f3a-4b5c-4d6e-8f70-81a2b3c4d5e6"
+			if err := stream.Send(&nominationsv1.ImportNominationsRequest{Row: row}); err != nil && err != io.EOF {
+				return "", err
+			}
+			resp, err := stream.CloseAndRecv()
+			if err == nil && resp.GetAccepted() != 1 {
+				err = fmt.Errorf("import: %v", resp)
+			}
+			return nomination(5), err
+		}},
+		{nominationsService + "SubmitBatch", owner, func(ctx context.Context) (string, error) {
+			return named(n.SubmitBatch(ctx, &nominationsv1.SubmitBatchRequest{Name: batch}))
+		}},
+		{nominationsService + "AppraiseNomination", owner, func(ctx context.Context) (string, error) {
+			return named(n.AppraiseNomination(ctx, &nominationsv1.AppraiseNominationRequest{Name: nomination(1)}))
+		}},
+		{nominationsService + "RecordVote", owner, func(ctx context.Context) (string, error) {
+			return named(n.RecordVote(ctx, &nominationsv1.RecordVoteRequest{Name: nomination(1), Vote: &nominationsv1.Vote{
+				Members: []*nominationsv1.CouncilMember{{FullName: "Trịnh Việt Hùng", Present: true}, {FullName: "Nguyễn Huy Dũng", Present: true},
+					{FullName: "Đặng Xuân Trường", Present: true}}, Yes: 3, HeldOn: day(2025, 12, 1)}}))
+		}},
+		{nominationsService + "PublishNomination", owner, func(ctx context.Context) (string, error) {
+			return named(n.PublishNomination(ctx, &nominationsv1.PublishNominationRequest{Name: nomination(1)}))
+		}},
+		// A Bằng khen of the province's chairman has no minimum comment
+		// window: it is approved the day it is published, with an
+		// override when its eligibility report fails.
+		{nominationsService + "ApproveNomination", owner, func(ctx context.Context) (string, error) {
+			p, err := n.GetNomination(ctx, &nominationsv1.GetNominationRequest{Name: nomination(1)})
+			if err != nil {
+				return "", err
+			}
+			req := &nominationsv1.ApproveNominationRequest{Name: nomination(1)}
+			if p.GetEligibility().GetOutcome() == nominationsv1.Outcome_OUTCOME_FAIL {
+				req.OverrideReason = "Hội đồng đã xác minh hồ sơ gốc"
+			}
+			return named(n.ApproveNomination(ctx, req))
+		}},
+		{nominationsService + "ReturnNomination", owner, func(ctx context.Context) (string, error) {
+			return named(n.ReturnNomination(ctx, &nominationsv1.ReturnNominationRequest{Name: nomination(2), Reason: reason}))
+		}},
+		{nominationsService + "RejectNomination", owner, func(ctx context.Context) (string, error) {
+			return named(n.RejectNomination(ctx, &nominationsv1.RejectNominationRequest{Name: nomination(3), Reason: reason}))
+		}},
+		{nominationsService + "WithdrawNomination", owner, func(ctx context.Context) (string, error) {
+			return named(n.WithdrawNomination(ctx, &nominationsv1.WithdrawNominationRequest{Name: nomination(4), Reason: "Cá nhân xin rút hồ sơ"}))
+		}},
+		// Two records here, three in honours: see conferral.
+		{conferral, owner, func(ctx context.Context) (string, error) {
+			return named(n.ConferBatch(ctx, &nominationsv1.ConferBatchRequest{Name: batch, RequestId: "0c2d4e6f-8a1b-4c3d-9e5f-a7b9c1d3e5f7",
+				Title: "Về việc tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh",
+				Document: &typev1.DocumentRef{Number: "1200/QĐ-UBND", SignedOn: day(2025, 12, 1), SignerName: "Nguyễn Văn Bình",
+					SignerTitle: "Chủ tịch", Issuer: "units/" + provinceA}}))
+		}},
+		{nominationsService + "UpdateCalendar", "", func(ctx context.Context) (string, error) {
+			return named(n.UpdateCalendar(ctx, &nominationsv1.UpdateCalendarRequest{Calendar: &nominationsv1.Calendar{Name: "calendars/2030",
+				Holidays: []*nominationsv1.Holiday{{Date: day(2030, 1, 1), Name: "Tết Dương lịch", Kind: nominationsv1.HolidayKind_HOLIDAY_KIND_HOLIDAY,
+					Source: "Bộ luật Lao động 2019, Điều 112"}}}}))
+		}},
+		// Province B's.
+		{nominationsService + "CreateBatch", "units/" + provinceB, func(ctx context.Context) (string, error) {
+			return named(n.CreateBatch(ctx, &nominationsv1.CreateBatchRequest{BatchId: "tt-b1", Batch: &nominationsv1.Batch{
+				Proposer: "units/" + provinceB, Authority: "units/" + provinceB, Title: "Tờ trình đề nghị khen thưởng"}}))
+		}},
 	}
 }
 
@@ -329,10 +457,11 @@ func auditSteps(t *testing.T, s *stacktest.Stack) []auditStep {
 func TestEveryMutationAudited(t *testing.T) {
 	for _, e := range sqlstoretest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
-			urls := map[string]string{"blocs": e.URL(t), "honours": e.URL(t), "movements": e.URL(t)}
+			urls := map[string]string{"blocs": e.URL(t), "honours": e.URL(t), "movements": e.URL(t), "nominations": e.URL(t)}
 			spans := tracetest.NewSpanRecorder()
 			s := stacktest.Start(t, func(o *stack.Options) {
 				o.Blocs.DatabaseURL, o.Honours.DatabaseURL, o.Movements.DatabaseURL = urls["blocs"], urls["honours"], urls["movements"]
+				o.Nominations.DatabaseURL = urls["nominations"]
 				o.SpanProcessor = spans
 			})
 			ctx := t.Context()
@@ -346,12 +475,25 @@ func TestEveryMutationAudited(t *testing.T) {
 				"movements": func(ctx context.Context, r *typev1.ListAuditEntriesRequest) (*typev1.ListAuditEntriesResponse, error) {
 					return s.Movements.ListAuditEntries(ctx, r)
 				},
+				"nominations": func(ctx context.Context, r *typev1.ListAuditEntriesRequest) (*typev1.ListAuditEntriesResponse, error) {
+					return s.Nominations.ListAuditEntries(ctx, r)
+				},
 			}
-			newest := func(svc string) *typev1.ListAuditEntriesResponse {
+			// newest returns the n newest admin activity records of svc.
+			newest := func(svc string, n int32) *typev1.ListAuditEntriesResponse {
 				t.Helper()
-				r, err := list[svc](ctx, &typev1.ListAuditEntriesRequest{PageSize: 1, LogName: typev1.AuditLogName_AUDIT_LOG_NAME_ACTIVITY})
+				r, err := list[svc](ctx, &typev1.ListAuditEntriesRequest{PageSize: n, LogName: typev1.AuditLogName_AUDIT_LOG_NAME_ACTIVITY})
 				require.NoError(t, err)
 				return r
+			}
+			// nominations stores a year's public holidays from the official
+			// list the first time a year's working days are counted, as
+			// the service itself ("system", method SeedCalendar): the years
+			// the steps count in are stored first, so that each step's
+			// records are its own.
+			for _, y := range []int{2025, time.Now().Year(), time.Now().Year() + 1} {
+				_, err := s.Nominations.GetCalendar(ctx, &nominationsv1.GetCalendarRequest{Name: fmt.Sprintf("calendars/%d", y)})
+				require.True(t, err == nil || status.Code(err) == codes.NotFound, "calendars/%d: %v", y, err)
 			}
 
 			steps := auditSteps(t, s)
@@ -374,29 +516,38 @@ func TestEveryMutationAudited(t *testing.T) {
 			for i, st := range steps {
 				before := map[string]int32{}
 				for svc := range services {
-					before[svc] = newest(svc).GetTotalSize()
+					before[svc] = newest(svc, 1).GetTotalSize()
 				}
 				resource, err := st.call(ctx)
 				require.NoError(t, err, "step %d: %s", i, st.method)
 				for svc, n := range before {
-					after := newest(svc)
+					if st.method == conferral && svc == "honours" {
+						checkConferralInHonours(t, newest(svc, int32(len(conferralRecords.honours))), n, resource)
+						continue
+					}
+					records := int32(1)
+					if st.method == conferral {
+						records = conferralRecords.own
+					}
+					after := newest(svc, records)
 					if svc != st.service() {
 						require.Equal(t, n, after.GetTotalSize(), "step %d: %s wrote to the audit log of %s", i, st.method, svc)
 						continue
 					}
-					require.Equal(t, n+1, after.GetTotalSize(), "step %d: %s: exactly one admin activity record", i, st.method)
-					got := after.GetAuditEntries()[0]
-					require.Equal(t, st.short(), got.GetMethod(), "step %d", i)
-					if resource != batchResource {
-						require.Equal(t, resource, got.GetResource(), "step %d: %s", i, st.method)
+					require.Equal(t, n+records, after.GetTotalSize(), "step %d: %s: exactly %d admin activity record(s)", i, st.method, records)
+					for _, got := range after.GetAuditEntries() {
+						require.Equal(t, st.short(), got.GetMethod(), "step %d", i)
+						if resource != batchResource {
+							require.Equal(t, resource, got.GetResource(), "step %d: %s", i, st.method)
+						}
+						require.Equal(t, st.owner, got.GetOwnerUnit(), "step %d: %s %s", i, st.method, resource)
+						require.Equal(t, &typev1.AuditCaller{Subject: stacktest.Admin.Subject, AuthenticationMethod: auth.MethodBearer,
+							Roles: []string{devissuer.CentralUnit + ":CENTRAL_ADMIN"}}, got.GetCaller(), "step %d", i)
+						require.Equal(t, typev1.AuditLogName_AUDIT_LOG_NAME_ACTIVITY, got.GetLogName())
+						require.Equal(t, "OK", got.GetResult())
+						require.Regexp(t, hexTrace, got.GetTraceId(), "step %d: %s", i, st.method)
+						traces[got.GetTraceId()] = st.method
 					}
-					require.Equal(t, st.owner, got.GetOwnerUnit(), "step %d: %s %s", i, st.method, resource)
-					require.Equal(t, &typev1.AuditCaller{Subject: stacktest.Admin.Subject, AuthenticationMethod: auth.MethodBearer,
-						Roles: []string{devissuer.CentralUnit + ":CENTRAL_ADMIN"}}, got.GetCaller(), "step %d", i)
-					require.Equal(t, typev1.AuditLogName_AUDIT_LOG_NAME_ACTIVITY, got.GetLogName())
-					require.Equal(t, "OK", got.GetResult())
-					require.Regexp(t, hexTrace, got.GetTraceId(), "step %d: %s", i, st.method)
-					traces[got.GetTraceId()] = st.method
 				}
 			}
 			// Each record's trace is its call's.
@@ -487,6 +638,25 @@ func TestEveryMutationAudited(t *testing.T) {
 				require.Contains(t, out, "altered", svc)
 			}
 		})
+	}
+}
+
+// checkConferralInHonours checks the records a conferral of batch left in
+// honours (page: its newest, which held total records before): the
+// decision created, filled and issued by the nominations service with
+// the caller's token, in province A: each record names the caller.
+func checkConferralInHonours(t *testing.T, page *typev1.ListAuditEntriesResponse, total int32, batch string) {
+	t.Helper()
+	want := conferralRecords.honours
+	require.Equal(t, total+int32(len(want)), page.GetTotalSize(), "ConferBatch: honours' records")
+	decision := "decisions/tt-" + strings.TrimPrefix(batch, "batches/")
+	for i, got := range page.GetAuditEntries() {
+		require.Equal(t, want[len(want)-1-i], got.GetMethod())
+		require.Equal(t, decision, got.GetResource())
+		require.Equal(t, "units/"+provinceA, got.GetOwnerUnit())
+		require.Equal(t, &typev1.AuditCaller{Subject: stacktest.Admin.Subject, AuthenticationMethod: auth.MethodBearer,
+			Roles: []string{devissuer.CentralUnit + ":CENTRAL_ADMIN"}}, got.GetCaller(), "%s", got.GetMethod())
+		require.Equal(t, "OK", got.GetResult())
 	}
 }
 

@@ -1,6 +1,7 @@
 // Command tdktctl is the operator's command line for tdkt.
 //
 //	go run ./tools/tdktctl import [-addr host:port] [-token TOKEN] [-timeout 10m] FILE
+//	go run ./tools/tdktctl import-nominations [-addr host:port] [-token TOKEN] FILE
 //	go run ./tools/tdktctl audit verify -database-url URL
 //	go run ./tools/tdktctl token --unit units/bac-kan --role BOARD_OFFICER [--role PII_READER] [--sub NAME]
 //
@@ -8,6 +9,11 @@
 // the honours service (ImportDecisions), signed in with a central
 // administrator's bearer token (-token, TDKT_TOKEN). Run tdktctl help
 // import for the columns.
+//
+// import-nominations streams nominations, one per row of a CSV or XLSX
+// file, into draft batches of the nominations service
+// (ImportNominations). Run tdktctl help import-nominations for the
+// columns.
 //
 // token prints a bearer token from devstack's dev issuer, for curl,
 // grpcurl and tdktctl import (tdktctl help token).
@@ -18,11 +24,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -30,9 +34,7 @@ import (
 	"time"
 
 	"github.com/tdkt-vn/tdkt/platform/config"
-	"github.com/tdkt-vn/tdkt/platform/grpcclient"
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
-	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -57,13 +59,16 @@ const usage = `usage: tdktctl COMMAND [flags] [args]
 commands:
   import FILE   load decisions and their entries from a CSV or XLSX file
                 into the honours service
+  import-nominations FILE
+                stream nominations from a CSV or XLSX file into draft
+                batches of the nominations service
   audit verify  check the hash chain of a service's audit log
                 (-database-url URL)
   token         print a bearer token from devstack's dev issuer
                 (--unit units/bac-kan --role BOARD_OFFICER)
   help [COMMAND]
 
-Run tdktctl help import for the file's columns.
+Run tdktctl help import (or import-nominations) for the file's columns.
 `
 
 // run runs the command line args and returns the exit code. stderrTTY says
@@ -76,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTTY
 	switch args[0] {
 	case "import":
 		return runImport(ctx, args[1:], stdout, stderr, stderrTTY)
+	case "import-nominations":
+		return runImportNominations(ctx, args[1:], stdout, stderr, stderrTTY)
 	case "audit":
 		return runAudit(ctx, args[1:], stdout, stderr)
 	case "token":
@@ -84,6 +91,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTTY
 		if len(args) > 1 && args[1] == "import" {
 			fmt.Fprint(stdout, importUsage())
 			importFlags(new(importOptions), stdout).PrintDefaults()
+			return exitOK
+		}
+		if len(args) > 1 && args[1] == "import-nominations" {
+			fmt.Fprint(stdout, nomImportUsage())
+			nomImportFlags(new(nomImportOptions), stdout).PrintDefaults()
 			return exitOK
 		}
 		if len(args) > 1 && args[1] == "token" {
@@ -166,41 +178,21 @@ Flags:
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, stderrTTY bool) int {
 	var o importOptions
 	fs := importFlags(&o, stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, importUsage())
-		fs.PrintDefaults()
-	}
-	// Flags may come before or after FILE.
-	var files []string
-	for {
-		if err := config.Parse(fs, args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			fmt.Fprintf(stderr, "tdktctl import: %v\n", err)
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	if len(files) != 1 {
-		fmt.Fprintf(stderr, "tdktctl import: want one FILE, got %d (tdktctl help import)\n", len(files))
-		return exitUsage
+	file, code, ok := oneFile("import", fs, importUsage, args, stderr)
+	if !ok {
+		return code
 	}
 	if o.timeout <= 0 || o.interval <= 0 {
 		fmt.Fprintln(stderr, "tdktctl import: -timeout and -progress-every must be positive")
 		return exitUsage
 	}
 
-	data, err := os.ReadFile(files[0])
+	data, err := os.ReadFile(file)
 	if err != nil {
 		fmt.Fprintf(stderr, "tdktctl import: %v\n", err)
 		return exitFailed
 	}
-	t, err := readTable(files[0], data, o.sheet)
+	t, err := readTable(file, data, o.sheet)
 	if err != nil {
 		fmt.Fprintf(stderr, "tdktctl import: %v\n", err)
 		return exitFailed
@@ -213,20 +205,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, std
 
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	tel, err := telemetry.Setup(ctx, telemetry.Config{
-		ServiceName: "tdktctl", LogFormat: "text", LogLevel: slog.LevelWarn, LogOutput: stderr,
-	})
+	conn, closeConn, err := dial(ctx, o.addr, o.timeout, o.token, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "tdktctl import: %v\n", err)
+		fmt.Fprintf(stderr, "tdktctl import: %v (check -addr or TDKT_HONOURS_ADDR)\n", err)
 		return exitFailed
 	}
-	defer func() { _ = tel.Shutdown(context.WithoutCancel(ctx)) }()
-	conn, err := grpcclient.Dial(o.addr, grpcclient.Options{Telemetry: tel, Timeout: o.timeout, Token: o.token})
-	if err != nil {
-		fmt.Fprintf(stderr, "tdktctl import: dial %s: %v (check -addr or TDKT_HONOURS_ADDR)\n", o.addr, err)
-		return exitFailed
-	}
-	defer conn.Close()
+	defer closeConn()
 
 	prog := &progress{w: stderr, terminal: stderrTTY, interval: o.interval, now: time.Now}
 	out, err := send(ctx, honoursv1.NewHonoursServiceClient(conn), p, prog, stdout)

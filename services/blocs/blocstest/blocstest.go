@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/tdkt-vn/tdkt/platform/grpctest"
 	"github.com/tdkt-vn/tdkt/platform/service"
 	"github.com/tdkt-vn/tdkt/platform/service/servicetest"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
@@ -74,9 +74,7 @@ func (b *Blocs) start() {
 // helpers below, and the connection, for other calls to blocs.
 func (b *Blocs) Follow(t testing.TB, log *slog.Logger, dial ...grpc.DialOption) (*blocsclient.Client, *grpc.ClientConn) {
 	t.Helper()
-	conn, err := grpc.NewClient(b.Addr, append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, dial...)...)
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
+	conn := grpctest.Dial(t, b.Addr, dial...)
 	units := blocsclient.New(conn, log)
 	t.Cleanup(blocsclient.Follow(context.Background(), units))
 	require.EventuallyWithT(t, func(c *assert.CollectT) {

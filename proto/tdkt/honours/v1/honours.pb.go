@@ -780,7 +780,9 @@ type DecisionEntry struct {
 	Period *v1.Period `protobuf:"bytes,4,opt,name=period,proto3" json:"period,omitempty"`
 	// The achievement, as printed.
 	Achievements string `protobuf:"bytes,5,opt,name=achievements,proto3" json:"achievements,omitempty"`
-	// The nomination this entry comes from, if any.
+	// The nomination this entry comes from, if any (a name of the
+	// nominations service). Shown only to readers of the decision's
+	// authority: the batches of nominations are not public.
 	Nomination string `protobuf:"bytes,6,opt,name=nomination,proto3" json:"nomination,omitempty"`
 	// Output only. The honour it became, once issued.
 	Honour string `protobuf:"bytes,7,opt,name=honour,proto3" json:"honour,omitempty"`
@@ -1730,7 +1732,8 @@ type Honour struct {
 	RewardNote string `protobuf:"bytes,11,opt,name=reward_note,json=rewardNote,proto3" json:"reward_note,omitempty"`
 	// Number in the golden book (số vào sổ vàng), "{decision number}/{ordinal}".
 	CertificateNumber string `protobuf:"bytes,12,opt,name=certificate_number,json=certificateNumber,proto3" json:"certificate_number,omitempty"`
-	// The nomination, if any.
+	// The nomination, if any; shown only to readers of the authority, as
+	// DecisionEntry.nomination.
 	Nomination string `protobuf:"bytes,13,opt,name=nomination,proto3" json:"nomination,omitempty"`
 	// The movement, if any.
 	Movement string `protobuf:"bytes,14,opt,name=movement,proto3" json:"movement,omitempty"`

@@ -3,7 +3,6 @@ package domain
 import (
 	"bytes"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -134,23 +133,5 @@ func TestRecipientValidate(t *testing.T) {
 			}
 			requireFields(t, err, tc.fields...)
 		})
-	}
-}
-
-func TestMaskCitizenID(t *testing.T) {
-	tests := map[string]string{
-		"001234567889": "001*******89",
-		"079203000123": "079*******23",
-		"12345678":     "123***78",
-		"1234567":      "*******",
-		"":             "",
-	}
-	for in, want := range tests {
-		got := MaskCitizenID(in)
-		require.Equal(t, want, got, in)
-		require.Len(t, got, len(in))
-		if len(in) == 12 {
-			require.False(t, strings.Contains(got, in[3:10]))
-		}
 	}
 }

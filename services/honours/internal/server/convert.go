@@ -11,6 +11,7 @@ import (
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
 	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 )
 
@@ -40,7 +41,7 @@ func recipientIn(errs *resname.Fields, prefix string, p *typev1.Recipient, keys 
 	}
 	r.Key, r.Weak = keys.Key(r.Identity())
 	if r.CitizenID != "" {
-		r.CitizenIDMasked = domain.MaskCitizenID(r.CitizenID)
+		r.CitizenIDMasked = personaldata.MaskCitizenID(r.CitizenID)
 	}
 	return r
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/tdkt-vn/tdkt/platform/resid"
-	"github.com/tdkt-vn/tdkt/platform/resname"
 	"github.com/tdkt-vn/tdkt/services/honours/internal/domain"
 )
 
@@ -21,21 +20,11 @@ func newID() string { return resid.New() }
 
 // decisionID reads decisions/{id} from field.
 func decisionID(field, name string) (string, error) {
-	id, ok := domain.DecisionPattern.ID(name)
-	if !ok {
-		return "", resname.Field(field, domain.DecisionPattern)
-	}
-	return id, nil
+	return domain.DecisionPattern.FieldID(field, name)
 }
 
 // honourIDOf reads honours/{id} from field.
-func honourIDOf(field, name string) (string, error) {
-	id, ok := domain.HonourPattern.ID(name)
-	if !ok {
-		return "", resname.Field(field, domain.HonourPattern)
-	}
-	return id, nil
-}
+func honourIDOf(field, name string) (string, error) { return domain.HonourPattern.FieldID(field, name) }
 
 // awardCode reads awardTypes/{code}.
 func awardCode(name string) (string, bool) {

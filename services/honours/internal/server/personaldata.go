@@ -149,6 +149,9 @@ func (v *viewer) lookup(authority string) (sight, error) {
 
 // entries renders entries of decision d, opening their citizen ids for a
 // caller with sightPII, which is recorded (one record for the decision).
+// The nomination an entry came from is a name of the nominations service,
+// whose batches only their units' readers see: it is shown to the
+// authority's readers alone, as honours below.
 func (v *viewer) entries(d *domain.Decision, entries []domain.DecisionEntry) ([]*honoursv1.DecisionEntry, error) {
 	sight, err := v.sight(d.Authority)
 	if err != nil {
@@ -163,6 +166,9 @@ func (v *viewer) entries(d *domain.Decision, entries []domain.DecisionEntry) ([]
 		}
 		opened = opened || full != ""
 		out[i] = entryOut(e, recipientOut(e.Recipient, sight, full))
+		if sight < sightReader {
+			out[i].Nomination = ""
+		}
 	}
 	if opened {
 		if err := v.s.recordAccess(v.ctx, idempotency.Read{Resource: d.Name(), OwnerUnit: d.Authority}); err != nil {
@@ -205,6 +211,9 @@ func (v *viewer) honours(hs []*domain.Honour) ([]*honoursv1.Honour, error) {
 			read = append(read, idempotency.Read{Resource: h.Name(), OwnerUnit: h.Authority})
 		}
 		out[i] = honourOut(h, recipientOut(h.Recipient, sights[i], full))
+		if sights[i] < sightReader {
+			out[i].Nomination = ""
+		}
 	}
 	if err := v.s.recordAccess(v.ctx, read...); err != nil {
 		return nil, err

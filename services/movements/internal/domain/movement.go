@@ -192,18 +192,11 @@ func (p Period) check(errs *FieldErrors, prefix string) {
 	}
 }
 
-// CheckActiveUnit records in errs what is wrong with the unit id that field
-// names: it is not among units (it does not exist), or it was dissolved
-// (the error names its successor, which the caller should name instead).
+// CheckActiveUnit records in errs what lineage.Inactive finds wrong with
+// the unit id that field names.
 func CheckActiveUnit(errs *FieldErrors, field, id string, units map[string]lineage.Unit) {
-	u, ok := units[id]
-	switch {
-	case !ok:
-		errs.Add(field, "%s does not exist", resname.Unit.Format(id))
-	case u.Dissolved && u.Current != "" && u.Current != id:
-		errs.Add(field, "%s was dissolved on %s; its successor is %s", resname.Unit.Format(id), u.DissolvedOn, resname.Unit.Format(u.Current))
-	case u.Dissolved:
-		errs.Add(field, "%s was dissolved on %s", resname.Unit.Format(id), u.DissolvedOn)
+	if problem := lineage.Inactive(units, id); problem != "" {
+		errs.Add(field, "%s", problem)
 	}
 }
 

@@ -50,13 +50,7 @@ func (g BlocsGroups) GroupExists(ctx context.Context, id string) (bool, error) {
 }
 
 // eventID reads events/{event}.
-func eventID(field, name string) (string, error) {
-	id, ok := domain.EventPattern.ID(name)
-	if !ok {
-		return "", resname.Field(field, domain.EventPattern)
-	}
-	return id, nil
-}
+func eventID(field, name string) (string, error) { return domain.EventPattern.FieldID(field, name) }
 
 // eventFields reads the settable fields of an event message; prefix is
 // its JSON path in the request.

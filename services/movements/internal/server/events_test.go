@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 
+	"github.com/tdkt-vn/tdkt/platform/grpctest"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
@@ -45,7 +46,7 @@ func TestEvents(t *testing.T) {
 		draft := &movementsv1.Event{Kind: movementsv1.EventKind_EVENT_KIND_MIDTERM_REVIEW, Organizer: "units/thai-nguyen",
 			Movement: m.GetName(), HeldOn: on(2018, 7, 29)}
 		_, err = e.c.CreateEvent(ctx, &movementsv1.CreateEventRequest{Event: draft})
-		assert.Contains(t, violations(t, err), "event.movement", "a draft is not public")
+		assert.Contains(t, grpctest.Violations(t, err), "event.movement", "a draft is not public")
 		_, err = e.c.LaunchMovement(ctx, &movementsv1.LaunchMovementRequest{Name: m.GetName()})
 		require.NoError(t, err)
 
@@ -148,31 +149,31 @@ func TestEventHostileInput(t *testing.T) {
 			_, err := e.c.CreateEvent(ctx, &movementsv1.CreateEventRequest{Event: ev})
 			return err
 		}
-		assert.Contains(t, violations(t, create(func(ev *movementsv1.Event) { ev.Period.EndDate = on(2019, 12, 31) })), "event.period.endDate")
-		assert.Contains(t, violations(t, create(func(ev *movementsv1.Event) { ev.Period.StartDate = nil })), "event.period.startDate")
-		assert.Contains(t, violations(t, create(func(ev *movementsv1.Event) { ev.HeldOn = on(2020, 2, 30) })), "event.heldOn")
-		assert.Contains(t, violations(t, create(func(ev *movementsv1.Event) { ev.HeldOn = nil })), "event.heldOn")
-		assert.Contains(t, violations(t, create(func(ev *movementsv1.Event) { ev.Kind = 0 })), "event.kind")
+		assert.Contains(t, grpctest.Violations(t, create(func(ev *movementsv1.Event) { ev.Period.EndDate = on(2019, 12, 31) })), "event.period.endDate")
+		assert.Contains(t, grpctest.Violations(t, create(func(ev *movementsv1.Event) { ev.Period.StartDate = nil })), "event.period.startDate")
+		assert.Contains(t, grpctest.Violations(t, create(func(ev *movementsv1.Event) { ev.HeldOn = on(2020, 2, 30) })), "event.heldOn")
+		assert.Contains(t, grpctest.Violations(t, create(func(ev *movementsv1.Event) { ev.HeldOn = nil })), "event.heldOn")
+		assert.Contains(t, grpctest.Violations(t, create(func(ev *movementsv1.Event) { ev.Kind = 0 })), "event.kind")
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(ev *movementsv1.Event) { ev.Kind = 99 })))
-		assert.Contains(t, violations(t, create(func(ev *movementsv1.Event) { ev.Ordinal = 0 })), "event.ordinal")
+		assert.Contains(t, grpctest.Violations(t, create(func(ev *movementsv1.Event) { ev.Ordinal = 0 })), "event.ordinal")
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(ev *movementsv1.Event) { ev.Ordinal = -3 })))
-		assert.Contains(t, violations(t, create(func(ev *movementsv1.Event) { ev.Organizer = "" })), "event.organizer")
-		assert.Contains(t, violations(t, create(func(ev *movementsv1.Event) { ev.Organizer = "units/khong-co" })), "event.organizer")
+		assert.Contains(t, grpctest.Violations(t, create(func(ev *movementsv1.Event) { ev.Organizer = "" })), "event.organizer")
+		assert.Contains(t, grpctest.Violations(t, create(func(ev *movementsv1.Event) { ev.Organizer = "units/khong-co" })), "event.organizer")
 		err := create(func(ev *movementsv1.Event) { ev.Organizer = "units/bac-kan" })
-		assert.Contains(t, violations(t, err), "event.organizer")
+		assert.Contains(t, grpctest.Violations(t, err), "event.organizer")
 		assert.Contains(t, err.Error(), "units/thai-nguyen", "names the successor")
-		assert.Contains(t, violations(t, create(func(ev *movementsv1.Event) { ev.Group = "groups/khong-co" })), "event.group")
-		assert.Contains(t, violations(t, create(func(ev *movementsv1.Event) { ev.Movement = "movements/khong-co" })), "event.movement")
+		assert.Contains(t, grpctest.Violations(t, create(func(ev *movementsv1.Event) { ev.Group = "groups/khong-co" })), "event.group")
+		assert.Contains(t, grpctest.Violations(t, create(func(ev *movementsv1.Event) { ev.Movement = "movements/khong-co" })), "event.movement")
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(ev *movementsv1.Event) { ev.Decisions = []string{"honours/946"} })))
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(ev *movementsv1.Event) { ev.Group = "units/thai-nguyen" })))
-		assert.Contains(t, violations(t, create(func(ev *movementsv1.Event) {
+		assert.Contains(t, grpctest.Violations(t, create(func(ev *movementsv1.Event) {
 			ev.Decisions = []string{"decisions/a", "decisions/a"}
 		})), "event.decisions[1]")
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(ev *movementsv1.Event) { ev.Summary = strings.Repeat("á", 8001) })))
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(ev *movementsv1.Event) { ev.Summary = "Đại\x00hội" })))
 		inner := protowire.AppendString(protowire.AppendTag(nil, 9, protowire.BytesType), "\xe0\xe0")
 		raw := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), inner)
-		err = e.invokeRaw(ctx, "CreateEvent", raw)
+		err = grpctest.InvokeRaw(ctx, e.conn, movementsv1.MovementsService_CreateEvent_FullMethodName, raw)
 		assert.Equal(t, codes.InvalidArgument, status.Code(err), "invalid UTF-8: %v", err)
 
 		_, err = e.c.GetEvent(ctx, &movementsv1.GetEventRequest{Name: "events/khong-co"})
@@ -211,6 +212,6 @@ func TestEventsOfDissolvedOrganizer(t *testing.T) {
 		// A dissolved unit organizes nothing more.
 		_, err = e.c.CreateEvent(ctx, &movementsv1.CreateEventRequest{Event: &movementsv1.Event{
 			Kind: movementsv1.EventKind_EVENT_KIND_OTHER, Organizer: "units/dai-tu", HeldOn: on(2025, 8, 1)}})
-		assert.Contains(t, violations(t, err), "event.organizer")
+		assert.Contains(t, grpctest.Violations(t, err), "event.organizer")
 	})
 }

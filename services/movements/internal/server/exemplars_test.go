@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 
+	"github.com/tdkt-vn/tdkt/platform/grpctest"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 )
@@ -62,7 +63,7 @@ func TestExemplars(t *testing.T) {
 		assert.NoError(t, err, "output-only paths are skipped")
 		_, err = e.c.UpdateExemplar(ctx, &movementsv1.UpdateExemplarRequest{
 			Exemplar: &movementsv1.Exemplar{Name: hoa.GetName()}, UpdateMask: mask("khong-co")})
-		assert.Contains(t, violations(t, err), "updateMask")
+		assert.Contains(t, grpctest.Violations(t, err), "updateMask")
 		_, err = e.c.UpdateExemplar(ctx, &movementsv1.UpdateExemplarRequest{
 			Exemplar: &movementsv1.Exemplar{Name: "movements/ntm/exemplars/khong-co"}, UpdateMask: mask("field")})
 		assert.Equal(t, codes.NotFound, status.Code(err))
@@ -126,26 +127,26 @@ func TestExemplarHostileInput(t *testing.T) {
 			ex.Recipient = &typev1.Recipient{Kind: typev1.RecipientKind_RECIPIENT_KIND_INDIVIDUAL, FullName: "Lê Văn Nam"}
 		}
 		require.NoError(t, create(individual))
-		assert.Contains(t, violations(t, create(func(ex *movementsv1.Exemplar) {
+		assert.Contains(t, grpctest.Violations(t, create(func(ex *movementsv1.Exemplar) {
 			individual(ex)
 			ex.Recipient.CitizenId = "001203004567"
 		})), "exemplar.recipient.citizenId", "no personal data")
-		assert.Contains(t, violations(t, create(func(ex *movementsv1.Exemplar) {
+		assert.Contains(t, grpctest.Violations(t, create(func(ex *movementsv1.Exemplar) {
 			individual(ex)
 			ex.Recipient.BirthYear = 1980
 		})), "exemplar.recipient.birthYear", "no personal data")
-		assert.Contains(t, violations(t, create(func(ex *movementsv1.Exemplar) { ex.Recipient.Unit = "units/khong-co" })), "exemplar.recipient.unit")
-		assert.Contains(t, violations(t, create(func(ex *movementsv1.Exemplar) { ex.Recipient.Unit = "" })), "exemplar.recipient.unit")
-		assert.Contains(t, violations(t, create(func(ex *movementsv1.Exemplar) {
+		assert.Contains(t, grpctest.Violations(t, create(func(ex *movementsv1.Exemplar) { ex.Recipient.Unit = "units/khong-co" })), "exemplar.recipient.unit")
+		assert.Contains(t, grpctest.Violations(t, create(func(ex *movementsv1.Exemplar) { ex.Recipient.Unit = "" })), "exemplar.recipient.unit")
+		assert.Contains(t, grpctest.Violations(t, create(func(ex *movementsv1.Exemplar) {
 			individual(ex)
 			ex.Recipient.FullName = ""
 		})), "exemplar.recipient")
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(ex *movementsv1.Exemplar) { ex.Recipient = nil })))
-		assert.Contains(t, violations(t, create(func(ex *movementsv1.Exemplar) { ex.RecognizedOn = on(2023, 2, 30) })), "exemplar.recognizedOn")
-		assert.Contains(t, violations(t, create(func(ex *movementsv1.Exemplar) { ex.RecognizedOn = nil })), "exemplar.recognizedOn")
+		assert.Contains(t, grpctest.Violations(t, create(func(ex *movementsv1.Exemplar) { ex.RecognizedOn = on(2023, 2, 30) })), "exemplar.recognizedOn")
+		assert.Contains(t, grpctest.Violations(t, create(func(ex *movementsv1.Exemplar) { ex.RecognizedOn = nil })), "exemplar.recognizedOn")
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(ex *movementsv1.Exemplar) { ex.State = 99 })))
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(ex *movementsv1.Exemplar) { ex.Honours = []string{"decisions/946"} })))
-		assert.Contains(t, violations(t, create(func(ex *movementsv1.Exemplar) {
+		assert.Contains(t, grpctest.Violations(t, create(func(ex *movementsv1.Exemplar) {
 			ex.Honours = []string{"honours/a", "honours/a"}
 		})), "exemplar.honours[1]")
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(ex *movementsv1.Exemplar) { ex.Model = strings.Repeat("á", 8001) })))
@@ -153,15 +154,15 @@ func TestExemplarHostileInput(t *testing.T) {
 		inner := protowire.AppendString(protowire.AppendTag(nil, 3, protowire.BytesType), "\xe0\xe0")
 		raw := protowire.AppendString(protowire.AppendTag(nil, 1, protowire.BytesType), m.GetName())
 		raw = protowire.AppendBytes(protowire.AppendTag(raw, 2, protowire.BytesType), inner)
-		err = e.invokeRaw(ctx, "CreateExemplar", raw)
+		err = grpctest.InvokeRaw(ctx, e.conn, movementsv1.MovementsService_CreateExemplar_FullMethodName, raw)
 		assert.Equal(t, codes.InvalidArgument, status.Code(err), "invalid UTF-8: %v", err)
 
 		_, err = e.c.CreateExemplar(ctx, &movementsv1.CreateExemplarRequest{Parent: "movements/khong-co", Exemplar: exemplar()})
 		assert.Equal(t, codes.NotFound, status.Code(err))
 		_, err = e.c.CreateExemplar(ctx, &movementsv1.CreateExemplarRequest{Exemplar: exemplar()})
-		assert.Contains(t, violations(t, err), "parent")
+		assert.Contains(t, grpctest.Violations(t, err), "parent")
 		_, err = e.c.UpdateExemplar(ctx, &movementsv1.UpdateExemplarRequest{Exemplar: &movementsv1.Exemplar{Name: "movements/ntm"}})
-		assert.Contains(t, violations(t, err), "exemplar.name")
+		assert.Contains(t, grpctest.Violations(t, err), "exemplar.name")
 		_, err = e.c.ListExemplars(ctx, &movementsv1.ListExemplarsRequest{Parent: "movements/*"})
 		assert.Equal(t, codes.InvalidArgument, status.Code(err))
 		_, err = e.c.ListExemplars(ctx, &movementsv1.ListExemplarsRequest{Province: "tinh/x"})

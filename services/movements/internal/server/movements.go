@@ -24,11 +24,7 @@ var updatableMovementFields = []string{"title", "kind", "launched_by", "launch_d
 
 // movementID reads movements/{movement}.
 func movementID(field, name string) (string, error) {
-	id, ok := domain.MovementPattern.ID(name)
-	if !ok {
-		return "", resname.Field(field, domain.MovementPattern)
-	}
-	return id, nil
+	return domain.MovementPattern.FieldID(field, name)
 }
 
 func movementKey(id string) string { return "movement:" + id }

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/tdkt-vn/tdkt/platform/grpctest"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	movementsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/movements/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
@@ -61,13 +62,13 @@ func TestExemplarHonours(t *testing.T) {
 
 		_, err = e.c.CreateExemplar(ctx, &movementsv1.CreateExemplarRequest{Parent: m.GetName(),
 			Exemplar: collectiveExemplar("xa-b", hs[1], "honours/khong-co")})
-		assert.Equal(t, []string{"exemplar.honours[1]"}, violations(t, err), "the unknown honour is named")
+		assert.Equal(t, []string{"exemplar.honours[1]"}, grpctest.Violations(t, err), "the unknown honour is named")
 		assert.Contains(t, status.Convert(err).Proto().String(), "honours/khong-co")
 
 		before = e.honoursCalls.Load()
 		_, err = e.c.CreateExemplar(ctx, &movementsv1.CreateExemplarRequest{Parent: m.GetName(),
 			Exemplar: collectiveExemplar("xa-b", "decisions/qd-946")})
-		assert.Equal(t, []string{"exemplar.honours[0]"}, violations(t, err))
+		assert.Equal(t, []string{"exemplar.honours[0]"}, grpctest.Violations(t, err))
 		assert.Equal(t, before, e.honoursCalls.Load(), "a malformed name is refused without asking honours")
 
 		// An update naming honours asks once; one that leaves them alone
@@ -83,7 +84,7 @@ func TestExemplarHonours(t *testing.T) {
 		assert.Equal(t, before+1, e.honoursCalls.Load())
 		_, err = e.c.UpdateExemplar(ctx, &movementsv1.UpdateExemplarRequest{
 			Exemplar: &movementsv1.Exemplar{Name: got.GetName(), Honours: []string{"honours/khong-co"}}, UpdateMask: mask("honours")})
-		assert.Equal(t, []string{"exemplar.honours[0]"}, violations(t, err))
+		assert.Equal(t, []string{"exemplar.honours[0]"}, grpctest.Violations(t, err))
 
 		// Honours down: UNAVAILABLE, not INTERNAL; the same request
 		// succeeds once it is back.

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -11,11 +10,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 
@@ -58,21 +55,11 @@ func start(t *testing.T, dbURL string, b *blocstest.Blocs) *env {
 	st, err := store.Open(ctx, dbURL, tel.TracerProvider)
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
-	count := func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-		e.blocsCalls.Add(1)
-		return invoker(ctx, method, req, reply, cc, opts...)
-	}
-	units, blocsConn := b.Follow(t, tel.Logger, grpc.WithUnaryInterceptor(count))
+	units, blocsConn := b.Follow(t, tel.Logger, grpctest.CountCalls(&e.blocsCalls))
 	signer, err := pagetoken.NewSigner([]byte("0123456789abcdef-test-key"))
 	require.NoError(t, err)
 	e.honours = honourstest.Start(t, b.Addr)
-	countHonours := func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-		e.honoursCalls.Add(1)
-		return invoker(ctx, method, req, reply, cc, opts...)
-	}
-	honoursConn, err := grpc.NewClient(e.honours.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(countHonours))
-	require.NoError(t, err)
-	t.Cleanup(func() { honoursConn.Close() })
+	honoursConn := grpctest.Dial(t, e.honours.Addr, grpctest.CountCalls(&e.honoursCalls))
 	h := server.New(server.Options{Store: st, Units: units, Groups: server.BlocsGroups{Client: blocsv1.NewBlocsServiceClient(blocsConn)},
 		Honours: server.HonoursService{Client: honoursv1.NewHonoursServiceClient(honoursConn)}, Cache: cache.NewMemory(1000), Tokens: signer, Log: tel.Logger})
 	e.conn = grpctest.Serve(t, grpcserver.Options{Unguarded: true, Telemetry: tel}, func(g *grpc.Server) {
@@ -110,21 +97,6 @@ func movement() *movementsv1.Movement {
 		Objectives: "Xây dựng nông thôn mới\nbền vững",
 		Criteria:   []string{"Hoàn thành chỉ tiêu", "Có mô hình mới"},
 	}
-}
-
-// violations returns the fields an InvalidArgument names.
-func violations(t *testing.T, err error) []string {
-	t.Helper()
-	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
-	var out []string
-	for _, d := range status.Convert(err).Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				out = append(out, v.GetField())
-			}
-		}
-	}
-	return out
 }
 
 func TestLifecycle(t *testing.T) {
@@ -188,16 +160,16 @@ func TestHostileInput(t *testing.T) {
 			_, err := e.c.CreateMovement(ctx, &movementsv1.CreateMovementRequest{Movement: m})
 			return err
 		}
-		assert.Contains(t, violations(t, create(func(m *movementsv1.Movement) { m.Period.EndDate = on(2015, 12, 31) })), "movement.period.endDate")
-		assert.Contains(t, violations(t, create(func(m *movementsv1.Movement) { m.Period.StartDate = on(2016, 2, 30) })), "movement.period.startDate")
-		assert.Contains(t, violations(t, create(func(m *movementsv1.Movement) { m.LaunchedBy = "units/khong-co" })), "movement.launchedBy")
+		assert.Contains(t, grpctest.Violations(t, create(func(m *movementsv1.Movement) { m.Period.EndDate = on(2015, 12, 31) })), "movement.period.endDate")
+		assert.Contains(t, grpctest.Violations(t, create(func(m *movementsv1.Movement) { m.Period.StartDate = on(2016, 2, 30) })), "movement.period.startDate")
+		assert.Contains(t, grpctest.Violations(t, create(func(m *movementsv1.Movement) { m.LaunchedBy = "units/khong-co" })), "movement.launchedBy")
 		err := create(func(m *movementsv1.Movement) { m.LaunchedBy = "units/bac-kan" })
-		assert.Contains(t, violations(t, err), "movement.launchedBy")
+		assert.Contains(t, grpctest.Violations(t, err), "movement.launchedBy")
 		assert.Contains(t, err.Error(), "units/thai-nguyen", "names the successor")
 		// Invalid UTF-8 and oversized or control-laden text.
 		inner := protowire.AppendString(protowire.AppendTag(nil, 2, protowire.BytesType), "Phong tr\xe0o")
 		raw := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), inner)
-		err = e.invokeRaw(ctx, "CreateMovement", raw)
+		err = grpctest.InvokeRaw(ctx, e.conn, movementsv1.MovementsService_CreateMovement_FullMethodName, raw)
 		assert.Equal(t, codes.InvalidArgument, status.Code(err), "invalid UTF-8: %v", err)
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(m *movementsv1.Movement) { m.Title = strings.Repeat("á", 501) })))
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(m *movementsv1.Movement) { m.Title = "Phong\ttrào" })))
@@ -221,10 +193,10 @@ func TestHostileInput(t *testing.T) {
 		r = part("units/khong-co")
 		r.Parent = m.GetName()
 		_, err = e.c.CreateParticipant(ctx, r)
-		assert.Contains(t, violations(t, err), "participant.unit")
+		assert.Contains(t, grpctest.Violations(t, err), "participant.unit")
 		_, err = e.c.BatchCreateParticipants(ctx, &movementsv1.BatchCreateParticipantsRequest{Parent: m.GetName(),
 			Requests: []*movementsv1.CreateParticipantRequest{part("units/bac-kan")}})
-		assert.Contains(t, violations(t, err), "requests[0].participant.unit")
+		assert.Contains(t, grpctest.Violations(t, err), "requests[0].participant.unit")
 	})
 }
 
@@ -295,22 +267,3 @@ func TestListMovements(t *testing.T) {
 		assert.EqualValues(t, 3, list.GetTotalSize())
 	})
 }
-
-// invokeRaw calls method with raw as the request, byte for byte.
-func (e *env) invokeRaw(ctx context.Context, method string, raw []byte) error {
-	var out []byte
-	return e.conn.Invoke(ctx, "/tdkt.movements.v1.MovementsService/"+method, raw, &out, grpc.ForceCodec(rawCodec{}))
-}
-
-// rawCodec sends []byte as the message as it is (invalid UTF-8 included,
-// which a generated client refuses to send) and receives into *[]byte.
-type rawCodec struct{}
-
-func (rawCodec) Marshal(v any) ([]byte, error) { return v.([]byte), nil }
-
-func (rawCodec) Unmarshal(data []byte, v any) error {
-	*v.(*[]byte) = data
-	return nil
-}
-
-func (rawCodec) Name() string { return "proto" }

@@ -57,8 +57,8 @@ var thresholds = []AwardRule[int]{
 // one of the latter, Anh hùng Lao động; "AH_*" takes in every hero title.
 // The other state honorary titles (Nhà giáo, Thầy thuốc, Nghệ sĩ, Nghệ
 // nhân nhân dân / ưu tú) need a row here when they join the catalogue. For
-// every other award no minimum is set: its notice is public on the day of
-// publication, which is the whole of its window.
+// every other award no minimum is set: its notice is public from the day
+// of publication, and it may be approved that day.
 var commentWindows = []AwardRule[workdays.Step]{
 	{"HC*", workdays.PublicComment, ""},
 	{"AH_*", workdays.PublicComment, ""},

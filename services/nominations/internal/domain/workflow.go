@@ -339,13 +339,15 @@ func (n *Nomination) checkVote() error {
 }
 
 // Approve approves a PUBLISHED nomination once its comment window has
-// ended, its vote passed and its eligibility report has no FAIL. A FAIL is
-// overridden by a reason (act.Reason), which is recorded; a reason without
-// a FAIL to override is refused.
+// ended, its vote passed and its eligibility report has no FAIL. An award
+// with a minimum window (commentWindows) is approved from the day after
+// its last day; one without is approved from its publication on. A FAIL
+// is overridden by a reason (act.Reason), which is recorded; a reason
+// without a FAIL to override is refused.
 func (n *Nomination) Approve(act Act) error {
 	return n.apply(ActionApprove, act, step{
 		check: func(today civil.Date) error {
-			if !today.After(n.CommentWindowEndsOn) {
+			if ruleFor(commentWindows, n.Award).Value != "" && !today.After(n.CommentWindowEndsOn) {
 				return rule("COMMENT_WINDOW_OPEN", n.Name(), "the public comment window ends on %s: the nomination can be approved from %s",
 					n.CommentWindowEndsOn, n.CommentWindowEndsOn.AddDays(1))
 			}

@@ -287,11 +287,11 @@ func TestApproveAfterTheCommentWindow(t *testing.T) {
 	assert.True(t, n.DueOn.IsZero())
 }
 
-func TestApproveATitleTheDayAfterPublication(t *testing.T) {
+func TestApproveATitleWithoutAWindow(t *testing.T) {
 	n := inState(t, Appraised)
 	require.NoError(t, n.Publish(act(t, "2025-04-24")))
-	assert.Equal(t, "COMMENT_WINDOW_OPEN", ruleError(t, n.Approve(act(t, "2025-04-24"))).Reason)
-	require.NoError(t, n.Approve(act(t, "2025-04-25")))
+	assert.Equal(t, date(t, "2025-04-24"), n.CommentWindowEndsOn, "public from the day of publication")
+	require.NoError(t, n.Approve(act(t, "2025-04-24")), "no minimum window: the same day")
 }
 
 func TestApproveWithAFail(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 
+	"github.com/tdkt-vn/tdkt/platform/grpctest"
 	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 )
@@ -44,10 +45,10 @@ func TestBatchCreateNominations(t *testing.T) {
 		reqs[3].Nomination.Ratings[0].Year = 2024
 		reqs[4].Nomination.Recipient.Unit = "units/khong-co"
 		_, err = e.c.BatchCreateNominations(ctx, &nominationsv1.BatchCreateNominationsRequest{Parent: b.GetName(), Requests: reqs})
-		assert.Equal(t, []string{"requests[3].nomination.ratings[0].year"}, violations(t, err))
+		assert.Equal(t, []string{"requests[3].nomination.ratings[0].year"}, grpctest.Violations(t, err))
 		reqs[3].Nomination.Ratings[0].Year = 2023
 		_, err = e.c.BatchCreateNominations(ctx, &nominationsv1.BatchCreateNominationsRequest{Parent: b.GetName(), Requests: reqs})
-		assert.Equal(t, []string{"requests[4].nomination.recipient.unit"}, violations(t, err))
+		assert.Equal(t, []string{"requests[4].nomination.recipient.unit"}, grpctest.Violations(t, err))
 		reqs = laborers(b.GetName(), 3)
 		reqs[2].Nomination = reqs[0].Nomination
 		_, err = e.c.BatchCreateNominations(ctx, &nominationsv1.BatchCreateNominationsRequest{Parent: b.GetName(), Requests: reqs})
@@ -99,15 +100,15 @@ func TestHostileInput(t *testing.T) {
 			_, err := e.c.CreateBatch(ctx, &nominationsv1.CreateBatchRequest{Batch: b})
 			return err
 		}
-		assert.Contains(t, violations(t, create(func(b *nominationsv1.Batch) { b.Proposer = "units/khong-co" })), "batch.proposer")
+		assert.Contains(t, grpctest.Violations(t, create(func(b *nominationsv1.Batch) { b.Proposer = "units/khong-co" })), "batch.proposer")
 		err := create(func(b *nominationsv1.Batch) { b.Authority = "units/bac-kan" })
-		assert.Contains(t, violations(t, err), "batch.authority")
+		assert.Contains(t, grpctest.Violations(t, err), "batch.authority")
 		assert.Contains(t, err.Error(), "units/thai-nguyen", "names the successor")
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(b *nominationsv1.Batch) { b.Title = strings.Repeat("á", 501) })))
 		assert.Equal(t, codes.InvalidArgument, status.Code(create(func(b *nominationsv1.Batch) { b.Title = "Tờ\ttrình" })))
 		inner := protowire.AppendString(protowire.AppendTag(nil, 4, protowire.BytesType), "T\xe1 tr\xecnh")
 		raw := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), inner)
-		assert.Equal(t, codes.InvalidArgument, status.Code(e.invokeRaw(ctx, "CreateBatch", raw)), "invalid UTF-8")
+		assert.Equal(t, codes.InvalidArgument, status.Code(grpctest.InvokeRaw(ctx, e.conn, nominationsv1.NominationsService_CreateBatch_FullMethodName, raw)), "invalid UTF-8")
 
 		b := createBatch(t, e, "hostile")
 		add := func(change func(n *nominationsv1.Nomination)) error {
@@ -116,12 +117,12 @@ func TestHostileInput(t *testing.T) {
 			_, err := e.c.CreateNomination(ctx, &nominationsv1.CreateNominationRequest{Parent: b.GetName(), Nomination: n})
 			return err
 		}
-		assert.Equal(t, []string{"nomination.recipient.unit"}, violations(t, add(func(n *nominationsv1.Nomination) { n.Recipient.Unit = "units/khong-co" })))
+		assert.Equal(t, []string{"nomination.recipient.unit"}, grpctest.Violations(t, add(func(n *nominationsv1.Nomination) { n.Recipient.Unit = "units/khong-co" })))
 		assert.Equal(t, codes.InvalidArgument, status.Code(add(func(n *nominationsv1.Nomination) { n.Achievements = strings.Repeat("x", 8001) })))
 		assert.Equal(t, codes.InvalidArgument, status.Code(add(func(n *nominationsv1.Nomination) { n.Recipient.FullName = "a\x00b" })))
 		assert.Equal(t, codes.InvalidArgument, status.Code(add(func(n *nominationsv1.Nomination) { n.Recipient.CitizenId = "12345" })))
-		assert.Contains(t, violations(t, add(func(n *nominationsv1.Nomination) { n.Recipient.FullName = "" })), "nomination.recipient.fullName")
-		assert.Contains(t, violations(t, add(func(n *nominationsv1.Nomination) {
+		assert.Contains(t, grpctest.Violations(t, add(func(n *nominationsv1.Nomination) { n.Recipient.FullName = "" })), "nomination.recipient.fullName")
+		assert.Contains(t, grpctest.Violations(t, add(func(n *nominationsv1.Nomination) {
 			n.Recipient.Kind = typev1.RecipientKind_RECIPIENT_KIND_HOUSEHOLD
 		})), "nomination.recipient.headName")
 		_, err = e.c.GetNomination(ctx, &nominationsv1.GetNominationRequest{Name: b.GetName() + "/nominations/khong-co"})
@@ -132,7 +133,7 @@ func TestHostileInput(t *testing.T) {
 		declared.Ratings[0].Year = 2024
 		_, err = e.c.CheckEligibility(ctx, &nominationsv1.CheckEligibilityRequest{Recipient: teacher(), AwardType: "awardTypes/CSTD_TINH",
 			Period: &typev1.Period{StartYear: 2023, EndYear: 2023}, Declared: declared})
-		assert.Equal(t, []string{"declared.ratings[0].year"}, violations(t, err))
+		assert.Equal(t, []string{"declared.ratings[0].year"}, grpctest.Violations(t, err))
 	})
 }
 

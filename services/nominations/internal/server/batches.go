@@ -20,13 +20,7 @@ import (
 )
 
 // batchID reads batches/{batch}.
-func batchID(field, name string) (string, error) {
-	id, ok := domain.BatchPattern.ID(name)
-	if !ok {
-		return "", resname.Field(field, domain.BatchPattern)
-	}
-	return id, nil
-}
+func batchID(field, name string) (string, error) { return domain.BatchPattern.FieldID(field, name) }
 
 func batchKey(id string) string { return "batch:" + id }
 
@@ -46,10 +40,15 @@ func (s *Server) CreateBatch(ctx context.Context, req *nominationsv1.CreateBatch
 		return nil, err
 	}
 	var errs domainerr.FieldErrors
-	checkActiveUnit(&errs, "batch.proposer", f.Proposer, units)
-	checkActiveUnit(&errs, "batch.authority", f.Authority, units)
+	active := func(field, id string) {
+		if problem := lineage.Inactive(units, id); problem != "" {
+			errs.Add(field, "%s", problem)
+		}
+	}
+	active("batch.proposer", f.Proposer)
+	active("batch.authority", f.Authority)
 	if f.Document != nil && f.Document.Issuer != "" {
-		checkActiveUnit(&errs, "batch.document.issuer", f.Document.Issuer, units)
+		active("batch.document.issuer", f.Document.Issuer)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -67,21 +66,6 @@ func (s *Server) CreateBatch(ctx context.Context, req *nominationsv1.CreateBatch
 		return batchOut(b), nil
 	})
 	return resp, err
-}
-
-// checkActiveUnit records in errs what is wrong with the unit id that
-// field names: it does not exist, or it was dissolved (naming its
-// successor, which the caller should name instead).
-func checkActiveUnit(errs *domainerr.FieldErrors, field, id string, units map[string]lineage.Unit) {
-	u, ok := units[id]
-	switch {
-	case !ok:
-		errs.Add(field, "%s does not exist", resname.Unit.Format(id))
-	case u.Dissolved && u.Current != "" && u.Current != id:
-		errs.Add(field, "%s was dissolved on %s; its successor is %s", resname.Unit.Format(id), u.DissolvedOn, resname.Unit.Format(u.Current))
-	case u.Dissolved:
-		errs.Add(field, "%s was dissolved on %s", resname.Unit.Format(id), u.DissolvedOn)
-	}
 }
 
 // GetBatch returns a batch, from the cache when it can.
@@ -185,6 +169,9 @@ func (s *Server) SubmitBatch(ctx context.Context, req *nominationsv1.SubmitBatch
 			}
 			act := domain.Act{Actor: s.actor(ctx), Sides: sides, Time: tx.Now(), Calendar: cal}
 			claims, err := tx.Claims(ctx, keys)
+			if err == nil {
+				claims, err = s.seen(ctx, claims)
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/tdkt-vn/tdkt/platform/grpctest"
 	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 )
 
@@ -69,12 +70,12 @@ func TestCalendars(t *testing.T) {
 		bad := &nominationsv1.Holiday{Date: on(2024, 3, 16), Name: "Nghỉ bù", Kind: nominationsv1.HolidayKind_HOLIDAY_KIND_SWAPPED_DAY_OFF,
 			Source: "Thông báo"}
 		_, err = update(c.GetEtag(), append(holidays, bad)...)
-		assert.Equal(t, []string{"calendar.holidays[" + strconv.Itoa(len(holidays)) + "].kind"}, violations(t, err), "a swapped day off on a Saturday")
+		assert.Equal(t, []string{"calendar.holidays[" + strconv.Itoa(len(holidays)) + "].kind"}, grpctest.Violations(t, err), "a swapped day off on a Saturday")
 		_, err = update(c.GetEtag(), append(holidays, holidays[0])...)
-		assert.Equal(t, []string{"calendar.holidays[" + strconv.Itoa(len(holidays)) + "].date"}, violations(t, err), "a day listed twice")
+		assert.Equal(t, []string{"calendar.holidays[" + strconv.Itoa(len(holidays)) + "].date"}, grpctest.Violations(t, err), "a day listed twice")
 		_, err = update(c.GetEtag(), &nominationsv1.Holiday{Date: on(2025, 1, 1), Name: "Tết Dương lịch",
 			Kind: nominationsv1.HolidayKind_HOLIDAY_KIND_HOLIDAY, Source: "Bộ luật Lao động"})
-		assert.Equal(t, []string{"calendar.holidays[0].date"}, violations(t, err), "a day of another year")
+		assert.Equal(t, []string{"calendar.holidays[0].date"}, grpctest.Violations(t, err), "a day of another year")
 		updated, err := update(c.GetEtag(), holidays...)
 		require.NoError(t, err)
 		assert.NotEqual(t, c.GetEtag(), updated.GetEtag())

@@ -27,13 +27,8 @@ func batchFields(prefix string, p *nominationsv1.Batch) (domain.BatchFields, err
 		Title:     p.GetTitle(),
 	}
 	if d := p.GetDocument(); d != nil {
-		f.Document = &domain.Document{
-			Number:      d.GetNumber(),
-			SignedOn:    errs.Date(prefix+".document.signedOn", d.GetSignedOn()),
-			SignerName:  d.GetSignerName(),
-			SignerTitle: d.GetSignerTitle(),
-			Issuer:      errs.ID(prefix+".document.issuer", d.GetIssuer(), resname.Unit),
-		}
+		doc := documentIn(&errs, prefix+".document", d)
+		f.Document = &doc
 	}
 	f.Normalize()
 	if err := errs.Err(); err != nil {
@@ -57,10 +52,25 @@ func batchOut(b *domain.Batch) *nominationsv1.Batch {
 		Etag:             b.Etag(),
 	}
 	if d := b.Document; d != nil {
-		p.Document = &typev1.DocumentRef{Number: d.Number, SignedOn: d.SignedOn.Proto(), SignerName: d.SignerName,
-			SignerTitle: d.SignerTitle, Issuer: optionalUnit(d.Issuer)}
+		p.Document = documentOut(*d)
 	}
 	return p
+}
+
+// documentIn reads a document; prefix is its JSON path.
+func documentIn(errs *resname.Fields, prefix string, d *typev1.DocumentRef) domain.Document {
+	return domain.Document{
+		Number:      d.GetNumber(),
+		SignedOn:    errs.Date(prefix+".signedOn", d.GetSignedOn()),
+		SignerName:  d.GetSignerName(),
+		SignerTitle: d.GetSignerTitle(),
+		Issuer:      errs.ID(prefix+".issuer", d.GetIssuer(), resname.Unit),
+	}
+}
+
+func documentOut(d domain.Document) *typev1.DocumentRef {
+	return &typev1.DocumentRef{Number: d.Number, SignedOn: d.SignedOn.Proto(), SignerName: d.SignerName,
+		SignerTitle: d.SignerTitle, Issuer: optionalUnit(d.Issuer)}
 }
 
 // optionalTime is t, or nil for the zero time.

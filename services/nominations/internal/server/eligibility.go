@@ -22,7 +22,9 @@ var kinds = map[domain.RecipientKind]eligibility.Kind{
 
 // evaluate checks the eligibility of a nomination of f named name
 // (excluded from others), for authority (a unit id, "" if none), with the
-// recipient's prior honours and its other open or conferred nominations.
+// recipient's prior honours and its other open or conferred nominations
+// (others may hold other recipients' claims too: only those of its key
+// count).
 //
 // What the API does not carry yet is left UNKNOWN by the rules: the
 // standing of a collective in rankings and movements (R8, R9: Standing is
@@ -56,7 +58,7 @@ func evaluate(name, authority string, f domain.NominationFields, honours []eligi
 		in.Pending = []eligibility.Proceeding{eligibility.Discipline}
 	}
 	for _, c := range others {
-		if c.Name != name && c.State.Open() {
+		if c.Key == f.Recipient.Key && c.Name != name && c.State.Open() {
 			in.Nominations = append(in.Nominations, eligibility.Nomination{ID: c.Name, Award: c.Award, Year: c.Period.EndYear})
 		}
 	}
@@ -85,10 +87,14 @@ func (s *Server) CheckEligibility(ctx context.Context, req *nominationsv1.CheckE
 		if history, err = s.history.RecipientHistory(ctx, []string{key}); err != nil {
 			return nil, err
 		}
-		if others, err = s.store.Claims(ctx, []string{key}); err != nil {
+		if others, err = s.store.Claims(ctx, []string{key}); err == nil {
+			others, err = s.seen(ctx, others)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
+	f.Recipient.Key = key
 	return reportOut(evaluate("", "", f, history[key], others), s.now()), nil
 }
 

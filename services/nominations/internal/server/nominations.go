@@ -112,6 +112,9 @@ func (s *Server) add(ctx context.Context, req, resp proto.Message, parent string
 			return nil, err
 		}
 		claims, err := tx.Claims(ctx, keys)
+		if err == nil {
+			claims, err = s.seen(ctx, claims)
+		}
 		if err != nil {
 			return nil, err
 		}

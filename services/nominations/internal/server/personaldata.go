@@ -2,12 +2,12 @@ package server
 
 import (
 	"context"
-	"strings"
 
 	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
+	"github.com/tdkt-vn/tdkt/services/honours/personaldata"
 	"github.com/tdkt-vn/tdkt/services/honours/recipientkey"
 	"github.com/tdkt-vn/tdkt/services/nominations/internal/domain"
 )
@@ -45,15 +45,6 @@ func (s *Server) citizenID(ctx context.Context, n *domain.Nomination) string {
 	return id
 }
 
-// maskCitizenID shows the first three and last two characters of a
-// citizen id and stars the rest, as the honours service does.
-func maskCitizenID(id string) string {
-	if len(id) < 8 {
-		return strings.Repeat("*", len(id))
-	}
-	return id[:3] + strings.Repeat("*", len(id)-5) + id[len(id)-2:]
-}
-
 // recipientOut renders r; clearID is its citizen id, shown in full when
 // pii, masked otherwise.
 func recipientOut(r domain.Recipient, clearID string, pii bool) *typev1.Recipient {
@@ -67,7 +58,7 @@ func recipientOut(r domain.Recipient, clearID string, pii bool) *typev1.Recipien
 		HeadName:  r.HeadName,
 		Address:   r.Address,
 		Commune:   optionalUnit(r.Commune),
-		CitizenId: maskCitizenID(clearID),
+		CitizenId: personaldata.MaskCitizenID(clearID),
 	}
 	if pii {
 		p.CitizenId = clearID

@@ -44,21 +44,22 @@ const cacheTTL = 10 * time.Minute
 // (a server run without one, in tests).
 const systemActor = "system"
 
-// Server implements nominationsv1.NominationsServiceServer. ConferBatch
-// and ImportNominations are not served yet (Unimplemented).
+// Server implements nominationsv1.NominationsServiceServer.
 type Server struct {
 	nominationsv1.UnimplementedNominationsServiceServer
-	store    *store.Store
-	units    Units
-	history  History
-	keys     *recipientkey.Keyring
-	sealer   *personaldata.Sealer
-	cache    cache.Cache
-	tokens   *pagetoken.Signer
-	log      *slog.Logger
-	policy   *policy.Policy
-	now      func() time.Time
-	calendar calendarCache
+	store   *store.Store
+	units   Units
+	history History
+	// decisions confers approved nominations in honours.
+	decisions Decisions
+	keys      *recipientkey.Keyring
+	sealer    *personaldata.Sealer
+	cache     cache.Cache
+	tokens    *pagetoken.Signer
+	log       *slog.Logger
+	policy    *policy.Policy
+	now       func() time.Time
+	calendar  calendarCache
 }
 
 // Options are what New needs.
@@ -67,6 +68,9 @@ type Options struct {
 	Units Units
 	// History reads the recipients' prior honours (eligibility).
 	History History
+	// Decisions confers approved nominations by decisions of the honours
+	// service (ConferBatch).
+	Decisions Decisions
 	// Keys derives recipient keys; required.
 	Keys *recipientkey.Keyring
 	// Sealer seals citizen ids for storage; nil keeps none (only the
@@ -94,7 +98,7 @@ func New(o Options) *Server {
 	} else {
 		o.Store.SetClock(now)
 	}
-	return &Server{store: o.Store, units: o.Units, history: o.History, keys: o.Keys, sealer: o.Sealer, cache: o.Cache,
+	return &Server{store: o.Store, units: o.Units, history: o.History, decisions: o.Decisions, keys: o.Keys, sealer: o.Sealer, cache: o.Cache,
 		tokens: o.Tokens, log: o.Log, policy: o.Policy, now: now}
 }
 

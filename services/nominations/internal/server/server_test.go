@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"sync"
@@ -10,12 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/status"
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
 	"github.com/tdkt-vn/tdkt/platform/civil"
@@ -50,6 +45,8 @@ type env struct {
 	honours      *honourstest.Honours
 	honoursCalls atomic.Int64
 	clock        *clock
+	// server is the handlers, for what no RPC reaches (ResumeConferrals).
+	server *server.Server
 }
 
 // clock is a settable clock.
@@ -86,19 +83,15 @@ func start(t *testing.T, dbURL string, b *blocstest.Blocs) *env {
 	signer, err := pagetoken.NewSigner([]byte("0123456789abcdef-test-key"))
 	require.NoError(t, err)
 	e.honours = honourstest.Start(t, b.Addr)
-	count := func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-		e.honoursCalls.Add(1)
-		return invoker(ctx, method, req, reply, cc, opts...)
-	}
-	honoursConn, err := grpc.NewClient(e.honours.Addr, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithUnaryInterceptor(count))
-	require.NoError(t, err)
-	t.Cleanup(func() { honoursConn.Close() })
+	honoursConn := grpctest.Dial(t, e.honours.Addr, grpctest.CountCalls(&e.honoursCalls))
 	keys, err := recipientkey.ParseKeyring(recipientKeySecret)
 	require.NoError(t, err)
 	sealer, err := personaldata.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
 	require.NoError(t, err)
 	h := server.New(server.Options{Store: st, Units: units, History: server.HonoursHistory{Client: honoursv1.NewHonoursServiceClient(honoursConn)},
-		Keys: keys, Sealer: sealer, Cache: cache.NewMemory(1000), Tokens: signer, Log: tel.Logger, Now: e.clock.Now})
+		Decisions: server.HonoursDecisions{Client: honoursv1.NewHonoursServiceClient(honoursConn)},
+		Keys:      keys, Sealer: sealer, Cache: cache.NewMemory(1000), Tokens: signer, Log: tel.Logger, Now: e.clock.Now})
+	e.server = h
 	e.conn = grpctest.Serve(t, grpcserver.Options{Unguarded: true, Telemetry: tel}, func(g *grpc.Server) {
 		nominationsv1.RegisterNominationsServiceServer(g, h)
 	})
@@ -187,37 +180,3 @@ func issueCSTDCS(t *testing.T, e *env, year int32) {
 	_, err = c.IssueDecision(ctx, &honoursv1.IssueDecisionRequest{Name: d.GetName()})
 	require.NoError(t, err)
 }
-
-// violations returns the fields an InvalidArgument names.
-func violations(t *testing.T, err error) []string {
-	t.Helper()
-	require.Equal(t, codes.InvalidArgument, status.Code(err), "%v", err)
-	var out []string
-	for _, d := range status.Convert(err).Details() {
-		if br, ok := d.(*errdetails.BadRequest); ok {
-			for _, v := range br.GetFieldViolations() {
-				out = append(out, v.GetField())
-			}
-		}
-	}
-	return out
-}
-
-// invokeRaw calls method with raw as the request, byte for byte.
-func (e *env) invokeRaw(ctx context.Context, method string, raw []byte) error {
-	var out []byte
-	return e.conn.Invoke(ctx, "/tdkt.nominations.v1.NominationsService/"+method, raw, &out, grpc.ForceCodec(rawCodec{}))
-}
-
-// rawCodec sends []byte as the message as it is (invalid UTF-8 included,
-// which a generated client refuses to send) and receives into *[]byte.
-type rawCodec struct{}
-
-func (rawCodec) Marshal(v any) ([]byte, error) { return v.([]byte), nil }
-
-func (rawCodec) Unmarshal(data []byte, v any) error {
-	*v.(*[]byte) = data
-	return nil
-}
-
-func (rawCodec) Name() string { return "proto" }
