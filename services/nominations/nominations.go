@@ -19,6 +19,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/policy"
 	"github.com/tdkt-vn/tdkt/platform/service"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
+	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 	"github.com/tdkt-vn/tdkt/services/blocs/blocsclient"
@@ -107,6 +108,7 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Ru
 	handlers := server.New(server.Options{
 		Store: st, Units: units, History: server.HonoursHistory{Client: honoursClient},
 		Decisions: server.HonoursDecisions{Client: honoursClient},
+		Rankings:  server.BlocsRankings{Client: blocsv1.NewBlocsServiceClient(conn)},
 		Keys:      keys, Sealer: sealer, Cache: parts.Cache, Tokens: parts.Tokens, Log: tel.Logger, Policy: pol,
 	})
 	stopFollowing := blocsclient.Follow(ctx, units)

@@ -138,6 +138,14 @@ func (s *Server) SubmitBatch(ctx context.Context, req *nominationsv1.SubmitBatch
 	if history == nil {
 		history = map[string][]eligibility.Honour{}
 	}
+	fields := make([]domain.NominationFields, len(drafts))
+	for i, n := range drafts {
+		fields[i] = n.NominationFields
+	}
+	rankings, err := s.rankingsOf(ctx, fields)
+	if err != nil {
+		return nil, err
+	}
 	asked := map[string]bool{}
 	for _, k := range recipientKeys(drafts) {
 		asked[k] = true
@@ -180,7 +188,8 @@ func (s *Server) SubmitBatch(ctx context.Context, req *nominationsv1.SubmitBatch
 				if err := n.Submit(act); err != nil {
 					return nil, err
 				}
-				n.Evaluated(evaluate(n.Name(), b.Authority, n.NominationFields, history[n.Recipient.Key], claims), tx.Now())
+				n.Evaluated(evaluate(n.Name(), b.Authority, n.NominationFields, history[n.Recipient.Key], claims,
+					s.standing(ctx, n.NominationFields, rankings)), tx.Now())
 				n.Version = version + 1
 				if err := tx.UpdateNomination(ctx, n); err != nil {
 					return nil, err

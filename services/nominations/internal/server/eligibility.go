@@ -27,11 +27,12 @@ var kinds = map[domain.RecipientKind]eligibility.Kind{
 // count).
 //
 // What the API does not carry yet is left UNKNOWN by the rules: the
-// standing of a collective in rankings and movements (R8, R9: Standing is
-// nil), the earlier uses of initiatives (G3), and the proposer's
-// attestation that nothing is pending (G1; discipline_pending only says
-// that something is).
-func evaluate(name, authority string, f domain.NominationFields, honours []eligibility.Honour, others []domain.Claim) eligibility.Report {
+// standing of a collective whose nomination names no ranking, and its
+// leading of movements (R8, R9), the earlier uses of initiatives (G3),
+// and the proposer's attestation that nothing is pending (G1;
+// discipline_pending only says that something is).
+func evaluate(name, authority string, f domain.NominationFields, honours []eligibility.Honour, others []domain.Claim,
+	standing *eligibility.Standing) eligibility.Report {
 	in := eligibility.Input{
 		Award:        f.Award,
 		Recipient:    kinds[f.Recipient.Kind],
@@ -43,6 +44,7 @@ func evaluate(name, authority string, f domain.NominationFields, honours []eligi
 		HonoursKnown: true,
 		// Every nomination of the key was read (store.Claims).
 		NominationsKnown: true,
+		Standing:         standing,
 	}
 	if f.Basis == eligibility.Movement {
 		in.Achievement = movementPattern.Format(f.Movement)
@@ -95,7 +97,11 @@ func (s *Server) CheckEligibility(ctx context.Context, req *nominationsv1.CheckE
 		}
 	}
 	f.Recipient.Key = key
-	return reportOut(evaluate("", "", f, history[key], others), s.now()), nil
+	rankings, err := s.rankingsOf(ctx, []domain.NominationFields{f})
+	if err != nil {
+		return nil, err
+	}
+	return reportOut(evaluate("", "", f, history[key], others, s.standing(ctx, f, rankings)), s.now()), nil
 }
 
 // checkRecipientUnits checks that the units the recipients of fs name

@@ -52,14 +52,16 @@ type Server struct {
 	history History
 	// decisions confers approved nominations in honours.
 	decisions Decisions
-	keys      *recipientkey.Keyring
-	sealer    *personaldata.Sealer
-	cache     cache.Cache
-	tokens    *pagetoken.Signer
-	log       *slog.Logger
-	policy    *policy.Policy
-	now       func() time.Time
-	calendar  calendarCache
+	// rankings are the groups' rankings flags rely on (blocs).
+	rankings Rankings
+	keys     *recipientkey.Keyring
+	sealer   *personaldata.Sealer
+	cache    cache.Cache
+	tokens   *pagetoken.Signer
+	log      *slog.Logger
+	policy   *policy.Policy
+	now      func() time.Time
+	calendar calendarCache
 }
 
 // Options are what New needs.
@@ -71,6 +73,9 @@ type Options struct {
 	// Decisions confers approved nominations by decisions of the honours
 	// service (ConferBatch).
 	Decisions Decisions
+	// Rankings reads the rankings of blocs and clusters that nominations
+	// for flags rely on (R8); nil leaves their standing UNKNOWN.
+	Rankings Rankings
 	// Keys derives recipient keys; required.
 	Keys *recipientkey.Keyring
 	// Sealer seals citizen ids for storage; nil keeps none (only the
@@ -98,7 +103,7 @@ func New(o Options) *Server {
 	} else {
 		o.Store.SetClock(now)
 	}
-	return &Server{store: o.Store, units: o.Units, history: o.History, decisions: o.Decisions, keys: o.Keys, sealer: o.Sealer, cache: o.Cache,
+	return &Server{store: o.Store, units: o.Units, history: o.History, decisions: o.Decisions, rankings: o.Rankings, keys: o.Keys, sealer: o.Sealer, cache: o.Cache,
 		tokens: o.Tokens, log: o.Log, policy: o.Policy, now: now}
 }
 

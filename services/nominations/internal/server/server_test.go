@@ -79,7 +79,7 @@ func start(t *testing.T, dbURL string, b *blocstest.Blocs) *env {
 	st, err := store.Open(ctx, dbURL, tel.TracerProvider)
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
-	units, _ := b.Follow(t, tel.Logger)
+	units, blocsConn := b.Follow(t, tel.Logger)
 	signer, err := pagetoken.NewSigner([]byte("0123456789abcdef-test-key"))
 	require.NoError(t, err)
 	e.honours = honourstest.Start(t, b.Addr)
@@ -89,6 +89,7 @@ func start(t *testing.T, dbURL string, b *blocstest.Blocs) *env {
 	sealer, err := personaldata.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
 	require.NoError(t, err)
 	h := server.New(server.Options{Store: st, Units: units, History: server.HonoursHistory{Client: honoursv1.NewHonoursServiceClient(honoursConn)},
+		Rankings:  server.BlocsRankings{Client: blocsv1.NewBlocsServiceClient(blocsConn)},
 		Decisions: server.HonoursDecisions{Client: honoursv1.NewHonoursServiceClient(honoursConn)},
 		Keys:      keys, Sealer: sealer, Cache: cache.NewMemory(1000), Tokens: signer, Log: tel.Logger, Now: e.clock.Now})
 	e.server = h
