@@ -3,72 +3,133 @@ package demo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
+
+	"google.golang.org/genproto/googleapis/type/date"
 
 	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
 )
 
-// nominationPlan is the demo's batches of this year, sent by Thái
-// Nguyên's agencies to the province: the Bằng khen of the chairman for
-// three agencies (submitted, the first appraised), and Chiến sĩ thi đua
-// cơ sở for two officials (a draft).
-func nominationPlan(year int32) []struct {
+// The states a demo nomination is taken to.
+const (
+	draft     = nominationsv1.NominationState_NOMINATION_STATE_DRAFT
+	submitted = nominationsv1.NominationState_NOMINATION_STATE_SUBMITTED
+	appraised = nominationsv1.NominationState_NOMINATION_STATE_APPRAISED
+	published = nominationsv1.NominationState_NOMINATION_STATE_PUBLISHED
+	approved  = nominationsv1.NominationState_NOMINATION_STATE_APPROVED
+	conferred = nominationsv1.NominationState_NOMINATION_STATE_CONFERRED
+	returned  = nominationsv1.NominationState_NOMINATION_STATE_RETURNED
+	rejected  = nominationsv1.NominationState_NOMINATION_STATE_REJECTED
+	withdrawn = nominationsv1.NominationState_NOMINATION_STATE_WITHDRAWN
+)
+
+// demoNomination is a nomination of the demo and the state it is taken to.
+type demoNomination struct {
+	req   *nominationsv1.CreateNominationRequest
+	state nominationsv1.NominationState
+}
+
+// demoBatch is a batch of the demo: submitted when any of its
+// nominations goes further than DRAFT, conferred when confer is set.
+type demoBatch struct {
 	batch       *nominationsv1.CreateBatchRequest
-	nominations []*nominationsv1.CreateNominationRequest
-	submit      bool
-} {
+	nominations []demoNomination
+	confer      *nominationsv1.ConferBatchRequest
+}
+
+// nominationPlan is the demo's batches of year, from Thái Nguyên's
+// agencies to the province and to the Sở Tài chính itself:
+//   - the provincial Bằng khen for eight agencies, one in each state the
+//     workflow has short of a conferral (submitted, appraised, published,
+//     approved, returned, rejected, withdrawn, and a draft added after
+//     submission);
+//   - the Bằng khen of the Văn phòng UBND, conferred: a decision of the
+//     province in honours;
+//   - Chiến sĩ thi đua cấp tỉnh for two officials with no Chiến sĩ thi đua
+//     cơ sở on the register: their reports FAIL on R3;
+//   - Chiến sĩ thi đua cơ sở of the Sở Tài chính, a draft.
+func nominationPlan(year int32) []demoBatch {
 	y := strconv.Itoa(int(year))
 	period := &typev1.Period{StartYear: year, EndYear: year}
-	collective := func(unit string) *nominationsv1.CreateNominationRequest {
-		return &nominationsv1.CreateNominationRequest{NominationId: unit, Nomination: &nominationsv1.Nomination{
+	excellent := []*nominationsv1.YearRating{{Year: year, Rating: nominationsv1.Rating_RATING_EXCELLENT}}
+	collective := func(unit string, state nominationsv1.NominationState) demoNomination {
+		return demoNomination{state: state, req: &nominationsv1.CreateNominationRequest{NominationId: unit, Nomination: &nominationsv1.Nomination{
 			Recipient: &typev1.Recipient{Kind: typev1.RecipientKind_RECIPIENT_KIND_COLLECTIVE, Unit: "units/" + unit},
-			AwardType: "awardTypes/BK_TINH", Period: period,
+			AwardType: "awardTypes/BK_TINH", Period: period, Ratings: excellent,
 			Achievements: "Hoàn thành xuất sắc nhiệm vụ năm " + y + ", dẫn đầu phong trào thi đua của Khối thi đua số 3",
-			Ratings:      []*nominationsv1.YearRating{{Year: year, Rating: nominationsv1.Rating_RATING_EXCELLENT}},
-		}}
+		}}}
 	}
-	official := func(id, name, unit, position string) *nominationsv1.CreateNominationRequest {
-		return &nominationsv1.CreateNominationRequest{NominationId: id, Nomination: &nominationsv1.Nomination{
+	official := func(id, name, position, award string, state nominationsv1.NominationState) demoNomination {
+		return demoNomination{state: state, req: &nominationsv1.CreateNominationRequest{NominationId: id, Nomination: &nominationsv1.Nomination{
 			Recipient: &typev1.Recipient{Kind: typev1.RecipientKind_RECIPIENT_KIND_INDIVIDUAL, FullName: name,
-				Gender: typev1.Gender_GENDER_FEMALE, Position: position, Unit: "units/" + unit},
-			AwardType: "awardTypes/CSTD_CS", Period: period,
+				Gender: typev1.Gender_GENDER_FEMALE, Position: position, Unit: "units/thai-nguyen-so-tai-chinh"},
+			AwardType: "awardTypes/" + award, Period: period, Ratings: excellent,
 			Achievements: "Hoàn thành xuất sắc nhiệm vụ năm " + y + ", có sáng kiến được công nhận",
-			Ratings:      []*nominationsv1.YearRating{{Year: year, Rating: nominationsv1.Rating_RATING_EXCELLENT}},
 			Initiatives: []*nominationsv1.Initiative{{Title: "Số hóa hồ sơ thi đua, khen thưởng của Sở",
-				Scope: nominationsv1.InitiativeScope_INITIATIVE_SCOPE_GRASSROOTS, Year: year}},
-		}}
+				Scope: nominationsv1.InitiativeScope_INITIATIVE_SCOPE_PROVINCE, Year: year}},
+		}}}
 	}
-	return []struct {
-		batch       *nominationsv1.CreateBatchRequest
-		nominations []*nominationsv1.CreateNominationRequest
-		submit      bool
-	}{
+	toProvince := func(id, proposer, title string) *nominationsv1.CreateBatchRequest {
+		return &nominationsv1.CreateBatchRequest{BatchId: id + "-" + y, Batch: &nominationsv1.Batch{
+			Proposer: "units/" + proposer, Authority: "units/thai-nguyen", Title: title + " năm " + y}}
+	}
+	return []demoBatch{
 		{
-			batch: &nominationsv1.CreateBatchRequest{BatchId: "thai-nguyen-so-noi-vu-bk-" + y, Batch: &nominationsv1.Batch{
-				Proposer: "units/thai-nguyen-so-noi-vu", Authority: "units/thai-nguyen",
-				Title: "Tờ trình đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho các tập thể năm " + y}},
-			nominations: []*nominationsv1.CreateNominationRequest{
-				collective("thai-nguyen-so-tai-chinh"), collective("thai-nguyen-so-tu-phap"), collective("thai-nguyen-thanh-tra"),
+			batch: toProvince("thai-nguyen-so-noi-vu-bk", "thai-nguyen-so-noi-vu",
+				"Tờ trình đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho các tập thể"),
+			nominations: []demoNomination{
+				collective("thai-nguyen-so-tai-chinh", appraised), collective("thai-nguyen-so-tu-phap", published),
+				collective("thai-nguyen-thanh-tra", submitted), collective("thai-nguyen-thong-ke", approved),
+				collective("thai-nguyen-ban-dan-toc", returned), collective("thai-nguyen-so-ngoai-vu", rejected),
+				collective("thai-nguyen-kho-bac-khu-vuc", withdrawn),
 			},
-			submit: true,
+		},
+		{
+			batch: toProvince("thai-nguyen-van-phong-ubnd-bk", "thai-nguyen-van-phong-ubnd",
+				"Tờ trình đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho Văn phòng Ủy ban nhân dân tỉnh"),
+			nominations: []demoNomination{collective("thai-nguyen-van-phong-ubnd", conferred)},
+			confer: &nominationsv1.ConferBatchRequest{RequestId: "0f8e7d6c-5b4a-4938-8271-6a5b4c3d2e1f",
+				Title: "Về việc tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho Văn phòng Ủy ban nhân dân tỉnh năm " + y,
+				Document: &typev1.DocumentRef{Number: "1500/QĐ-UBND", SignedOn: &date.Date{Year: year, Month: 12, Day: 1},
+					SignerName: "Trịnh Việt Hùng", SignerTitle: "Chủ tịch", Issuer: "units/thai-nguyen"}},
+		},
+		{
+			batch: toProvince("thai-nguyen-so-tai-chinh-cstd-tinh", "thai-nguyen-so-tai-chinh",
+				"Tờ trình đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh"),
+			nominations: []demoNomination{
+				official("hoang-thi-lan", "Hoàng Thị Lan", "Trưởng phòng Quản lý ngân sách", "CSTD_TINH", submitted),
+				official("ma-thi-hoa", "Ma Thị Hoa", "Chuyên viên chính, Phòng Tin học và Thống kê", "CSTD_TINH", submitted),
+			},
 		},
 		{
 			batch: &nominationsv1.CreateBatchRequest{BatchId: "thai-nguyen-so-tai-chinh-cstd-" + y, Batch: &nominationsv1.Batch{
 				Proposer: "units/thai-nguyen-so-tai-chinh", Authority: "units/thai-nguyen-so-tai-chinh",
 				Title: "Tờ trình đề nghị công nhận danh hiệu Chiến sĩ thi đua cơ sở năm " + y}},
-			nominations: []*nominationsv1.CreateNominationRequest{
-				official("hoang-thi-lan", "Hoàng Thị Lan", "thai-nguyen-so-tai-chinh", "Trưởng phòng Quản lý ngân sách"),
-				official("ma-thi-hoa", "Ma Thị Hoa", "thai-nguyen-so-tai-chinh", "Chuyên viên chính, Phòng Tin học và Thống kê"),
+			nominations: []demoNomination{
+				official("nong-thi-mai", "Nông Thị Mai", "Kế toán viên, Văn phòng Sở", "CSTD_CS", draft),
 			},
 		},
 	}
 }
 
-// loadNominations creates the demo's batches of this year and their
-// nominations, submits the first and appraises its first nomination;
-// what is there already stays as it is.
+// council is the province's council of emulation and commendation, all
+// present, voting yes.
+func council(on time.Time) *nominationsv1.Vote {
+	v := &nominationsv1.Vote{HeldOn: &date.Date{Year: int32(on.Year()), Month: int32(on.Month()), Day: int32(on.Day())}}
+	for _, name := range []string{"Trịnh Việt Hùng", "Nguyễn Huy Dũng", "Đặng Xuân Trường", "Phạm Hoàng Sơn", "Nguyễn Thanh Bình",
+		"Lê Quang Tiến", "Vũ Duy Hưng"} {
+		v.Members = append(v.Members, &nominationsv1.CouncilMember{FullName: name, Present: true})
+	}
+	v.Yes = int32(len(v.Members))
+	return v
+}
+
+// loadNominations creates the demo's batches of this year and takes each
+// nomination, from where it stands, to its state; what is there already
+// stays as it is.
 func loadNominations(ctx context.Context, c nominationsv1.NominationsServiceClient, now time.Time) error {
 	for _, bp := range nominationPlan(int32(now.Year())) {
 		name := "batches/" + bp.batch.GetBatchId()
@@ -79,23 +140,74 @@ func loadNominations(ctx context.Context, c nominationsv1.NominationsServiceClie
 		if err != nil {
 			return errors.Join(errors.New("demo: batch "+bp.batch.GetBatchId()), err)
 		}
-		if b.GetState() != nominationsv1.BatchState_BATCH_STATE_DRAFT || b.GetNominationsCount() > 0 {
+		if b.GetState() == nominationsv1.BatchState_BATCH_STATE_CLOSED {
 			continue
 		}
-		if err := send(ctx, c.BatchCreateNominations, &nominationsv1.BatchCreateNominationsRequest{Parent: name, Requests: bp.nominations},
-			"nominations of "+bp.batch.GetBatchId()); err != nil {
-			return err
+		if b.GetNominationsCount() == 0 {
+			var reqs []*nominationsv1.CreateNominationRequest
+			for _, n := range bp.nominations {
+				reqs = append(reqs, n.req)
+			}
+			if err := send(ctx, c.BatchCreateNominations, &nominationsv1.BatchCreateNominationsRequest{Parent: name, Requests: reqs},
+				"nominations of "+bp.batch.GetBatchId()); err != nil {
+				return err
+			}
 		}
-		if !bp.submit {
-			continue
+		if b.GetState() == nominationsv1.BatchState_BATCH_STATE_DRAFT && bp.nominations[0].state != draft {
+			if _, err := c.SubmitBatch(ctx, &nominationsv1.SubmitBatchRequest{Name: name}); err != nil {
+				return errors.Join(errors.New("demo: submit "+name), err)
+			}
 		}
-		if _, err := c.SubmitBatch(ctx, &nominationsv1.SubmitBatchRequest{Name: name}); err != nil {
-			return errors.Join(errors.New("demo: submit "+name), err)
+		for _, n := range bp.nominations {
+			if err := advance(ctx, c, name+"/nominations/"+n.req.GetNominationId(), n.state, now); err != nil {
+				return err
+			}
 		}
-		first := name + "/nominations/" + bp.nominations[0].GetNominationId()
-		if _, err := c.AppraiseNomination(ctx, &nominationsv1.AppraiseNominationRequest{Name: first}); err != nil {
-			return errors.Join(errors.New("demo: appraise "+first), err)
+		if bp.confer != nil {
+			bp.confer.Name = name
+			if _, err := c.ConferBatch(ctx, bp.confer); err != nil {
+				return errors.Join(errors.New("demo: confer "+name), err)
+			}
 		}
 	}
 	return nil
+}
+
+// advance takes the nomination name, from where it stands, towards want:
+// along the workflow to APPROVED (CONFERRED is its batch's conferral), or
+// from SUBMITTED to RETURNED, REJECTED or WITHDRAWN.
+func advance(ctx context.Context, c nominationsv1.NominationsServiceClient, name string, want nominationsv1.NominationState, now time.Time) error {
+	const reason = "Hồ sơ chưa đủ minh chứng thành tích theo quy định"
+	for step := 0; step < 8; step++ {
+		n, err := c.GetNomination(ctx, &nominationsv1.GetNominationRequest{Name: name})
+		if err != nil {
+			return errors.Join(errors.New("demo: "+name), err)
+		}
+		at := n.GetState()
+		if at == want || (want == conferred && at == approved) {
+			return nil
+		}
+		switch {
+		case at == submitted && want == returned:
+			_, err = c.ReturnNomination(ctx, &nominationsv1.ReturnNominationRequest{Name: name, Reason: reason})
+		case at == submitted && want == rejected:
+			_, err = c.RejectNomination(ctx, &nominationsv1.RejectNominationRequest{Name: name, Reason: reason})
+		case at == submitted && want == withdrawn:
+			_, err = c.WithdrawNomination(ctx, &nominationsv1.WithdrawNominationRequest{Name: name, Reason: "Đơn vị rút hồ sơ để bổ sung năm sau"})
+		case at == submitted:
+			_, err = c.AppraiseNomination(ctx, &nominationsv1.AppraiseNominationRequest{Name: name})
+		case at == appraised && n.GetVote() == nil:
+			_, err = c.RecordVote(ctx, &nominationsv1.RecordVoteRequest{Name: name, Vote: council(now)})
+		case at == appraised:
+			_, err = c.PublishNomination(ctx, &nominationsv1.PublishNominationRequest{Name: name})
+		case at == published:
+			_, err = c.ApproveNomination(ctx, &nominationsv1.ApproveNominationRequest{Name: name})
+		default:
+			return fmt.Errorf("demo: %s is %s and cannot become %s", name, at, want)
+		}
+		if err != nil {
+			return errors.Join(fmt.Errorf("demo: %s from %s towards %s", name, at, want), err)
+		}
+	}
+	return fmt.Errorf("demo: %s did not reach %s", name, want)
 }

@@ -13,11 +13,14 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/cache/redistest"
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
+	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
+	"github.com/tdkt-vn/tdkt/tools/devstack/demo"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack"
 	"github.com/tdkt-vn/tdkt/tools/devstack/stack/stacktest"
 )
@@ -187,4 +190,43 @@ func TestNominationPathOverREST(t *testing.T) {
 		require.NotNil(c, childOf(issue, trace.SpanKindClient, sql), "honours' SQL")
 		require.NotNil(c, childOf(issue, trace.SpanKindClient, redisCmd), "honours' cache")
 	}, 10*time.Second, 20*time.Millisecond)
+}
+
+// TestDemoNominations loads the demo twice: its batches of this year hold
+// a nomination in every state of the workflow, the conferred one with its
+// honour in the register; the Chiến sĩ thi đua cấp tỉnh nominations FAIL
+// on R3 (no Chiến sĩ thi đua cơ sở on the register); the second load
+// changes nothing.
+func TestDemoNominations(t *testing.T) {
+	s := stacktest.Start(t)
+	ctx := t.Context()
+	clients := demo.Clients{Blocs: s.Blocs, Honours: s.Honours, Movements: s.Movements, Nominations: s.Nominations}
+	_, err := demo.Load(ctx, clients)
+	require.NoError(t, err)
+	all := func() *nominationsv1.ListNominationsResponse {
+		t.Helper()
+		l, err := s.Nominations.ListNominations(ctx, &nominationsv1.ListNominationsRequest{Parent: "batches/-", PageSize: 1000})
+		require.NoError(t, err)
+		return l
+	}
+	first := all()
+	states := map[nominationsv1.NominationState]int{}
+	for _, n := range first.GetNominations() {
+		states[n.GetState()]++
+		switch {
+		case n.GetState() == nominationsv1.NominationState_NOMINATION_STATE_CONFERRED:
+			h, err := s.Honours.GetHonour(ctx, &honoursv1.GetHonourRequest{Name: n.GetHonour()})
+			require.NoError(t, err)
+			require.Equal(t, "units/thai-nguyen-van-phong-ubnd", h.GetRecipient().GetUnit())
+		case n.GetAwardType() == "awardTypes/CSTD_TINH":
+			require.Equal(t, nominationsv1.Outcome_OUTCOME_FAIL, n.GetEligibility().GetOutcome())
+		}
+	}
+	for st := nominationsv1.NominationState_NOMINATION_STATE_DRAFT; st <= nominationsv1.NominationState_NOMINATION_STATE_WITHDRAWN; st++ {
+		require.Positive(t, states[st], "a nomination %s", st)
+	}
+
+	_, err = demo.Load(ctx, clients)
+	require.NoError(t, err)
+	require.True(t, proto.Equal(first, all()), "the second load changes nothing")
 }
