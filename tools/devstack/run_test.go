@@ -25,6 +25,7 @@ func startRun(t *testing.T, o options) (string, error) {
 	o.stack.DataDir = t.TempDir()
 	o.stack.HTTPAddr, o.stack.BlocsGRPCAddr, o.stack.HonoursGRPCAddr, o.stack.IssuerAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
 	o.stack.MovementsGRPCAddr = "127.0.0.1:0"
+	o.stack.NominationsGRPCAddr = "127.0.0.1:0"
 	o.stack.LogOutput, o.stack.LogLevel = io.Discard, slog.LevelError
 	ctx, cancel := context.WithCancel(t.Context())
 	var out telemetrytest.Buffer

@@ -40,9 +40,10 @@ func TestImportNominationsEndToEnd(t *testing.T) {
 	ctx := t.Context()
 	_, err := demo.Load(ctx, demo.Clients{Blocs: s.Blocs, Honours: s.Honours})
 	require.NoError(t, err)
-	for _, id := range []string{"nhap-csv", "nhap-xlsx"} {
+	for id, proposer := range map[string]string{"nhap-csv": "thai-nguyen-so-noi-vu", "nhap-xlsx": "thai-nguyen-so-noi-vu",
+		"cua-so-khac": "thai-nguyen-so-tu-phap"} {
 		_, err := s.Nominations.CreateBatch(ctx, &nominationsv1.CreateBatchRequest{BatchId: id, Batch: &nominationsv1.Batch{
-			Proposer: "units/thai-nguyen-so-noi-vu", Authority: "units/thai-nguyen",
+			Proposer: "units/" + proposer, Authority: "units/thai-nguyen",
 			Title: "Tờ trình đề nghị khen thưởng năm 2024"}})
 		require.NoError(t, err)
 	}
@@ -68,19 +69,22 @@ func TestImportNominationsEndToEnd(t *testing.T) {
 			"nhap-csv,minh,cá nhân,Lê Văn Minh,nam,1988,,khong-co,,,,,CSTD_CS,2024,,,,2024:EXCELLENT,,,,,,,\n",
 			strings.Replace(good[0], ",hoa,", ",hoa-lan-2,", 1),
 			"nhap-csv,nam,cá nhân,Đỗ Văn Nam,nam,19x0,,thai-nguyen-so-noi-vu,,,,,CSTD_CS,2024,,,,2024:EXCELLENT,,,,,,,\n",
+			// A batch of another unit, which the clerk does not see.
+			"cua-so-khac,,cá nhân,Lý Thị Hương,nữ,1991,,thai-nguyen-so-tu-phap,,,,,LDTT,2024,,,,2024:GOOD,,,,,,,\n",
 		}
 		path := filepath.Join(t.TempDir(), "de-nghi.csv")
 		require.NoError(t, os.WriteFile(path, []byte(nominationsHeader+strings.Join(append(good, bad...), "")), 0o600))
 
 		code, out, errOut := importFile(t, path)
 		require.Equal(t, exitFailed, code, "stdout: %s\nstderr: %s", out, errOut)
-		// The first row spans lines 2–3; the bad rows are on lines 6–10.
+		// The first row spans lines 2–3; the bad rows are on lines 6–11.
 		assert.Contains(t, out, "REFUSED line 6: full_name: is not valid UTF-8")
 		assert.Regexp(t, `REFUSED line 7: unit: .*units/khong-co does not exist \(InvalidArgument\)`, out)
 		assert.Contains(t, out, "REFUSED line 8: batches/nhap-csv/nominations/hoa already exists (AlreadyExists)")
 		assert.Contains(t, out, "REFUSED line 10: birth_year:")
-		assert.Contains(t, out, "7 rows in the file: 3 accepted (now or before), 4 refused\n")
-		assert.Regexp(t, `sent 5/7 rows, 3 accepted, 4 refused, [0-9]+ rows/s in `, errOut)
+		assert.Contains(t, out, "REFUSED line 11: batches/cua-so-khac not found (NotFound)")
+		assert.Contains(t, out, "8 rows in the file: 3 accepted (now or before), 5 refused\n")
+		assert.Regexp(t, `sent 6/8 rows, 3 accepted, 5 refused, [0-9]+ rows/s in `, errOut)
 		require.EqualValues(t, 3, count(t, "nhap-csv"))
 		n, err := s.Nominations.GetNomination(ctx, &nominationsv1.GetNominationRequest{Name: "batches/nhap-csv/nominations/binh"})
 		require.NoError(t, err)

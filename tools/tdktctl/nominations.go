@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ var nomColumns = []nomColumn{
 	{"birth_year", false, 0, "individual: year of birth", "recipient.birthYear"},
 	{"position", false, 300, "individual: position (chức vụ)", "recipient.position"},
 	{"unit", false, 0, "collective: the unit nominated (required); individual: where they work", "recipient.unit"},
-	{"citizen_id", false, 0, "individual: citizen id (CCCD), 12 digits; may be empty", "recipient.citizenId"},
+	{"citizen_id", false, 0, "individual: citizen id (CCCD), 12 digits (a number a spreadsheet kept without its leading zero gets it back); may be empty", "recipient.citizenId"},
 	{"head_name", false, 200, "household: name of the head (required)", "recipient.headName"},
 	{"address", false, 500, "household: address", "recipient.address"},
 	{"commune", false, 0, "household: the commune unit (required)", "recipient.commune"},
@@ -226,7 +227,7 @@ func parseNomination(get func(string) string) (*nominationsv1.CreateNominationRe
 			return nil, r
 		}
 	}
-	rc.CitizenId = strings.TrimSpace(get("citizen_id"))
+	rc.CitizenId = citizenID(get("citizen_id"))
 	if rc.Unit, r = ref("unit", "units/"); r != nil {
 		return nil, r
 	}
@@ -282,6 +283,20 @@ func parseNomination(get func(string) string) (*nominationsv1.CreateNominationRe
 		return nil, bad("discipline_pending", "%q is not yes or no", get("discipline_pending"))
 	}
 	return req, nil
+}
+
+// citizenID reads a citizen id (CCCD, 12 digits) as a spreadsheet may
+// have kept it: as a number, without its leading zero (11 digits), or in
+// scientific notation. Anything else is left for the service to check.
+func citizenID(s string) string {
+	s = strings.TrimSpace(s)
+	if f, err := strconv.ParseFloat(s, 64); err == nil && strings.ContainsAny(s, "eE.") && f == math.Trunc(f) && f >= 1e10 && f < 1e12 {
+		return fmt.Sprintf("%012.0f", f)
+	}
+	if len(s) == 11 && strings.Trim(s, "0123456789") == "" {
+		return "0" + s
+	}
+	return s
 }
 
 func maxLenOf(col string) int {

@@ -44,8 +44,8 @@ const rowPrefix = "row"
 // row's fields are read and checked the same way, its recipient keyed, its
 // citizen id sealed, and a nomination repeating an open or conferred one
 // of the same recipient, award and period (in any batch, or earlier in the
-// stream) is ALREADY_EXISTS naming that one. Rows may name different
-// batches.
+// stream) is ALREADY_EXISTS naming that one, when the caller may see it.
+// Rows may name different batches.
 //
 // Each row needs a request id: a row sent again is answered as the first
 // time (its nomination named, nothing written again), and the id sent with
@@ -156,9 +156,9 @@ func (im *importer) receive(_ context.Context, item *nominationsv1.ImportNominat
 	return r, nil
 }
 
-// check decides, once per batch, whether the caller may add a nomination
-// to it: the access policy of CreateNomination, for the row as its
-// request. Without a policy (tests) every call may.
+// check decides, once per batch of the stream, whether the caller may add
+// a nomination to it: the access policy of CreateNomination, for the row
+// as its request. Without a policy (tests) every call may.
 func (im *importer) check(ctx context.Context, batch string, row *nominationsv1.CreateNominationRequest) (context.Context, error) {
 	if im.s.unguarded(ctx) {
 		return ctx, nil
@@ -166,7 +166,9 @@ func (im *importer) check(ctx context.Context, batch string, row *nominationsv1.
 	c, ok := im.access[batch]
 	if !ok {
 		c.ctx, c.err = im.s.policy.Check(ctx, nominationsv1.NominationsService_CreateNomination_FullMethodName, row)
-		im.access[batch] = c
+		if _, answer := rpcerr.FromDomain(c.err); answer {
+			im.access[batch] = c // a fault is not kept: the next row asks again
+		}
 	}
 	return c.ctx, c.err
 }
@@ -233,8 +235,10 @@ func rowError(st *status.Status) *nominationsv1.RowError {
 // inside the transaction is left out of its writes. When rows[0] itself
 // is refused, the rows after it are tried until one would be written,
 // which heads the next chain. When the transaction fails after rows[0] was
-// placed (a write failed, a request id raced), the rows are written one
-// transaction each when fallback is set: each then gets its own answer.
+// placed: a row whose nomination id another nomination holds is refused
+// and the chain written again without it; after any other failure (a
+// request id raced) the rows are written one transaction each when
+// fallback is set, each then getting its own answer.
 func (s *Server) chain(ctx context.Context, rows []*importRow, fallback bool) {
 	head := rows[0]
 	var g *placement
@@ -271,6 +275,18 @@ func (s *Server) chain(ctx context.Context, rows []*importRow, fallback bool) {
 		return n, nil
 	})
 	if err != nil && g != nil && g.placed {
+		if r := s.taken(ctx, g, err); r != nil {
+			// The row's nomination id is another nomination's: that row
+			// alone is refused, and the chain written again without it.
+			s.answer(ctx, r, nil, err)
+			for i := range rows {
+				if !rows[i].done {
+					s.chain(ctx, rows[i:], fallback)
+					break
+				}
+			}
+			return
+		}
 		if !fallback {
 			s.answer(ctx, head, nil, err)
 			return
@@ -297,6 +313,26 @@ func (s *Server) chain(ctx context.Context, rows []*importRow, fallback bool) {
 	}
 }
 
+// taken returns the row placed in g whose nomination the failed write
+// err says exists already, when it does (another's, committed): a row
+// whose client-chosen id is taken, which only the bulk insert finds. nil
+// for any other failure.
+func (s *Server) taken(ctx context.Context, g *placement, err error) *importRow {
+	var exists *domainerr.ExistsError
+	if !errors.As(err, &exists) {
+		return nil
+	}
+	for i, n := range g.added {
+		if n.Name() == exists.Name {
+			if _, gerr := s.store.GetNomination(ctx, n.Batch, n.ID); gerr == nil {
+				return g.addedRows[i]
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
 // placement is the state of a chain's transaction: the batches its rows
 // name, locked, and the claims of their recipients, with the rows placed
 // so far.
@@ -311,9 +347,10 @@ type placement struct {
 	actor   string
 	// added are the nominations to insert, in order; written the names
 	// to drop from the cache after the commit.
-	added   []*domain.Nomination
-	written []string
-	answers []placed
+	added     []*domain.Nomination
+	addedRows []*importRow
+	written   []string
+	answers   []placed
 	// placed is set once the chain's head is placed: from then on the
 	// transaction writes. dry is set when the head was refused: rows are
 	// only tried, until one would be written. broken is a write that
@@ -342,7 +379,9 @@ var errNotWritten = errors.New("server: the row would be written")
 
 // lock locks the batches the chain's rows name, in the order of their
 // ids, and reads the claims of their recipients (serialised with other
-// writers of the same keys), as CreateNomination does for one.
+// writers of the same keys), the names of those the caller may not see
+// hidden (a duplicate names only a nomination the caller sees), as
+// CreateNomination does for one.
 func (g *placement) lock(ctx context.Context) error {
 	var ids, keys []string
 	for _, r := range g.rows {
@@ -399,7 +438,7 @@ func (g *placement) place(r *importRow) (*nominationsv1.Nomination, error) {
 	}
 	g.claims = append(g.claims, n.Claim())
 	g.s.seal(n)
-	g.added = append(g.added, n)
+	g.added, g.addedRows = append(g.added, n), append(g.addedRows, r)
 	return &nominationsv1.Nomination{Name: n.Name()}, nil
 }
 
