@@ -20,7 +20,9 @@ type Honours interface {
 
 // HonoursService asks the honours service. A failure it may recover from
 // is a *domainerr.UnavailableError (UNAVAILABLE to our caller).
-type HonoursService struct{ Client honoursv1.HonoursServiceClient }
+type HonoursService struct {
+	Client honoursv1.HonoursServiceClient
+}
 
 // Unknown implements Honours with one BatchGetHonours call.
 func (h HonoursService) Unknown(ctx context.Context, names []string) (string, error) {
