@@ -81,8 +81,8 @@ const sqliteParams = "_txlock=immediate&_busy_timeout=10000&_foreign_keys=1&_jou
 // Open connects to the database named by url, applies the platform's
 // migrations (tables requests, audit_log and audit_head, versions in
 // tdkt_platform_migrations), then the service's migrations: goose *.sql files
-// at the root of migrations (use fs.Sub for an embedded directory); nil means
-// none.
+// at the root of migrations (use fs.Sub for an embedded directory; nil means
+// none) and goMigrations, numbered in the same sequence.
 //
 // url is "sqlite:PATH" (a file, created when missing), "sqlite::memory:" (a
 // private in-memory database held by a single connection: it lives as long as
@@ -90,12 +90,12 @@ const sqliteParams = "_txlock=immediate&_busy_timeout=10000&_foreign_keys=1&_jou
 // "postgres://..." / "postgresql://..." (pgx). Statements are traced with tp
 // (nil means no tracing); Ping, rows iteration and session resets make no
 // spans.
-func Open(ctx context.Context, url string, migrations fs.FS, tp trace.TracerProvider) (*DB, error) {
+func Open(ctx context.Context, url string, migrations fs.FS, tp trace.TracerProvider, goMigrations ...Migration) (*DB, error) {
 	db, err := connect(ctx, url, tp)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.migrate(ctx, migrations); err != nil {
+	if err := db.migrate(ctx, migrations, goMigrations...); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
@@ -205,8 +205,9 @@ func open(url string, tp trace.TracerProvider) (*DB, error) {
 	}
 }
 
-// migrate applies the platform's migrations, then the service's.
-func (db *DB) migrate(ctx context.Context, migrations fs.FS) error {
+// migrate applies the platform's migrations, then the service's: its
+// *.sql files and goMigrations, in one sequence of versions.
+func (db *DB) migrate(ctx context.Context, migrations fs.FS, goMigrations ...Migration) error {
 	platform, err := fs.Sub(platformMigrations, "migrations")
 	if err != nil {
 		return fmt.Errorf("sqlstore: platform migrations: %w", err)
@@ -217,7 +218,7 @@ func (db *DB) migrate(ctx context.Context, migrations fs.FS) error {
 	if migrations == nil {
 		return nil
 	}
-	if err := db.up(ctx, migrations, serviceVersionTable); err != nil {
+	if err := db.up(ctx, migrations, serviceVersionTable, built(db.Dialect, goMigrations)...); err != nil {
 		if errors.Is(err, goose.ErrNoMigrations) {
 			return errors.New("sqlstore: service migrations: no *.sql files at the root of the migrations FS (embed a directory and pass fs.Sub(fsys, dir))")
 		}

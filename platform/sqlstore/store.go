@@ -92,13 +92,15 @@ type Store[T any] struct {
 
 // OpenStore opens the database at url (see Open) with a service's
 // migrations, the *.sql files of the "migrations" directory of migrations
-// (an embed.FS), and returns the base of its store.
-func OpenStore[T any](ctx context.Context, url string, migrations fs.FS, tp trace.TracerProvider, newTx func(*Tx) T) (*Store[T], error) {
+// (an embed.FS) and goMigrations (SearchIndex), and returns the base of
+// its store.
+func OpenStore[T any](ctx context.Context, url string, migrations fs.FS, tp trace.TracerProvider, newTx func(*Tx) T,
+	goMigrations ...Migration) (*Store[T], error) {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: service migrations: %w", err)
 	}
-	db, err := Open(ctx, url, sub, tp)
+	db, err := Open(ctx, url, sub, tp, goMigrations...)
 	if err != nil {
 		return nil, err
 	}

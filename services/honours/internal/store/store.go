@@ -38,7 +38,8 @@ type Tx struct {
 
 // Open connects to url and applies the migrations.
 func Open(ctx context.Context, url string, tp trace.TracerProvider) (*Store, error) {
-	base, err := sqlstore.OpenStore(ctx, url, migrations, tp, func(tx *sqlstore.Tx) *Tx { return &Tx{reader{tx.Reader()}, tx} })
+	base, err := sqlstore.OpenStore(ctx, url, migrations, tp, func(tx *sqlstore.Tx) *Tx { return &Tx{reader{tx.Reader()}, tx} },
+		sqlstore.SearchIndex(7, "honours", "decisions"))
 	if err != nil {
 		return nil, err
 	}

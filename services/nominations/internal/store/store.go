@@ -16,7 +16,7 @@ import (
 	"github.com/tdkt-vn/tdkt/platform/sqlstore"
 )
 
-//go:embed migrations/*.sql migrations/postgres/*.sql migrations/sqlite/*.sql
+//go:embed migrations/*.sql
 var migrations embed.FS
 
 // reader holds the queries shared by Store (outside a transaction) and Tx.
@@ -36,7 +36,8 @@ type Tx struct {
 
 // Open connects to url and applies the migrations.
 func Open(ctx context.Context, url string, tp trace.TracerProvider) (*Store, error) {
-	base, err := sqlstore.OpenStore(ctx, url, migrations, tp, func(tx *sqlstore.Tx) *Tx { return &Tx{reader{tx.Reader()}, tx} })
+	base, err := sqlstore.OpenStore(ctx, url, migrations, tp, func(tx *sqlstore.Tx) *Tx { return &Tx{reader{tx.Reader()}, tx} },
+		sqlstore.SearchIndex(2, "nominations"))
 	if err != nil {
 		return nil, err
 	}
