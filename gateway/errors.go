@@ -29,8 +29,27 @@ func errorHandler(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 	if b, ok := r.Body.(*limitedBody); ok && b.exceeded {
 		err = bodyTooLarge(b.limit)
 	}
+	err = unreachable(err)
 	w = authHeaders(w, r, err)
 	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
+}
+
+// unreachable hides what gRPC says of a backend it could not reach (the
+// connection refused, the retries spent: "dial tcp 10.0.3.7:9104 …"),
+// which names the system's inner addresses: such an UNAVAILABLE, made by
+// the gateway's client rather than answered by a service (whose
+// UNAVAILABLE carries an ErrorInfo), becomes the one a service would give.
+func unreachable(err error) error {
+	st, ok := status.FromError(err)
+	if !ok || st.Code() != codes.Unavailable {
+		return err
+	}
+	for _, d := range st.Details() {
+		if _, answered := d.(*errdetails.ErrorInfo); answered {
+			return err
+		}
+	}
+	return rpcerr.Unavailable("SERVICE_UNREACHABLE", "the service is unavailable; retry later")
 }
 
 // bodyTooLarge is the error for a request body over limit bytes: HTTP 413

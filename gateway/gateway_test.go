@@ -386,6 +386,15 @@ func TestReadinessWithoutBackend(t *testing.T) {
 	require.Contains(t, string(r.body), `"honours"`)
 	require.NotContains(t, string(r.body), addr, "the backend's address stays private")
 	require.Equal(t, http.StatusNotFound, e.do(t, http.MethodGet, "/metrics", nil).status, "no registry, no /metrics")
+
+	// A call to a backend nobody answers: 503, UNAVAILABLE with a message
+	// of its own, naming nothing of the network behind the edge.
+	r = e.do(t, http.MethodGet, "/v1/units/bac-kan", nil)
+	require.Equal(t, http.StatusServiceUnavailable, r.status, "%s", r.body)
+	require.Contains(t, string(r.body), `"code":14`)
+	require.Contains(t, string(r.body), "SERVICE_UNREACHABLE")
+	require.NotContains(t, string(r.body), addr)
+	require.NotContains(t, string(r.body), "dial")
 }
 
 func TestOpenAPIAndMetrics(t *testing.T) {
