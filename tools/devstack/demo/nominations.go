@@ -38,6 +38,9 @@ type demoBatch struct {
 	batch       *nominationsv1.CreateBatchRequest
 	nominations []demoNomination
 	confer      *nominationsv1.ConferBatchRequest
+	// receivedAgo, when set, is how long before the load its dossier was
+	// received on paper: its appraisal's time limit has passed.
+	receivedAgo time.Duration
 }
 
 // nominationPlan is the demo's batches of year, from Thái Nguyên's
@@ -49,7 +52,8 @@ type demoBatch struct {
 //   - the Bằng khen of the Văn phòng UBND, conferred: a decision of the
 //     province in honours;
 //   - Chiến sĩ thi đua cấp tỉnh for two officials with no Chiến sĩ thi đua
-//     cơ sở on the register: their reports FAIL on R3;
+//     cơ sở on the register: their reports FAIL on R3, and their dossier,
+//     received on paper 60 days before it was entered, is overdue;
 //   - Chiến sĩ thi đua cơ sở of the Sở Tài chính, a draft.
 func nominationPlan(year int32) []demoBatch {
 	y := strconv.Itoa(int(year))
@@ -103,6 +107,7 @@ func nominationPlan(year int32) []demoBatch {
 				official("hoang-thi-lan", "Hoàng Thị Lan", "Trưởng phòng Quản lý ngân sách", "CSTD_TINH", submitted),
 				official("ma-thi-hoa", "Ma Thị Hoa", "Chuyên viên chính, Phòng Tin học và Thống kê", "CSTD_TINH", submitted),
 			},
+			receivedAgo: 60 * 24 * time.Hour,
 		},
 		{
 			batch: &nominationsv1.CreateBatchRequest{BatchId: "thai-nguyen-so-tai-chinh-cstd-" + y, Batch: &nominationsv1.Batch{
@@ -154,7 +159,12 @@ func loadNominations(ctx context.Context, c nominationsv1.NominationsServiceClie
 			}
 		}
 		if b.GetState() == nominationsv1.BatchState_BATCH_STATE_DRAFT && bp.nominations[0].state != draft {
-			if _, err := c.SubmitBatch(ctx, &nominationsv1.SubmitBatchRequest{Name: name}); err != nil {
+			submit := &nominationsv1.SubmitBatchRequest{Name: name}
+			if bp.receivedAgo > 0 {
+				d := now.Add(-bp.receivedAgo)
+				submit.ReceivedOn = &date.Date{Year: int32(d.Year()), Month: int32(d.Month()), Day: int32(d.Day())}
+			}
+			if _, err := c.SubmitBatch(ctx, submit); err != nil {
 				return errors.Join(errors.New("demo: submit "+name), err)
 			}
 		}

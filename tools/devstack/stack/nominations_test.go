@@ -196,7 +196,7 @@ func TestNominationPathOverREST(t *testing.T) {
 // a nomination in every state of the workflow, the conferred one with its
 // honour in the register; the Chiến sĩ thi đua cấp tỉnh nominations FAIL
 // on R3 (no Chiến sĩ thi đua cơ sở on the register); the second load
-// changes nothing.
+// changes nothing. The two received on paper 60 days before are overdue.
 func TestDemoNominations(t *testing.T) {
 	s := stacktest.Start(t)
 	ctx := t.Context()
@@ -225,6 +225,9 @@ func TestDemoNominations(t *testing.T) {
 	for st := nominationsv1.NominationState_NOMINATION_STATE_DRAFT; st <= nominationsv1.NominationState_NOMINATION_STATE_WITHDRAWN; st++ {
 		require.Positive(t, states[st], "a nomination %s", st)
 	}
+	late, err := s.Nominations.ListNominations(ctx, &nominationsv1.ListNominationsRequest{Parent: "batches/-", Overdue: true})
+	require.NoError(t, err)
+	require.Len(t, late.GetNominations(), 2, "the dossier received on paper 60 days ago is past its appraisal's limit")
 
 	_, err = demo.Load(ctx, clients)
 	require.NoError(t, err)

@@ -1916,7 +1916,12 @@ type SubmitBatchRequest struct {
 	// The batch's etag, when given, must be current.
 	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
 	// Optional UUID making the call safe to retry.
-	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The day the authority received the complete dossier, when it came on
+	// paper before it was entered here: the appraisal's time limit counts
+	// from it. Not after today, nor more than a year before; today when
+	// unset.
+	ReceivedOn    *date.Date `protobuf:"bytes,4,opt,name=received_on,json=receivedOn,proto3" json:"received_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1970,6 +1975,13 @@ func (x *SubmitBatchRequest) GetRequestId() string {
 		return x.RequestId
 	}
 	return ""
+}
+
+func (x *SubmitBatchRequest) GetReceivedOn() *date.Date {
+	if x != nil {
+		return x.ReceivedOn
+	}
+	return nil
 }
 
 // Request of ConferBatch.
@@ -3699,12 +3711,14 @@ const file_tdkt_nominations_v1_nominations_proto_rawDesc = "" +
 	"\abatches\x18\x01 \x03(\v2\x1a.tdkt.nominations.v1.BatchR\abatches\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xab\x01\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xdf\x01\n" +
 	"\x12SubmitBatchRequest\x12L\n" +
 	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r0\x18P2,^batches/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\x12\x1b\n" +
 	"\x04etag\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04etag\x12*\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\"\xf0\x01\n" +
+	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\x122\n" +
+	"\vreceived_on\x18\x04 \x01(\v2\x11.google.type.DateR\n" +
+	"receivedOn\"\xf0\x01\n" +
 	"\x12ConferBatchRequest\x12L\n" +
 	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r0\x18P2,^batches/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\x12=\n" +
 	"\bdocument\x18\x02 \x01(\v2\x19.tdkt.type.v1.DocumentRefB\x06\xbaH\x03\xc8\x01\x01R\bdocument\x12$\n" +
@@ -4008,73 +4022,74 @@ var file_tdkt_nominations_v1_nominations_proto_depIdxs = []int32{
 	7,  // 33: tdkt.nominations.v1.CreateBatchRequest.batch:type_name -> tdkt.nominations.v1.Batch
 	0,  // 34: tdkt.nominations.v1.ListBatchesRequest.state:type_name -> tdkt.nominations.v1.BatchState
 	7,  // 35: tdkt.nominations.v1.ListBatchesResponse.batches:type_name -> tdkt.nominations.v1.Batch
-	47, // 36: tdkt.nominations.v1.ConferBatchRequest.document:type_name -> tdkt.type.v1.DocumentRef
-	18, // 37: tdkt.nominations.v1.CreateNominationRequest.nomination:type_name -> tdkt.nominations.v1.Nomination
-	25, // 38: tdkt.nominations.v1.BatchCreateNominationsRequest.requests:type_name -> tdkt.nominations.v1.CreateNominationRequest
-	18, // 39: tdkt.nominations.v1.BatchCreateNominationsResponse.nominations:type_name -> tdkt.nominations.v1.Nomination
-	25, // 40: tdkt.nominations.v1.ImportNominationsRequest.row:type_name -> tdkt.nominations.v1.CreateNominationRequest
-	30, // 41: tdkt.nominations.v1.ImportNominationsResponse.rows:type_name -> tdkt.nominations.v1.ImportRowResult
-	31, // 42: tdkt.nominations.v1.ImportRowResult.error:type_name -> tdkt.nominations.v1.RowError
-	1,  // 43: tdkt.nominations.v1.ListNominationsRequest.state:type_name -> tdkt.nominations.v1.NominationState
-	18, // 44: tdkt.nominations.v1.ListNominationsResponse.nominations:type_name -> tdkt.nominations.v1.Nomination
-	12, // 45: tdkt.nominations.v1.RecordVoteRequest.vote:type_name -> tdkt.nominations.v1.Vote
-	50, // 46: tdkt.nominations.v1.CheckEligibilityRequest.recipient:type_name -> tdkt.type.v1.Recipient
-	51, // 47: tdkt.nominations.v1.CheckEligibilityRequest.period:type_name -> tdkt.type.v1.Period
-	49, // 48: tdkt.nominations.v1.CheckEligibilityRequest.as_of:type_name -> google.type.Date
-	18, // 49: tdkt.nominations.v1.CheckEligibilityRequest.declared:type_name -> tdkt.nominations.v1.Nomination
-	49, // 50: tdkt.nominations.v1.Holiday.date:type_name -> google.type.Date
-	6,  // 51: tdkt.nominations.v1.Holiday.kind:type_name -> tdkt.nominations.v1.HolidayKind
-	43, // 52: tdkt.nominations.v1.Calendar.holidays:type_name -> tdkt.nominations.v1.Holiday
-	48, // 53: tdkt.nominations.v1.Calendar.update_time:type_name -> google.protobuf.Timestamp
-	44, // 54: tdkt.nominations.v1.UpdateCalendarRequest.calendar:type_name -> tdkt.nominations.v1.Calendar
-	52, // 55: tdkt.nominations.v1.UpdateCalendarRequest.update_mask:type_name -> google.protobuf.FieldMask
-	19, // 56: tdkt.nominations.v1.NominationsService.CreateBatch:input_type -> tdkt.nominations.v1.CreateBatchRequest
-	20, // 57: tdkt.nominations.v1.NominationsService.GetBatch:input_type -> tdkt.nominations.v1.GetBatchRequest
-	21, // 58: tdkt.nominations.v1.NominationsService.ListBatches:input_type -> tdkt.nominations.v1.ListBatchesRequest
-	23, // 59: tdkt.nominations.v1.NominationsService.SubmitBatch:input_type -> tdkt.nominations.v1.SubmitBatchRequest
-	24, // 60: tdkt.nominations.v1.NominationsService.ConferBatch:input_type -> tdkt.nominations.v1.ConferBatchRequest
-	25, // 61: tdkt.nominations.v1.NominationsService.CreateNomination:input_type -> tdkt.nominations.v1.CreateNominationRequest
-	26, // 62: tdkt.nominations.v1.NominationsService.BatchCreateNominations:input_type -> tdkt.nominations.v1.BatchCreateNominationsRequest
-	28, // 63: tdkt.nominations.v1.NominationsService.ImportNominations:input_type -> tdkt.nominations.v1.ImportNominationsRequest
-	32, // 64: tdkt.nominations.v1.NominationsService.GetNomination:input_type -> tdkt.nominations.v1.GetNominationRequest
-	33, // 65: tdkt.nominations.v1.NominationsService.ListNominations:input_type -> tdkt.nominations.v1.ListNominationsRequest
-	35, // 66: tdkt.nominations.v1.NominationsService.AppraiseNomination:input_type -> tdkt.nominations.v1.AppraiseNominationRequest
-	36, // 67: tdkt.nominations.v1.NominationsService.ReturnNomination:input_type -> tdkt.nominations.v1.ReturnNominationRequest
-	37, // 68: tdkt.nominations.v1.NominationsService.RejectNomination:input_type -> tdkt.nominations.v1.RejectNominationRequest
-	40, // 69: tdkt.nominations.v1.NominationsService.RecordVote:input_type -> tdkt.nominations.v1.RecordVoteRequest
-	38, // 70: tdkt.nominations.v1.NominationsService.PublishNomination:input_type -> tdkt.nominations.v1.PublishNominationRequest
-	41, // 71: tdkt.nominations.v1.NominationsService.ApproveNomination:input_type -> tdkt.nominations.v1.ApproveNominationRequest
-	39, // 72: tdkt.nominations.v1.NominationsService.WithdrawNomination:input_type -> tdkt.nominations.v1.WithdrawNominationRequest
-	42, // 73: tdkt.nominations.v1.NominationsService.CheckEligibility:input_type -> tdkt.nominations.v1.CheckEligibilityRequest
-	45, // 74: tdkt.nominations.v1.NominationsService.GetCalendar:input_type -> tdkt.nominations.v1.GetCalendarRequest
-	46, // 75: tdkt.nominations.v1.NominationsService.UpdateCalendar:input_type -> tdkt.nominations.v1.UpdateCalendarRequest
-	53, // 76: tdkt.nominations.v1.NominationsService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
-	7,  // 77: tdkt.nominations.v1.NominationsService.CreateBatch:output_type -> tdkt.nominations.v1.Batch
-	7,  // 78: tdkt.nominations.v1.NominationsService.GetBatch:output_type -> tdkt.nominations.v1.Batch
-	22, // 79: tdkt.nominations.v1.NominationsService.ListBatches:output_type -> tdkt.nominations.v1.ListBatchesResponse
-	7,  // 80: tdkt.nominations.v1.NominationsService.SubmitBatch:output_type -> tdkt.nominations.v1.Batch
-	7,  // 81: tdkt.nominations.v1.NominationsService.ConferBatch:output_type -> tdkt.nominations.v1.Batch
-	18, // 82: tdkt.nominations.v1.NominationsService.CreateNomination:output_type -> tdkt.nominations.v1.Nomination
-	27, // 83: tdkt.nominations.v1.NominationsService.BatchCreateNominations:output_type -> tdkt.nominations.v1.BatchCreateNominationsResponse
-	29, // 84: tdkt.nominations.v1.NominationsService.ImportNominations:output_type -> tdkt.nominations.v1.ImportNominationsResponse
-	18, // 85: tdkt.nominations.v1.NominationsService.GetNomination:output_type -> tdkt.nominations.v1.Nomination
-	34, // 86: tdkt.nominations.v1.NominationsService.ListNominations:output_type -> tdkt.nominations.v1.ListNominationsResponse
-	18, // 87: tdkt.nominations.v1.NominationsService.AppraiseNomination:output_type -> tdkt.nominations.v1.Nomination
-	18, // 88: tdkt.nominations.v1.NominationsService.ReturnNomination:output_type -> tdkt.nominations.v1.Nomination
-	18, // 89: tdkt.nominations.v1.NominationsService.RejectNomination:output_type -> tdkt.nominations.v1.Nomination
-	18, // 90: tdkt.nominations.v1.NominationsService.RecordVote:output_type -> tdkt.nominations.v1.Nomination
-	18, // 91: tdkt.nominations.v1.NominationsService.PublishNomination:output_type -> tdkt.nominations.v1.Nomination
-	18, // 92: tdkt.nominations.v1.NominationsService.ApproveNomination:output_type -> tdkt.nominations.v1.Nomination
-	18, // 93: tdkt.nominations.v1.NominationsService.WithdrawNomination:output_type -> tdkt.nominations.v1.Nomination
-	15, // 94: tdkt.nominations.v1.NominationsService.CheckEligibility:output_type -> tdkt.nominations.v1.EligibilityReport
-	44, // 95: tdkt.nominations.v1.NominationsService.GetCalendar:output_type -> tdkt.nominations.v1.Calendar
-	44, // 96: tdkt.nominations.v1.NominationsService.UpdateCalendar:output_type -> tdkt.nominations.v1.Calendar
-	54, // 97: tdkt.nominations.v1.NominationsService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
-	77, // [77:98] is the sub-list for method output_type
-	56, // [56:77] is the sub-list for method input_type
-	56, // [56:56] is the sub-list for extension type_name
-	56, // [56:56] is the sub-list for extension extendee
-	0,  // [0:56] is the sub-list for field type_name
+	49, // 36: tdkt.nominations.v1.SubmitBatchRequest.received_on:type_name -> google.type.Date
+	47, // 37: tdkt.nominations.v1.ConferBatchRequest.document:type_name -> tdkt.type.v1.DocumentRef
+	18, // 38: tdkt.nominations.v1.CreateNominationRequest.nomination:type_name -> tdkt.nominations.v1.Nomination
+	25, // 39: tdkt.nominations.v1.BatchCreateNominationsRequest.requests:type_name -> tdkt.nominations.v1.CreateNominationRequest
+	18, // 40: tdkt.nominations.v1.BatchCreateNominationsResponse.nominations:type_name -> tdkt.nominations.v1.Nomination
+	25, // 41: tdkt.nominations.v1.ImportNominationsRequest.row:type_name -> tdkt.nominations.v1.CreateNominationRequest
+	30, // 42: tdkt.nominations.v1.ImportNominationsResponse.rows:type_name -> tdkt.nominations.v1.ImportRowResult
+	31, // 43: tdkt.nominations.v1.ImportRowResult.error:type_name -> tdkt.nominations.v1.RowError
+	1,  // 44: tdkt.nominations.v1.ListNominationsRequest.state:type_name -> tdkt.nominations.v1.NominationState
+	18, // 45: tdkt.nominations.v1.ListNominationsResponse.nominations:type_name -> tdkt.nominations.v1.Nomination
+	12, // 46: tdkt.nominations.v1.RecordVoteRequest.vote:type_name -> tdkt.nominations.v1.Vote
+	50, // 47: tdkt.nominations.v1.CheckEligibilityRequest.recipient:type_name -> tdkt.type.v1.Recipient
+	51, // 48: tdkt.nominations.v1.CheckEligibilityRequest.period:type_name -> tdkt.type.v1.Period
+	49, // 49: tdkt.nominations.v1.CheckEligibilityRequest.as_of:type_name -> google.type.Date
+	18, // 50: tdkt.nominations.v1.CheckEligibilityRequest.declared:type_name -> tdkt.nominations.v1.Nomination
+	49, // 51: tdkt.nominations.v1.Holiday.date:type_name -> google.type.Date
+	6,  // 52: tdkt.nominations.v1.Holiday.kind:type_name -> tdkt.nominations.v1.HolidayKind
+	43, // 53: tdkt.nominations.v1.Calendar.holidays:type_name -> tdkt.nominations.v1.Holiday
+	48, // 54: tdkt.nominations.v1.Calendar.update_time:type_name -> google.protobuf.Timestamp
+	44, // 55: tdkt.nominations.v1.UpdateCalendarRequest.calendar:type_name -> tdkt.nominations.v1.Calendar
+	52, // 56: tdkt.nominations.v1.UpdateCalendarRequest.update_mask:type_name -> google.protobuf.FieldMask
+	19, // 57: tdkt.nominations.v1.NominationsService.CreateBatch:input_type -> tdkt.nominations.v1.CreateBatchRequest
+	20, // 58: tdkt.nominations.v1.NominationsService.GetBatch:input_type -> tdkt.nominations.v1.GetBatchRequest
+	21, // 59: tdkt.nominations.v1.NominationsService.ListBatches:input_type -> tdkt.nominations.v1.ListBatchesRequest
+	23, // 60: tdkt.nominations.v1.NominationsService.SubmitBatch:input_type -> tdkt.nominations.v1.SubmitBatchRequest
+	24, // 61: tdkt.nominations.v1.NominationsService.ConferBatch:input_type -> tdkt.nominations.v1.ConferBatchRequest
+	25, // 62: tdkt.nominations.v1.NominationsService.CreateNomination:input_type -> tdkt.nominations.v1.CreateNominationRequest
+	26, // 63: tdkt.nominations.v1.NominationsService.BatchCreateNominations:input_type -> tdkt.nominations.v1.BatchCreateNominationsRequest
+	28, // 64: tdkt.nominations.v1.NominationsService.ImportNominations:input_type -> tdkt.nominations.v1.ImportNominationsRequest
+	32, // 65: tdkt.nominations.v1.NominationsService.GetNomination:input_type -> tdkt.nominations.v1.GetNominationRequest
+	33, // 66: tdkt.nominations.v1.NominationsService.ListNominations:input_type -> tdkt.nominations.v1.ListNominationsRequest
+	35, // 67: tdkt.nominations.v1.NominationsService.AppraiseNomination:input_type -> tdkt.nominations.v1.AppraiseNominationRequest
+	36, // 68: tdkt.nominations.v1.NominationsService.ReturnNomination:input_type -> tdkt.nominations.v1.ReturnNominationRequest
+	37, // 69: tdkt.nominations.v1.NominationsService.RejectNomination:input_type -> tdkt.nominations.v1.RejectNominationRequest
+	40, // 70: tdkt.nominations.v1.NominationsService.RecordVote:input_type -> tdkt.nominations.v1.RecordVoteRequest
+	38, // 71: tdkt.nominations.v1.NominationsService.PublishNomination:input_type -> tdkt.nominations.v1.PublishNominationRequest
+	41, // 72: tdkt.nominations.v1.NominationsService.ApproveNomination:input_type -> tdkt.nominations.v1.ApproveNominationRequest
+	39, // 73: tdkt.nominations.v1.NominationsService.WithdrawNomination:input_type -> tdkt.nominations.v1.WithdrawNominationRequest
+	42, // 74: tdkt.nominations.v1.NominationsService.CheckEligibility:input_type -> tdkt.nominations.v1.CheckEligibilityRequest
+	45, // 75: tdkt.nominations.v1.NominationsService.GetCalendar:input_type -> tdkt.nominations.v1.GetCalendarRequest
+	46, // 76: tdkt.nominations.v1.NominationsService.UpdateCalendar:input_type -> tdkt.nominations.v1.UpdateCalendarRequest
+	53, // 77: tdkt.nominations.v1.NominationsService.ListAuditEntries:input_type -> tdkt.type.v1.ListAuditEntriesRequest
+	7,  // 78: tdkt.nominations.v1.NominationsService.CreateBatch:output_type -> tdkt.nominations.v1.Batch
+	7,  // 79: tdkt.nominations.v1.NominationsService.GetBatch:output_type -> tdkt.nominations.v1.Batch
+	22, // 80: tdkt.nominations.v1.NominationsService.ListBatches:output_type -> tdkt.nominations.v1.ListBatchesResponse
+	7,  // 81: tdkt.nominations.v1.NominationsService.SubmitBatch:output_type -> tdkt.nominations.v1.Batch
+	7,  // 82: tdkt.nominations.v1.NominationsService.ConferBatch:output_type -> tdkt.nominations.v1.Batch
+	18, // 83: tdkt.nominations.v1.NominationsService.CreateNomination:output_type -> tdkt.nominations.v1.Nomination
+	27, // 84: tdkt.nominations.v1.NominationsService.BatchCreateNominations:output_type -> tdkt.nominations.v1.BatchCreateNominationsResponse
+	29, // 85: tdkt.nominations.v1.NominationsService.ImportNominations:output_type -> tdkt.nominations.v1.ImportNominationsResponse
+	18, // 86: tdkt.nominations.v1.NominationsService.GetNomination:output_type -> tdkt.nominations.v1.Nomination
+	34, // 87: tdkt.nominations.v1.NominationsService.ListNominations:output_type -> tdkt.nominations.v1.ListNominationsResponse
+	18, // 88: tdkt.nominations.v1.NominationsService.AppraiseNomination:output_type -> tdkt.nominations.v1.Nomination
+	18, // 89: tdkt.nominations.v1.NominationsService.ReturnNomination:output_type -> tdkt.nominations.v1.Nomination
+	18, // 90: tdkt.nominations.v1.NominationsService.RejectNomination:output_type -> tdkt.nominations.v1.Nomination
+	18, // 91: tdkt.nominations.v1.NominationsService.RecordVote:output_type -> tdkt.nominations.v1.Nomination
+	18, // 92: tdkt.nominations.v1.NominationsService.PublishNomination:output_type -> tdkt.nominations.v1.Nomination
+	18, // 93: tdkt.nominations.v1.NominationsService.ApproveNomination:output_type -> tdkt.nominations.v1.Nomination
+	18, // 94: tdkt.nominations.v1.NominationsService.WithdrawNomination:output_type -> tdkt.nominations.v1.Nomination
+	15, // 95: tdkt.nominations.v1.NominationsService.CheckEligibility:output_type -> tdkt.nominations.v1.EligibilityReport
+	44, // 96: tdkt.nominations.v1.NominationsService.GetCalendar:output_type -> tdkt.nominations.v1.Calendar
+	44, // 97: tdkt.nominations.v1.NominationsService.UpdateCalendar:output_type -> tdkt.nominations.v1.Calendar
+	54, // 98: tdkt.nominations.v1.NominationsService.ListAuditEntries:output_type -> tdkt.type.v1.ListAuditEntriesResponse
+	78, // [78:99] is the sub-list for method output_type
+	57, // [57:78] is the sub-list for method input_type
+	57, // [57:57] is the sub-list for extension type_name
+	57, // [57:57] is the sub-list for extension extendee
+	0,  // [0:57] is the sub-list for field type_name
 }
 
 func init() { file_tdkt_nominations_v1_nominations_proto_init() }

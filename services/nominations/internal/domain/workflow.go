@@ -271,7 +271,9 @@ func (n *Nomination) Overdue(today civil.Date) bool {
 }
 
 // Submit sends a DRAFT nomination to the authority with its batch.
-func (n *Nomination) Submit(act Act) error { return n.apply(ActionSubmit, act, step{}) }
+func (n *Nomination) Submit(act Act, receivedOn civil.Date) error {
+	return n.apply(ActionSubmit, act, step{start: receivedOn})
+}
 
 // Update replaces the fields of a DRAFT or RETURNED nomination with f
 // (validated); a RETURNED one becomes a DRAFT. Every edit is recorded in

@@ -36,9 +36,11 @@ func take(t *testing.T, n *Nomination, a Action, act Act) error {
 		return n.RecordVote(act, passing(t), proposerUnit)
 	case ActionConfer:
 		return n.Confer(act, "honours/h1", civil.Date{})
+	case ActionSubmit:
+		return n.Submit(act, civil.Date{})
 	}
 	return map[Action]func(*Nomination, Act) error{
-		ActionSubmit: (*Nomination).Submit, ActionAppraise: (*Nomination).Appraise,
+		ActionAppraise: (*Nomination).Appraise,
 		ActionReturn: (*Nomination).Return, ActionReject: (*Nomination).Reject,
 		ActionPublish: (*Nomination).Publish, ActionApprove: (*Nomination).Approve,
 		ActionWithdraw: (*Nomination).Withdraw,
@@ -143,7 +145,7 @@ func TestStaleEtag(t *testing.T) {
 
 func TestReturnedIsEditedIntoADraftAndSubmittedAgain(t *testing.T) {
 	n := draft(t, eligibility.CSTDCS)
-	require.NoError(t, n.Submit(act(t, "2025-01-20")))
+	require.NoError(t, n.Submit(act(t, "2025-01-20"), civil.Date{}))
 	ret := act(t, "2025-01-21")
 	ret.Reason = "Thiếu biên bản họp xét"
 	require.NoError(t, n.Return(ret))
@@ -154,7 +156,7 @@ func TestReturnedIsEditedIntoADraftAndSubmittedAgain(t *testing.T) {
 	require.NoError(t, n.Update(act(t, "2025-02-04"), f))
 	assert.Equal(t, Draft, n.State)
 	assert.Equal(t, "Bổ sung biên bản", n.Achievements)
-	require.NoError(t, n.Submit(act(t, "2025-02-05")))
+	require.NoError(t, n.Submit(act(t, "2025-02-05"), civil.Date{}))
 
 	var path []State
 	for _, h := range n.History {
@@ -176,9 +178,9 @@ func TestDueDates(t *testing.T) {
 		windows bool
 	}{
 		// 2025-01-20 + 20 working days: 21–24 Jan, Tết 25 Jan–2 Feb, 3–7, 10–14, 17–21, 24 Feb.
-		{"submit before Tết 2025", eligibility.CSTDCS, Draft, "2025-01-20", (*Nomination).Submit, workdays.Appraise, "2025-02-24", false},
+		{"submit before Tết 2025", eligibility.CSTDCS, Draft, "2025-01-20", submitToday, workdays.Appraise, "2025-02-24", false},
 		// 2025-12-15 + 20: 16–19, 22–26, 29–31 Dec; 1 Jan holiday, 2 Jan swapped off; 5–9, Sat 10 worked, 12, 13 Jan.
-		{"submit across the year", eligibility.CSTDCS, Draft, "2025-12-15", (*Nomination).Submit, workdays.Appraise, "2026-01-13", false},
+		{"submit across the year", eligibility.CSTDCS, Draft, "2025-12-15", submitToday, workdays.Appraise, "2026-01-13", false},
 		// 2025-04-24 + 10: 25, Sat 26 worked, 28, 29 Apr; 30 Apr–2 May off; 5–9, 12 May.
 		{"order published over 30/4", eligibility.HCLD3, Appraised, "2025-04-24", (*Nomination).Publish, workdays.PublicComment, "2025-05-12", true},
 		// 2026-02-10 + 10: 11–13 Feb; Tết 14–22 Feb; 23–27 Feb, 2, 3 Mar.
@@ -227,7 +229,7 @@ func TestRecordVoteKeepsTheRunningLimit(t *testing.T) {
 
 func TestMissingCalendarYear(t *testing.T) {
 	n := draft(t, eligibility.CSTDCS)
-	err := n.Submit(act(t, "2027-12-20"))
+	err := n.Submit(act(t, "2027-12-20"), civil.Date{})
 	r := ruleError(t, err)
 	assert.Equal(t, "CALENDAR_MISSING", r.Reason)
 	assert.Equal(t, "calendars/2028", r.Subject)
@@ -238,7 +240,7 @@ func TestMissingCalendarYear(t *testing.T) {
 func TestOverdue(t *testing.T) {
 	n := draft(t, eligibility.CSTDCS)
 	assert.False(t, n.Overdue(date(t, "2030-01-01")), "no limit runs on a draft")
-	require.NoError(t, n.Submit(act(t, "2025-01-20")))
+	require.NoError(t, n.Submit(act(t, "2025-01-20"), civil.Date{}))
 	assert.False(t, n.Overdue(date(t, "2025-02-24")), "the due day itself is in time")
 	assert.True(t, n.Overdue(date(t, "2025-02-25")))
 
@@ -324,4 +326,16 @@ func TestUnknownIsNoFail(t *testing.T) {
 	n := inState(t, Published)
 	n.Eligibility = &Evaluation{Report: eligibility.Report{Overall: eligibility.Unknown}}
 	require.NoError(t, n.Approve(act(t, "2025-01-15")))
+}
+
+// submitToday submits n, its dossier received the day it is entered.
+func submitToday(n *Nomination, act Act) error { return n.Submit(act, civil.Date{}) }
+
+// A dossier received on paper before it was entered: the appraisal's
+// limit counts from the day it was received, and may have passed already.
+func TestSubmitReceivedEarlier(t *testing.T) {
+	n := draft(t, eligibility.CSTDCS)
+	require.NoError(t, n.Submit(act(t, "2025-03-10"), date(t, "2025-01-20")))
+	assert.Equal(t, date(t, "2025-02-24"), n.DueOn, "20 working days from 20 January 2025, across Tết")
+	assert.True(t, n.Overdue(date(t, "2025-03-10")))
 }

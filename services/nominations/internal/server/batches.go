@@ -5,9 +5,11 @@ import (
 	"errors"
 	"slices"
 
+	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tdkt-vn/tdkt/platform/cache"
+	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/platform/domainerr"
 	"github.com/tdkt-vn/tdkt/platform/idempotency"
 	"github.com/tdkt-vn/tdkt/platform/pagetoken"
@@ -123,7 +125,11 @@ func (s *Server) SubmitBatch(ctx context.Context, req *nominationsv1.SubmitBatch
 	if err != nil {
 		return nil, err
 	}
-	cal, err := s.workCalendar(ctx, s.today().Year, s.today().Year+1)
+	received, err := receivedOn(req.GetReceivedOn(), s.today())
+	if err != nil {
+		return nil, err
+	}
+	cal, err := s.workCalendar(ctx, min(received.Year, s.today().Year), s.today().Year+1)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +191,7 @@ func (s *Server) SubmitBatch(ctx context.Context, req *nominationsv1.SubmitBatch
 			}
 			for _, n := range ns {
 				version := n.Version
-				if err := n.Submit(act); err != nil {
+				if err := n.Submit(act, received); err != nil {
 					return nil, err
 				}
 				n.Evaluated(evaluate(n.Name(), b.Authority, n.NominationFields, history[n.Recipient.Key], claims,
@@ -220,6 +226,23 @@ func (s *Server) SubmitBatch(ctx context.Context, req *nominationsv1.SubmitBatch
 		}
 	}
 	return nil, &domainerr.UnavailableError{Service: "nominations", Cause: errors.New("the batch's nominations kept changing")}
+}
+
+// receivedOn reads the day a dossier was received: today when unset, never
+// after today nor more than a year before.
+func receivedOn(d *date.Date, today civil.Date) (civil.Date, error) {
+	if d == nil {
+		return today, nil
+	}
+	var errs resname.Fields
+	on := errs.Date("receivedOn", d)
+	if err := errs.Err(); err != nil {
+		return civil.Date{}, err
+	}
+	if on.After(today) || on.Before(today.AddDays(-366)) {
+		return civil.Date{}, domainerr.Field("receivedOn", "%s is after today or more than a year before it", on)
+	}
+	return on, nil
 }
 
 // missingHistoryError says that a transaction needs the history of

@@ -194,3 +194,31 @@ func TestApproveBeforeTheWindowEnds(t *testing.T) {
 		assert.NotContains(t, err.Error(), "ends on", "the window has ended: the eligibility report's FAIL is what stops it now")
 	})
 }
+
+// TestSubmitReceivedEarlier submits a dossier the authority received on
+// paper on 15 January 2024, before it was entered on 4 March: its
+// appraisal was due 20 working days after, on 19 February (Tết 8–14
+// February off), so the overdue list shows it. A day after today is
+// refused.
+func TestSubmitReceivedEarlier(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		b := createBatch(t, e, "giay")
+		_, err := e.c.CreateNomination(ctx, &nominationsv1.CreateNominationRequest{Parent: b.GetName(), NominationId: "truong",
+			Nomination: &nominationsv1.Nomination{
+				Recipient: &typev1.Recipient{Kind: typev1.RecipientKind_RECIPIENT_KIND_COLLECTIVE, Unit: "units/" + schools(e, "thpt-ngo-quyen")[0]},
+				AwardType: "awardTypes/BK_TINH", Period: &typev1.Period{StartYear: 2023, EndYear: 2023}}})
+		require.NoError(t, err)
+		_, err = e.c.SubmitBatch(ctx, &nominationsv1.SubmitBatchRequest{Name: b.GetName(), ReceivedOn: on(2024, 3, 5)})
+		assert.Contains(t, grpctest.Violations(t, err), "receivedOn", "after today")
+		_, err = e.c.SubmitBatch(ctx, &nominationsv1.SubmitBatchRequest{Name: b.GetName(), ReceivedOn: on(2024, 1, 15)})
+		require.NoError(t, err)
+		n, err := e.c.GetNomination(ctx, &nominationsv1.GetNominationRequest{Name: b.GetName() + "/nominations/truong"})
+		require.NoError(t, err)
+		assert.Equal(t, on(2024, 2, 19), n.GetDueOn())
+		late, err := e.c.ListNominations(ctx, &nominationsv1.ListNominationsRequest{Parent: "batches/-", Overdue: true})
+		require.NoError(t, err)
+		require.Len(t, late.GetNominations(), 1)
+		assert.Equal(t, n.GetName(), late.GetNominations()[0].GetName())
+	})
+}

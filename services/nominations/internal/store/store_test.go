@@ -196,14 +196,14 @@ func TestVersions(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			return n.Submit(domain.Act{Actor: "alice", Sides: domain.Proposer, Time: t0.Add(time.Hour), Calendar: calendar(t)})
+			return n.Submit(domain.Act{Actor: "alice", Sides: domain.Proposer, Time: t0.Add(time.Hour), Calendar: calendar(t)}, civil.Date{})
 		}))
 		require.NoError(t, do(t, s, func(tx *store.Tx) error {
 			m, err := tx.LockNomination(ctx, "b1", "n1")
 			if err != nil {
 				return err
 			}
-			if err := m.Submit(domain.Act{Actor: "alice", Sides: domain.Proposer, Time: t0.Add(time.Hour), Calendar: calendar(t)}); err != nil {
+			if err := m.Submit(domain.Act{Actor: "alice", Sides: domain.Proposer, Time: t0.Add(time.Hour), Calendar: calendar(t)}, civil.Date{}); err != nil {
 				return err
 			}
 			return tx.UpdateNomination(ctx, m)
