@@ -41,7 +41,7 @@ func take(t *testing.T, n *Nomination, a Action, act Act) error {
 	}
 	return map[Action]func(*Nomination, Act) error{
 		ActionAppraise: (*Nomination).Appraise,
-		ActionReturn: (*Nomination).Return, ActionReject: (*Nomination).Reject,
+		ActionReturn:   (*Nomination).Return, ActionReject: (*Nomination).Reject,
 		ActionPublish: (*Nomination).Publish, ActionApprove: (*Nomination).Approve,
 		ActionWithdraw: (*Nomination).Withdraw,
 	}[a](n, act)
