@@ -16,7 +16,6 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/tdkt-vn/tdkt/platform/config"
-	"github.com/tdkt-vn/tdkt/platform/grpcclient"
 	"github.com/tdkt-vn/tdkt/platform/service"
 	"github.com/tdkt-vn/tdkt/platform/telemetry"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
@@ -64,35 +63,30 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Ru
 	if err != nil {
 		return nil, errors.Join(err, parts.Close())
 	}
-	conn, err := grpcclient.Dial(cfg.BlocsAddr, grpcclient.Options{Telemetry: tel})
+	units, _, releaseBlocs, err := blocsclient.Start(ctx, cfg.BlocsAddr, tel)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("honours: blocs: %w", err), parts.Close())
 	}
 	st, err := store.Open(ctx, cfg.DatabaseURL, tel.TracerProvider)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close(), conn.Close())
+		return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close(), releaseBlocs())
 	}
 	rekeyed, err := server.Rekey(ctx, st, keys, sealer)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("honours: recipient keys: %w", err), parts.Close(), st.Close(), conn.Close())
+		return nil, errors.Join(fmt.Errorf("honours: recipient keys: %w", err), parts.Close(), st.Close(), releaseBlocs())
 	}
 	if rekeyed.From != rekeyed.To {
 		tel.Logger.InfoContext(ctx, "recipient keys brought to the current generation", "from", cmp.Or(rekeyed.From, "unkeyed"),
 			"to", rekeyed.To, "entries", rekeyed.Entries, "keys", rekeyed.Keys)
 	}
-	units := blocsclient.New(conn, tel.Logger)
 	pol := policy.New(parts.Authn, server.NewAccess(st), lineage.Scopes(units.Scope))
 	handlers, err := server.New(server.Options{
 		Store: st, Units: units, Cache: parts.Cache, Tokens: parts.Tokens,
 		Sealer: sealer, Keys: keys, Log: tel.Logger, Policy: pol,
 	})
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close(), st.Close(), conn.Close())
+		return nil, errors.Join(fmt.Errorf("honours: %w", err), parts.Close(), st.Close(), releaseBlocs())
 	}
-	// Follow the units of blocs from now on; a blocs that is down is
-	// followed once it is back, and meanwhile only reads that need units
-	// wait for it.
-	stopFollowing := blocsclient.Follow(ctx, units)
 	return service.NewRunning(parts, pol, func(g *grpc.Server) { honoursv1.RegisterHonoursServiceServer(g, handlers) },
-		func() error { stopFollowing(); return nil }, st.Close, conn.Close), nil
+		releaseBlocs, st.Close), nil
 }

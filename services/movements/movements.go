@@ -66,21 +66,19 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Ru
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("movements: %w", err), parts.Close())
 	}
-	conn, err := grpcclient.Dial(cfg.BlocsAddr, grpcclient.Options{Telemetry: tel})
+	units, conn, releaseBlocs, err := blocsclient.Start(ctx, cfg.BlocsAddr, tel)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("movements: blocs: %w", err), parts.Close(), st.Close())
 	}
 	honoursConn, err := grpcclient.Dial(cfg.HonoursAddr, grpcclient.Options{Telemetry: tel})
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("movements: honours: %w", err), parts.Close(), st.Close(), conn.Close())
+		return nil, errors.Join(fmt.Errorf("movements: honours: %w", err), parts.Close(), st.Close(), releaseBlocs())
 	}
-	units := blocsclient.New(conn, tel.Logger)
 	pol := policy.New(parts.Authn, server.NewAccess(st), lineage.Scopes(units.Scope))
 	handlers := server.New(server.Options{
 		Store: st, Units: units, Groups: server.BlocsGroups{Client: blocsv1.NewBlocsServiceClient(conn)},
 		Honours: server.HonoursService{Client: honoursv1.NewHonoursServiceClient(honoursConn)}, Cache: parts.Cache, Tokens: parts.Tokens, Log: tel.Logger, Policy: pol,
 	})
-	stopFollowing := blocsclient.Follow(ctx, units)
 	return service.NewRunning(parts, pol, func(g *grpc.Server) { movementsv1.RegisterMovementsServiceServer(g, handlers) },
-		func() error { stopFollowing(); return nil }, st.Close, conn.Close, honoursConn.Close), nil
+		releaseBlocs, st.Close, honoursConn.Close), nil
 }

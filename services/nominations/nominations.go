@@ -90,7 +90,7 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Ru
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("nominations: %w", err), parts.Close())
 	}
-	conn, err := grpcclient.Dial(cfg.BlocsAddr, grpcclient.Options{Telemetry: tel})
+	units, conn, releaseBlocs, err := blocsclient.Start(ctx, cfg.BlocsAddr, tel)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("nominations: blocs: %w", err), parts.Close(), st.Close())
 	}
@@ -100,9 +100,8 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Ru
 	}
 	honoursConn, err := grpcclient.Dial(cfg.HonoursAddr, honoursOpts)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("nominations: honours: %w", err), parts.Close(), st.Close(), conn.Close())
+		return nil, errors.Join(fmt.Errorf("nominations: honours: %w", err), parts.Close(), st.Close(), releaseBlocs())
 	}
-	units := blocsclient.New(conn, tel.Logger)
 	pol := policy.New(parts.Authn, server.NewAccess(st), lineage.Scopes(units.Scope))
 	honoursClient := honoursv1.NewHonoursServiceClient(honoursConn)
 	handlers := server.New(server.Options{
@@ -111,12 +110,11 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*service.Ru
 		Rankings:  server.BlocsRankings{Client: blocsv1.NewBlocsServiceClient(conn)},
 		Keys:      keys, Sealer: sealer, Cache: parts.Cache, Tokens: parts.Tokens, Log: tel.Logger, Policy: pol,
 	})
-	stopFollowing := blocsclient.Follow(ctx, units)
 	// Conferrals a crash left unfinished are finished now, with the
 	// service's own identity, and retried while honours cannot answer.
 	resumeCtx, stopResuming := context.WithCancel(context.WithoutCancel(ctx))
 	resumed := make(chan struct{})
 	go func() { defer close(resumed); handlers.ResumeConferrals(resumeCtx, resumeInterval) }()
 	return service.NewRunning(parts, pol, func(g *grpc.Server) { nominationsv1.RegisterNominationsServiceServer(g, handlers) },
-		func() error { stopFollowing(); stopResuming(); <-resumed; return nil }, st.Close, conn.Close, honoursConn.Close), nil
+		func() error { stopResuming(); <-resumed; return nil }, releaseBlocs, st.Close, honoursConn.Close), nil
 }
