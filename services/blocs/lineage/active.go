@@ -3,6 +3,7 @@ package lineage
 import (
 	"fmt"
 
+	"github.com/tdkt-vn/tdkt/platform/civil"
 	"github.com/tdkt-vn/tdkt/platform/resname"
 )
 
@@ -22,4 +23,17 @@ func Inactive(units map[string]Unit, id string) (problem string) {
 		return fmt.Sprintf("%s was dissolved on %s", resname.Unit.Format(id), u.DissolvedOn)
 	}
 	return ""
+}
+
+// InactiveOn says, as Inactive does, why the unit id cannot be named where
+// a unit active on day d is needed (a record dated d, such as a batch whose
+// submission letter was signed on d): it does not exist, or it was
+// dissolved on d or before (the description names its successor). A unit
+// dissolved after d was active on d: "". A zero d is today's question:
+// Inactive.
+func InactiveOn(units map[string]Unit, id string, d civil.Date) (problem string) {
+	if u, ok := units[id]; ok && !d.IsZero() && u.Dissolved && d.Before(u.DissolvedOn) {
+		return ""
+	}
+	return Inactive(units, id)
 }

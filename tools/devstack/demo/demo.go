@@ -190,7 +190,7 @@ func Load(ctx context.Context, clients Clients) (Summary, error) {
 		}
 	}
 	if clients.Nominations != nil {
-		if err := loadNominations(ctx, clients.Nominations, time.Now()); err != nil {
+		if err := loadNominations(ctx, clients.Nominations, p, time.Now()); err != nil {
 			return Summary{}, err
 		}
 	}

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"google.golang.org/genproto/googleapis/type/date"
+
+	"google.golang.org/protobuf/proto"
 
 	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
@@ -133,9 +136,18 @@ func council(on time.Time) *nominationsv1.Vote {
 }
 
 // loadNominations creates the demo's batches of this year and takes each
-// nomination, from where it stands, to its state; what is there already
+// nomination, from where it stands, to its state, then Bắc Kạn's batch of
+// 2023 (loadBacKan2023) from the decisions of p; what is there already
 // stays as it is.
-func loadNominations(ctx context.Context, c nominationsv1.NominationsServiceClient, now time.Time) error {
+func loadNominations(ctx context.Context, c nominationsv1.NominationsServiceClient, p *Plan, now time.Time) error {
+	if err := loadThisYear(ctx, c, now); err != nil {
+		return err
+	}
+	return loadBacKan2023(ctx, c, p)
+}
+
+// loadThisYear loads the batches of nominationPlan of now's year.
+func loadThisYear(ctx context.Context, c nominationsv1.NominationsServiceClient, now time.Time) error {
 	for _, bp := range nominationPlan(int32(now.Year())) {
 		name := "batches/" + bp.batch.GetBatchId()
 		if err := send(ctx, c.CreateBatch, bp.batch, "batch "+bp.batch.GetBatchId()); err != nil {
@@ -187,6 +199,14 @@ func loadNominations(ctx context.Context, c nominationsv1.NominationsServiceClie
 // along the workflow to APPROVED (CONFERRED is its batch's conferral), or
 // from SUBMITTED to RETURNED, REJECTED or WITHDRAWN.
 func advance(ctx context.Context, c nominationsv1.NominationsServiceClient, name string, want nominationsv1.NominationState, now time.Time) error {
+	return advanceWith(ctx, c, name, want, council(now), "")
+}
+
+// advanceWith is advance with the council's vote to record and, for a
+// nomination whose eligibility report FAILs, the reason its approval
+// overrides it with ("": none, and such an approval is refused).
+func advanceWith(ctx context.Context, c nominationsv1.NominationsServiceClient, name string, want nominationsv1.NominationState,
+	vote *nominationsv1.Vote, override string) error {
 	const reason = "Hồ sơ chưa đủ minh chứng thành tích theo quy định"
 	for step := 0; step < 8; step++ {
 		n, err := c.GetNomination(ctx, &nominationsv1.GetNominationRequest{Name: name})
@@ -207,11 +227,15 @@ func advance(ctx context.Context, c nominationsv1.NominationsServiceClient, name
 		case at == submitted:
 			_, err = c.AppraiseNomination(ctx, &nominationsv1.AppraiseNominationRequest{Name: name})
 		case at == appraised && n.GetVote() == nil:
-			_, err = c.RecordVote(ctx, &nominationsv1.RecordVoteRequest{Name: name, Vote: council(now)})
+			_, err = c.RecordVote(ctx, &nominationsv1.RecordVoteRequest{Name: name, Vote: vote})
 		case at == appraised:
 			_, err = c.PublishNomination(ctx, &nominationsv1.PublishNominationRequest{Name: name})
 		case at == published:
-			_, err = c.ApproveNomination(ctx, &nominationsv1.ApproveNominationRequest{Name: name})
+			approve := &nominationsv1.ApproveNominationRequest{Name: name}
+			if n.GetEligibility().GetOutcome() == nominationsv1.Outcome_OUTCOME_FAIL {
+				approve.OverrideReason = override
+			}
+			_, err = c.ApproveNomination(ctx, approve)
 		default:
 			return fmt.Errorf("demo: %s is %s and cannot become %s", name, at, want)
 		}
@@ -220,4 +244,110 @@ func advance(ctx context.Context, c nominationsv1.NominationsServiceClient, name
 		}
 	}
 	return fmt.Errorf("demo: %s did not reach %s", name, want)
+}
+
+// The historical batch of Bắc Kạn (dissolved into Thái Nguyên on
+// 2025-07-01) whose nominations became decision 946/QĐ-UBND of 31 May
+// 2023, which the honours demo holds (honours.json).
+const (
+	// BacKan2023Batch is the batch's name.
+	BacKan2023Batch = "batches/bac-kan-2023-nong-thon-moi"
+	// BacKan946Decision is the decision that conferred it.
+	BacKan946Decision = "decisions/bac-kan-946-qd-ubnd-2023"
+	bacKan            = "units/bac-kan"
+	// bacKanOverride is the reason each approval overrides a FAIL with:
+	// the register holds the honours already (G2), as it should.
+	bacKanOverride = "Hồ sơ năm 2023 của tỉnh Bắc Kạn (trước khi hợp nhất vào tỉnh Thái Nguyên) được nhập lại để lưu trữ: " +
+		"các tập thể, hộ gia đình và cá nhân đã được tặng Bằng khen theo Quyết định số 946/QĐ-UBND ngày 31/5/2023"
+)
+
+// BacKan2023Nominations returns the requests that create the nominations
+// of Bắc Kạn's 2023 batch: one per entry of the demo's decision
+// 946/QĐ-UBND in p, with its recipient, award, period and achievements,
+// in entry order (ids muc-001, muc-002, …).
+func BacKan2023Nominations(p *Plan) ([]*nominationsv1.CreateNominationRequest, error) {
+	var d *DecisionPlan
+	for _, x := range p.Decisions {
+		if x.Name() == BacKan946Decision {
+			d = x
+		}
+	}
+	if d == nil {
+		return nil, fmt.Errorf("demo: the honours demo holds no %s", BacKan946Decision)
+	}
+	var reqs []*nominationsv1.CreateNominationRequest
+	for i, e := range d.Entries() {
+		reqs = append(reqs, &nominationsv1.CreateNominationRequest{NominationId: fmt.Sprintf("muc-%03d", i+1), Nomination: &nominationsv1.Nomination{
+			Recipient:    proto.CloneOf(e.GetRecipient()),
+			AwardType:    e.GetAwardType(),
+			Period:       proto.CloneOf(e.GetPeriod()),
+			Achievements: e.GetAchievements(),
+		}})
+	}
+	return reqs, nil
+}
+
+// bacKanCouncil is Bắc Kạn's council of emulation and commendation on 25
+// May 2023, all present, voting yes; its members' names are generated.
+func bacKanCouncil() *nominationsv1.Vote {
+	v := &nominationsv1.Vote{HeldOn: &date.Date{Year: 2023, Month: 5, Day: 25}}
+	n := newNamer(nameSeed + "/bac-kan-hoi-dong-2023")
+	for i := range 7 {
+		v.Members = append(v.Members, &nominationsv1.CouncilMember{FullName: n.person("thanh-vien-"+strconv.Itoa(i), typev1.Gender_GENDER_UNSPECIFIED).fullName, Present: true})
+	}
+	v.Yes = int32(len(v.Members))
+	return v
+}
+
+// loadBacKan2023 records Bắc Kạn's batch of 2023 as it went: its
+// submission letter of 15 May 2023 (Bắc Kạn was active then), received on
+// 17 May, appraised, voted on 25 May, published and approved (overriding
+// the FAIL of each report: the register holds the honours already), then
+// conferred by the issued decision 946/QĐ-UBND, which nothing creates
+// again. A CLOSED batch is left as it is.
+func loadBacKan2023(ctx context.Context, c nominationsv1.NominationsServiceClient, p *Plan) error {
+	reqs, err := BacKan2023Nominations(p)
+	if err != nil {
+		return err
+	}
+	id := strings.TrimPrefix(BacKan2023Batch, "batches/")
+	create := &nominationsv1.CreateBatchRequest{BatchId: id, Batch: &nominationsv1.Batch{
+		Proposer: bacKan, Authority: bacKan,
+		Title: "Tờ trình đề nghị tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho các tập thể, hộ gia đình và cá nhân có thành tích " +
+			"xuất sắc trong phong trào thi đua “Toàn dân đoàn kết xây dựng nông thôn mới, đô thị văn minh” giai đoạn 2018–2022",
+		Document: &typev1.DocumentRef{Number: "112/TTr-SNV", SignedOn: &date.Date{Year: 2023, Month: 5, Day: 15}, Issuer: bacKan},
+	}}
+	if err := send(ctx, c.CreateBatch, create, "batch "+id); err != nil {
+		return err
+	}
+	b, err := c.GetBatch(ctx, &nominationsv1.GetBatchRequest{Name: BacKan2023Batch})
+	if err != nil {
+		return errors.Join(errors.New("demo: batch "+id), err)
+	}
+	if b.GetState() == nominationsv1.BatchState_BATCH_STATE_CLOSED {
+		return nil
+	}
+	if b.GetNominationsCount() == 0 {
+		if err := send(ctx, c.BatchCreateNominations, &nominationsv1.BatchCreateNominationsRequest{Parent: BacKan2023Batch, Requests: reqs},
+			"nominations of "+id); err != nil {
+			return err
+		}
+	}
+	if b.GetState() == nominationsv1.BatchState_BATCH_STATE_DRAFT {
+		if _, err := c.SubmitBatch(ctx, &nominationsv1.SubmitBatchRequest{Name: BacKan2023Batch,
+			ReceivedOn: &date.Date{Year: 2023, Month: 5, Day: 17}}); err != nil {
+			return errors.Join(errors.New("demo: submit "+BacKan2023Batch), err)
+		}
+	}
+	vote := bacKanCouncil()
+	for _, r := range reqs {
+		if err := advanceWith(ctx, c, BacKan2023Batch+"/nominations/"+r.GetNominationId(), conferred, vote, bacKanOverride); err != nil {
+			return err
+		}
+	}
+	if _, err := c.ConferBatch(ctx, &nominationsv1.ConferBatchRequest{Name: BacKan2023Batch, Decision: BacKan946Decision,
+		RequestId: "2c0b9a8e-7d6f-4e5d-9c4b-3a2f1e0d9c8b"}); err != nil {
+		return errors.Join(errors.New("demo: confer "+BacKan2023Batch+" by "+BacKan946Decision), err)
+	}
+	return nil
 }

@@ -214,6 +214,8 @@ func TestDemoNominations(t *testing.T) {
 	for _, n := range first.GetNominations() {
 		states[n.GetState()]++
 		switch {
+		case strings.HasPrefix(n.GetName(), demo.BacKan2023Batch+"/"):
+			require.Equal(t, nominationsv1.NominationState_NOMINATION_STATE_CONFERRED, n.GetState()) // the rest: TestDemoBacKan2023
 		case n.GetState() == nominationsv1.NominationState_NOMINATION_STATE_CONFERRED:
 			h, err := s.Honours.GetHonour(ctx, &honoursv1.GetHonourRequest{Name: n.GetHonour()})
 			require.NoError(t, err)

@@ -1919,8 +1919,9 @@ type SubmitBatchRequest struct {
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The day the authority received the complete dossier, when it came on
 	// paper before it was entered here: the appraisal's time limit counts
-	// from it. Not after today, nor more than a year before; today when
-	// unset.
+	// from it. Not after today; not before the batch's document was signed,
+	// or, for a batch without a signed document, not more than a year before
+	// today; today when unset.
 	ReceivedOn    *date.Date `protobuf:"bytes,4,opt,name=received_on,json=receivedOn,proto3" json:"received_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1989,12 +1990,24 @@ type ConferBatchRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// batches/{batch}
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// The decision's document: number, signing date, signer.
+	// The decision to create: its document (number, signing date, signer).
+	// Required, with title, unless decision is given; empty then.
 	Document *v1.DocumentRef `protobuf:"bytes,2,opt,name=document,proto3" json:"document,omitempty"`
-	// The decision's title.
+	// The decision's title: required with document; empty when decision is
+	// given.
 	Title string `protobuf:"bytes,3,opt,name=title,proto3" json:"title,omitempty"`
 	// UUID making the call safe to retry; required.
-	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// decisions/{decision}: an ISSUED decision of the honours service that
+	// already confers the batch's APPROVED nominations (a decision signed
+	// before its nominations were recorded here, such as a historical
+	// batch's). When given, document and title are empty and no decision is
+	// created: each APPROVED nomination is matched to the honour of an entry
+	// of the decision with its recipient key, award type and period, and
+	// becomes CONFERRED with it. A decision not ISSUED, or an APPROVED
+	// nomination without a matching entry, is FAILED_PRECONDITION naming it,
+	// and nothing changes.
+	Decision      string `protobuf:"bytes,5,opt,name=decision,proto3" json:"decision,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2053,6 +2066,13 @@ func (x *ConferBatchRequest) GetTitle() string {
 func (x *ConferBatchRequest) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
+	}
+	return ""
+}
+
+func (x *ConferBatchRequest) GetDecision() string {
+	if x != nil {
+		return x.Decision
 	}
 	return ""
 }
@@ -3718,13 +3738,14 @@ const file_tdkt_nominations_v1_nominations_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\trequestId\x122\n" +
 	"\vreceived_on\x18\x04 \x01(\v2\x11.google.type.DateR\n" +
-	"receivedOn\"\xf0\x01\n" +
+	"receivedOn\"\xc3\x02\n" +
 	"\x12ConferBatchRequest\x12L\n" +
-	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r0\x18P2,^batches/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\x12=\n" +
-	"\bdocument\x18\x02 \x01(\v2\x19.tdkt.type.v1.DocumentRefB\x06\xbaH\x03\xc8\x01\x01R\bdocument\x12$\n" +
-	"\x05title\x18\x03 \x01(\tB\x0e\xbaH\vr\tȽ*\x01\x10\x01\x18\xf4\x03R\x05title\x12'\n" +
+	"\x04name\x18\x01 \x01(\tB8\xe0A\x02\xbaH2r0\x18P2,^batches/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x04name\x125\n" +
+	"\bdocument\x18\x02 \x01(\v2\x19.tdkt.type.v1.DocumentRefR\bdocument\x12'\n" +
+	"\x05title\x18\x03 \x01(\tB\x11\xbaH\x0e\xd8\x01\x01r\tȽ*\x01\x10\x01\x18\xf4\x03R\x05title\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xb8\x02\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12V\n" +
+	"\bdecision\x18\x05 \x01(\tB:\xbaH7\xd8\x01\x01r2\x18P2.^decisions/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\bdecision\"\xb8\x02\n" +
 	"\x17CreateNominationRequest\x12S\n" +
 	"\x06parent\x18\x01 \x01(\tB;\xe0A\x02\xbaH5\xd8\x01\x01r0\x18P2,^batches/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$R\x06parent\x12G\n" +
 	"\n" +

@@ -80,7 +80,9 @@ type NominationsServiceClient interface {
 	// nomination becomes CONFERRED with its honour. The intent is recorded
 	// before honours is called, and an unfinished conferral is resumed when
 	// the service starts: a nomination never gets a second decision or
-	// honour.
+	// honour. With decision, the nominations are conferred by a decision
+	// honours already holds, issued, each with the honour of its entry:
+	// nothing is created in honours.
 	ConferBatch(ctx context.Context, in *ConferBatchRequest, opts ...grpc.CallOption) (*Batch, error)
 	// Adds a nomination to a draft batch.
 	CreateNomination(ctx context.Context, in *CreateNominationRequest, opts ...grpc.CallOption) (*Nomination, error)
@@ -388,7 +390,9 @@ type NominationsServiceServer interface {
 	// nomination becomes CONFERRED with its honour. The intent is recorded
 	// before honours is called, and an unfinished conferral is resumed when
 	// the service starts: a nomination never gets a second decision or
-	// honour.
+	// honour. With decision, the nominations are conferred by a decision
+	// honours already holds, issued, each with the honour of its entry:
+	// nothing is created in honours.
 	ConferBatch(context.Context, *ConferBatchRequest) (*Batch, error)
 	// Adds a nomination to a draft batch.
 	CreateNomination(context.Context, *CreateNominationRequest) (*Nomination, error)

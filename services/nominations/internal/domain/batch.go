@@ -51,6 +51,32 @@ type BatchFields struct {
 	Document  *Document // nil until numbered
 }
 
+// Dated is the day the batch's document was signed: the day its units
+// must have been active on; zero when it has no signed document.
+func (f *BatchFields) Dated() civil.Date {
+	if f.Document == nil {
+		return civil.Date{}
+	}
+	return f.Document.SignedOn
+}
+
+// CheckReceivedOn checks the day the authority received the batch's
+// dossier, given today: not after today; not before the day its document
+// was signed when it has a signed one (a historical batch may be received
+// long ago), else not more than a year before today.
+func (f *BatchFields) CheckReceivedOn(received, today civil.Date) error {
+	dated := f.Dated()
+	switch {
+	case received.After(today):
+		return domainerr.Field("receivedOn", "%s is after today, %s", received, today)
+	case !dated.IsZero() && received.Before(dated):
+		return domainerr.Field("receivedOn", "%s is before the batch's document was signed, on %s", received, dated)
+	case dated.IsZero() && received.Before(today.AddDays(-366)):
+		return domainerr.Field("receivedOn", "%s is more than a year before today and the batch has no signed document dating it", received)
+	}
+	return nil
+}
+
 // Batch (tờ trình) is a proposer's submission of nominations to the
 // authority that will decide them.
 type Batch struct {

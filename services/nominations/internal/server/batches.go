@@ -26,8 +26,11 @@ func batchID(field, name string) (string, error) { return domain.BatchPattern.Fi
 
 func batchKey(id string) string { return "batch:" + id }
 
-// CreateBatch creates a draft batch. Its proposer and authority must be
-// active units.
+// CreateBatch creates a draft batch. Its proposer and authority (and its
+// document's issuer) must be active units: active on the day its
+// document was signed when it has a signed one (a historical batch, such
+// as Bắc Kạn's of 2023, names the units of its day, dissolved since),
+// else today.
 func (s *Server) CreateBatch(ctx context.Context, req *nominationsv1.CreateBatchRequest) (*nominationsv1.Batch, error) {
 	f, err := batchFields("batch", req.GetBatch())
 	if err != nil {
@@ -43,7 +46,7 @@ func (s *Server) CreateBatch(ctx context.Context, req *nominationsv1.CreateBatch
 	}
 	var errs domainerr.FieldErrors
 	active := func(field, id string) {
-		if problem := lineage.Inactive(units, id); problem != "" {
+		if problem := lineage.InactiveOn(units, id, f.Dated()); problem != "" {
 			errs.Add(field, "%s", problem)
 		}
 	}
@@ -129,6 +132,15 @@ func (s *Server) SubmitBatch(ctx context.Context, req *nominationsv1.SubmitBatch
 	if err != nil {
 		return nil, err
 	}
+	if req.GetReceivedOn() != nil {
+		b, err := s.store.GetBatch(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := b.CheckReceivedOn(received, s.today()); err != nil {
+			return nil, err
+		}
+	}
 	cal, err := s.workCalendar(ctx, min(received.Year, s.today().Year), s.today().Year+1)
 	if err != nil {
 		return nil, err
@@ -173,6 +185,9 @@ func (s *Server) SubmitBatch(ctx context.Context, req *nominationsv1.SubmitBatch
 			keys := recipientKeys(ns)
 			if slices.ContainsFunc(keys, func(k string) bool { return !asked[k] }) {
 				return nil, &missingHistoryError{keys: keys}
+			}
+			if err := b.CheckReceivedOn(received, civil.Today(tx.Now())); err != nil {
+				return nil, err
 			}
 			if err := b.Submit(len(ns), req.GetEtag(), tx.Now()); err != nil {
 				return nil, err
@@ -228,8 +243,8 @@ func (s *Server) SubmitBatch(ctx context.Context, req *nominationsv1.SubmitBatch
 	return nil, &domainerr.UnavailableError{Service: "nominations", Cause: errors.New("the batch's nominations kept changing")}
 }
 
-// receivedOn reads the day a dossier was received: today when unset, never
-// after today nor more than a year before.
+// receivedOn reads the day a dossier was received: today when unset. Its
+// bounds are the batch's (domain.BatchFields.CheckReceivedOn).
 func receivedOn(d *date.Date, today civil.Date) (civil.Date, error) {
 	if d == nil {
 		return today, nil
@@ -238,9 +253,6 @@ func receivedOn(d *date.Date, today civil.Date) (civil.Date, error) {
 	on := errs.Date("receivedOn", d)
 	if err := errs.Err(); err != nil {
 		return civil.Date{}, err
-	}
-	if on.After(today) || on.Before(today.AddDays(-366)) {
-		return civil.Date{}, domainerr.Field("receivedOn", "%s is after today or more than a year before it", on)
 	}
 	return on, nil
 }

@@ -21,6 +21,10 @@ type Decisions interface {
 	// crash, at any point) creates nothing twice and returns the same
 	// honours.
 	Confer(ctx context.Context, d Conferral) (map[string]string, error)
+	// Issued returns the decision name (decisions/{d}) of honours and
+	// its entries, each with the honour it became once issued. An unknown
+	// decision is a field error on field.
+	Issued(ctx context.Context, field, name string) (*honoursv1.Decision, []*honoursv1.DecisionEntry, error)
 }
 
 // Conferral is a decision to confer in honours.
@@ -80,6 +84,31 @@ func (h HonoursDecisions) Confer(ctx context.Context, d Conferral) (map[string]s
 		}
 		if token = page.GetNextPageToken(); token == "" {
 			return honours, nil
+		}
+	}
+}
+
+// Issued implements Decisions: GetDecision, then ListDecisionEntries, 1,000
+// a page. NOT_FOUND is a field error on field, naming the decision.
+func (h HonoursDecisions) Issued(ctx context.Context, field, name string) (*honoursv1.Decision, []*honoursv1.DecisionEntry, error) {
+	d, err := h.Client.GetDecision(ctx, &honoursv1.GetDecisionRequest{Name: name})
+	switch status.Code(err) {
+	case codes.OK:
+	case codes.NotFound:
+		return nil, nil, domainerr.Field(field, "%s does not exist", name)
+	default:
+		return nil, nil, grpcclient.Failure("honours", "GetDecision", err)
+	}
+	var entries []*honoursv1.DecisionEntry
+	token := ""
+	for {
+		page, err := h.Client.ListDecisionEntries(ctx, &honoursv1.ListDecisionEntriesRequest{Parent: name, PageSize: 1000, PageToken: token})
+		if err != nil {
+			return nil, nil, grpcclient.Failure("honours", "ListDecisionEntries", err)
+		}
+		entries = append(entries, page.GetEntries()...)
+		if token = page.GetNextPageToken(); token == "" {
+			return d, entries, nil
 		}
 	}
 }

@@ -23,6 +23,21 @@ const (
 	ConferralDone ConferralState = "DONE"
 )
 
+// ConferralKind is how a conferral gets its decision.
+type ConferralKind string
+
+// Conferral kinds.
+const (
+	// ConferralCreate: the decision is created, filled and issued in the
+	// honours service (ConferBatch with a document).
+	ConferralCreate ConferralKind = "CREATE"
+	// ConferralExisting: the decision is one the honours service had
+	// issued already; each nomination was matched to the honour of one of
+	// its entries when the intent was written (ConferBatch with a
+	// decision), and nothing is asked of honours to finish it.
+	ConferralExisting ConferralKind = "EXISTING"
+)
+
 // Conferral is the intent of conferring a batch's approved nominations by
 // one decision of the honours service, written before the call: a
 // conferral interrupted (a crash, the honours service down) is resumed
@@ -30,24 +45,29 @@ const (
 type Conferral struct {
 	Batch       string // batch id
 	RequestID   string // the request id (UUID) of the call to the honours service
-	DecisionID  string // the id of the decision asked for
+	Kind        ConferralKind
+	DecisionID  string // the id of the decision asked for, or the existing one
 	Document    domain.Document
 	Title       string
 	State       ConferralState
 	Nominations []string // batches/{b}/nominations/{n}, in the decision's entry order
-	CreateTime  time.Time
-	UpdateTime  time.Time
+	// Honours maps each nomination of an EXISTING conferral to the honour
+	// (honours/{h}) it was matched to; nil for a CREATE one, whose honours
+	// the honours service answers.
+	Honours    map[string]string
+	CreateTime time.Time
+	UpdateTime time.Time
 }
 
 // ConferralName names the conferral of batch in errors.
 func ConferralName(batch string) string { return domain.BatchName(batch) + "/conferral" }
 
-const conferralColumns = `batch_id, request_id, decision_id, document, title, state, nominations, create_time, update_time`
+const conferralColumns = `batch_id, request_id, decision_id, document, title, state, nominations, create_time, update_time, kind, honours`
 
 func scanConferral(row sqlstore.Scanner) (*Conferral, error) {
 	var c Conferral
 	if err := row.Scan(&c.Batch, &c.RequestID, &c.DecisionID, sqlstore.JSON(&c.Document), &c.Title, &c.State, sqlstore.JSON(&c.Nominations),
-		sqlstore.Micros(&c.CreateTime), sqlstore.Micros(&c.UpdateTime)); err != nil {
+		sqlstore.Micros(&c.CreateTime), sqlstore.Micros(&c.UpdateTime), &c.Kind, sqlstore.JSON(&c.Honours)); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -56,9 +76,12 @@ func scanConferral(row sqlstore.Scanner) (*Conferral, error) {
 // InsertConferral stores the conferral of a batch; a batch has one at
 // most: a second is an ExistsError.
 func (tx *Tx) InsertConferral(ctx context.Context, c *Conferral) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO conferrals (`+conferralColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`,
+	if c.Kind == "" {
+		c.Kind = ConferralCreate
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO conferrals (`+conferralColumns+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
 		c.Batch, c.RequestID, c.DecisionID, sqlstore.JSON(c.Document), c.Title, string(c.State), sqlstore.JSON(c.Nominations),
-		sqlstore.Micros(&c.CreateTime), sqlstore.Micros(&c.UpdateTime))
+		sqlstore.Micros(&c.CreateTime), sqlstore.Micros(&c.UpdateTime), string(c.Kind), sqlstore.JSON(c.Honours))
 	if sqlstore.IsUniqueViolation(err) {
 		return &domainerr.ExistsError{Name: ConferralName(c.Batch)}
 	}
@@ -79,9 +102,9 @@ func (r reader) GetConferral(ctx context.Context, batch string) (*Conferral, err
 // batch locked); none is a NotFoundError.
 func (tx *Tx) UpdateConferral(ctx context.Context, c *Conferral) error {
 	res, err := tx.ExecContext(ctx, `UPDATE conferrals SET request_id = $2, decision_id = $3, document = $4, title = $5, state = $6,
-		nominations = $7, update_time = $8 WHERE batch_id = $1`,
+		nominations = $7, update_time = $8, kind = $9, honours = $10 WHERE batch_id = $1`,
 		c.Batch, c.RequestID, c.DecisionID, sqlstore.JSON(c.Document), c.Title, string(c.State), sqlstore.JSON(c.Nominations),
-		sqlstore.Micros(&c.UpdateTime))
+		sqlstore.Micros(&c.UpdateTime), string(c.Kind), sqlstore.JSON(c.Honours))
 	if err := sqlstore.CheckUpdated(res, err); err != nil {
 		if errors.Is(err, domainerr.ErrStaleEtag) {
 			return &domainerr.NotFoundError{Name: ConferralName(c.Batch)}

@@ -25,8 +25,8 @@ func vietnam(t testing.TB) *Calendar {
 
 func TestDefaultHoldsTheFileYears(t *testing.T) {
 	cal := vietnam(t)
-	require.Equal(t, []int{2024, 2025, 2026, 2027}, cal.Years())
-	require.Len(t, cal.Days(), 68)
+	require.Equal(t, []int{2023, 2024, 2025, 2026, 2027}, cal.Years())
+	require.Len(t, cal.Days(), 85)
 
 	day, ok := cal.Day(date(t, "2026-02-17"))
 	require.True(t, ok)
@@ -125,19 +125,19 @@ func TestMissingYearIsAnError(t *testing.T) {
 	cal := vietnam(t)
 	var missing *MissingYearError
 
-	_, err := cal.IsWorkingDay(date(t, "2023-06-01"))
+	_, err := cal.IsWorkingDay(date(t, "2022-06-01"))
 	require.ErrorAs(t, err, &missing)
-	require.Equal(t, 2023, missing.Year)
-	require.ErrorContains(t, err, "2023")
+	require.Equal(t, 2022, missing.Year)
+	require.ErrorContains(t, err, "2022")
 
 	// 31/12/2027 is the first working day; the next one would be in 2028.
 	_, err = cal.AddWorkingDays(date(t, "2027-12-30"), 2)
 	require.ErrorAs(t, err, &missing)
 	require.Equal(t, 2028, missing.Year)
 
-	_, err = cal.WorkingDaysBetween(date(t, "2023-12-29"), date(t, "2024-01-05"))
+	_, err = cal.WorkingDaysBetween(date(t, "2022-12-29"), date(t, "2023-01-05"))
 	require.ErrorAs(t, err, &missing)
-	require.Equal(t, 2023, missing.Year)
+	require.Equal(t, 2022, missing.Year)
 
 	_, err = Due(cal, Forward, date(t, "2027-12-24"))
 	require.ErrorContains(t, err, "2028")
@@ -205,6 +205,9 @@ func TestUnconfirmedDaysAreExposed(t *testing.T) {
 		dates = append(dates, d.Date.String())
 	}
 	require.Equal(t, []string{
+		"2023-01-01", "2023-01-02", "2023-01-20", "2023-01-21", "2023-01-22", "2023-01-23", "2023-01-24",
+		"2023-01-25", "2023-01-26", "2023-04-29", "2023-04-30", "2023-05-01", "2023-05-02", "2023-05-03",
+		"2023-09-01", "2023-09-02", "2023-09-04",
 		"2026-01-10", "2026-11-24",
 		"2027-01-01", "2027-02-04", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08",
 		"2027-02-09", "2027-02-10", "2027-04-16", "2027-04-30", "2027-05-01", "2027-05-03",
@@ -219,6 +222,37 @@ func TestUnconfirmedDaysAreExposed(t *testing.T) {
 	ok, err := cal.IsWorkingDay(date(t, "2027-09-03")) // loaded although in doubt
 	require.NoError(t, err)
 	require.False(t, ok)
+}
+
+// TestYear2023 counts in 2023, the year of Bắc Kạn's historical batch:
+// Tết 20–26/01, 29/4–3/5 and 1–4/9 off; a decision signed on Wednesday
+// 31/05/2023 is forwarded within 10 working days, by 14/06/2023.
+func TestYear2023(t *testing.T) {
+	cal := vietnam(t)
+	for _, tc := range []struct {
+		date string
+		want bool
+	}{
+		{"2023-01-02", false}, // nghỉ bù for Sunday 1/1
+		{"2023-01-19", true},
+		{"2023-01-20", false},
+		{"2023-01-26", false},
+		{"2023-01-27", true},
+		{"2023-05-02", false},
+		{"2023-05-03", false},
+		{"2023-05-04", true},
+		{"2023-09-01", false},
+		{"2023-09-04", false},
+		{"2023-09-05", true},
+	} {
+		got, err := cal.IsWorkingDay(date(t, tc.date))
+		require.NoError(t, err, tc.date)
+		require.Equal(t, tc.want, got, tc.date)
+	}
+	due, err := Due(cal, Forward, date(t, "2023-05-31"))
+	require.NoError(t, err)
+	require.Equal(t, "2023-06-14", due.String())
+	require.NotEmpty(t, cal.UnconfirmedBetween(date(t, "2023-05-31"), date(t, "2023-04-25")), "29/4–3/5/2023 rest on [check] rows")
 }
 
 func TestWeekday(t *testing.T) {
