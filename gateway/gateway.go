@@ -15,11 +15,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"google.golang.org/grpc"
 
+	"github.com/tdkt-vn/tdkt/gateway/dashboard"
 	"github.com/tdkt-vn/tdkt/platform/auth"
 	"github.com/tdkt-vn/tdkt/platform/config"
 	"github.com/tdkt-vn/tdkt/platform/grpcclient"
@@ -63,6 +65,9 @@ type Config struct {
 	// TLSCert and TLSKey are the PEM certificate (chain) and private key
 	// the edge serves HTTPS with; empty serves plain HTTP.
 	TLSCert, TLSKey string
+	// Dashboard configures the web application served at /: its sign-in
+	// at the issuer of Auth.
+	Dashboard dashboard.Config
 }
 
 // RegisterFlags registers the gateway's flags on f, with defaults from the
@@ -88,6 +93,7 @@ func (c *Config) RegisterFlags(f config.Flags) {
 	c.RateLimit.RegisterFlags(f)
 	f.String(&c.TLSCert, "tls-cert", "", "PEM certificate (chain) to serve HTTPS with; empty serves plain HTTP")
 	f.String(&c.TLSKey, "tls-key", "", "PEM private key of -tls-cert")
+	c.Dashboard.RegisterFlags(f)
 }
 
 // TLS returns the TLS configuration of the edge's HTTPS server; nil when
@@ -205,12 +211,52 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Gateway, e
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("gateway: %w", err), g.Close())
 	}
-	g.handler = otelhttp.NewHandler(edge(guarded, mux, allow, parseOrigins(cfg.CORSOrigins)), "tdkt-gateway",
+	dash, err := dashboard.New(cfg.Dashboard, cfg.Auth.Issuer, verifier, g.clients(), tel.Logger)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("gateway: %w", err), g.Close())
+	}
+	api := edge(guarded, mux, allow, parseOrigins(cfg.CORSOrigins))
+	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPI(r.URL.Path) {
+			api.ServeHTTP(w, r)
+			return
+		}
+		dash.ServeHTTP(w, r)
+	})
+	g.handler = otelhttp.NewHandler(root, "tdkt-gateway",
 		otelhttp.WithTracerProvider(tel.TracerProvider),
 		otelhttp.WithMeterProvider(tel.MeterProvider),
 		otelhttp.WithPropagators(tel.Propagator),
 	)
 	return g, nil
+}
+
+// isAPI reports whether path is the API's (and the probes'), not the
+// dashboard's.
+func isAPI(path string) bool {
+	switch path {
+	case "/openapi.json", "/healthz", "/readyz", "/metrics":
+		return true
+	}
+	return strings.HasPrefix(path, "/v1/") || path == "/v1"
+}
+
+// clients are the gRPC clients of the backends, for the dashboard.
+func (g *Gateway) clients() dashboard.Clients {
+	var c dashboard.Clients
+	for _, b := range g.backends {
+		switch b.name {
+		case "blocs":
+			c.Blocs = blocsv1.NewBlocsServiceClient(b.conn)
+		case "honours":
+			c.Honours = honoursv1.NewHonoursServiceClient(b.conn)
+		case "movements":
+			c.Movements = movementsv1.NewMovementsServiceClient(b.conn)
+		case "nominations":
+			c.Nominations = nominationsv1.NewNominationsServiceClient(b.conn)
+		}
+	}
+	return c
 }
 
 // Handler is the gateway's HTTP handler, traced and measured by otelhttp.

@@ -190,6 +190,9 @@ func main() {
 		os.Exit(2)
 	}
 	o.leaveToStack(root)
+	if o.demo && len(o.stack.DevIssuer.People) == 0 {
+		o.stack.DevIssuer.People = demo.People // the sign-in page offers the demo's people
+	}
 	if o.printConfig {
 		o.stack = o.stack.WithDefaults() // the registered flags show o.stack
 		config.Dump(fs, os.Stdout)

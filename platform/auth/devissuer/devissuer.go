@@ -6,7 +6,9 @@
 //
 //	GET  /.well-known/openid-configuration   discovery: issuer, jwks_uri, token_endpoint, algorithms
 //	GET  /jwks                                the public keys, with kid and alg
-//	POST /token                               grant_type=client_credentials: a registered client
+//	GET  /authorize, POST /authorize          the authorization-code flow (authorize.go)
+//	POST /token                               grant_type=authorization_code (with PKCE);
+//	                                          grant_type=client_credentials: a registered client
 //	                                          (HTTP Basic, or client_id and client_secret in the form)
 //	                                          signs in as the grants it was registered with, as a
 //	                                          provincial system does at a real issuer;
@@ -79,6 +81,11 @@ type Options struct {
 	// Clients may sign in with the client-credentials grant; more are
 	// added with AddClient.
 	Clients []Client
+	// RelyingParties may sign people in with the authorization-code flow;
+	// more are added with AddRelyingParty.
+	RelyingParties []RelyingParty
+	// People are offered with one click on the sign-in page.
+	People []Person
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -104,6 +111,8 @@ type Issuer struct {
 	mu      sync.RWMutex
 	keys    []*signingKey // the current one first, then those still published
 	clients map[string]Client
+	parties map[string]RelyingParty
+	codes   map[string]authCode
 }
 
 // signingKey is one of the issuer's keys.
@@ -133,7 +142,8 @@ func New(issuerURL string, o Options) (*Issuer, error) {
 	if o.TTL <= 0 {
 		o.TTL = DefaultTTL
 	}
-	i := &Issuer{url: strings.TrimSuffix(issuerURL, "/"), opts: o, now: o.Now, clients: map[string]Client{}}
+	i := &Issuer{url: strings.TrimSuffix(issuerURL, "/"), opts: o, now: o.Now, clients: map[string]Client{},
+		parties: map[string]RelyingParty{}, codes: map[string]authCode{}}
 	if i.now == nil {
 		i.now = time.Now
 	}
@@ -145,6 +155,16 @@ func New(issuerURL string, o Options) (*Issuer, error) {
 	for _, c := range o.Clients {
 		if err := i.AddClient(c); err != nil {
 			return nil, err
+		}
+	}
+	for _, rp := range o.RelyingParties {
+		if err := i.AddRelyingParty(rp); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range o.People {
+		if err := checkGrants(p.Grants); err != nil || p.Subject == "" {
+			return nil, fmt.Errorf("devissuer: person %q: a subject and valid grants are required (%v)", p.Name, err)
 		}
 	}
 	return i, nil
@@ -302,10 +322,13 @@ func (i *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"issuer":                                i.url,
 			"jwks_uri":                              i.url + "/jwks",
 			"token_endpoint":                        i.url + "/token",
+			"authorization_endpoint":                i.url + "/authorize",
 			"id_token_signing_alg_values_supported": []string{string(i.opts.Algorithm)},
-			"grant_types_supported":                 []string{"client_credentials", DevGrantType},
+			"grant_types_supported":                 []string{"authorization_code", "client_credentials", DevGrantType},
 			"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
-			"response_types_supported":              []string{"token"},
+			"response_types_supported":              []string{"code"},
+			"code_challenge_methods_supported":      []string{"S256"},
+			"scopes_supported":                      []string{"openid"},
 			"subject_types_supported":               []string{"public"},
 		})
 	case "/jwks":
@@ -318,6 +341,11 @@ func (i *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		i.token(w, r)
+	case "/authorize":
+		if !allow(w, r, http.MethodGet, http.MethodPost) {
+			return
+		}
+		i.authorize(w, r)
 	default:
 		http.NotFound(w, r)
 	}
@@ -368,10 +396,20 @@ func (i *Issuer) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var (
-		c   *auth.Caller
-		ttl = i.opts.TTL
+		c        *auth.Caller
+		ttl      = i.opts.TTL
+		idClaims map[string]any
 	)
 	switch gt := r.PostForm.Get("grant_type"); gt {
+	case "authorization_code":
+		var err error
+		if c, idClaims, err = i.exchangeCode(r); errors.Is(err, errInvalidClient) {
+			tokenError(w, http.StatusUnauthorized, "invalid_client", err.Error())
+			return
+		} else if err != nil {
+			tokenError(w, http.StatusBadRequest, "invalid_grant", err.Error())
+			return
+		}
 	case "client_credentials":
 		client, ok := i.authenticateClient(r)
 		if !ok {
@@ -398,7 +436,7 @@ func (i *Issuer) token(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 		tokenError(w, http.StatusBadRequest, "unsupported_grant_type",
-			fmt.Sprintf("grant_type %q: this issuer knows client_credentials and %s", truncate(gt, 60), DevGrantType))
+			fmt.Sprintf("grant_type %q: this issuer knows authorization_code, client_credentials and %s", truncate(gt, 60), DevGrantType))
 		return
 	}
 	now := i.now()
@@ -411,12 +449,20 @@ func (i *Issuer) token(w http.ResponseWriter, r *http.Request) {
 		tokenError(w, http.StatusInternalServerError, "server_error", "could not sign the token")
 		return
 	}
-	w.Header().Set("Pragma", "no-cache")
-	writeJSON(w, http.StatusOK, map[string]any{
+	answer := map[string]any{
 		"access_token": tok,
 		"token_type":   "Bearer",
 		"expires_in":   int(ttl / time.Second),
-	})
+	}
+	if idClaims != nil {
+		idClaims["iss"], idClaims["iat"], idClaims["exp"] = i.url, now.Unix(), now.Add(ttl).Unix()
+		if answer["id_token"], err = i.sign(i.current(), idClaims); err != nil {
+			tokenError(w, http.StatusInternalServerError, "server_error", "could not sign the ID token")
+			return
+		}
+	}
+	w.Header().Set("Pragma", "no-cache")
+	writeJSON(w, http.StatusOK, answer)
 }
 
 // authenticateClient checks the client of a client-credentials request:

@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -594,16 +595,19 @@ func startGateway(ctx context.Context, s *Stack) (*running, error) {
 	if err != nil {
 		return nil, errors.Join(err, shutdownTelemetry(tel))
 	}
-	gw, err := gateway.New(ctx, cfg, tel)
-	if err != nil {
-		return nil, errors.Join(err, shutdownTelemetry(tel))
-	}
-	release := func() error { return errors.Join(gw.Close(), shutdownTelemetry(tel)) }
 	lis, err := net.Listen("tcp", s.opts.HTTPAddr)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("listen on %s: %w (is something else serving there? choose another address with --http)", s.opts.HTTPAddr, err), release())
+		return nil, errors.Join(fmt.Errorf("listen on %s: %w (is something else serving there? choose another address with --http)", s.opts.HTTPAddr, err), shutdownTelemetry(tel))
 	}
 	s.HTTPAddr = lis.Addr().String()
+	if err := s.signInDashboard(&cfg, tlsConfig != nil); err != nil {
+		return nil, errors.Join(err, lis.Close(), shutdownTelemetry(tel))
+	}
+	gw, err := gateway.New(ctx, cfg, tel)
+	if err != nil {
+		return nil, errors.Join(err, lis.Close(), shutdownTelemetry(tel))
+	}
+	release := func() error { return errors.Join(gw.Close(), shutdownTelemetry(tel)) }
 	if tlsConfig != nil { // HTTPS, as cmd/gateway serves it when given a certificate
 		lis = tls.NewListener(lis, tlsConfig)
 	}
@@ -637,4 +641,24 @@ func startGateway(ctx context.Context, s *Stack) (*running, error) {
 		},
 		close: release,
 	}, nil
+}
+
+// DashboardClientID is the dashboard's client id at the dev issuer.
+const DashboardClientID = "tdkt-dashboard"
+
+// signInDashboard registers the gateway's dashboard at the dev issuer, as
+// a relying party sent back to this gateway's address, unless the
+// dashboard was given a client of its own.
+func (s *Stack) signInDashboard(cfg *gateway.Config, https bool) error {
+	if s.Issuer == nil || cfg.Dashboard.ClientID != "" {
+		return nil
+	}
+	scheme := "http://"
+	if https {
+		scheme = "https://"
+	}
+	cfg.Dashboard.PublicURL = cmp.Or(cfg.Dashboard.PublicURL, scheme+s.HTTPAddr)
+	cfg.Dashboard.ClientID, cfg.Dashboard.ClientSecret = DashboardClientID, "dev-secret-"+DashboardClientID
+	return s.Issuer.AddRelyingParty(devissuer.RelyingParty{ID: cfg.Dashboard.ClientID, Secret: cfg.Dashboard.ClientSecret,
+		RedirectURIs: []string{strings.TrimSuffix(cfg.Dashboard.PublicURL, "/") + "/auth/callback"}})
 }

@@ -1,0 +1,96 @@
+package browsertest
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func init() { register("overview", testOverview) }
+
+// testOverview checks the overview's figures against the API's, for
+// people who see different things: the province's officer, a central
+// administrator acting for the country, and someone not signed in.
+func testOverview(t *testing.T, s *site) {
+	year := time.Now().Year()
+	for _, person := range []int{Officer, Central, OtherClerk, Anonymous} {
+		p := s.as(t, person)
+		p.open(t, "/")
+		if person == Officer {
+			p.screenshot(t, "overview")
+		}
+		figure := func(name string) string { return p.text(t, `[data-figure="`+name+`"]`) }
+		assert.Equal(t, num(len(s.listAll(t, person, "/v1/batches/-/nominations", "nominations"))), figure("nominations"), "person %d: nominations", person)
+		assert.Equal(t, num(len(s.listAll(t, person, "/v1/batches/-/nominations?overdue=true", "nominations"))), figure("overdue"), "person %d: overdue", person)
+		assert.Equal(t, num(len(s.listAll(t, person, fmt.Sprintf("/v1/decisions?year=%d", year), "decisions"))), figure("decisions"), "person %d: decisions", person)
+		var stats struct {
+			TotalCount     string `json:"totalCount"`
+			TotalRewardVnd string `json:"totalRewardVnd"`
+		}
+		s.api(t, person, fmt.Sprintf("/v1/honours:statistics?yearFrom=%d&yearTo=%d", year, year), &stats)
+		assert.Equal(t, num(atoi(t, stats.TotalCount)), figure("honours"), "person %d: honours", person)
+		assert.Equal(t, num(atoi(t, stats.TotalRewardVnd))+" đ", figure("money"), "person %d: money", person)
+	}
+}
+
+// listAll reads every page of a list from the API as person and returns
+// the items under field.
+func (s *site) listAll(t *testing.T, person int, path, field string) []map[string]any {
+	t.Helper()
+	var all []map[string]any
+	token := ""
+	for {
+		u := path
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		u += sep + "pageSize=1000"
+		if token != "" {
+			u += "&pageToken=" + url.QueryEscape(token)
+		}
+		var page map[string]any
+		s.api(t, person, u, &page)
+		for _, it := range asList(page[field]) {
+			all = append(all, it.(map[string]any))
+		}
+		token, _ = page["nextPageToken"].(string)
+		if token == "" {
+			return all
+		}
+	}
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err)
+	return n
+}
+
+// num is n as the dashboard shows it in Vietnamese: 1.234.567.
+func num(n int) string {
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
