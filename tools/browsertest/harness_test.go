@@ -10,6 +10,7 @@
 package browsertest
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	_ "embed"
@@ -21,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -125,11 +127,37 @@ func TestDashboard(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) { st.run(t, s) })
 	}
 
-	t.Log("page load times in chromium (navigation start to load event; bytes transferred):")
-	for _, p := range s.timing {
-		t.Logf("  %-60s %6.0f ms %8d B", p.Path, float64(p.Load.Microseconds())/1000, p.Transfer)
+	printTimes(t, s.timing)
+}
+
+// printTimes prints, per page, how many times it was loaded and its
+// median and slowest load, slowest first.
+func printTimes(t *testing.T, times []pageTime) {
+	byPath := map[string][]pageTime{}
+	for _, p := range times {
+		path, _, _ := strings.Cut(p.Path, "?")
+		byPath[path] = append(byPath[path], p)
+	}
+	type row struct {
+		path        string
+		n           int
+		median, max time.Duration
+		transfer    int64
+	}
+	var rows []row
+	for path, ts := range byPath {
+		slices.SortFunc(ts, func(a, b pageTime) int { return cmp.Compare(a.Load, b.Load) })
+		rows = append(rows, row{path, len(ts), ts[len(ts)/2].Load, ts[len(ts)-1].Load, ts[len(ts)-1].Transfer})
+	}
+	slices.SortFunc(rows, func(a, b row) int { return cmp.Compare(b.max, a.max) })
+	t.Log("page loads in chromium, navigation start to load event (slowest first):")
+	t.Logf("  %-50s %5s %10s %10s %10s", "page", "loads", "median ms", "max ms", "bytes")
+	for _, r := range rows {
+		t.Logf("  %-50s %5d %10.0f %10.0f %10d", r.path, r.n, ms(r.median), ms(r.max), r.transfer)
 	}
 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // page is one person's browser tab.
 type page struct {

@@ -19,11 +19,23 @@ func init() { register("overview", testOverview) }
 // administrator acting for the country, and someone not signed in.
 func testOverview(t *testing.T, s *site) {
 	year := time.Now().Year()
-	for _, person := range []int{Officer, Central, OtherClerk, Anonymous} {
+	for _, person := range []int{Anonymous, Officer, Central, OtherClerk} {
 		p := s.as(t, person)
 		p.open(t, "/")
-		if person == Officer {
+		switch person {
+		case Anonymous: // the first page anyone opens: everything it loads, over the wire
+			transfer := eval[float64](t, p, `(() => { const n = performance.getEntriesByType('navigation')[0];
+				return n.transferSize + performance.getEntriesByType('resource').reduce((a, e) => a + e.transferSize, 0); })()`)
+			t.Logf("first page: %.0f bytes transferred", transfer)
+			assert.Less(t, transfer, 300.0*1024, "the first page transfers under 300 KB")
+		case Officer:
 			p.screenshot(t, "overview")
+			// The English switch, and back.
+			p.submit(t, `a[hreflang="en"]`)
+			assert.Equal(t, "en", eval[string](t, p, "document.documentElement.lang"))
+			assert.Equal(t, "Overview", p.text(t, "h1"))
+			p.submit(t, `a[hreflang="vi"]`)
+			assert.Equal(t, "Tổng quan", p.text(t, "h1"))
 		}
 		figure := func(name string) string { return p.text(t, `[data-figure="`+name+`"]`) }
 		assert.Equal(t, num(len(s.listAll(t, person, "/v1/batches/-/nominations", "nominations"))), figure("nominations"), "person %d: nominations", person)

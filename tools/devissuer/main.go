@@ -6,10 +6,13 @@
 //
 // -url is the issuer URL the services are given (TDKT_OIDC_ISSUER) and the
 // iss of its tokens; it defaults to http://ADDR. -clients registers machine
-// clients for the client-credentials grant:
+// clients for the client-credentials grant, and web applications (the
+// gateway's dashboard) for the authorization-code flow:
 //
 //	{"clients": [{"id": "he-thong-thai-nguyen", "secret": "…",
-//	              "grants": [{"unit": "thai-nguyen", "roles": ["BOARD_OFFICER"]}]}]}
+//	              "grants": [{"unit": "thai-nguyen", "roles": ["BOARD_OFFICER"]}]}],
+//	 "relyingParties": [{"id": "tdkt-dashboard", "secret": "…",
+//	              "redirectURIs": ["http://localhost:8080/auth/callback"]}]}
 //
 // Never run it where a real issuer is wanted: its dev grant gives anyone
 // any role (tdktctl token).
@@ -44,7 +47,7 @@ func run(args []string) error {
 	var addr, issuerURL, clients string
 	config.String(fs, &addr, "addr", "TDKT_ISSUER_ADDR", "127.0.0.1:9100", "host:port to serve the issuer on")
 	config.String(fs, &issuerURL, "url", "TDKT_ISSUER_URL", "", "the issuer URL the services are given; empty means http://ADDR")
-	config.String(fs, &clients, "clients", "TDKT_ISSUER_CLIENTS", "", "JSON file of machine clients for the client-credentials grant")
+	config.String(fs, &clients, "clients", "TDKT_ISSUER_CLIENTS", "", "JSON file of machine clients (client-credentials grant) and relying parties (authorization-code flow)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,11 +60,14 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		var doc struct{ Clients []devissuer.Client }
+		var doc struct {
+			Clients        []devissuer.Client
+			RelyingParties []devissuer.RelyingParty
+		}
 		if err := json.Unmarshal(b, &doc); err != nil {
 			return fmt.Errorf("%s: %w", clients, err)
 		}
-		opts.Clients = doc.Clients
+		opts.Clients, opts.RelyingParties = doc.Clients, doc.RelyingParties
 	}
 	iss, err := devissuer.New(issuerURL, opts)
 	if err != nil {
