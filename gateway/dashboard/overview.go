@@ -51,8 +51,8 @@ func overview(q *req) error {
 	if province == "" && !q.r.URL.Query().Has("province") {
 		province = q.ActFor()
 	}
-	now := q.d.now().In(vietnam)
-	year, err := q.intParam("year", now.Year(), 1945, 2200)
+	clock := q.d.now().In(vietnam)
+	year, err := q.intParam("year", clock.Year(), 1945, 2200)
 	if err != nil {
 		return err
 	}
@@ -81,12 +81,16 @@ func overview(q *req) error {
 	if err != nil {
 		return err
 	}
+	now, err := q.provincesNow(units)
+	if err != nil {
+		return err
+	}
 	rows := map[string]*stateRow{}
-	today := &date.Date{Year: int32(now.Year()), Month: int32(now.Month()), Day: int32(now.Day())}
+	today := &date.Date{Year: int32(clock.Year()), Month: int32(clock.Month()), Day: int32(clock.Day())}
 	data.Total.Counts = make([]int64, len(States))
 	for _, n := range noms {
 		unit := units[proposer[batchOf(n.GetName())]]
-		prov := provinceOf(unit)
+		prov := now[unit.GetName()]
 		if province != "" && prov != province {
 			continue
 		}
@@ -118,7 +122,7 @@ func overview(q *req) error {
 	}
 	for _, n := range overdue {
 		unit := units[proposer[batchOf(n.GetName())]]
-		if province == "" || provinceOf(unit) == province {
+		if province == "" || now[unit.GetName()] == province {
 			data.Overdue = append(data.Overdue, listedNomination{n, recipientLabel(n.GetRecipient(), units), unit.GetDisplayName()})
 		}
 	}
@@ -163,8 +167,12 @@ func (q *req) countDecisions(year int, province string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	now, err := q.provincesNow(units)
+	if err != nil {
+		return 0, err
+	}
 	for _, d := range listed {
-		if provinceOf(units[d.GetAuthority()]) == province {
+		if now[d.GetAuthority()] == province {
 			n++
 		}
 	}

@@ -152,3 +152,35 @@ func (q *req) unitParam(name string) (string, error) {
 }
 
 var unitName = regexp.MustCompile(`^units/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// provincesNow maps each of units to the province it belongs to today:
+// its province (or itself, if one) followed through lineage, so that a
+// commune of Bắc Kạn counts under Thái Nguyên, which Bắc Kạn merged into.
+// The provinces named are read in one more call.
+func (q *req) provincesNow(units map[string]*blocsv1.Unit) (map[string]string, error) {
+	var names []string
+	for _, u := range units {
+		if p := provinceOf(u); p != "" {
+			if _, ok := units[p]; !ok {
+				names = append(names, p)
+			}
+		}
+	}
+	provinces, err := q.units(names)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(units))
+	for name, u := range units {
+		p := provinceOf(u)
+		pu := units[p]
+		if pu == nil {
+			pu = provinces[p]
+		}
+		if pu != nil && pu.GetCurrent() != "" {
+			p = pu.GetCurrent()
+		}
+		out[name] = p
+	}
+	return out, nil
+}

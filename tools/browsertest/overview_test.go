@@ -49,6 +49,46 @@ func testOverview(t *testing.T, s *site) {
 		assert.Equal(t, num(atoi(t, stats.TotalCount)), figure("honours"), "person %d: honours", person)
 		assert.Equal(t, num(atoi(t, stats.TotalRewardVnd))+" đ", figure("money"), "person %d: money", person)
 	}
+
+	// A central administrator acts for Thái Nguyên: the overview counts the
+	// nominations of units in Thái Nguyên today, Bắc Kạn's included.
+	p := s.as(t, Central)
+	p.open(t, "/")
+	p.fill(t, "#actfor-province", "units/thai-nguyen")
+	p.submit(t, `.actfor button[type="submit"]`)
+	assert.Equal(t, "units/thai-nguyen", eval[string](t, p, `document.querySelector('#actfor-province').value`))
+	proposer := map[string]string{}
+	for _, b := range s.listAll(t, Central, "/v1/batches", "batches") {
+		proposer[b["name"].(string)] = b["proposer"].(string)
+	}
+	want := 0
+	for _, n := range s.listAll(t, Central, "/v1/batches/-/nominations", "nominations") {
+		batch := strings.Join(strings.SplitN(n["name"].(string), "/", 3)[:2], "/")
+		if s.provinceNow(t, proposer[batch]) == "units/thai-nguyen" {
+			want++
+		}
+	}
+	require.NotZero(t, want)
+	assert.Equal(t, num(want), p.text(t, `[data-figure="nominations"]`), "acting for Thái Nguyên")
+	p.screenshot(t, "overview-province")
+}
+
+// provinceNow is the province a unit belongs to today, read from the
+// API: its province (or itself), followed to the unit that succeeded it.
+func (s *site) provinceNow(t *testing.T, unit string) string {
+	t.Helper()
+	var u struct{ Name, Level, Province, Current string }
+	s.api(t, Central, "/v1/"+unit, &u)
+	p := u.Province
+	if u.Level == "UNIT_LEVEL_PROVINCE" {
+		p = u.Name
+	}
+	var pu struct{ Current string }
+	s.api(t, Central, "/v1/"+p, &pu)
+	if pu.Current != "" {
+		return pu.Current
+	}
+	return p
 }
 
 // listAll reads every page of a list from the API as person and returns
