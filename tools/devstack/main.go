@@ -230,7 +230,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "REST   http://%s\n", s.HTTPAddr)
+	fmt.Fprintf(out, "Web    http://%s/ (the dashboard)\n", s.HTTPAddr)
+	fmt.Fprintf(out, "REST   http://%s/v1/\n", s.HTTPAddr)
 	for _, e := range s.Services {
 		fmt.Fprintf(out, "gRPC   %-8s %s\n", e.Name, e.Addr)
 	}
