@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tdkt-vn/tdkt/platform/auth"
@@ -224,6 +225,14 @@ func (p *page) check(t *testing.T, path string) {
 	p.s.timing = append(p.s.timing, pageTime{Path: path, Load: time.Duration((nav.Load - nav.Start) * float64(time.Millisecond)), Transfer: int64(nav.Transfer)})
 	p.s.mu.Unlock()
 	p.axe(t, path)
+	overflow := eval[int](t, p, `document.documentElement.scrollWidth - document.documentElement.clientWidth`)
+	assert.LessOrEqual(t, overflow, 0, "%s is wider than the window (%d px more): wrap wide tables in .scroll", path, overflow)
+}
+
+// phone makes the tab a phone's screen, 390 × 844.
+func (p *page) phone(t *testing.T) {
+	t.Helper()
+	p.run(t, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 }
 
 // axe runs axe-core in the page and fails on a serious or critical

@@ -71,6 +71,11 @@ func testOverview(t *testing.T, s *site) {
 	require.NotZero(t, want)
 	assert.Equal(t, num(want), p.text(t, `[data-figure="nominations"]`), "acting for Thái Nguyên")
 	p.screenshot(t, "overview-province")
+
+	// On a phone, the page fits the screen (check fails a page wider than
+	// the window).
+	p.phone(t)
+	p.open(t, "/")
 }
 
 // provinceNow is the province a unit belongs to today, read from the
