@@ -67,12 +67,12 @@ func TestSealedCookies(t *testing.T) {
 // site.
 func TestLocalPath(t *testing.T) {
 	for in, want := range map[string]string{
-		"/register?q=an":          "/register?q=an",
-		"":                        "/",
-		"https://evil.example/":   "/",
-		"//evil.example/":         "/",
-		"/\\evil.example":         "/",
-		"javascript:alert(1)":     "/",
+		"/register?q=an":         "/register?q=an",
+		"":                       "/",
+		"https://evil.example/":  "/",
+		"//evil.example/":        "/",
+		"/\\evil.example":        "/",
+		"javascript:alert(1)":    "/",
 		"/ok\r\nSet-Cookie: x=1": "/",
 	} {
 		assert.Equal(t, want, localPath(in), "%q", in)

@@ -316,16 +316,17 @@ func (p *page) fill(t *testing.T, sel, v string) {
 	p.run(t, chromedp.SetValue(chromedp.CSS(sel), v))
 }
 
-// screenshot saves the page as dir/name.png when TDKT_SCREENSHOTS=dir.
+// screenshot saves the whole page as dir/name.jpg (JPEG, quality 80)
+// when TDKT_SCREENSHOTS=dir.
 func (p *page) screenshot(t *testing.T, name string) {
 	t.Helper()
 	dir := os.Getenv("TDKT_SCREENSHOTS")
 	if dir == "" {
 		return
 	}
-	png := value(t, p, chromedp.FullScreenshot(90))
+	jpeg := value(t, p, chromedp.FullScreenshot(80))
 	require.NoError(t, os.MkdirAll(dir, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".jpg"), jpeg, 0o644))
 }
 
 // caller is the person's caller, as the dev issuer signs them in.
