@@ -76,4 +76,5 @@ var english = map[string]string{
 	"Đã khen thưởng":                        "Conferred",
 	"Không được chấp thuận":                 "Rejected",
 	"Đã rút":                                "Withdrawn",
+	"Bảng (cuộn ngang được)":                "Table (scrolls sideways)",
 }

@@ -28,6 +28,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -316,15 +318,23 @@ func (p *page) fill(t *testing.T, sel, v string) {
 	p.run(t, chromedp.SetValue(chromedp.CSS(sel), v))
 }
 
-// screenshot saves the whole page as dir/name.jpg (JPEG, quality 80)
-// when TDKT_SCREENSHOTS=dir.
+// screenshot saves what the window shows (1366 × 768, or a phone's
+// screen) as dir/name.jpg, JPEG of quality 85, when TDKT_SCREENSHOTS=dir.
 func (p *page) screenshot(t *testing.T, name string) {
 	t.Helper()
 	dir := os.Getenv("TDKT_SCREENSHOTS")
 	if dir == "" {
 		return
 	}
-	jpeg := value(t, p, chromedp.FullScreenshot(80))
+	jpeg := value(t, p, func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
+		quality := int64(85)
+		r, err := cdp.Call(ctx, tg, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{
+			Format: cdppage.CaptureScreenshotFormatJpeg, Quality: &quality})
+		if err != nil {
+			return nil, err
+		}
+		return r.Data, nil
+	})
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".jpg"), jpeg, 0o644))
 }
