@@ -55,7 +55,8 @@ func TestRunWithTheDevIssuer(t *testing.T) {
 	out, err := startRun(t, options{})
 	require.NoError(t, err)
 	require.Regexp(t, `(?m)^OIDC   http://127\.0\.0\.1:\d+ \(dev issuer; a token: go run \./tools/tdktctl token --role CENTRAL_ADMIN\)$`, out)
-	require.Regexp(t, `(?m)^REST   http://127\.0\.0\.1:\d+$`, out)
+	require.Regexp(t, `(?m)^Web    http://127\.0\.0\.1:\d+/ \(the dashboard\)$`, out)
+	require.Regexp(t, `(?m)^REST   http://127\.0\.0\.1:\d+/v1/$`, out)
 	require.Contains(t, out, "demo data: units ")
 }
 
