@@ -147,6 +147,9 @@ var screens []screen
 // route adds a screen's route ("GET /register").
 func route(pattern string, serve func(*req) error) { screens = append(screens, screen{pattern, serve}) }
 
+// maxForm is the largest form a page accepts: 1 MiB, as the API's body.
+const maxForm = 1 << 20
+
 // req is one request to a page: who asks, in which language, and a
 // context that carries their token to the services.
 type req struct {
@@ -174,6 +177,18 @@ func (d *Dashboard) handle(serve func(*req) error) http.HandlerFunc {
 				q.ctx = metadata.AppendToOutgoingContext(r.Context(), "authorization", "Bearer "+s.Token)
 			} else {
 				d.cookies.clear(w, sessionCookie)
+			}
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+			if err := r.ParseForm(); err != nil {
+				var tooLarge *http.MaxBytesError
+				if errors.As(err, &tooLarge) {
+					d.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Errorf("the form is larger than %d bytes", maxForm))
+				} else {
+					d.fail(w, r, http.StatusBadRequest, errors.New("the form could not be read"))
+				}
+				return
 			}
 		}
 		if r.Method == http.MethodPost && !q.csrfOK() {

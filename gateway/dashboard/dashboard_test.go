@@ -196,11 +196,20 @@ func TestSignIn(t *testing.T) {
 	}
 	require.NotNil(t, session)
 
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]*)"`).FindStringSubmatch(string(body))
+	require.Len(t, csrf, 2)
+
 	// A form without the session's CSRF token is refused.
 	resp, err = browser.PostForm(srv.URL+"/act-for", url.Values{"province": {"units/thai-nguyen"}})
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+
+	// A form past 1 MiB is refused before anything reads it.
+	resp, err = browser.PostForm(srv.URL+"/act-for", url.Values{"csrf": {csrf[1]}, "province": {strings.Repeat("x", maxForm)}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 
 	// A callback without the login cookie, or with another state, is refused.
 	stranger := &http.Client{}
@@ -211,8 +220,6 @@ func TestSignIn(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
 
 	// Signing out (with the page's CSRF token) ends the session.
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]*)"`).FindStringSubmatch(string(body))
-	require.Len(t, csrf, 2)
 	stay := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err = stay.PostForm(srv.URL+"/logout", url.Values{"csrf": {csrf[1]}})
 	require.NoError(t, err)

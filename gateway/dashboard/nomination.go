@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tdkt-vn/tdkt/platform/auth"
+	"github.com/tdkt-vn/tdkt/platform/vnfold"
 	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 	typev1 "github.com/tdkt-vn/tdkt/proto/tdkt/type/v1"
@@ -267,7 +268,7 @@ func (q *req) voteForm() (*nominationsv1.Vote, error) {
 // when the member heads it, "vắng" when absent. A blank line is no
 // member.
 func councilMember(line string) (*nominationsv1.CouncilMember, bool, error) {
-	parts := strings.Split(line, ";")
+	parts := strings.Split(vnfold.Normalize(line), ";")
 	m := &nominationsv1.CouncilMember{FullName: strings.TrimSpace(parts[0]), Present: true}
 	if m.FullName == "" {
 		return nil, false, nil

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"errors"
 	"io/fs"
 	"path"
 	"regexp"
@@ -52,5 +53,42 @@ func TestCouncilMember(t *testing.T) {
 	}
 	if m, _, _ := councilMember("Lê Văn A"); !m.GetPresent() {
 		t.Error("a member is present unless marked absent")
+	}
+}
+
+// FuzzCouncilMember: whatever a line holds, it is a member with a name
+// (and a unit name, if any), no member, or the person's mistake in the
+// members field, never a panic; a name typed decomposed (NFD) reads the
+// same as precomposed.
+func FuzzCouncilMember(f *testing.F) {
+	for _, s := range []string{" Trịnh Việt Hùng ; units/thai-nguyen; thủ trưởng; vắng", "", ";;;", "A; units/", "Lê Văn A; head; absent",
+		"Nguye\u0302\u0303n Văn B; thu\u0309 trươ\u0309ng", "\xff\xfe; units/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		m, ok, err := councilMember(line)
+		switch {
+		case err != nil:
+			var fe fieldError
+			if !errors.As(err, &fe) || fe.field != "members" || ok {
+				t.Fatalf("%q: %v (ok %v)", line, err, ok)
+			}
+		case ok:
+			if m.GetFullName() == "" || m.GetFullName() != strings.TrimSpace(m.GetFullName()) {
+				t.Fatalf("%q: name %q", line, m.GetFullName())
+			}
+			if m.GetUnit() != "" && !unitName.MatchString(m.GetUnit()) {
+				t.Fatalf("%q: unit %q", line, m.GetUnit())
+			}
+		}
+	})
+}
+
+// TestCouncilMemberNFD: the words of a line typed with combining marks
+// are understood.
+func TestCouncilMemberNFD(t *testing.T) {
+	m, ok, err := councilMember("Nguye\u0302\u0303n Văn B; thu\u0309 trươ\u0309ng; va\u0306\u0301ng")
+	if err != nil || !ok || !m.GetHeadsUnit() || m.GetPresent() || m.GetFullName() != "Nguyễn Văn B" {
+		t.Errorf("got %v %v %v", m, ok, err)
 	}
 }
