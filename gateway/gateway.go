@@ -215,13 +215,17 @@ func New(ctx context.Context, cfg Config, tel *telemetry.Telemetry) (*Gateway, e
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("gateway: %w", err), g.Close())
 	}
+	pages, err := throttle(dash, cfg.RateLimit)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("gateway: %w", err), g.Close())
+	}
 	api := edge(guarded, mux, allow, parseOrigins(cfg.CORSOrigins))
 	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isAPI(r.URL.Path) {
 			api.ServeHTTP(w, r)
 			return
 		}
-		dash.ServeHTTP(w, r)
+		pages.ServeHTTP(w, r)
 	})
 	g.handler = otelhttp.NewHandler(root, "tdkt-gateway",
 		otelhttp.WithTracerProvider(tel.TracerProvider),

@@ -177,3 +177,26 @@ func (c challengeWriter) WriteHeader(code int) {
 	c.Header().Set("WWW-Authenticate", c.challenge)
 	c.ResponseWriter.WriteHeader(code)
 }
+
+// throttle limits how fast each client address may ask for the
+// dashboard's pages, with the API's limits: over them, 429 with
+// Retry-After and a line of text. A page calls the services with the
+// person's own token, which the services limit too.
+func throttle(pages http.Handler, limits ratelimit.Limits) (http.Handler, error) {
+	if limits.Off() {
+		return pages, nil
+	}
+	l, err := ratelimit.New(limits)
+	if err != nil {
+		return nil, err
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := ratelimit.AddrKey(l.Client(ratelimit.ParseAddr(r.RemoteAddr), r.Header.Values("X-Forwarded-For")))
+		if ok, retry := l.Allow(key); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(ratelimit.RetryAfterSeconds(retry)))
+			http.Error(w, "Quá nhiều yêu cầu; xin thử lại sau ít giây. (Too many requests; try again in a few seconds.)", http.StatusTooManyRequests)
+			return
+		}
+		pages.ServeHTTP(w, r)
+	}), nil
+}

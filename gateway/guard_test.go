@@ -168,6 +168,21 @@ func TestRateLimitAtTheEdge(t *testing.T) {
 	require.NotEmpty(t, r.header.Get("Retry-After"))
 }
 
+// TestRateLimitOfPages: the dashboard's pages are limited by address with
+// the same limits, in a bucket of their own.
+func TestRateLimitOfPages(t *testing.T) {
+	e := start(t, gateway.DefaultMaxBodyBytes, func(c *gateway.Config) { c.RateLimit = ratelimit.Limits{Rate: 1, Burst: 2} })
+	for i := range 2 {
+		r := e.do(t, http.MethodGet, "/static/app.css", nil)
+		require.Equal(t, http.StatusOK, r.status, "request %d of the burst", i+1)
+	}
+	r := e.do(t, http.MethodGet, "/static/app.css", nil)
+	require.Equal(t, http.StatusTooManyRequests, r.status)
+	require.Equal(t, "1", r.header.Get("Retry-After"))
+	r = e.do(t, http.MethodGet, "/healthz", nil)
+	require.Equal(t, http.StatusOK, r.status, "the API's bucket is another")
+}
+
 // TestNoIssuer: the gateway does not start without an issuer to verify
 // tokens with.
 func TestNoIssuer(t *testing.T) {
