@@ -196,7 +196,7 @@ type batchData struct {
 	Nominations []listedNomination
 	Units       nomUnits
 	Awards      map[string]string
-	AwardTypes  []nomAward
+	AwardTypes  []choiceOf
 	Approved    int
 	Decision    string // decisions/{d} once conferred
 	CanAdd      bool   // DRAFT, and the person may propose
@@ -219,7 +219,7 @@ func batchPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	d := batchData{B: b, Decision: b.GetDecision(), Year: q.d.now().In(vietnam).Year(), Today: nomISODate(nomToday(q.d.now()))}
+	d := batchData{B: b, Decision: b.GetDecision(), Year: q.d.now().In(vietnam).Year(), Today: nomISODate(dayOf(q.d.now()))}
 	names := []string{b.GetProposer(), b.GetAuthority()}
 	for _, n := range noms {
 		names = append(names, n.GetRecipient().GetUnit())
@@ -233,7 +233,7 @@ func batchPage(q *req) error {
 	for _, n := range noms {
 		d.Nominations = append(d.Nominations, listedNomination{N: n, Who: d.Units.recipient(n), Proposer: d.Units.Name(b.GetProposer())})
 	}
-	if d.AwardTypes, d.Awards, err = q.nomAwardTypes(); err != nil {
+	if d.AwardTypes, d.Awards, err = q.awardTypes(true); err != nil {
 		return err
 	}
 	draft := b.GetState() == nominationsv1.BatchState_BATCH_STATE_DRAFT

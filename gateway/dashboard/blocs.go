@@ -130,9 +130,9 @@ func blocsPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	query := strings.TrimSpace(q.r.URL.Query().Get("query"))
-	if len(query) > 200 {
-		return fieldError{"query", "must be at most 200 characters"}
+	query, err := q.queryParam("query")
+	if err != nil {
+		return err
 	}
 	groups, err := allPages(func(token string) ([]*blocsv1.Group, string, error) {
 		resp, err := q.d.clients.Blocs.ListGroups(q.ctx, &blocsv1.ListGroupsRequest{PageSize: 1000, PageToken: token,

@@ -7,25 +7,6 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// allPages reads a list page by page with fetch, which is given the page
-// token and returns a page's items and the next token, until the last
-// page or maxListed items.
-func allPages[T any](fetch func(token string) ([]T, string, error)) ([]T, error) {
-	var out []T
-	token := ""
-	for {
-		items, next, err := fetch(token)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, items...)
-		if next == "" || len(out) >= maxListed {
-			return out, nil
-		}
-		token = next
-	}
-}
-
 // resourceID matches the id of a resource in a page's path
 // ("/blocs/{g}"): what the services accept as a client-chosen id.
 var resourceID = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)

@@ -92,7 +92,7 @@ func decisionPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	_, awards, err := q.awardTypes()
+	_, awards, err := q.awardTypes(false)
 	if err != nil {
 		return err
 	}

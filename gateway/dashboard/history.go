@@ -43,7 +43,7 @@ func historyPage(q *req) error {
 	if len(hs) == 0 {
 		return errNotFound // unknown, or not for this person to see
 	}
-	_, awards, err := q.awardTypes()
+	_, awards, err := q.awardTypes(false)
 	if err != nil {
 		return err
 	}

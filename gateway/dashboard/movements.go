@@ -179,9 +179,9 @@ func movementsPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	query := strings.TrimSpace(q.r.URL.Query().Get("query"))
-	if len(query) > 200 {
-		return fieldError{"query", "must be at most 200 characters"}
+	query, err := q.queryParam("query")
+	if err != nil {
+		return err
 	}
 	movements, err := allPages(func(token string) ([]*movementsv1.Movement, string, error) {
 		resp, err := q.d.clients.Movements.ListMovements(q.ctx, &movementsv1.ListMovementsRequest{PageSize: 1000, PageToken: token,

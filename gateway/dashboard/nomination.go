@@ -127,14 +127,14 @@ func nominationPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	d := nominationData{N: n, Batch: b, Today: nomISODate(nomToday(q.d.now())), Decision: b.GetDecision()}
+	d := nominationData{N: n, Batch: b, Today: nomISODate(dayOf(q.d.now())), Decision: b.GetDecision()}
 	if d.Units, err = q.nomUnitNames([]string{b.GetProposer(), b.GetAuthority(), n.GetRecipient().GetUnit(), n.GetRecipient().GetCommune()}); err != nil {
 		return err
 	}
 	d.Who = d.Units.recipient(n)
 	d.Kind = q.T(map[typev1.RecipientKind]string{typev1.RecipientKind_RECIPIENT_KIND_INDIVIDUAL: "Cá nhân",
 		typev1.RecipientKind_RECIPIENT_KIND_COLLECTIVE: "Tập thể", typev1.RecipientKind_RECIPIENT_KIND_HOUSEHOLD: "Hộ gia đình"}[n.GetRecipient().GetKind()])
-	_, awards, err := q.nomAwardTypes()
+	_, awards, err := q.awardTypes(false)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"google.golang.org/genproto/googleapis/type/date"
 
-	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 )
 
@@ -117,40 +116,8 @@ func (q *req) nomUnitNames(names []string) (nomUnits, error) {
 	return out, nil
 }
 
-// nomAward is an award type offered in a form.
-type nomAward struct{ Name, Label string }
-
-// nomAwardTypes are the award catalogue in the page's language, in
-// Vietnamese order, and their names by resource name.
-func (q *req) nomAwardTypes() ([]nomAward, map[string]string, error) {
-	resp, err := q.d.clients.Honours.ListAwardTypes(q.ctx, &honoursv1.ListAwardTypesRequest{})
-	if err != nil {
-		return nil, nil, err
-	}
-	names := map[string]string{}
-	var choices []nomAward
-	for _, a := range resp.GetAwardTypes() {
-		label := a.GetDisplayName()
-		if q.Lang == "en" && a.GetEnglishName() != "" {
-			label = a.GetEnglishName()
-		}
-		names[a.GetName()] = label
-		if a.GetValidTo() == nil {
-			choices = append(choices, nomAward{a.GetName(), label})
-		}
-	}
-	sortVi(choices, func(c nomAward) string { return c.Label })
-	return choices, names, nil
-}
-
-// nomAwardNames are the award types' names by resource name.
-func (q *req) nomAwardNames() (map[string]string, error) {
-	_, names, err := q.nomAwardTypes()
-	return names, err
-}
-
-// nomToday is the day of now in Vietnam.
-func nomToday(now time.Time) *date.Date {
+// dayOf is the day of now in Vietnam.
+func dayOf(now time.Time) *date.Date {
 	t := now.In(vietnam)
 	return &date.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
 }

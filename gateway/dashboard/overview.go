@@ -86,7 +86,7 @@ func overview(q *req) error {
 		return err
 	}
 	rows := map[string]*stateRow{}
-	today := &date.Date{Year: int32(clock.Year()), Month: int32(clock.Month()), Day: int32(clock.Day())}
+	today := dayOf(clock)
 	data.Total.Counts = make([]int64, len(States))
 	for _, n := range noms {
 		unit := units[proposer[batchOf(n.GetName())]]

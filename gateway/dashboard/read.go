@@ -4,8 +4,11 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	blocsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/blocs/v1"
+	honoursv1 "github.com/tdkt-vn/tdkt/proto/tdkt/honours/v1"
 	nominationsv1 "github.com/tdkt-vn/tdkt/proto/tdkt/nominations/v1"
 )
 
@@ -13,39 +16,43 @@ import (
 // by page; a screen that would need more says so and asks for a filter.
 const maxListed = 20000
 
-// nominations reads every nomination of a list the caller may see, page
-// by page (at most maxListed).
-func (q *req) nominations(in *nominationsv1.ListNominationsRequest) ([]*nominationsv1.Nomination, error) {
-	var out []*nominationsv1.Nomination
-	in.PageSize = 1000
+// allPages reads a list page by page with fetch, which is given the page
+// token and returns a page's items and the next token, until the last
+// page or maxListed items.
+func allPages[T any](fetch func(token string) ([]T, string, error)) ([]T, error) {
+	var out []T
+	token := ""
 	for {
-		resp, err := q.d.clients.Nominations.ListNominations(q.ctx, in)
+		items, next, err := fetch(token)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, resp.GetNominations()...)
-		if resp.GetNextPageToken() == "" || len(out) >= maxListed {
+		out = append(out, items...)
+		if next == "" || len(out) >= maxListed {
 			return out, nil
 		}
-		in.PageToken = resp.GetNextPageToken()
+		token = next
 	}
+}
+
+// nominations reads every nomination of a list the caller may see.
+func (q *req) nominations(in *nominationsv1.ListNominationsRequest) ([]*nominationsv1.Nomination, error) {
+	in.PageSize = 1000
+	return allPages(func(token string) ([]*nominationsv1.Nomination, string, error) {
+		in.PageToken = token
+		resp, err := q.d.clients.Nominations.ListNominations(q.ctx, in)
+		return resp.GetNominations(), resp.GetNextPageToken(), err
+	})
 }
 
 // batches reads every batch of a list the caller may see.
 func (q *req) batches(in *nominationsv1.ListBatchesRequest) ([]*nominationsv1.Batch, error) {
-	var out []*nominationsv1.Batch
 	in.PageSize = 1000
-	for {
+	return allPages(func(token string) ([]*nominationsv1.Batch, string, error) {
+		in.PageToken = token
 		resp, err := q.d.clients.Nominations.ListBatches(q.ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, resp.GetBatches()...)
-		if resp.GetNextPageToken() == "" || len(out) >= maxListed {
-			return out, nil
-		}
-		in.PageToken = resp.GetNextPageToken()
-	}
+		return resp.GetBatches(), resp.GetNextPageToken(), err
+	})
 }
 
 // units reads the named units in one call per thousand, by name.
@@ -141,6 +148,16 @@ func (q *req) intParam(name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// queryParam is the search words of the query parameter name: one line
+// of at most 200 characters, trimmed.
+func (q *req) queryParam(name string) (string, error) {
+	s := strings.TrimSpace(q.r.URL.Query().Get(name))
+	if utf8.RuneCountInString(s) > 200 || strings.ContainsAny(s, "\r\n\t") {
+		return "", fieldError{name, "must be one line of at most 200 characters"}
+	}
+	return s, nil
+}
+
 // unitParam is the query parameter name as a unit name ("units/x"), or
 // "" when absent.
 func (q *req) unitParam(name string) (string, error) {
@@ -183,4 +200,31 @@ func (q *req) provincesNow(units map[string]*blocsv1.Unit) (map[string]string, e
 		out[name] = p
 	}
 	return out, nil
+}
+
+// choiceOf is an option of a select: its value and what it shows.
+type choiceOf struct{ Value, Label string }
+
+// awardTypes reads the award catalogue: its options in Vietnamese order
+// (only those still conferred when current is set, as a new nomination
+// needs) and the name of every award type in the page's language.
+func (q *req) awardTypes(current bool) ([]choiceOf, map[string]string, error) {
+	resp, err := q.d.clients.Honours.ListAwardTypes(q.ctx, &honoursv1.ListAwardTypesRequest{})
+	if err != nil {
+		return nil, nil, err
+	}
+	byName := map[string]string{}
+	var opts []choiceOf
+	for _, a := range resp.GetAwardTypes() {
+		label := a.GetDisplayName()
+		if q.Lang == "en" && a.GetEnglishName() != "" {
+			label = a.GetEnglishName()
+		}
+		byName[a.GetName()] = label
+		if !current || a.GetValidTo() == nil {
+			opts = append(opts, choiceOf{a.GetName(), label})
+		}
+	}
+	sortVi(opts, func(o choiceOf) string { return o.Label })
+	return opts, byName, nil
 }

@@ -59,9 +59,8 @@ var awardTypeName = regexp.MustCompile(`^awardTypes/[A-Z0-9_]{1,32}$`)
 func registerFilterOf(q *req) (registerFilter, error) {
 	var f registerFilter
 	var err error
-	f.Query = strings.TrimSpace(q.r.URL.Query().Get("q"))
-	if len([]rune(f.Query)) > 200 || strings.ContainsAny(f.Query, "\r\n\t") {
-		return f, fieldError{"q", "must be one line of at most 200 characters"}
+	if f.Query, err = q.queryParam("q"); err != nil {
+		return f, err
 	}
 	if f.Province, err = q.unitParam("province"); err != nil {
 		return f, err
@@ -114,7 +113,6 @@ type registerData struct {
 }
 
 // choiceOf is a choice of a select.
-type choiceOf struct{ Value, Label string }
 
 // honourRow is an honour as the tables show it.
 type honourRow struct {
@@ -129,27 +127,6 @@ type honourRow struct {
 type labeler struct {
 	awards map[string]string
 	units  map[string]*blocsv1.Unit
-}
-
-// awardTypes reads the catalogue: its options in Vietnamese order and
-// the display name of each award type.
-func (q *req) awardTypes() ([]choiceOf, map[string]string, error) {
-	resp, err := q.d.clients.Honours.ListAwardTypes(q.ctx, &honoursv1.ListAwardTypesRequest{})
-	if err != nil {
-		return nil, nil, err
-	}
-	byName := map[string]string{}
-	var opts []choiceOf
-	for _, a := range resp.GetAwardTypes() {
-		label := a.GetDisplayName()
-		if q.Lang == "en" && a.GetEnglishName() != "" {
-			label = a.GetEnglishName()
-		}
-		byName[a.GetName()] = label
-		opts = append(opts, choiceOf{a.GetName(), label})
-	}
-	sortVi(opts, func(o choiceOf) string { return o.Label })
-	return opts, byName, nil
 }
 
 // honourNames reads the names the honours refer to.
@@ -242,7 +219,7 @@ func registerPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	opts, awards, err := q.awardTypes()
+	opts, awards, err := q.awardTypes(false)
 	if err != nil {
 		return err
 	}

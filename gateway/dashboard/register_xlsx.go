@@ -115,7 +115,7 @@ func registerExport(q *req) error {
 		}
 		in.PageToken = resp.GetNextPageToken()
 	}
-	_, awards, err := q.awardTypes()
+	_, awards, err := q.awardTypes(false)
 	if err != nil {
 		return err
 	}

@@ -141,7 +141,7 @@ func (q *req) statistics(f statsFilter) (statsData, error) {
 	if err != nil {
 		return data, err
 	}
-	opts, awards, err := q.awardTypes()
+	opts, awards, err := q.awardTypes(false)
 	if err != nil {
 		return data, err
 	}

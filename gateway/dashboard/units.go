@@ -124,9 +124,9 @@ func unitsPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	query := strings.TrimSpace(q.r.URL.Query().Get("query"))
-	if len(query) > 200 {
-		return fieldError{"query", "must be at most 200 characters"}
+	query, err := q.queryParam("query")
+	if err != nil {
+		return err
 	}
 	units, err := allPages(func(token string) ([]*blocsv1.Unit, string, error) {
 		resp, err := q.d.clients.Blocs.ListUnits(q.ctx, &blocsv1.ListUnitsRequest{PageSize: 1000, PageToken: token,

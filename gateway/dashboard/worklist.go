@@ -87,7 +87,7 @@ func worklist(q *req) error {
 	if err != nil {
 		return err
 	}
-	if d.Awards, err = q.nomAwardNames(); err != nil {
+	if _, d.Awards, err = q.awardTypes(false); err != nil {
 		return err
 	}
 	if d.Clerk {
@@ -132,7 +132,7 @@ func (q *req) officerQueues(l *nominationLister, d *worklistData, appraised []li
 	if err != nil {
 		return err
 	}
-	today := nomToday(q.d.now())
+	today := dayOf(q.d.now())
 	for _, n := range published {
 		d.Approve = append(d.Approve, windowedNomination{n, before(n.N.GetCommentWindowEndsOn(), today)})
 	}
